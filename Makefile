@@ -1,0 +1,63 @@
+# Roundtable — `make run` to try it, `make test` to prove it. Needs Python >= 3.11; nothing else for `run`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+# Root installs system packages directly; anyone else through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run serve demo test lint typecheck unit browser system-deps bench clean help
+
+help:
+	@echo "make run    - install, migrate, seed the demo mission and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install what the tests need (incl. Debian's chromium) and run lint, types and tests"
+	@echo "make bench  - run the benchmarks (JSON lines on stdout)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Roundtable needs Python >= 3.11")'
+	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
+	@$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/roundtable db upgrade
+	$(BIN)/roundtable demo
+	$(BIN)/roundtable serve --host $(HOST) --port $(PORT)
+
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check rooms signaling server tests
+
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+test: $(VENV)/.test-installed system-deps lint typecheck
+	$(BIN)/pytest
+
+unit: $(VENV)/.test-installed
+	$(BIN)/pytest -m "not browser and not postgres and not redis and not multinode and not janus and not chaos"
+
+browser: $(VENV)/.test-installed system-deps
+	$(BIN)/pytest -m browser
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

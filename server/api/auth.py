@@ -1,0 +1,175 @@
+"""Signing in and out: passwords, one-time links, sessions, bearer tokens; the signed-in person's own data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Annotated, Any
+
+import msgspec
+
+from rooms.people import Email, Password, User, normalise_email
+from rooms.profile import Profile, ProfileDraft
+from rooms.service import MissionView
+from server.api.core import BEARER_TTL, BearerClaims, Context, Endpoint
+from server.api.errors import ApiError
+from server.tokens import Purpose
+
+log = logging.getLogger("roundtable.auth")
+
+Token = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+
+
+class PasswordSignIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    email: Email
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class LinkRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    email: Email
+
+
+class TokenBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    token: Token
+
+
+class NewPassword(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    password: Password
+    current: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class TokenRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    mission_id: int | None = None
+
+
+class PublicUser(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    email: str
+
+
+class SignedIn(msgspec.Struct, frozen=True):
+    user: User
+    mission_id: int | None = None
+
+
+class LinkInfo(msgspec.Struct, frozen=True):
+    user: PublicUser
+    mission_id: int | None
+
+
+class Me(msgspec.Struct, frozen=True):
+    user: User
+    missions: list[MissionView]
+
+
+class BearerToken(msgspec.Struct, frozen=True):
+    token: str
+    expires_at: dt.datetime
+    mission_id: int | None
+
+
+class Accepted(msgspec.Struct, frozen=True):
+    message: str
+
+
+async def sign_in_with_password(ctx: Context, body: PasswordSignIn) -> SignedIn:
+    svc = ctx.services
+    user = await svc.store.get_user_by_email(normalise_email(body.email))
+    stored = None if user is None else await svc.store.get_password_hash(user.id)
+    if not svc.passwords.verify(stored, body.password) or user is None:
+        raise ApiError(401, "bad-credentials", "E-mail address or password is wrong.")
+    session_id, expires = await svc.accounts.start_session(user)
+    ctx.start_session(session_id, expires)
+    return SignedIn(user)
+
+
+async def request_link(ctx: Context, body: LinkRequest) -> Accepted:
+    svc = ctx.services
+    issued = await svc.accounts.sign_in_link(body.email)
+    if issued is not None:
+        link_id, user, _ = issued
+        # Without SMTP the operator reads the link from the log (or uses `roundtable login-link`).
+        log.info("sign-in link for %s: %s", user.email, sign_in_url(ctx, link_id))
+    return Accepted("If this address is known, a sign-in link is on its way.")
+
+
+def sign_in_url(ctx: Context, link_id: int) -> str:
+    token = ctx.services.tokens.sign(Purpose.SIGN_IN, link_id)
+    return f"{ctx.services.settings.public_url}/link#t={token}"
+
+
+async def peek_link(ctx: Context, body: TokenBody) -> LinkInfo:
+    link_id = ctx.services.tokens.row_id(Purpose.SIGN_IN, body.token)
+    user, mission_id = await ctx.services.accounts.peek_link(link_id)
+    return LinkInfo(PublicUser(user.id, user.name, user.email), mission_id)
+
+
+async def use_link(ctx: Context, body: TokenBody) -> SignedIn:
+    svc = ctx.services
+    user, mission_id = await svc.accounts.use_link(svc.tokens.row_id(Purpose.SIGN_IN, body.token))
+    session_id, expires = await svc.accounts.start_session(user)
+    ctx.start_session(session_id, expires)
+    return SignedIn(user, mission_id)
+
+
+async def sign_out(ctx: Context, _: Any) -> None:
+    session_id = ctx.request.cookies.get("rt_session")
+    if session_id:
+        await ctx.services.accounts.end_session(session_id)
+    ctx.end_session()
+
+
+async def bearer_token(ctx: Context, body: TokenRequest) -> BearerToken:
+    user = await ctx.user()
+    if body.mission_id is not None:
+        await ctx.services.missions.view(user, body.mission_id)
+    token = ctx.services.tokens.sign(Purpose.BEARER, msgspec.to_builtins(BearerClaims(user.id, body.mission_id)))
+    return BearerToken(token, ctx.services.clock.now() + BEARER_TTL, body.mission_id)
+
+
+async def me(ctx: Context, _: Any) -> Me:
+    user = await ctx.user()
+    return Me(user, await ctx.services.missions.my_missions(user))
+
+
+async def my_profile(ctx: Context, _: Any) -> Profile:
+    return await ctx.services.profiles.mine(await ctx.user())
+
+
+async def save_my_profile(ctx: Context, body: ProfileDraft) -> Profile:
+    return await ctx.services.profiles.save(await ctx.user(), body)
+
+
+async def set_password(ctx: Context, body: NewPassword) -> None:
+    user = await ctx.user()
+    svc = ctx.services
+    if user.has_password:
+        stored = await svc.store.get_password_hash(user.id)
+        if body.current is None or not svc.passwords.verify(stored, body.current):
+            raise ApiError(403, "bad-credentials", "Your current password is needed, and it was wrong.", "current")
+    await svc.store.set_password_hash(user.id, svc.passwords.hash(body.password))
+
+
+def endpoints() -> list[Endpoint]:
+    tag = "auth"
+    return [
+        Endpoint("POST", "/api/auth/password", sign_in_with_password, "Sign in with e-mail and password", tag,
+                 body=PasswordSignIn, returns=SignedIn, public=True, errors=("bad-credentials",)),
+        Endpoint("POST", "/api/auth/request-link", request_link, "E-mail me a one-time sign-in link", tag,
+                 body=LinkRequest, returns=Accepted, status=202, public=True),
+        Endpoint("POST", "/api/auth/link/peek", peek_link, "Who a sign-in link is for (does not use it)", tag,
+                 body=TokenBody, returns=LinkInfo, public=True,
+                 errors=("token-invalid", "token-expired", "token-used")),
+        Endpoint("POST", "/api/auth/link/use", use_link, "Sign in with a one-time link (uses it up)", tag,
+                 body=TokenBody, returns=SignedIn, public=True,
+                 errors=("token-invalid", "token-expired", "token-used")),
+        Endpoint("POST", "/api/auth/logout", sign_out, "Sign out (ends the session)", tag, public=True),
+        Endpoint("POST", "/api/auth/token", bearer_token, "A short-lived bearer token for API and WebSocket "
+                 "clients, optionally limited to one mission", tag, body=TokenRequest, returns=BearerToken),
+        Endpoint("GET", "/api/me", me, "The signed-in person and their missions", "me", returns=Me),
+        Endpoint("GET", "/api/me/profile", my_profile, "My profile", "me", returns=Profile),
+        Endpoint("PUT", "/api/me/profile", save_my_profile, "Replace my profile", "me", body=ProfileDraft,
+                 returns=Profile),
+        Endpoint("PUT", "/api/me/password", set_password, "Set or change my password", "me", body=NewPassword),
+    ]

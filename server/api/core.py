@@ -1,0 +1,215 @@
+"""Endpoints: a handler plus the types it takes and returns. Decoding, authentication, encoding and the OpenAPI
+document are done here once, so a handler only calls the domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from rooms.accounts import AccountService
+from rooms.clock import Clock
+from rooms.people import User
+from rooms.ports import Store
+from rooms.service import MissionService, ProfileService
+from server.api.errors import ApiError, Unauthenticated
+from server.passwords import Passwords
+from server.settings import Settings
+from server.tokens import ExpiredToken, Purpose, TokenError, Tokens
+
+SESSION_COOKIE = "rt_session"
+BEARER_TTL = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    clock: Clock
+    tokens: Tokens
+    passwords: Passwords
+    accounts: AccountService
+    missions: MissionService
+    profiles: ProfileService
+
+
+class BearerClaims(msgspec.Struct, frozen=True):
+    u: int  # user id
+    m: int | None = None  # the one mission this token may act in, if scoped
+
+
+@dataclass
+class Context:
+    request: Request
+    services: Services
+    _user: User | None = None
+    _scope: int | None = None
+    _cookie: tuple[str, dt.datetime] | None = None
+    _clear_cookie: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def maybe_user(self) -> User | None:
+        if self._user is not None:
+            return self._user
+        auth = self.request.headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            self._user = await self._bearer_user(auth[7:].strip())
+            return self._user
+        session_id = self.request.cookies.get(SESSION_COOKIE)
+        if session_id and len(session_id) <= 128:
+            self._user = await self.services.accounts.session_user(session_id)
+        return self._user
+
+    async def _bearer_user(self, token: str) -> User:
+        try:
+            raw = self.services.tokens.verify(Purpose.BEARER, token, BEARER_TTL)
+            claims = msgspec.convert(raw, BearerClaims)
+        except ExpiredToken as exc:
+            raise Unauthenticated("This token has expired; get a new one.", "token-expired") from exc
+        except (TokenError, msgspec.ValidationError) as exc:
+            raise Unauthenticated("This token is not valid.", "token-invalid") from exc
+        user = await self.services.store.get_user(claims.u)
+        if user is None:
+            raise Unauthenticated("This token is not valid.", "token-invalid")
+        self._scope = claims.m
+        return user
+
+    async def user(self) -> User:
+        user = await self.maybe_user()
+        if user is None:
+            raise Unauthenticated()
+        return user
+
+    async def user_in(self, mission_id: int) -> User:
+        """The signed-in user, refusing a bearer token scoped to another mission."""
+        user = await self.user()
+        if self._scope is not None and self._scope != mission_id:
+            raise ApiError(403, "token-scope", "This token is for another mission.")
+        return user
+
+    def start_session(self, session_id: str, expires: dt.datetime) -> None:
+        self._cookie = (session_id, expires)
+
+    def end_session(self) -> None:
+        self._clear_cookie = True
+
+    def apply(self, response: Response) -> Response:
+        for name, value in self.headers.items():
+            response.headers[name] = value
+        settings = self.services.settings
+        if self._cookie is not None:
+            session_id, expires = self._cookie
+            response.set_cookie(
+                SESSION_COOKIE, session_id, max_age=int((expires - self.services.clock.now()).total_seconds()),
+                httponly=True, samesite="lax", secure=settings.cookie_secure, path="/",
+            )
+        elif self._clear_cookie:
+            response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                                   secure=settings.cookie_secure)
+        return response
+
+
+Handler = Callable[[Context, Any], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[Any] | None = None
+    query: type[Any] | None = None
+    returns: Any = None
+    status: int = 200
+    errors: tuple[str, ...] = ()
+    public: bool = False
+
+    def route(self) -> Route:
+        async def endpoint(request: Request) -> Response:
+            # The services are made by the app's lifespan, so they are found per request.
+            services: Services = request.app.state.services
+            ctx = Context(request, services)
+            _check_origin(request, services.settings)
+            arg: Any = None
+            if self.body is not None:
+                arg = msgspec.json.decode(await read_json(request, services.settings.max_body_bytes), type=self.body)
+            elif self.query is not None:
+                arg = decode_query(request, self.query)
+            result = await self.handler(ctx, arg)
+            if result is None:
+                return ctx.apply(Response(status_code=204 if self.status == 200 else self.status))
+            return ctx.apply(Response(msgspec.json.encode(result), status_code=self.status,
+                                      media_type="application/json"))
+
+        return Route(self.path, endpoint, methods=[self.method], name=f"{self.method} {self.path}")
+
+
+async def read_json(request: Request, limit: int) -> bytes:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise ApiError(415, "unsupported-media-type", "Send the body as application/json.")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "body-too-large", f"The body is larger than {limit} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "body-too-large", f"The body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if not body.strip():
+        raise ApiError(400, "malformed-json", "The body is empty; send a JSON object.")
+    try:
+        msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise ApiError(400, "malformed-json", f"The body is not valid JSON: {exc}.") from exc
+    return body
+
+
+def decode_query(request: Request, query_type: type[Any]) -> Any:
+    raw: dict[str, Any] = {}
+    info = msgspec.inspect.type_info(query_type)
+    assert isinstance(info, msgspec.inspect.StructType)
+    for f in info.fields:
+        values = request.query_params.getlist(f.encode_name)
+        if not values:
+            continue
+        many = isinstance(f.type, msgspec.inspect.ListType)
+        raw[f.encode_name] = [v for v in values if v] if many else values[-1]
+        if not many and raw[f.encode_name] == "" and not isinstance(f.type, msgspec.inspect.StrType):
+            del raw[f.encode_name]
+    known = {f.encode_name for f in info.fields}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ApiError(422, "unknown-field", f"Unknown query parameter `{unknown[0]}`.", unknown[0])
+    return msgspec.convert(raw, query_type, strict=False)
+
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _check_origin(request: Request, settings: Settings) -> None:
+    """Browsers send Origin on every unsafe request; a foreign one is a cross-site request we refuse."""
+    if request.method not in _UNSAFE:
+        return
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    if not origin_allowed(origin, request, settings):
+        raise ApiError(403, "bad-origin", "Requests from this origin are not allowed.")
+
+
+def origin_allowed(origin: str, request: Request, settings: Settings) -> bool:
+    origin = origin.rstrip("/")
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return origin in (own, settings.public_url, *settings.allowed_origins)

@@ -1,0 +1,160 @@
+"""Missions, their programme, the directory of people, and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.people import Invitation, InvitationDraft, Membership, Role, Side
+from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery
+from rooms.service import MemberChange, MissionView
+from server.api.core import Context, Endpoint
+from server.tokens import Purpose
+
+
+class InvitationView(msgspec.Struct, frozen=True):
+    id: int
+    mission_id: int
+    email: str
+    name: str
+    role: Role
+    side: Side | None
+    organisation: str
+    invited_by: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    accepted_at: dt.datetime | None
+    accepted_by: int | None
+    status: str
+
+
+class NewInvitation(msgspec.Struct, frozen=True):
+    invitation: InvitationView
+    link: str
+
+
+def invitation_view(ctx: Context, invitation: Invitation) -> InvitationView:
+    fields = msgspec.structs.asdict(invitation)
+    return InvitationView(**fields, status=invitation.status(ctx.services.clock.now()))
+
+
+def _mission_id(ctx: Context) -> int:
+    value: int = ctx.request.path_params["mission_id"]
+    return value
+
+
+async def list_missions(ctx: Context, _: Any) -> list[MissionView]:
+    return await ctx.services.missions.my_missions(await ctx.user())
+
+
+async def create_mission(ctx: Context, body: MissionDraft) -> MissionView:
+    return await ctx.services.missions.create_mission(await ctx.user(), body)
+
+
+async def get_mission(ctx: Context, _: Any) -> MissionView:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.view(await ctx.user_in(mid), mid)
+
+
+async def update_mission(ctx: Context, body: MissionDraft) -> Mission:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.update_mission(await ctx.user_in(mid), mid, body)
+
+
+async def programme(ctx: Context, _: Any) -> list[ProgrammeItem]:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.programme(await ctx.user_in(mid), mid)
+
+
+async def add_item(ctx: Context, body: ItemDraft) -> ProgrammeItem:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.add_item(await ctx.user_in(mid), mid, body)
+
+
+async def _item_user(ctx: Context) -> tuple[Any, int]:
+    item_id: int = ctx.request.path_params["item_id"]
+    user = await ctx.user()
+    item = await ctx.services.missions.get_item(user, item_id)
+    await ctx.user_in(item.mission_id)
+    return user, item_id
+
+
+async def get_item(ctx: Context, _: Any) -> ProgrammeItem:
+    user, item_id = await _item_user(ctx)
+    return await ctx.services.missions.get_item(user, item_id)
+
+
+async def update_item(ctx: Context, body: ItemDraft) -> ProgrammeItem:
+    user, item_id = await _item_user(ctx)
+    return await ctx.services.missions.update_item(user, item_id, body)
+
+
+async def delete_item(ctx: Context, _: Any) -> None:
+    user, item_id = await _item_user(ctx)
+    await ctx.services.missions.delete_item(user, item_id)
+
+
+async def directory(ctx: Context, query: DirectoryQuery) -> DirectoryPage:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.directory(await ctx.user_in(mid), mid, query)
+
+
+async def person(ctx: Context, _: Any) -> DirectoryEntry:
+    mid = _mission_id(ctx)
+    member: int = ctx.request.path_params["user_id"]
+    return await ctx.services.missions.directory_entry(await ctx.user_in(mid), mid, member)
+
+
+async def change_person(ctx: Context, body: MemberChange) -> Membership:
+    mid = _mission_id(ctx)
+    member: int = ctx.request.path_params["user_id"]
+    return await ctx.services.missions.change_member(await ctx.user_in(mid), mid, member, body)
+
+
+async def invite(ctx: Context, body: InvitationDraft) -> NewInvitation:
+    mid = _mission_id(ctx)
+    invitation = await ctx.services.missions.invite(await ctx.user_in(mid), mid, body)
+    token = ctx.services.tokens.sign(Purpose.INVITATION, invitation.id)
+    link = f"{ctx.services.settings.public_url}/invite#t={token}"
+    return NewInvitation(invitation_view(ctx, invitation), link)
+
+
+async def invitations(ctx: Context, _: Any) -> list[InvitationView]:
+    mid = _mission_id(ctx)
+    found = await ctx.services.missions.invitations(await ctx.user_in(mid), mid)
+    return [invitation_view(ctx, i) for i in found]
+
+
+def endpoints() -> list[Endpoint]:
+    m = "/api/missions/{mission_id:int}"
+    item = "/api/programme/{item_id:int}"
+    return [
+        Endpoint("GET", "/api/missions", list_missions, "My missions", "missions", returns=list[MissionView]),
+        Endpoint("POST", "/api/missions", create_mission, "Create a mission (organiser accounts)", "missions",
+                 body=MissionDraft, returns=MissionView, status=201),
+        Endpoint("GET", m, get_mission, "A mission, with my role and permissions in it", "missions",
+                 returns=MissionView),
+        Endpoint("PUT", m, update_mission, "Change a mission (organisers)", "missions", body=MissionDraft,
+                 returns=Mission),
+        Endpoint("GET", f"{m}/programme", programme, "The programme, by start time", "programme",
+                 returns=list[ProgrammeItem]),
+        Endpoint("POST", f"{m}/programme", add_item, "Add a programme item (organisers)", "programme",
+                 body=ItemDraft, returns=ProgrammeItem, status=201),
+        Endpoint("GET", item, get_item, "A programme item", "programme", returns=ProgrammeItem),
+        Endpoint("PUT", item, update_item, "Change a programme item (organisers)", "programme", body=ItemDraft,
+                 returns=ProgrammeItem),
+        Endpoint("DELETE", item, delete_item, "Remove a programme item (organisers)", "programme"),
+        Endpoint("GET", f"{m}/directory", directory, "Search the people taking part", "directory",
+                 query=DirectoryQuery, returns=DirectoryPage),
+        Endpoint("GET", f"{m}/people/{{user_id:int}}", person, "One person's profile in this mission", "directory",
+                 returns=DirectoryEntry),
+        Endpoint("PUT", f"{m}/people/{{user_id:int}}", change_person, "Change a person's role or side "
+                 "(organisers)", "directory", body=MemberChange, returns=Membership),
+        Endpoint("POST", f"{m}/invitations", invite, "Invite someone by e-mail (organisers); the answer holds "
+                 "the single-use link", "invitations", body=InvitationDraft, returns=NewInvitation, status=201),
+        Endpoint("GET", f"{m}/invitations", invitations, "The mission's invitations, newest first (organisers)",
+                 "invitations", returns=list[InvitationView]),
+    ]

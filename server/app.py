@@ -1,0 +1,152 @@
+"""The Starlette application: API routes, health checks, the web client and its page routes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from importlib.metadata import PackageNotFoundError, version
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Match, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rooms.accounts import AccountService
+from rooms.clock import Clock, SystemClock
+from rooms.errors import DomainError
+from rooms.ports import Store
+from rooms.service import MissionService, ProfileService
+from server.api import auth, invitations, missions
+from server.api.core import Endpoint, Services
+from server.api.errors import (
+    domain_error_handler,
+    error_response,
+    http_exception_handler,
+    internal_error_handler,
+    validation_error_handler,
+)
+from server.api.openapi import document
+from server.db.store_sql import SqlStore
+from server.passwords import Passwords
+from server.settings import Settings
+from server.tokens import Tokens
+
+# Client-side routes: the server answers each with the web client's index.html.
+PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}")
+
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+    b"x-frame-options": b"DENY",
+    b"content-security-policy": (
+        b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
+        b"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+}
+
+
+def app_version() -> str:
+    try:
+        return version("roundtable")
+    except PackageNotFoundError:
+        return "0"
+
+
+def all_endpoints() -> list[Endpoint]:
+    return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints()]
+
+
+class SecurityHeaders:
+    """Adds the headers every response carries (the CSP keeps any injected markup inert)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in names]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Starlette:
+    clock = clock or SystemClock()
+    endpoints = all_endpoints()
+    openapi = msgspec.json.encode(document(endpoints, app_version()))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own_store = store is None
+        used: Store = store if store is not None else await SqlStore.open(settings.database_url)
+        services = Services(
+            settings=settings, store=used, clock=clock, tokens=Tokens(settings.secret_key), passwords=Passwords(),
+            accounts=AccountService(used, clock), missions=MissionService(used, clock),
+            profiles=ProfileService(used),
+        )
+        app.state.services = services
+        try:
+            yield
+        finally:
+            if own_store:
+                await used.close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            await request.app.state.services.store.ping()
+        except Exception as exc:  # any failure of the database means "not ready"
+            return error_response(503, "database-unavailable", f"The database is not reachable: {type(exc).__name__}")
+        return JSONResponse({"status": "ready", "database": "ok"})
+
+    async def openapi_json(request: Request) -> Response:
+        return Response(openapi, media_type="application/json")
+
+    index = settings.web_dir / "index.html"
+
+    async def page(request: Request) -> Response:
+        return FileResponse(index, headers={"cache-control": "no-cache"})
+
+    async def api_not_found(request: Request) -> Response:
+        # This catch-all wins over a route that matches the path with another method: tell them apart.
+        for route in api_routes:
+            if route.matches(request.scope)[0] is Match.PARTIAL:
+                return error_response(405, "method-not-allowed", f"{request.method} is not allowed here.")
+        return error_response(404, "not-found", f"No API endpoint {request.method} {request.url.path}.")
+
+    api_routes = [e.route() for e in endpoints]
+
+    routes: list[Route | Mount] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/openapi.json", openapi_json),
+        *api_routes,
+        Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Mount("/static", StaticFiles(directory=settings.web_dir, check_dir=False), name="static"),
+        *(Route(p, page) for p in PAGES),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            DomainError: domain_error_handler,
+            msgspec.ValidationError: validation_error_handler,
+            HTTPException: http_exception_handler,
+            Exception: internal_error_handler,
+        },
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

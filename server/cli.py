@@ -1,0 +1,165 @@
+"""The `roundtable` command: serve, db upgrade, demo, login-link."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+
+from rooms.accounts import AccountService
+from rooms.clock import SystemClock
+from rooms.errors import DomainError
+from server.db.migrate import upgrade
+from server.db.store_sql import SqlStore
+from server.settings import Settings
+from server.tokens import Purpose, Tokens
+
+CLI_LINK_TTL = dt.timedelta(hours=24)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host or "127.0.0.1",
+        port=args.port or 8000,
+        proxy_headers=True,
+        server_header=False,
+        # Our own limits, not uvicorn's 16 MiB default; compression is declined (memory and CPU per socket).
+        ws_max_size=64 * 1024,
+        ws_per_message_deflate=False,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        timeout_keep_alive=15,
+        timeout_graceful_shutdown=10,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    print(f"database at head: {_redact(settings.database_url)}")
+    return 0
+
+
+async def _sign_in_url(store: SqlStore, settings: Settings, email: str, mission_id: int | None,
+                       ttl: dt.timedelta) -> str | None:
+    issued = await AccountService(store, SystemClock()).sign_in_link(email, mission_id, ttl)
+    if issued is None:
+        return None
+    token = Tokens(settings.secret_key).sign(Purpose.SIGN_IN, issued[0])
+    return f"{settings.public_url}/link#t={token}"
+
+
+def cmd_login_link(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run() -> str | None:
+        store = await SqlStore.open(settings.database_url)
+        try:
+            return await _sign_in_url(store, settings, args.email, args.mission,
+                                      dt.timedelta(minutes=args.ttl_minutes))
+        finally:
+            await store.close()
+
+    try:
+        url = asyncio.run(run())
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    if url is None:
+        print(f"error: nobody with e-mail {args.email} is known", file=sys.stderr)
+        return 1
+    print(url)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from server.demo import KEY_PEOPLE, seed_demo
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run() -> None:
+        store = await SqlStore.open(settings.database_url)
+        try:
+            result = await seed_demo(store, SystemClock(), participants=args.participants)
+            state = "created" if result.created else "already there"
+            print(f"Demo missions {result.missions} {state}; {result.people} people.")
+            if args.no_links:
+                return
+            print("\nSign-in links (single use, valid 24 hours):")
+            for label, email in KEY_PEOPLE:
+                url = await _sign_in_url(store, settings, email, result.missions[0], CLI_LINK_TTL)
+                print(f"  {label:<12} {email:<30} {url}")
+            print()
+        finally:
+            await store.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="roundtable", description="Roundtable: digital trade missions, live.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the server (migrates the database first)")
+    serve.add_argument("--host", default=None, help="interface to listen on (env HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (env PORT, default 8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_up = db_sub.add_parser("upgrade", help="apply all migrations")
+    db_up.set_defaults(func=cmd_db_upgrade)
+
+    demo = sub.add_parser("demo", help="seed the demo missions (idempotent) and print sign-in links")
+    demo.add_argument("--participants", type=int, default=None,
+                      help="grow the first mission's directory to this many participants")
+    demo.add_argument("--no-links", action="store_true", help="do not print sign-in links")
+    demo.add_argument("--host", default=None, help=argparse.SUPPRESS)
+    demo.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
+    demo.set_defaults(func=cmd_demo)
+
+    link = sub.add_parser("login-link", help="print a one-time sign-in URL for someone")
+    link.add_argument("email")
+    link.add_argument("--mission", type=int, default=None, help="open this mission after signing in")
+    link.add_argument("--ttl-minutes", type=int, default=int(CLI_LINK_TTL.total_seconds() // 60))
+    link.add_argument("--host", default=None, help=argparse.SUPPRESS)
+    link.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
+    link.set_defaults(func=cmd_login_link)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

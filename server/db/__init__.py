@@ -1,0 +1,1 @@
+"""SQL storage (SQLAlchemy 2.0 async, Alembic). ORM objects never leave this package."""

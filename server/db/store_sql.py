@@ -1,0 +1,418 @@
+"""The Store port on SQL (SQLite or PostgreSQL) through SQLAlchemy's async ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import msgspec
+from sqlalchemy import CursorResult, delete, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from rooms.errors import Conflict, Gone, NotFound
+from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
+from rooms.profile import (
+    DirectoryEntry,
+    DirectoryPage,
+    DirectoryQuery,
+    OrgType,
+    Profile,
+    ProfileDraft,
+    search_text,
+)
+from server.db import rows
+from server.db.directory_sql import directory_entry, search_directory
+from server.db.engine import create_engine, is_sqlite
+from server.db.models import (
+    Base,
+    InvitationRow,
+    ItemRow,
+    MembershipRow,
+    MissionRow,
+    ProfileRow,
+    ProfileSectorRow,
+    SessionRow,
+    SignInLinkRow,
+    UserRow,
+)
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _rowcount(result: object) -> int:
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+class SqlStore:
+    """One object implementing every part of rooms.ports.Store."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._read_engine = create_engine(url)
+        # SQLite: writers take the lock at BEGIN, so read-then-write transactions never deadlock.
+        self._write_engine = create_engine(url, immediate=True) if is_sqlite(url) else self._read_engine
+        self._reads = async_sessionmaker(self._read_engine, expire_on_commit=False)
+        self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @classmethod
+    async def open(cls, url: str) -> SqlStore:
+        store = cls(url)
+        await store.ping()
+        return store
+
+    async def close(self) -> None:
+        await self._read_engine.dispose()
+        if self._write_engine is not self._read_engine:
+            await self._write_engine.dispose()
+
+    async def ping(self) -> None:
+        async with self._read_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def truncate_all(self) -> None:
+        """Empties every table (tests sharing one PostgreSQL database)."""
+        async with self._writes.begin() as s:
+            for table in reversed(Base.metadata.sorted_tables):
+                await s.execute(delete(table))
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        async with self._reads() as s:
+            yield s
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        async with self._writes.begin() as s:
+            yield s
+
+    # -- users ---------------------------------------------------------------------------------------------
+
+    async def get_user(self, user_id: int) -> User | None:
+        async with self._read() as s:
+            row = await s.get(UserRow, user_id)
+            return None if row is None else rows.user(row)
+
+    async def get_user_by_email(self, email: str) -> User | None:
+        async with self._read() as s:
+            row = (await s.execute(select(UserRow).where(UserRow.email == email))).scalar_one_or_none()
+            return None if row is None else rows.user(row)
+
+    async def create_user(
+        self, email: str, name: str, now: dt.datetime, *, can_create_missions: bool = False,
+        password_hash: str | None = None,
+    ) -> User:
+        try:
+            async with self._write() as s:
+                row = await self._insert_user(s, email, name, now, can_create_missions, password_hash)
+                return rows.user(row)
+        except IntegrityError as exc:
+            raise Conflict("email-taken", "Someone already uses this e-mail address.", "email") from exc
+
+    @staticmethod
+    async def _insert_user(
+        s: AsyncSession, email: str, name: str, now: dt.datetime, can_create: bool, password_hash: str | None
+    ) -> UserRow:
+        row = UserRow(
+            email=email, name=name, password_hash=password_hash, can_create_missions=can_create, created_at=now
+        )
+        s.add(row)
+        await s.flush()
+        s.add(ProfileRow(
+            user_id=row.id, organisation="", org_type=OrgType.OTHER.value, job_title="", sectors=[], country="",
+            city="", offers="", seeks="", languages=[], bio="", website="",
+            search_text=name.casefold(), sort_org="", sort_name=name.casefold()[:120],
+        ))
+        await s.flush()
+        return row
+
+    async def set_password_hash(self, user_id: int, password_hash: str | None) -> None:
+        async with self._write() as s:
+            await s.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
+
+    async def get_password_hash(self, user_id: int) -> str | None:
+        async with self._read() as s:
+            return (await s.execute(select(UserRow.password_hash).where(UserRow.id == user_id))).scalar()
+
+    async def set_can_create_missions(self, user_id: int, allowed: bool) -> None:
+        async with self._write() as s:
+            await s.execute(update(UserRow).where(UserRow.id == user_id).values(can_create_missions=allowed))
+
+    # -- profiles ------------------------------------------------------------------------------------------
+
+    async def get_profile(self, user_id: int) -> Profile | None:
+        async with self._read() as s:
+            found = (await s.execute(
+                select(ProfileRow, UserRow.name).join(UserRow, UserRow.id == ProfileRow.user_id)
+                .where(ProfileRow.user_id == user_id)
+            )).one_or_none()
+            return None if found is None else rows.profile(found[0], found[1])
+
+    async def save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
+        async with self._write() as s:
+            row = await s.get(ProfileRow, user_id)
+            if row is None:
+                raise NotFound("Profile", "profile-not-found")
+            await s.execute(update(UserRow).where(UserRow.id == user_id).values(name=draft.name))
+            profile = Profile(user_id=user_id, **{f: getattr(draft, f) for f in draft.__struct_fields__})
+            self._fill_profile(row, profile)
+            await s.execute(delete(ProfileSectorRow).where(ProfileSectorRow.user_id == user_id))
+            s.add_all(
+                ProfileSectorRow(user_id=user_id, sector_key=sector.casefold()[:60], sector=sector)
+                for sector in {p.casefold(): p for p in reversed(profile.sectors)}.values()
+            )
+            return profile
+
+    @staticmethod
+    def _fill_profile(row: ProfileRow, p: Profile) -> None:
+        row.organisation, row.org_type, row.job_title = p.organisation, p.org_type.value, p.job_title
+        row.sectors, row.country, row.city = list(p.sectors), p.country, p.city
+        row.offers, row.seeks, row.languages = p.offers, p.seeks, list(p.languages)
+        row.bio, row.website = p.bio, p.website
+        row.search_text = search_text(p)
+        row.sort_org, row.sort_name = p.organisation.casefold()[:120], p.name.casefold()[:120]
+
+    # -- missions and programme ----------------------------------------------------------------------------
+
+    async def create_mission(self, draft: MissionDraft, created_by: int, now: dt.datetime) -> Mission:
+        async with self._write() as s:
+            row = MissionRow(created_by=created_by, created_at=now)
+            self._fill_mission(row, draft)
+            s.add(row)
+            await s.flush()
+            s.add(MembershipRow(mission_id=row.id, user_id=created_by, role=Role.ORGANISER.value, side=None))
+            return rows.mission(row)
+
+    @staticmethod
+    def _fill_mission(row: MissionRow, d: MissionDraft) -> None:
+        row.title, row.destination, row.timezone = d.title, d.destination, d.timezone
+        row.start_date, row.end_date = d.start_date, d.end_date
+        row.direction, row.format = d.direction.value, d.format.value
+        row.sectors, row.description, row.webinar_max_minutes = list(d.sectors), d.description, d.webinar_max_minutes
+
+    async def get_mission(self, mission_id: int) -> Mission | None:
+        async with self._read() as s:
+            row = await s.get(MissionRow, mission_id)
+            return None if row is None else rows.mission(row)
+
+    async def update_mission(self, mission_id: int, draft: MissionDraft) -> Mission:
+        async with self._write() as s:
+            row = await s.get(MissionRow, mission_id)
+            if row is None:
+                raise NotFound("Mission", "mission-not-found")
+            self._fill_mission(row, draft)
+            return rows.mission(row)
+
+    async def find_mission_by_title(self, title: str) -> Mission | None:
+        async with self._read() as s:
+            row = (await s.execute(
+                select(MissionRow).where(MissionRow.title == title).order_by(MissionRow.id).limit(1)
+            )).scalar_one_or_none()
+            return None if row is None else rows.mission(row)
+
+    async def missions_of(self, user_id: int) -> list[tuple[Mission, Membership]]:
+        async with self._read() as s:
+            found = await s.execute(
+                select(MissionRow, MembershipRow).join(MembershipRow, MembershipRow.mission_id == MissionRow.id)
+                .where(MembershipRow.user_id == user_id).order_by(MissionRow.start_date, MissionRow.id)
+            )
+            return [(rows.mission(m), rows.membership(ms)) for m, ms in found.all()]
+
+    async def add_item(self, mission_id: int, draft: ItemDraft) -> ProgrammeItem:
+        async with self._write() as s:
+            row = ItemRow(mission_id=mission_id)
+            self._fill_item(row, draft)
+            s.add(row)
+            await s.flush()
+            return rows.item(row)
+
+    @staticmethod
+    def _fill_item(row: ItemRow, d: ItemDraft) -> None:
+        row.kind, row.title, row.starts_at, row.ends_at = d.kind.value, d.title, d.starts_at, d.ends_at
+        row.description, row.address, row.track = d.description, d.address, d.track
+
+    async def update_item(self, item_id: int, draft: ItemDraft) -> ProgrammeItem:
+        async with self._write() as s:
+            row = await s.get(ItemRow, item_id)
+            if row is None:
+                raise NotFound("Programme item", "item-not-found")
+            self._fill_item(row, draft)
+            return rows.item(row)
+
+    async def delete_item(self, item_id: int) -> None:
+        async with self._write() as s:
+            if _rowcount(await s.execute(delete(ItemRow).where(ItemRow.id == item_id))) == 0:
+                raise NotFound("Programme item", "item-not-found")
+
+    async def get_item(self, item_id: int) -> ProgrammeItem | None:
+        async with self._read() as s:
+            row = await s.get(ItemRow, item_id)
+            return None if row is None else rows.item(row)
+
+    async def programme(self, mission_id: int) -> list[ProgrammeItem]:
+        async with self._read() as s:
+            found = await s.execute(
+                select(ItemRow).where(ItemRow.mission_id == mission_id).order_by(ItemRow.starts_at, ItemRow.id)
+            )
+            return [rows.item(r) for r in found.scalars()]
+
+    # -- memberships and directory -------------------------------------------------------------------------
+
+    async def get_membership(self, mission_id: int, user_id: int) -> Membership | None:
+        async with self._read() as s:
+            row = await s.get(MembershipRow, (mission_id, user_id))
+            return None if row is None else rows.membership(row)
+
+    async def set_membership(self, mission_id: int, user_id: int, role: Role, side: Side | None) -> Membership:
+        async with self._write() as s:
+            return await self._set_membership(s, mission_id, user_id, role, side)
+
+    @staticmethod
+    async def _set_membership(
+        s: AsyncSession, mission_id: int, user_id: int, role: Role, side: Side | None
+    ) -> Membership:
+        row = await s.get(MembershipRow, (mission_id, user_id))
+        if row is None:
+            row = MembershipRow(mission_id=mission_id, user_id=user_id)
+            s.add(row)
+        row.role, row.side = role.value, None if side is None else side.value
+        await s.flush()
+        return rows.membership(row)
+
+    async def remove_membership(self, mission_id: int, user_id: int) -> None:
+        async with self._write() as s:
+            await s.execute(delete(MembershipRow).where(
+                MembershipRow.mission_id == mission_id, MembershipRow.user_id == user_id))
+
+    async def search_directory(self, mission_id: int, query: DirectoryQuery) -> DirectoryPage:
+        async with self._read() as s:
+            return await search_directory(s, mission_id, query)
+
+    async def directory_entry(self, mission_id: int, user_id: int) -> DirectoryEntry | None:
+        async with self._read() as s:
+            return await directory_entry(s, mission_id, user_id)
+
+    # -- invitations ---------------------------------------------------------------------------------------
+
+    async def create_invitation(
+        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime
+    ) -> Invitation:
+        async with self._write() as s:
+            row = InvitationRow(
+                mission_id=mission_id, email=draft.email, name=draft.name, role=draft.role.value,
+                side=None if draft.side is None else draft.side.value, organisation=draft.organisation,
+                invited_by=invited_by, created_at=now, expires_at=expires_at,
+            )
+            s.add(row)
+            await s.flush()
+            return rows.invitation(row)
+
+    async def get_invitation(self, invitation_id: int) -> Invitation | None:
+        async with self._read() as s:
+            row = await s.get(InvitationRow, invitation_id)
+            return None if row is None else rows.invitation(row)
+
+    async def invitations(self, mission_id: int) -> list[Invitation]:
+        async with self._read() as s:
+            found = await s.execute(select(InvitationRow).where(InvitationRow.mission_id == mission_id)
+                                    .order_by(InvitationRow.created_at.desc(), InvitationRow.id.desc()))
+            return [rows.invitation(r) for r in found.scalars()]
+
+    async def accept_invitation(
+        self, invitation_id: int, now: dt.datetime, name: str, password_hash: str | None
+    ) -> tuple[User, Membership]:
+        async with self._write() as s:
+            # The conditional UPDATE is the single-use guarantee: of racing acceptances one matches the row.
+            claimed = await s.execute(
+                update(InvitationRow)
+                .where(InvitationRow.id == invitation_id, InvitationRow.accepted_at.is_(None),
+                       InvitationRow.expires_at > now)
+                .values(accepted_at=now)
+            )
+            inv = await s.get(InvitationRow, invitation_id)
+            if inv is None:
+                raise NotFound("Invitation", "token-invalid")
+            if _rowcount(claimed) != 1:
+                if inv.accepted_at is not None:
+                    raise Gone("token-used", "This invitation was already accepted.")
+                raise Gone("token-expired", "This invitation has expired; ask the organiser for a new one.")
+            user_row = (await s.execute(select(UserRow).where(UserRow.email == inv.email))).scalar_one_or_none()
+            if user_row is None:
+                user_row = await self._insert_user(s, inv.email, name, now, False, password_hash)
+            elif password_hash is not None and user_row.password_hash is None:
+                user_row.password_hash = password_hash
+            inv.accepted_by = user_row.id
+            membership = await self._set_membership(
+                s, inv.mission_id, user_row.id, Role(inv.role), rows.side(inv.side))
+            profile = await s.get(ProfileRow, user_row.id)
+            if profile is not None and not profile.organisation and inv.organisation:
+                current = rows.profile(profile, user_row.name)
+                self._fill_profile(profile, msgspec.structs.replace(current, organisation=inv.organisation))
+            await s.flush()
+            return rows.user(user_row), membership
+
+    # -- sign-in links and sessions ------------------------------------------------------------------------
+
+    async def create_sign_in_link(
+        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime
+    ) -> int:
+        async with self._write() as s:
+            row = SignInLinkRow(user_id=user_id, mission_id=mission_id, created_at=now, expires_at=expires_at)
+            s.add(row)
+            await s.flush()
+            return row.id
+
+    async def consume_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
+        async with self._write() as s:
+            claimed = await s.execute(
+                update(SignInLinkRow)
+                .where(SignInLinkRow.id == link_id, SignInLinkRow.used_at.is_(None), SignInLinkRow.expires_at > now)
+                .values(used_at=now)
+            )
+            row = await s.get(SignInLinkRow, link_id)
+            self._check_link(row, ok=_rowcount(claimed) == 1)
+            assert row is not None
+            return row.user_id, row.mission_id
+
+    async def peek_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
+        async with self._read() as s:
+            row = await s.get(SignInLinkRow, link_id)
+            self._check_link(row, ok=row is not None and row.used_at is None and now < row.expires_at)
+            assert row is not None
+            return row.user_id, row.mission_id
+
+    @staticmethod
+    def _check_link(row: SignInLinkRow | None, *, ok: bool) -> None:
+        if row is None:
+            raise NotFound("Sign-in link", "token-invalid")
+        if ok:
+            return
+        if row.used_at is not None:
+            raise Gone("token-used", "This sign-in link was already used.")
+        raise Gone("token-expired", "This sign-in link has expired; ask for a new one.")
+
+    async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
+        session_id = secrets.token_urlsafe(32)
+        async with self._write() as s:
+            s.add(SessionRow(id_hash=_hash(session_id), user_id=user_id, created_at=now, expires_at=expires_at))
+        return session_id
+
+    async def session_user(self, session_id: str, now: dt.datetime) -> int | None:
+        async with self._read() as s:
+            return (await s.execute(
+                select(SessionRow.user_id).where(
+                    SessionRow.id_hash == _hash(session_id), SessionRow.ended_at.is_(None),
+                    SessionRow.expires_at > now)
+            )).scalar()
+
+    async def end_session(self, session_id: str) -> None:
+        async with self._write() as s:
+            await s.execute(update(SessionRow).where(SessionRow.id_hash == _hash(session_id))
+                            .values(ended_at=dt.datetime.now(dt.UTC)))

@@ -1,0 +1,62 @@
+"""Configuration from the environment (CLI flags override). Read once at start, passed explicitly."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_VAR = Path("var")
+
+
+def _secret_key(var_dir: Path) -> str:
+    """ROUNDTABLE_SECRET_KEY, or one generated once and kept under var/ (development only)."""
+    configured = os.environ.get("ROUNDTABLE_SECRET_KEY")
+    if configured:
+        return configured
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created private: the key signs every session and link.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    public_url: str
+    allowed_origins: tuple[str, ...] = ()
+    redis_url: str | None = None
+    cookie_secure: bool = False
+    max_body_bytes: int = 256 * 1024
+    web_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parent.parent / "web")
+
+    @classmethod
+    def from_env(cls, *, host: str | None = None, port: int | None = None) -> Settings:
+        var_dir = Path(os.environ.get("ROUNDTABLE_VAR_DIR", str(DEFAULT_VAR)))
+        database_url = os.environ.get("ROUNDTABLE_DATABASE_URL") or _default_sqlite(var_dir)
+        host = host or os.environ.get("HOST", "127.0.0.1")
+        port = port or int(os.environ.get("PORT", "8000"))
+        public_url = os.environ.get("ROUNDTABLE_PUBLIC_URL") or f"http://{host}:{port}"
+        origins = tuple(o.strip().rstrip("/") for o in os.environ.get("ROUNDTABLE_ALLOWED_ORIGINS", "").split(",")
+                        if o.strip())
+        return cls(
+            database_url=database_url,
+            secret_key=_secret_key(var_dir),
+            public_url=public_url.rstrip("/"),
+            allowed_origins=origins,
+            redis_url=os.environ.get("ROUNDTABLE_REDIS_URL") or None,
+            cookie_secure=public_url.startswith("https://"),
+        )
+
+
+def _default_sqlite(var_dir: Path) -> str:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{(var_dir / 'roundtable.db').resolve()}"

@@ -1,0 +1,81 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL), the in-memory store, and an app client.
+
+A test marked `postgres` never skips: without a reachable PostgreSQL it fails and says what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from rooms.ports import Store
+from tests.world import World, make_world
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "ROUNDTABLE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_missing(exc: BaseException) -> pytest.Failed:
+    return pytest.fail(
+        f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({exc!r}). Start it "
+        "(Debian: apt-get install postgresql; pg_ctlcluster 15 main start) or point "
+        "ROUNDTABLE_TEST_POSTGRES_URL at one.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+    from server.db.admin import create_database, drop_database
+
+    name = f"roundtable_test_{secrets.token_hex(4)}"
+    try:
+        url = create_database(POSTGRES_ADMIN_URL, name)
+    except OSError as exc:
+        raise _postgres_missing(exc) from exc
+    try:
+        yield url
+    finally:
+        drop_database(POSTGRES_ADMIN_URL, name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'roundtable.db'}"
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Every implementation of the Store port, each fresh and empty."""
+    kind: str = request.param
+    if kind == "memory":
+        from rooms.memory import MemoryStore
+
+        yield MemoryStore()
+        return
+    from server.db.migrate import upgrade
+    from server.db.store_sql import SqlStore
+
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    upgrade(url)
+    sql = await SqlStore.open(url)
+    if kind == "postgres":
+        await sql.truncate_all()
+    try:
+        yield sql
+    finally:
+        await sql.close()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    yield from make_world(tmp_path)

@@ -1,0 +1,264 @@
+"""Bad input gets a clear 4xx with a stable code, and nothing is half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from rooms.accounts import AccountService
+from rooms.people import InvitationDraft, Role, Side
+from rooms.profile import DirectoryQuery
+from rooms.service import MissionService
+from server.tokens import Purpose, Tokens
+from tests.world import World
+
+pytestmark = pytest.mark.security
+
+
+def _programme_count(world: World) -> int:
+    return len(world.run(world.store.programme, world.mission_id))
+
+
+def _error(response: Any) -> tuple[int, str, str | None]:
+    body = response.json()
+    return response.status_code, body["error"]["code"], body["error"].get("field")
+
+
+def _post_item(world: World, **kw: Any) -> Any:
+    return world.call("organiser", "POST", f"/api/missions/{world.mission_id}/programme", **kw)
+
+
+GOOD_ITEM = {"kind": "webinar", "title": "Grid integration", "starts_at": "2026-06-16T17:00:00Z",
+             "ends_at": "2026-06-16T17:45:00Z"}
+
+
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        ({"content": b'{"kind": "webinar",', "headers": {"content-type": "application/json"}},
+         (400, "malformed-json", None)),
+        ({"content": b"", "headers": {"content-type": "application/json"}}, (400, "malformed-json", None)),
+        ({"content": b"kind=webinar", "headers": {"content-type": "application/x-www-form-urlencoded"}},
+         (415, "unsupported-media-type", None)),
+        ({"json": [GOOD_ITEM]}, (422, "wrong-type", None)),
+        ({"json": {k: v for k, v in GOOD_ITEM.items() if k != "title"}}, (422, "required", "title")),
+        ({"json": {**GOOD_ITEM, "title": 42}}, (422, "wrong-type", "title")),
+        ({"json": {**GOOD_ITEM, "title": "x" * 161}}, (422, "invalid-length", "title")),
+        ({"json": {**GOOD_ITEM, "title": "   "}}, (422, "required", "title")),
+        ({"json": {**GOOD_ITEM, "kind": "party"}}, (422, "invalid-choice", "kind")),
+        ({"json": {**GOOD_ITEM, "starts_at": "tomorrow"}}, (422, "invalid-format", "starts_at")),
+        ({"json": {**GOOD_ITEM, "starts_at": "2026-06-16T17:00:00"}}, (422, "naive-datetime", "starts_at")),
+        ({"json": {**GOOD_ITEM, "ends_at": "2026-06-16T16:00:00Z"}}, (422, "end-before-start", "ends_at")),
+        ({"json": {**GOOD_ITEM, "ends_at": "2026-06-16T19:00:00Z"}}, (422, "webinar-too-long", "ends_at")),
+        ({"json": {**GOOD_ITEM, "starts_at": "2026-07-16T17:00:00Z", "ends_at": "2026-07-16T17:30:00Z"}},
+         (422, "outside-mission", "starts_at")),
+        ({"json": {**GOOD_ITEM, "kind": "company_visit"}}, (422, "address-required", "address")),
+        ({"json": {**GOOD_ITEM, "track": "Aerospace"}}, (422, "unknown-track", "track")),
+        ({"json": {**GOOD_ITEM, "colour": "red"}}, (422, "unknown-field", "colour")),
+    ],
+    ids=lambda v: v[1] if isinstance(v, tuple) else None,
+)
+def test_bad_programme_items_are_refused_and_nothing_is_written(world: World, kw: dict[str, Any],
+                                                                 expected: tuple[int, str, str | None]) -> None:
+    before = _programme_count(world)
+    assert _error(_post_item(world, **kw)) == expected
+    assert _programme_count(world) == before
+
+
+def test_ten_megabyte_body_is_refused(world: World) -> None:
+    before = _programme_count(world)
+    big = b'{"title": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    status, code, _ = _error(_post_item(world, content=big, headers={"content-type": "application/json"}))
+    assert (status, code) == (413, "body-too-large")
+    assert _programme_count(world) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"title": "M", "destination": "X", "timezone": "Mars/Olympus", "start_date": "2026-06-15",
+          "end_date": "2026-06-19"}, (422, "invalid-timezone", "timezone")),
+        ({"title": "M", "destination": "X", "timezone": "Europe/Amsterdam", "start_date": "2026-06-15",
+          "end_date": "2026-06-10"}, (422, "end-before-start", "end_date")),
+        ({"title": "M", "destination": "X", "timezone": "Europe/Amsterdam", "start_date": "2026-02-30",
+          "end_date": "2026-06-10"}, (422, "invalid-format", "start_date")),
+        ({"title": "M", "destination": "X", "timezone": "Europe/Amsterdam", "start_date": "2026-06-15",
+          "end_date": "2026-06-19", "direction": "sideways"}, (422, "invalid-choice", "direction")),
+        ({"title": "M", "destination": "X", "timezone": "Europe/Amsterdam", "start_date": "2026-06-15",
+          "end_date": "2026-06-19", "sectors": ["s"] * 13}, (422, "invalid-length", "sectors")),
+    ],
+    ids=lambda v: v[1] if isinstance(v, tuple) else None,
+)
+def test_bad_missions_are_refused(world: World, body: dict[str, Any], expected: tuple[int, str, str]) -> None:
+    before = world.run(world.store.missions_of, world.users["organiser"].id)
+    assert _error(world.call("organiser", "POST", "/api/missions", body)) == expected
+    assert world.run(world.store.missions_of, world.users["organiser"].id) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"email": "not-an-address", "name": "X", "role": "participant", "side": "partner"},
+         (422, "invalid-email", "email")),
+        ({"email": "a@b.example", "name": "X", "role": "emperor", "side": "partner"},
+         (422, "invalid-choice", "role")),
+        ({"email": "a@b.example", "name": "X", "role": "participant"}, (422, "side-required", "side")),
+        ({"email": "a@b.example", "name": "X" * 121, "role": "participant", "side": "partner"},
+         (422, "invalid-length", "name")),
+        ({"email": "participant@world.example", "name": "X", "role": "participant", "side": "partner"},
+         (422, "already-member", "email")),
+    ],
+    ids=lambda v: v[1] if isinstance(v, tuple) else None,
+)
+def test_bad_invitations_are_refused(world: World, body: dict[str, Any], expected: tuple[int, str, str]) -> None:
+    path = f"/api/missions/{world.mission_id}/invitations"
+    assert _error(world.call("organiser", "POST", path, body)) == expected
+    assert world.call("organiser", "GET", path).json() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("org_type=royalty", (422, "invalid-choice", "org_type")),
+        ("page=0", (422, "out-of-range", "page")),
+        ("page_size=1000", (422, "out-of-range", "page_size")),
+        ("page=two", (422, "wrong-type", "page")),
+        ("side=both", (422, "invalid-choice", "side")),
+        ("q=" + "x" * 101, (422, "invalid-length", "q")),
+        ("country=Netherlands", (422, "invalid-length", "country")),
+        ("limit=5", (422, "unknown-field", "limit")),
+    ],
+)
+def test_bad_directory_queries_are_refused(world: World, query: str, expected: tuple[int, str, str]) -> None:
+    assert _error(world.call("participant", "GET", f"/api/missions/{world.mission_id}/directory?{query}")) == expected
+
+
+def test_bad_profile_is_refused_and_profile_unchanged(world: World) -> None:
+    before = world.call("participant", "GET", "/api/me/profile").json()
+    for body, expected in [
+        ({"name": "P", "website": "javascript:alert(1)"}, (422, "invalid-website", "website")),
+        ({"name": "P", "country": "N1"}, (422, "invalid-country", "country")),
+        ({"name": "P", "languages": ["english"]}, (422, "invalid-length", "languages")),
+        ({"name": "P", "org_type": "mega-corp"}, (422, "invalid-choice", "org_type")),
+        ({"name": "P", "offers": "x" * 1001}, (422, "invalid-length", "offers")),
+        ({"name": ""}, (422, "invalid-length", "name")),
+    ]:
+        assert _error(world.call("participant", "PUT", "/api/me/profile", body)) == expected
+    assert world.call("participant", "GET", "/api/me/profile").json() == before
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_format(world: World) -> None:
+    assert _error(world.call("participant", "GET", "/api/nothing-here")) == (404, "not-found", None)
+    assert _error(world.call("participant", "PATCH", "/api/me")) == (405, "method-not-allowed", None)
+    assert world.call("participant", "GET", "/api/missions/999999").json()["error"]["code"] == "mission-not-found"
+
+
+def test_forged_and_foreign_tokens_are_refused(world: World) -> None:
+    forged = Tokens("another secret key, not ours").sign(Purpose.BEARER, {"u": world.users["organiser"].id})
+    r = world.client.get("/api/me", headers={"authorization": f"Bearer {forged}"})
+    assert _error(r) == (401, "token-invalid", None)
+    # A sign-in link token is not an invitation token, even with a valid signature.
+    link = Tokens(world.settings.secret_key).sign(Purpose.SIGN_IN, 1)
+    assert _error(world.client.post("/api/invitations/peek", json={"token": link})) == (422, "token-invalid", "token")
+    assert _error(world.client.post("/api/auth/link/use", json={"token": "garbage"})) == (422, "token-invalid", "token")
+
+
+def _sign_in_token(world: World, who: str, ttl: dt.timedelta = dt.timedelta(minutes=30)) -> str:
+    async def issue() -> int:
+        issued = await AccountService(world.store, world.clock).sign_in_link(world.users[who].email, None, ttl)
+        assert issued is not None
+        return issued[0]
+
+    return Tokens(world.settings.secret_key).sign(Purpose.SIGN_IN, world.run(issue))
+
+
+def test_sign_in_link_is_single_use(world: World) -> None:
+    token = _sign_in_token(world, "participant")
+    first = world.client.post("/api/auth/link/use", json={"token": token})
+    assert first.status_code == 200
+    assert "rt_session" in first.cookies
+    world.client.cookies.clear()
+    assert _error(world.client.post("/api/auth/link/use", json={"token": token})) == (410, "token-used", None)
+    assert _error(world.client.post("/api/auth/link/peek", json={"token": token})) == (410, "token-used", None)
+
+
+def test_expired_sign_in_link_is_refused(world: World) -> None:
+    token = _sign_in_token(world, "participant", dt.timedelta(minutes=30))
+    world.clock.advance(dt.timedelta(minutes=31))
+    assert _error(world.client.post("/api/auth/link/use", json={"token": token})) == (410, "token-expired", None)
+    assert "rt_session" not in world.client.cookies
+
+
+def _invitation_token(world: World, email: str) -> str:
+    async def invite() -> int:
+        svc = MissionService(world.store, world.clock)
+        draft = InvitationDraft(email=email, name="New Person", role=Role.PARTICIPANT, side=Side.DELEGATION)
+        return (await svc.invite(world.users["organiser"], world.mission_id, draft)).id
+
+    return Tokens(world.settings.secret_key).sign(Purpose.INVITATION, world.run(invite))
+
+
+def _members(world: World) -> int:
+    page = world.run(world.store.search_directory, world.mission_id, DirectoryQuery())
+    return int(page.total)
+
+
+def test_invitation_is_single_use(world: World) -> None:
+    token = _invitation_token(world, "new.person@world.example")
+    before = _members(world)
+    assert world.client.post("/api/invitations/accept", json={"token": token, "name": "New Person"}).status_code == 200
+    assert _members(world) == before + 1
+    world.client.cookies.clear()
+    again = world.client.post("/api/invitations/accept", json={"token": token, "name": "Someone Else"})
+    assert _error(again) == (410, "token-used", None)
+    assert _members(world) == before + 1
+
+
+def test_expired_invitation_creates_nothing(world: World) -> None:
+    token = _invitation_token(world, "late.person@world.example")
+    world.clock.advance(dt.timedelta(days=15))
+    before = _members(world)
+    r = world.client.post("/api/invitations/accept", json={"token": token, "name": "Late Person",
+                                                            "password": "a long enough password"})
+    assert _error(r) == (410, "token-expired", None)
+    assert _members(world) == before
+    assert world.run(world.store.get_user_by_email, "late.person@world.example") is None
+    peek = world.client.post("/api/invitations/peek", json={"token": token}).json()
+    assert peek["status"] == "expired"
+
+
+def test_short_password_on_acceptance_is_refused_before_anything_is_used(world: World) -> None:
+    token = _invitation_token(world, "short.pw@world.example")
+    r = world.client.post("/api/invitations/accept", json={"token": token, "name": "S", "password": "short"})
+    assert _error(r) == (422, "invalid-length", "password")
+    assert world.client.post("/api/invitations/peek", json={"token": token}).json()["status"] == "pending"
+
+
+def test_wrong_password_and_unknown_user_look_the_same(world: World) -> None:
+    world.call("participant", "PUT", "/api/me/password", {"password": "correct horse battery"})
+    wrong = world.client.post("/api/auth/password", json={"email": "participant@world.example", "password": "nope"})
+    unknown = world.client.post("/api/auth/password", json={"email": "nobody@world.example", "password": "nope"})
+    assert _error(wrong) == _error(unknown) == (401, "bad-credentials", None)
+    right = world.client.post("/api/auth/password", json={"email": "Participant@World.example",
+                                                          "password": "correct horse battery"})
+    assert right.status_code == 200
+
+
+def test_changing_a_password_needs_the_current_one(world: World) -> None:
+    assert world.call("host", "PUT", "/api/me/password", {"password": "first long password"}).status_code == 204
+    r = world.call("host", "PUT", "/api/me/password", {"password": "second long password"})
+    assert _error(r) == (403, "bad-credentials", "current")
+    r = world.call("host", "PUT", "/api/me/password", {"password": "second long password",
+                                                       "current": "first long password"})
+    assert r.status_code == 204
+
+
+def test_cross_site_writes_are_refused(world: World) -> None:
+    r = world.call("organiser", "POST", f"/api/missions/{world.mission_id}/programme", GOOD_ITEM,
+                   headers={"origin": "https://evil.example"})
+    assert _error(r) == (403, "bad-origin", None)
+    ok = world.call("organiser", "POST", f"/api/missions/{world.mission_id}/programme", GOOD_ITEM,
+                    headers={"origin": "http://testserver"})
+    assert ok.status_code == 201
