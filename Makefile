@@ -42,7 +42,7 @@ system-deps:
 	fi
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check rooms signaling server tests
+	$(BIN)/ruff check rooms signaling server tests bench
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy

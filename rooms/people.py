@@ -11,6 +11,9 @@ import msgspec
 
 from rooms.errors import Invalid
 
+# Ids are positive and fit a 32-bit SQL INTEGER on every backend.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]

@@ -46,6 +46,30 @@ def postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_url(postgres_database: str) -> str:
+    """The session's PostgreSQL database, migrated and emptied for this test."""
+    import asyncio
+    import concurrent.futures
+
+    from server.db.migrate import upgrade
+    from server.db.store_sql import SqlStore
+
+    upgrade(postgres_database)
+
+    async def empty() -> None:
+        store = await SqlStore.open(postgres_database)
+        try:
+            await store.truncate_all()
+        finally:
+            await store.close()
+
+    # In a thread of its own: async fixtures request this one while their event loop runs.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, empty()).result()
+    return postgres_database
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'roundtable.db'}"
 
@@ -64,12 +88,10 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
     if kind == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+        upgrade(url)
     else:
-        url = request.getfixturevalue("postgres_database")
-    upgrade(url)
+        url = request.getfixturevalue("postgres_url")
     sql = await SqlStore.open(url)
-    if kind == "postgres":
-        await sql.truncate_all()
     try:
         yield sql
     finally:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from rooms.people import Email, Password, User, normalise_email
+from rooms.people import Email, Id, Password, User, normalise_email
 from rooms.profile import Profile, ProfileDraft
 from rooms.service import MissionView
 from server.api.core import BEARER_TTL, BearerClaims, Context, Endpoint
@@ -39,7 +39,7 @@ class NewPassword(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class TokenRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    mission_id: int | None = None
+    mission_id: Id | None = None
 
 
 class PublicUser(msgspec.Struct, frozen=True):

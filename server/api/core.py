@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from rooms.accounts import AccountService
 from rooms.clock import Clock
-from rooms.people import User
+from rooms.people import MAX_ID, User
 from rooms.ports import Store
 from rooms.service import MissionService, ProfileService
 from server.api.errors import ApiError, Unauthenticated
@@ -92,6 +92,13 @@ class Context:
         if self._scope is not None and self._scope != mission_id:
             raise ApiError(403, "token-scope", "This token is for another mission.")
         return user
+
+    def path_id(self, name: str) -> int:
+        """An id from the path; one no row can have is simply not found."""
+        value: int = self.request.path_params[name]
+        if not 1 <= value <= MAX_ID:
+            raise ApiError(404, "not-found", f"No such {name.removesuffix('_id')}.")
+        return value
 
     def start_session(self, session_id: str, expires: dt.datetime) -> None:
         self._cookie = (session_id, expires)

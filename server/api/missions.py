@@ -42,8 +42,7 @@ def invitation_view(ctx: Context, invitation: Invitation) -> InvitationView:
 
 
 def _mission_id(ctx: Context) -> int:
-    value: int = ctx.request.path_params["mission_id"]
-    return value
+    return ctx.path_id("mission_id")
 
 
 async def list_missions(ctx: Context, _: Any) -> list[MissionView]:
@@ -75,7 +74,7 @@ async def add_item(ctx: Context, body: ItemDraft) -> ProgrammeItem:
 
 
 async def _item_user(ctx: Context) -> tuple[Any, int]:
-    item_id: int = ctx.request.path_params["item_id"]
+    item_id = ctx.path_id("item_id")
     user = await ctx.user()
     item = await ctx.services.missions.get_item(user, item_id)
     await ctx.user_in(item.mission_id)
@@ -104,13 +103,13 @@ async def directory(ctx: Context, query: DirectoryQuery) -> DirectoryPage:
 
 async def person(ctx: Context, _: Any) -> DirectoryEntry:
     mid = _mission_id(ctx)
-    member: int = ctx.request.path_params["user_id"]
+    member = ctx.path_id("user_id")
     return await ctx.services.missions.directory_entry(await ctx.user_in(mid), mid, member)
 
 
 async def change_person(ctx: Context, body: MemberChange) -> Membership:
     mid = _mission_id(ctx)
-    member: int = ctx.request.path_params["user_id"]
+    member = ctx.path_id("user_id")
     return await ctx.services.missions.change_member(await ctx.user_in(mid), mid, member, body)
 
 

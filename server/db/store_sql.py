@@ -78,10 +78,14 @@ class SqlStore:
             await conn.execute(text("SELECT 1"))
 
     async def truncate_all(self) -> None:
-        """Empties every table (tests sharing one PostgreSQL database)."""
+        """Empties every table and restarts ids (tests sharing one PostgreSQL database)."""
         async with self._writes.begin() as s:
-            for table in reversed(Base.metadata.sorted_tables):
-                await s.execute(delete(table))
+            if is_sqlite(self.url):
+                for table in reversed(Base.metadata.sorted_tables):
+                    await s.execute(delete(table))
+                return
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await s.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncSession]:

@@ -1,0 +1,13 @@
+# The Roundtable app node. Configuration comes from the environment (see README).
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY rooms rooms
+COPY signaling signaling
+COPY server server
+COPY web web
+RUN pip install --no-cache-dir . && useradd --system roundtable && mkdir -p /app/var && chown roundtable /app/var
+USER roundtable
+EXPOSE 8000
+# Migrations run on start; several nodes may start together (Alembic takes a lock on PostgreSQL).
+CMD ["roundtable", "serve", "--host", "0.0.0.0", "--port", "8000"]
