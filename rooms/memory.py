@@ -17,6 +17,7 @@ from typing import NamedTuple
 import msgspec
 
 from rooms.errors import Conflict, Gone, NotFound
+from rooms.eventlog_memory import MemoryEventLog
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
 from rooms.profile import (
@@ -172,10 +173,11 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryStore:
+class MemoryStore(MemoryEventLog):
     """One object implementing every part of rooms.ports.Store."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._users: dict[int, _UserRecord] = {}
         self._user_ids_by_email: dict[str, int] = {}
         self._profiles: dict[int, Profile] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from rooms.eventlog import EventLog
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
 from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Profile, ProfileDraft
@@ -136,7 +137,7 @@ class SignInStore(Protocol):
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            Protocol):
+            EventLog, Protocol):
     """Everything durable. One object may implement every part."""
 
     async def ping(self) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -173,3 +174,29 @@ class SessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoomSeqRow(Base):
+    """The last sequence number given out per room; incremented inside the appending transaction."""
+
+    __tablename__ = "room_seqs"
+    room: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class RoomEventRow(Base):
+    __tablename__ = "room_events"
+    room: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    sender_id: Mapped[int | None] = mapped_column(Integer)
+    idem_key: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    body: Mapped[str] = mapped_column(Text)  # the event body as JSON (rooms.events.EventBody)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        # Retries with the same key are found, and racing duplicates refused, by this constraint.
+        UniqueConstraint("room", "sender_id", "idem_key", name="uq_room_events_idem"),
+        Index("ix_room_events_kind", "room", "kind", "seq"),
+    )

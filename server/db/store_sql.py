@@ -28,6 +28,7 @@ from rooms.profile import (
 from server.db import rows
 from server.db.directory_sql import directory_entry, search_directory
 from server.db.engine import create_engine, is_sqlite
+from server.db.eventlog_sql import SqlEventLog
 from server.db.models import (
     Base,
     InvitationRow,
@@ -51,7 +52,7 @@ def _rowcount(result: object) -> int:
     return result.rowcount
 
 
-class SqlStore:
+class SqlStore(SqlEventLog):
     """One object implementing every part of rooms.ports.Store."""
 
     def __init__(self, url: str) -> None:

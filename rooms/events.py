@@ -1,0 +1,112 @@
+"""Room events: what happens in a room, durable (sequenced, in the log) or ephemeral (presence).
+
+Durable events are written to the event log first; each gets the room's next sequence number there. Clients
+resume from the last sequence they saw. Ephemeral events carry no sequence: a rejoining client gets a fresh
+presence snapshot instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+import msgspec
+
+from rooms.errors import Invalid
+from rooms.people import Side
+from rooms.profile import OrgType
+
+ChatText = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+IdempotencyKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class RoomKind(enum.StrEnum):
+    LOBBY = "lobby"  # per mission: presence, chat, announcements
+    INBOX = "inbox"  # per person: direct messages (and later notifications); every tab of theirs joins it
+
+
+class RoomRef(msgspec.Struct, frozen=True):
+    kind: RoomKind
+    id: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+    @classmethod
+    def parse(cls, name: str) -> RoomRef:
+        kind, sep, ident = name.partition(":")
+        if not sep or not ident.isdigit() or len(ident) > 10 or kind not in RoomKind.__members__.values():
+            raise Invalid("bad-room", f"There is no room called {name[:80]!r}.", "room")
+        return cls(RoomKind(kind), int(ident))
+
+
+def lobby(mission_id: int) -> RoomRef:
+    return RoomRef(RoomKind.LOBBY, mission_id)
+
+
+def inbox(user_id: int) -> RoomRef:
+    return RoomRef(RoomKind.INBOX, user_id)
+
+
+class Author(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    organisation: str
+
+
+# -- durable events (tagged union, stored in the log) --------------------------------------------------------
+
+
+class ChatPosted(msgspec.Struct, frozen=True, tag="chat"):
+    author: Author
+    text: str
+
+
+class Announced(msgspec.Struct, frozen=True, tag="announcement"):
+    author: Author
+    text: str
+
+
+class MessageRemoved(msgspec.Struct, frozen=True, tag="removed"):
+    target_seq: int
+    by: int
+
+
+class DirectMessage(msgspec.Struct, frozen=True, tag="dm"):
+    author: Author
+    to: int
+    mission_id: int
+    text: str
+
+
+EventBody = ChatPosted | Announced | MessageRemoved | DirectMessage
+
+
+class RoomEvent(msgspec.Struct, frozen=True):
+    room: str
+    seq: int
+    at: dt.datetime
+    body: EventBody
+    removed: bool = False  # a chat message later removed by a moderator (history leaves it out)
+
+
+# -- presence (ephemeral) ------------------------------------------------------------------------------------
+
+
+class Status(enum.StrEnum):
+    AVAILABLE = "available"
+    IN_MEETING = "in-meeting"
+    DO_NOT_DISTURB = "do-not-disturb"
+    INVISIBLE = "invisible"  # present, but not listed to others
+
+
+class PresenceEntry(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    organisation: str
+    org_type: OrgType
+    side: Side | None
+    country: str
+    status: Status = Status.AVAILABLE
