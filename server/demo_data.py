@@ -797,7 +797,8 @@ GEN_OFFERS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = (
 )
 GEN_SEEKS: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = (
     {
-        EV: ("US installation partners", "utilities running charging pilots", "charge-point operators on the West Coast"),
+        EV: ("US installation partners", "utilities running charging pilots",
+             "charge-point operators on the West Coast"),
         SMART: ("US cities for a pilot", "a local systems integrator", "state transportation departments"),
         SHARED: ("city permits for a launch in the US", "fleet operators", "local maintenance partners"),
         BATTERY: ("US fleet owners", "utilities with storage programs", "recycling partners"),
