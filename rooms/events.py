@@ -59,22 +59,22 @@ class Author(msgspec.Struct, frozen=True):
 # -- durable events (tagged union, stored in the log) --------------------------------------------------------
 
 
-class ChatPosted(msgspec.Struct, frozen=True, tag="chat"):
+class ChatPosted(msgspec.Struct, frozen=True, tag_field="kind", tag="chat"):
     author: Author
     text: str
 
 
-class Announced(msgspec.Struct, frozen=True, tag="announcement"):
+class Announced(msgspec.Struct, frozen=True, tag_field="kind", tag="announcement"):
     author: Author
     text: str
 
 
-class MessageRemoved(msgspec.Struct, frozen=True, tag="removed"):
+class MessageRemoved(msgspec.Struct, frozen=True, tag_field="kind", tag="removed"):
     target_seq: int
     by: int
 
 
-class DirectMessage(msgspec.Struct, frozen=True, tag="dm"):
+class DirectMessage(msgspec.Struct, frozen=True, tag_field="kind", tag="dm"):
     author: Author
     to: int
     mission_id: int

@@ -23,6 +23,11 @@ class Action(enum.StrEnum):
     VIEW_DIRECTORY = "view-directory"
     INVITE = "invite"
     MANAGE_MEMBERS = "manage-members"
+    JOIN_LOBBY = "join-lobby"
+    CHAT = "chat"
+    DIRECT_MESSAGE = "direct-message"
+    MODERATE_CHAT = "moderate-chat"
+    ANNOUNCE = "announce"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -36,6 +41,11 @@ RULES: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_PROGRAMME: _ORGANISERS,
     Action.INVITE: _ORGANISERS,
     Action.MANAGE_MEMBERS: _ORGANISERS,
+    Action.JOIN_LOBBY: _EVERY_ROLE,
+    Action.CHAT: _EVERY_ROLE,
+    Action.DIRECT_MESSAGE: _EVERY_ROLE,
+    Action.MODERATE_CHAT: frozenset({Role.ORGANISER, Role.HOST, Role.MODERATOR}),
+    Action.ANNOUNCE: _ORGANISERS,
 }
 
 

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Match, Mount, Route
+from starlette.routing import Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,6 +34,8 @@ from server.db.store_sql import SqlStore
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
+from server.ws import gateway
+from server.ws.live import build_live
 
 # Client-side routes: the server answers each with the web client's index.html.
 PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}")
@@ -96,9 +98,13 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
             profiles=ProfileService(used),
         )
         app.state.services = services
+        live = await build_live(services)
+        app.state.live = live
+        live.start()
         try:
             yield
         finally:
+            await live.close()
             if own_store:
                 await used.close()
 
@@ -129,10 +135,11 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
 
     api_routes = [e.route() for e in endpoints]
 
-    routes: list[Route | Mount] = [
+    routes: list[Route | Mount | WebSocketRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/openapi.json", openapi_json),
+        WebSocketRoute("/ws", gateway.endpoint),
         *api_routes,
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Mount("/static", StaticFiles(directory=settings.web_dir, check_dir=False), name="static"),

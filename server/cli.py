@@ -33,8 +33,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
+    from server.ws.uvicorn_protocol import FrameWriterProtocol
+
     uvicorn.run(
         create_app(settings),
+        ws=FrameWriterProtocol,
         host=args.host or "127.0.0.1",
         port=args.port or 8000,
         proxy_headers=True,

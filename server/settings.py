@@ -36,6 +36,8 @@ class Settings:
     redis_url: str | None = None
     cookie_secure: bool = False
     max_body_bytes: int = 256 * 1024
+    ws_rate_per_second: int = 20  # frames a person may send per second, across nodes
+    ws_max_buffer: int = 512 * 1024  # unsent bytes after which a connection counts as not reading
     web_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parent.parent / "web")
 
     @classmethod
@@ -54,6 +56,8 @@ class Settings:
             allowed_origins=origins,
             redis_url=os.environ.get("ROUNDTABLE_REDIS_URL") or None,
             cookie_secure=public_url.startswith("https://"),
+            ws_rate_per_second=int(os.environ.get("ROUNDTABLE_WS_RATE", "20")),
+            ws_max_buffer=int(os.environ.get("ROUNDTABLE_WS_MAX_BUFFER", str(512 * 1024))),
         )
 
 

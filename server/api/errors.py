@@ -58,7 +58,11 @@ _AT_PATH = re.compile(r" - at `\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)`$")
 
 
 def validation_error(exc: msgspec.ValidationError) -> Response:
-    """msgspec says e.g. "Expected `str`, got `int` - at `$.title`"; we answer with code and field."""
+    return error_response(422, *describe_validation(exc))
+
+
+def describe_validation(exc: msgspec.ValidationError) -> tuple[str, str, str | None]:
+    """msgspec says e.g. "Expected `str`, got `int` - at `$.title`"; we make that a code, message and field."""
     message = str(exc)
     field = None
     match = _AT_PATH.search(message)
@@ -84,7 +88,9 @@ def validation_error(exc: msgspec.ValidationError) -> Response:
         code = "wrong-type"
     else:
         code = "invalid"
-    return error_response(422, code, message, field)
+    if field == "type" and message.startswith("Invalid value"):
+        code = "unknown-type"
+    return code, message, field
 
 
 async def domain_error_handler(request: Request, exc: Exception) -> Response:

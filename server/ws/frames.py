@@ -1,0 +1,43 @@
+"""Encoding once per node: an event becomes JSON once and a WebSocket frame once, and the same bytes are
+written to every connection (server-to-client frames are unmasked and we decline compression, so they are
+identical for all)."""
+
+from __future__ import annotations
+
+import msgspec
+from websockets.frames import Frame, Opcode
+
+from rooms.events import RoomEvent
+from server.ws.protocol import EventFrame
+from server.ws.protocol import Frame as ProtocolFrame
+
+_encoder = msgspec.json.Encoder()
+
+
+def event_frame(event: RoomEvent) -> EventFrame:
+    return EventFrame(room=event.room, seq=event.seq, at=event.at, event=event.body)
+
+
+def encode(frame: ProtocolFrame) -> bytes:
+    return _encoder.encode(frame)
+
+
+def ws_text_frame(payload: bytes) -> bytes:
+    """A complete unmasked WebSocket text frame carrying `payload` (already UTF-8 JSON)."""
+    return Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
+
+
+class Outgoing:
+    """One message for many connections: JSON for the ASGI fallback path, the frame for raw writers."""
+
+    __slots__ = ("_frame", "json")
+
+    def __init__(self, json: bytes) -> None:
+        self.json = json
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = ws_text_frame(self.json)
+        return self._frame

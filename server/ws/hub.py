@@ -1,0 +1,170 @@
+"""The node's rooms: one broker subscription per room per node, fanned out to the local connections.
+
+Durable events travel through the broker as `b"<seq>\\n<json>"`; ephemeral ones (presence) with seq 0. Each
+room delivers sequenced events in order, exactly once: duplicates are dropped, and a gap (a lost broker
+message, a reconnected subscription) is filled from the event log before the next event goes out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rooms.broker import Broker
+from rooms.eventlog import EventLog
+from rooms.events import RoomEvent
+from server.ws.connection import Connection
+from server.ws.frames import Outgoing, encode, event_frame
+from server.ws.protocol import EventFrame
+
+log = logging.getLogger("roundtable.hub")
+
+RESUBSCRIBED = b""  # what a broker subscription yields after it reconnected: events may have been missed
+FILL_BATCH = 500
+
+
+@dataclass
+class LocalRoom:
+    name: str
+    conns: set[Connection] = field(default_factory=set)
+    holders: int = 0
+    last_seq: int = 0
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+
+def wire(event: RoomEvent) -> bytes:
+    return b"%d\n" % event.seq + encode(event_frame(event))
+
+
+class Hub:
+    def __init__(self, broker: Broker, log_: EventLog) -> None:
+        self._broker = broker
+        self._log = log_
+        self._rooms: dict[str, LocalRoom] = {}
+
+    # -- publishing ----------------------------------------------------------------------------------------
+
+    async def publish(self, event: RoomEvent) -> None:
+        await self._broker.publish(event.room, wire(event))
+
+    async def publish_ephemeral(self, room: str, payload: bytes) -> None:
+        await self._broker.publish(room, b"0\n" + payload)
+
+    # -- membership ----------------------------------------------------------------------------------------
+
+    async def hold(self, name: str) -> LocalRoom:
+        room = self._rooms.get(name)
+        if room is None:
+            room = self._rooms[name] = LocalRoom(name)
+            room.task = asyncio.get_running_loop().create_task(self._read(room), name=f"room {name}")
+        room.holders += 1
+        await room.ready.wait()
+        return room
+
+    def release(self, room: LocalRoom, conn: Connection | None = None) -> None:
+        if conn is not None:
+            room.conns.discard(conn)
+        room.holders -= 1
+        if room.holders <= 0 and self._rooms.get(room.name) is room:
+            del self._rooms[room.name]
+            if room.task is not None:
+                room.task.cancel()
+
+    def room(self, name: str) -> LocalRoom | None:
+        return self._rooms.get(name)
+
+    def local_rooms(self) -> list[LocalRoom]:
+        return list(self._rooms.values())
+
+    async def attach(self, room: LocalRoom, conn: Connection, since: int | None, history: int,
+                     start: Callable[[int, list[EventFrame] | None], None]) -> None:
+        """Brings `conn` up to date in `room` and makes it live.
+
+        `start(seq, history)` is called first, to send the reply that opens the stream: `history` is set when
+        the client gets recent history instead of the exact events it missed (a first join, or a gap too old).
+        Then come the events after `seq`, in order, then live events."""
+        target = room.last_seq
+        reset: list[EventFrame] | None = None
+        if since is None or since > target or target - since > FILL_BATCH * 2:
+            recent = await self._log.recent(room.name, history)
+            reset = [event_frame(e) for e in recent if e.seq <= target]
+            cursor = target
+        else:
+            cursor = since
+        start(cursor, reset)
+        while True:
+            if cursor >= room.last_seq:
+                room.conns.add(conn)  # no await between the check and the add: nothing slips between
+                return
+            missed = await self._log.since(room.name, cursor, min(room.last_seq - cursor, FILL_BATCH))
+            if not missed:
+                raise RuntimeError(f"event log of {room.name} lacks events up to {room.last_seq}")
+            for event in missed:
+                conn.send(Outgoing(encode(event_frame(event))))
+            cursor = missed[-1].seq
+
+    # -- the room reader -----------------------------------------------------------------------------------
+
+    async def _read(self, room: LocalRoom) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                async with self._broker.subscribe(room.name) as events:
+                    if room.ready.is_set():
+                        await self._fill(room, await self._log.last_seq(room.name))
+                    else:
+                        room.last_seq = await self._log.last_seq(room.name)
+                        room.ready.set()
+                    backoff = 0.1
+                    async for payload in events:
+                        if payload == RESUBSCRIBED:
+                            await self._fill(room, await self._log.last_seq(room.name))
+                        else:
+                            await self._deliver(room, payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("room %s: subscription failed; retrying", room.name)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _deliver(self, room: LocalRoom, payload: bytes) -> None:
+        head, _, body = payload.partition(b"\n")
+        seq = int(head)
+        if seq == 0:
+            self._fanout(room, Outgoing(body))
+            return
+        if seq <= room.last_seq:
+            return
+        if seq > room.last_seq + 1:
+            await self._fill(room, seq - 1)
+        if seq == room.last_seq + 1:
+            self._fanout(room, Outgoing(body))
+            room.last_seq = seq
+
+    async def _fill(self, room: LocalRoom, upto: int) -> None:
+        while room.last_seq < upto:
+            missed = await self._log.since(room.name, room.last_seq, min(upto - room.last_seq, FILL_BATCH))
+            if not missed:
+                return
+            for event in missed:
+                self._fanout(room, Outgoing(encode(event_frame(event))))
+                room.last_seq = event.seq
+
+    @staticmethod
+    def _fanout(room: LocalRoom, out: Outgoing) -> None:
+        # The hot path: no await, no task, the same bytes for everyone.
+        for conn in room.conns:
+            conn.send(out)
+
+    async def close(self) -> None:
+        for room in list(self._rooms.values()):
+            if room.task is not None:
+                room.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await room.task
+        self._rooms.clear()

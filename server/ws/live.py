@@ -1,0 +1,92 @@
+"""The node's live machinery: broker, presence, rate limiter and hub, chosen by configuration."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from rooms.broker import Broker
+from rooms.broker_memory import MemoryBroker
+from rooms.events import RoomKind, RoomRef, Status
+from rooms.live import LiveService
+from rooms.presence import Presence
+from rooms.presence_memory import MemoryPresence
+from rooms.ratelimit import MemoryRateLimiter, RateLimiter
+from server.api.core import Services
+from server.ws.frames import encode
+from server.ws.hub import Hub
+from server.ws.protocol import PresenceLeave
+
+log = logging.getLogger("roundtable.live")
+
+PRESENCE_TTL = 15.0  # a dead node's people vanish within this
+HEARTBEAT = 5.0
+
+
+@dataclass
+class Live:
+    services: Services
+    broker: Broker
+    presence: Presence
+    limiter: RateLimiter
+    hub: Hub
+    rooms: LiveService
+    node: str = field(default_factory=lambda: secrets.token_hex(4))
+    rate_per_second: int = 20
+    history: int = 50
+    _heartbeat: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._heartbeat = asyncio.get_running_loop().create_task(self._beat(), name="presence heartbeat")
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            try:
+                await self.heartbeat()
+            except Exception:
+                log.exception("presence heartbeat failed")
+
+    async def heartbeat(self) -> None:
+        """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
+        for room in self.hub.local_rooms():
+            if RoomRef.parse(room.name).kind is not RoomKind.LOBBY:
+                continue
+            await self.presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
+            for gone in await self.presence.expire(room.name):
+                if gone.status is not Status.INVISIBLE:
+                    await self.hub.publish_ephemeral(room.name, encode(PresenceLeave(room=room.name,
+                                                                                     user_id=gone.user_id)))
+
+    async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+        await self.hub.close()
+        await self.broker.close()
+        await self.presence.close()
+        await self.limiter.close()
+
+
+async def build_live(services: Services) -> Live:
+    url = services.settings.redis_url
+    broker: Broker
+    presence: Presence
+    limiter: RateLimiter
+    if url:
+        from server.redis.broker_redis import RedisBroker
+        from server.redis.presence_redis import RedisPresence
+        from server.redis.ratelimit_redis import RedisRateLimiter
+
+        broker = await RedisBroker.connect(url)
+        presence = await RedisPresence.connect(url)
+        limiter = await RedisRateLimiter.connect(url)
+    else:
+        broker, presence, limiter = MemoryBroker(), MemoryPresence(), MemoryRateLimiter()
+    return Live(services=services, broker=broker, presence=presence, limiter=limiter,
+                hub=Hub(broker, services.store), rooms=LiveService(services.store, services.clock),
+                rate_per_second=services.settings.ws_rate_per_second)

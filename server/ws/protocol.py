@@ -1,0 +1,158 @@
+"""The wire protocol: client requests as a tagged union, server frames as structs. docs/protocol.md is the
+contract; keep them together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+from rooms.events import ChatText, EventBody, IdempotencyKey, PresenceEntry, Status
+
+VERSION = 1
+SUBPROTOCOL = "roundtable.v1"
+BEARER_PREFIX = "bearer."
+
+RequestId = Annotated[str, msgspec.Meta(max_length=64)]
+RoomName = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Seq = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
+Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+
+
+class Request(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type", kw_only=True):
+    id: RequestId | None = None
+
+
+class Hello(Request, frozen=True, tag="hello"):
+    version: int = VERSION
+
+
+class Join(Request, frozen=True, tag="join"):
+    room: RoomName
+    since: Seq | None = None  # the last seq this client saw in the room; omitted on a first join
+    status: Status = Status.AVAILABLE
+
+
+class Leave(Request, frozen=True, tag="leave"):
+    room: RoomName
+
+
+class Say(Request, frozen=True, tag="say"):
+    room: RoomName
+    text: ChatText
+    key: IdempotencyKey | None = None
+
+
+class Direct(Request, frozen=True, tag="dm"):
+    mission: Id
+    to: Id
+    text: ChatText
+    key: IdempotencyKey | None = None
+
+
+class Announce(Request, frozen=True, tag="announce"):
+    mission: Id
+    text: ChatText
+    key: IdempotencyKey | None = None
+
+
+class Remove(Request, frozen=True, tag="remove"):
+    room: RoomName
+    seq: Id
+
+
+class SetStatus(Request, frozen=True, tag="status"):
+    room: RoomName
+    status: Status
+
+
+class Ping(Request, frozen=True, tag="ping"):
+    pass
+
+
+ClientMessage = Hello | Join | Leave | Say | Direct | Announce | Remove | SetStatus | Ping
+
+
+# -- server frames -------------------------------------------------------------------------------------------
+
+
+class Frame(msgspec.Struct, frozen=True, tag_field="type", omit_defaults=True, kw_only=True):
+    pass
+
+
+class WelcomeUser(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    email: str
+
+
+class Welcome(Frame, frozen=True, tag="welcome"):
+    version: int
+    conn: str
+    node: str
+    user: WelcomeUser
+    inbox: str
+    max_frame: int
+    rate_per_second: int
+
+
+class Ack(Frame, frozen=True, tag="ack"):
+    id: str | None = None
+    room: str | None = None
+    seq: int | None = None
+    duplicate: bool = False
+
+
+class Error(Frame, frozen=True, tag="error"):
+    code: str
+    message: str
+    id: str | None = None
+    field: str | None = None
+
+
+class EventFrame(Frame, frozen=True, tag="event"):
+    room: str
+    seq: int
+    at: dt.datetime
+    event: EventBody
+
+
+class Joined(Frame, frozen=True, tag="joined"):
+    room: str
+    seq: int
+    presence: list[PresenceEntry]
+    id: str | None = None
+    announcement: EventFrame | None = None
+
+
+class Reset(Frame, frozen=True, tag="reset"):
+    """The gap since the client's `since` was too large (or impossible): here is recent history instead."""
+
+    room: str
+    seq: int
+    history: list[EventFrame]
+
+
+class PresenceJoin(Frame, frozen=True, tag="presence-join"):
+    room: str
+    member: PresenceEntry
+
+
+class PresenceUpdate(Frame, frozen=True, tag="presence-update"):
+    room: str
+    member: PresenceEntry
+
+
+class PresenceLeave(Frame, frozen=True, tag="presence-leave"):
+    room: str
+    user_id: int
+
+
+class PresenceSnapshot(Frame, frozen=True, tag="presence"):
+    room: str
+    members: list[PresenceEntry]
+
+
+class Pong(Frame, frozen=True, tag="pong"):
+    id: str | None = None

@@ -1,0 +1,205 @@
+"""The gateway against a real server process, with real WebSocket clients."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from server.tokens import Purpose, Tokens
+from tests.procs import Server, env_for, roundtable, serving
+from tests.wsclient import SUBPROTOCOL, Client, bearer_token
+
+LOBBY = "lobby:1"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    e = env_for(tmp_path_factory.mktemp("ws") / "var")
+    roundtable(e, "demo", "--no-links")
+    return e
+
+
+@pytest.fixture(scope="module")
+def server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(env, tmp_path_factory.mktemp("ws-logs")) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def tokens(server: Server, env: dict[str, str]) -> dict[str, str]:
+    people = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example",
+              "moderator": "moderator@roundtable.example", "organiser": "organiser@roundtable.example"}
+    return {name: bearer_token(server.url, env, email) for name, email in people.items()}
+
+
+async def test_hello_join_chat_and_presence(server: Server, tokens: dict[str, str]) -> None:
+    anna = await Client.open(server.url, tokens["anna"])
+    assert anna.welcome["version"] == 1 and anna.welcome["user"]["email"] == "anna@voltera.example"
+    joined = await anna.join(LOBBY)
+    assert any(m["name"] == "Anna de Vries" for m in joined["presence"])
+    reset = await anna.expect("reset")
+    assert reset["room"] == LOBBY
+
+    mike = await Client.open(server.url, tokens["mike"])
+    await mike.join(LOBBY)
+    await mike.expect("reset")
+    arrival = await anna.expect("presence-join", skip=())
+    assert arrival["member"]["name"] == "Mike Alvarez" and arrival["member"]["side"] == "partner"
+
+    ack = await anna.say(LOBBY, "Hello <b>West Coast</b>!", key="k-1")
+    assert ack["type"] == "ack" and ack["seq"] >= 1
+    for client in (anna, mike):
+        event = await client.expect("event")
+        assert (event["seq"], event["event"]["kind"], event["event"]["text"]) == (
+            ack["seq"], "chat", "Hello <b>West Coast</b>!")
+        assert event["event"]["author"]["organisation"] == "Voltera"
+    again = await anna.say(LOBBY, "Hello <b>West Coast</b>!", key="k-1")
+    assert again["seq"] == ack["seq"] and again["duplicate"] is True
+
+    await mike.close()
+    leaving = await anna.expect("presence-leave", skip=())
+    assert leaving["user_id"] == arrival["member"]["user_id"]
+    await anna.close()
+
+
+async def test_resume_gets_exactly_what_was_missed(server: Server, tokens: dict[str, str]) -> None:
+    anna = await Client.open(server.url, tokens["anna"])
+    joined = await anna.join(LOBBY)
+    await anna.expect("reset")
+    last = joined["seq"]
+    await anna.close()
+
+    mike = await Client.open(server.url, tokens["mike"])
+    await mike.join(LOBBY)
+    await mike.expect("reset")
+    sent = [(await mike.say(LOBBY, f"while you were away {i}"))["seq"] for i in range(5)]
+    await mike.close()
+
+    back = await Client.open(server.url, tokens["anna"])
+    rejoined = await back.join(LOBBY, since=last)
+    assert rejoined["seq"] == last
+    got = [(await back.expect("event"))["seq"] for _ in sent]
+    assert got == sent
+    with pytest.raises(TimeoutError):
+        await back.expect("event", timeout=0.5)
+    await back.close()
+
+
+async def test_bad_frames_get_errors_and_the_connection_lives(server: Server, tokens: dict[str, str]) -> None:
+    c = await Client.open(server.url, tokens["anna"])
+    for raw, code in [
+        ("{not json", "malformed-json"),
+        (json.dumps({"type": "teleport"}), "unknown-type"),
+        (json.dumps({"type": "say", "room": LOBBY}), "required"),
+        (json.dumps({"type": "say", "room": LOBBY, "text": 5}), "wrong-type"),
+        (json.dumps({"type": "say", "room": "attic:1", "text": "hi"}), "bad-room"),
+        (json.dumps({"type": "say", "room": LOBBY, "text": "x" * 2001}), "invalid-length"),
+        (json.dumps({"type": "join", "room": "lobby:2"}), "token-scope"),
+        (json.dumps({"type": "join", "room": "lobby:99x"}), "bad-room"),
+        (json.dumps({"type": "join", "room": "inbox:1"}), "not-allowed"),
+        (json.dumps({"type": "announce", "mission": 1, "text": "All aboard"}), "not-allowed"),
+        (json.dumps({"type": "hello", "version": 1}), "already-welcomed"),
+    ]:
+        await c.ws.send(raw)
+        error = await c.expect("error")
+        assert error["code"] == code, (raw, error)
+    rid = await c.request({"type": "ping"})
+    assert (await c.expect("pong"))["id"] == rid
+    await c.close()
+
+
+async def test_oversized_frame_closes_with_1009(server: Server, tokens: dict[str, str]) -> None:
+    c = await Client.open(server.url, tokens["anna"])
+    await c.ws.send(json.dumps({"type": "say", "room": LOBBY, "text": "x" * 100_000}))
+    with pytest.raises(ConnectionClosed) as closed:
+        await c.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_refused_handshakes(server: Server, tokens: dict[str, str], env: dict[str, str]) -> None:
+    url = server.url.replace("http://", "ws://") + "/ws"
+    forged = Tokens("not our secret").sign(Purpose.BEARER, {"u": 1})
+    for protocols, origin, status in [
+        ([SUBPROTOCOL, f"bearer.{forged}"], None, 401),
+        ([SUBPROTOCOL, "bearer.garbage"], None, 401),
+        ([SUBPROTOCOL], None, 403),  # no token and no Origin: a cookie alone is not enough
+        ([SUBPROTOCOL, f"bearer.{tokens['anna']}"], "https://evil.example", 403),
+        ([f"bearer.{tokens['anna']}"], None, 400),
+    ]:
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(url, subprotocols=protocols, origin=origin)  # type: ignore[arg-type]
+        assert refused.value.response.status_code == status
+        assert json.loads(refused.value.response.body or b"{}")["error"]["code"]
+
+
+async def test_a_flooder_is_refused_then_disconnected(server: Server, tokens: dict[str, str]) -> None:
+    calm = await Client.open(server.url, tokens["mike"])
+    await calm.join(LOBBY)
+    await calm.expect("reset")
+    flooder = await Client.open(server.url, tokens["moderator"])
+    for _ in range(100):
+        try:
+            await flooder.send({"type": "ping"})
+        except ConnectionClosed:
+            break
+    codes = []
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            codes.append((await flooder.recv())["type"])
+    assert "error" in codes and closed.value.rcvd is not None and closed.value.rcvd.code == 4429
+    rid = await calm.request({"type": "ping"})
+    assert (await calm.expect("pong"))["id"] == rid
+    await calm.close()
+
+
+def test_a_client_that_stops_reading_is_dropped(env: dict[str, str], tmp_path: Path) -> None:
+    # Its own server: a generous rate limit so one talker can fill a socket quickly, and a small send buffer.
+    fast = {**env, "ROUNDTABLE_WS_RATE": "100000", "ROUNDTABLE_WS_MAX_BUFFER": "65536"}
+    with serving(fast, tmp_path) as srv:
+        tokens = {n: bearer_token(srv.url, fast, e) for n, e in
+                  (("anna", "anna@voltera.example"), ("mike", "mike@bayfleet.example"),
+                   ("moderator", "moderator@roundtable.example"))}
+        asyncio.run(_stop_reading(srv, tokens))
+
+
+async def _stop_reading(server: Server, tokens: dict[str, str]) -> None:
+    # A tiny receive buffer, so the kernel cannot hide the client's idleness for long; no client keepalive, so
+    # it is the server that notices.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
+    lazy = await Client.open(server.url, tokens["mike"], sock=sock, ping_interval=None, max_queue=1)
+    await lazy.join(LOBBY)
+    lazy.ws.transport.pause_reading()  # type: ignore[attr-defined]
+    watcher = await Client.open(server.url, tokens["moderator"])
+    await watcher.join(LOBBY)
+    await watcher.expect("reset")
+    count = 600
+    seen: list[int] = []
+
+    async def watch() -> None:
+        while len(seen) < count:
+            frame = await watcher.expect("event")
+            if frame["event"]["kind"] == "chat":
+                seen.append(frame["seq"])
+
+    watching = asyncio.create_task(watch())
+    talker = await Client.open(server.url, tokens["anna"])
+    big = "y" * 1990
+    for i in range(count):
+        await talker.say(LOBBY, f"{i:05d} {big}")
+    await asyncio.wait_for(watching, 30)
+    assert seen == sorted(seen) and len(set(seen)) == count
+    lazy.ws.transport.resume_reading()  # type: ignore[attr-defined]
+    with pytest.raises(ConnectionClosed):
+        for _ in range(count):
+            await lazy.recv(timeout=5)
+    for c in (watcher, talker):
+        await c.close()

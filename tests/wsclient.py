@@ -1,0 +1,90 @@
+"""A small protocol client for tests (the `websockets` library), following docs/protocol.md."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import httpx2 as httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from tests.procs import roundtable
+
+SUBPROTOCOL = "roundtable.v1"
+
+
+def bearer_token(base_url: str, env: dict[str, str], email: str, mission: int | None = 1) -> str:
+    """Signs in as `email` with a one-time link and trades the session for a bearer token."""
+    link = roundtable(env, "login-link", email).stdout.strip()
+    with httpx.Client(base_url=base_url) as http:
+        assert http.post("/api/auth/link/use", json={"token": link.split("#t=", 1)[1]}).status_code == 200
+        body: dict[str, Any] = {} if mission is None else {"mission_id": mission}
+        token: str = http.post("/api/auth/token", json=body).json()["token"]
+        return token
+
+
+class Client:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.welcome: dict[str, Any] = {}
+        self._ids = itertools.count(1)
+        self._pending: list[dict[str, Any]] = []  # frames read while waiting for another kind
+
+    @classmethod
+    async def open(cls, base_url: str, token: str, *, hello: bool = True, **kw: Any) -> Client:
+        url = base_url.replace("http://", "ws://") + "/ws"
+        ws = await connect(url, subprotocols=[SUBPROTOCOL, f"bearer.{token}"], max_size=2**20,  # type: ignore[list-item]
+                           open_timeout=10, **kw)
+        client = cls(ws)
+        if hello:
+            await client.send({"type": "hello", "version": 1})
+            client.welcome = await client.expect("welcome")
+        return client
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(message))
+
+    async def request(self, message: dict[str, Any]) -> str:
+        rid = f"r{next(self._ids)}"
+        await self.send({**message, "id": rid})
+        return rid
+
+    async def recv(self, timeout: float = 5.0) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        frame: dict[str, Any] = json.loads(raw)
+        return frame
+
+    async def expect(self, *types: str, timeout: float = 5.0, skip: Iterable[str] = ("presence-join",
+                     "presence-leave", "presence-update")) -> dict[str, Any]:
+        """The next frame of one of `types`, passing over presence noise; other frames wait their turn (an event
+        may overtake the acknowledgement of the request that caused it)."""
+        for i, frame in enumerate(self._pending):
+            if frame["type"] in types:
+                return self._pending.pop(i)
+        while True:
+            frame = await self.recv(timeout)
+            if frame["type"] in types:
+                return frame
+            if frame["type"] not in skip:
+                self._pending.append(frame)
+
+    async def join(self, room: str, since: int | None = None, **kw: Any) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "join", "room": room, **kw}
+        if since is not None:
+            message["since"] = since
+        rid = await self.request(message)
+        joined = await self.expect("joined", "error")
+        assert joined["type"] == "joined" and joined.get("id") == rid, joined
+        return joined
+
+    async def say(self, room: str, text: str, key: str | None = None) -> dict[str, Any]:
+        rid = await self.request({"type": "say", "room": room, "text": text, **({"key": key} if key else {})})
+        ack = await self.expect("ack", "error")
+        assert ack.get("id") == rid, ack
+        return ack
+
+    async def close(self) -> None:
+        await self.ws.close()
