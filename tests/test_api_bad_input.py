@@ -163,6 +163,11 @@ def test_forged_and_foreign_tokens_are_refused(world: World) -> None:
     link = Tokens(world.settings.secret_key).sign(Purpose.SIGN_IN, 1)
     assert _error(world.client.post("/api/invitations/peek", json={"token": link})) == (422, "token-invalid", "token")
     assert _error(world.client.post("/api/auth/link/use", json={"token": "garbage"})) == (422, "token-invalid", "token")
+    from tests.test_ws import expired_token
+
+    old = expired_token(world.settings.secret_key, {"u": world.users["organiser"].id})
+    assert _error(world.client.get("/api/me", headers={"authorization": f"Bearer {old}"})) == (
+        401, "token-expired", None)
 
 
 def _sign_in_token(world: World, who: str, ttl: dt.timedelta = dt.timedelta(minutes=30)) -> str:

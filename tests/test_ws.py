@@ -5,18 +5,31 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import itsdangerous
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from server.tokens import Purpose, Tokens
 from tests.procs import Server, env_for, roundtable, serving
-from tests.wsclient import SUBPROTOCOL, Client, bearer_token
+from tests.wsclient import SUBPROTOCOL, Client, bearer_token, mint_tokens
 
 LOBBY = "lobby:1"
+
+
+def expired_token(secret: str, payload: dict[str, int]) -> str:
+    """A bearer token signed an hour ago (tokens live 10 minutes)."""
+
+    class HourAgo(itsdangerous.TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 3600
+
+    serializer = itsdangerous.URLSafeTimedSerializer(secret, salt="roundtable/bearer", signer=HourAgo)
+    return serializer.dumps(payload)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +49,10 @@ def server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Ite
 def tokens(server: Server, env: dict[str, str]) -> dict[str, str]:
     people = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example",
               "moderator": "moderator@roundtable.example", "organiser": "organiser@roundtable.example"}
-    return {name: bearer_token(server.url, env, email) for name, email in people.items()}
+    tokens = mint_tokens(env, people)
+    # One through the real sign-in path too: link, session, POST /api/auth/token.
+    tokens["anna"] = bearer_token(server.url, env, people["anna"])
+    return tokens
 
 
 async def test_hello_join_chat_and_presence(server: Server, tokens: dict[str, str]) -> None:
@@ -126,7 +142,9 @@ async def test_oversized_frame_closes_with_1009(server: Server, tokens: dict[str
 async def test_refused_handshakes(server: Server, tokens: dict[str, str], env: dict[str, str]) -> None:
     url = server.url.replace("http://", "ws://") + "/ws"
     forged = Tokens("not our secret").sign(Purpose.BEARER, {"u": 1})
+    expired = expired_token(env["ROUNDTABLE_SECRET_KEY"], {"u": 1, "m": 1})
     for protocols, origin, status in [
+        ([SUBPROTOCOL, f"bearer.{expired}"], None, 401),
         ([SUBPROTOCOL, f"bearer.{forged}"], None, 401),
         ([SUBPROTOCOL, "bearer.garbage"], None, 401),
         ([SUBPROTOCOL], None, 403),  # no token and no Origin: a cookie alone is not enough
@@ -163,9 +181,8 @@ def test_a_client_that_stops_reading_is_dropped(env: dict[str, str], tmp_path: P
     # Its own server: a generous rate limit so one talker can fill a socket quickly, and a small send buffer.
     fast = {**env, "ROUNDTABLE_WS_RATE": "100000", "ROUNDTABLE_WS_MAX_BUFFER": "65536"}
     with serving(fast, tmp_path) as srv:
-        tokens = {n: bearer_token(srv.url, fast, e) for n, e in
-                  (("anna", "anna@voltera.example"), ("mike", "mike@bayfleet.example"),
-                   ("moderator", "moderator@roundtable.example"))}
+        tokens = mint_tokens(fast, {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example",
+                                    "moderator": "moderator@roundtable.example"})
         asyncio.run(_stop_reading(srv, tokens))
 
 

@@ -176,7 +176,12 @@ class Session:
                 await self._handle(request)
 
     async def _within_rate(self) -> bool:
-        count = await self.live.limiter.hit(f"ws:{self.conn.user.id}", 1)
+        try:
+            count = await self.live.limiter.hit(f"ws:{self.conn.user.id}", 1)
+        except Exception:
+            # The shared counter is unreachable (Redis restarting): let traffic through rather than cut everyone.
+            log.warning("rate limiter unavailable", exc_info=True)
+            return True
         limit = self.live.rate_per_second
         if count <= limit:
             return True
@@ -205,6 +210,10 @@ class Session:
             await self._dispatch(request)
         except DomainError as exc:
             await self._error(exc.code, exc.message, request.id, exc.field)
+        except Exception:
+            # One failed request must not cost the connection (or anyone else) anything.
+            log.exception("request %s of user %s failed", type(request).__name__, self.conn.user.id)
+            await self._error("internal", "Something went wrong on our side; it has been logged.", request.id)
 
     async def _dispatch(self, request: ClientMessage) -> None:
         rooms = self.live.rooms

@@ -22,8 +22,9 @@ from server.ws.protocol import PresenceLeave
 
 log = logging.getLogger("roundtable.live")
 
-PRESENCE_TTL = 15.0  # a dead node's people vanish within this
-HEARTBEAT = 5.0
+# A dead node's people vanish from presence within PRESENCE_TTL + HEARTBEAT (13 s), inside the promised 15 s.
+PRESENCE_TTL = 10.0
+HEARTBEAT = 3.0
 
 
 @dataclass
