@@ -220,3 +220,33 @@ async def _stop_reading(server: Server, tokens: dict[str, str]) -> None:
             await lazy.recv(timeout=5)
     for c in (watcher, talker):
         await c.close()
+
+
+async def test_a_silent_client_is_closed_after_the_hello_timeout(server: Server, tokens: dict[str, str]) -> None:
+    silent = await Client.open(server.url, tokens["mike"], hello=False)
+    with pytest.raises(ConnectionClosed) as closed:
+        await silent.recv(timeout=15)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+
+
+def test_shutdown_tells_clients_to_reconnect(env: dict[str, str], tmp_path: Path) -> None:
+    with serving(env, tmp_path) as srv:
+        tokens = mint_tokens(env, {"anna": "anna@voltera.example"})
+
+        async def connected() -> Client:
+            client = await Client.open(srv.url, tokens["anna"])
+            await client.join(LOBBY)
+            return client
+
+        async def scenario() -> int:
+            client = await connected()
+            srv.process.terminate()
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await client.recv(timeout=15)
+            assert closed.value.rcvd is not None
+            return closed.value.rcvd.code
+
+        assert asyncio.run(scenario()) == 1012
+        srv.process.wait(timeout=20)  # uvicorn re-raises SIGTERM once it has shut down cleanly
+        assert "Application shutdown complete" in srv.log.read_text()
