@@ -8,6 +8,7 @@ COPY server server
 COPY web web
 RUN pip install --no-cache-dir . && useradd --system roundtable && mkdir -p /app/var && chown roundtable /app/var
 USER roundtable
+ENV ROUNDTABLE_WEB_DIR=/app/web ROUNDTABLE_VAR_DIR=/app/var
 EXPOSE 8000
 # Migrations run on start; several nodes may start together (Alembic takes a lock on PostgreSQL).
 CMD ["roundtable", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -38,7 +38,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     ws_rate_per_second: int = 20  # frames a person may send per second, across nodes
     ws_max_buffer: int = 512 * 1024  # unsent bytes after which a connection counts as not reading
-    web_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parent.parent / "web")
+    # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
+    web_dir: Path = field(default_factory=lambda: Path(
+        os.environ.get("ROUNDTABLE_WEB_DIR") or Path(__file__).resolve().parent.parent / "web"))
 
     @classmethod
     def from_env(cls, *, host: str | None = None, port: int | None = None) -> Settings:

@@ -1,0 +1,131 @@
+// @ts-check
+/**
+ * A tiny DOM builder. It only ever uses textContent, setAttribute, properties and listeners:
+ * data from the server is untrusted and never becomes markup.
+ */
+
+/** @typedef {string | number | Node | null | undefined | false | any[]} Child */
+/** @typedef {Record<string, any>} Attrs */
+
+/**
+ * Build an element: h('a', {href: '/x', class: 'btn', onclick: fn}, 'text', otherNode).
+ * Keys starting with "on" become event listeners; `dataset`/boolean/`value`/`checked` are handled;
+ * everything else goes through setAttribute.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key.startsWith('on') && typeof value === 'function') {
+        el.addEventListener(key.slice(2).toLowerCase(), value);
+      } else if (key === 'value' || key === 'checked' || key === 'selected' || key === 'indeterminate') {
+        /** @type {any} */ (el)[key] = value;
+      } else if (key === 'dataset') {
+        for (const [k, v] of Object.entries(value)) el.dataset[k] = String(v);
+      } else if (key === 'class' && Array.isArray(value)) {
+        el.setAttribute('class', value.filter(Boolean).join(' '));
+      } else if (value === true) {
+        el.setAttribute(key, '');
+      } else {
+        el.setAttribute(key, String(value));
+      }
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+/**
+ * Append children (strings become text nodes; arrays are flattened; falsy values skipped).
+ * @param {Node} parent
+ * @param {Child[]} children
+ */
+export function append(parent, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(parent, child);
+    else if (child instanceof Node) parent.appendChild(child);
+    else parent.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+/**
+ * Replace all children of an element.
+ * @param {Element} el
+ * @param {...Child} children
+ */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/** A unique id for label/aria wiring. */
+let counter = 0;
+/** @param {string} [prefix] */
+export function uid(prefix = 'id') {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}
+
+/**
+ * An inline SVG icon from a small set of paths (no markup strings: built with createElementNS).
+ * @param {keyof typeof ICONS} name
+ * @param {string} [label] accessible label; if absent the icon is decorative
+ */
+export function icon(name, label) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('stroke-linecap', 'round');
+  svg.setAttribute('stroke-linejoin', 'round');
+  if (label) {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', label);
+  } else {
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+  }
+  for (const d of ICONS[name]) {
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d);
+    svg.appendChild(path);
+  }
+  return svg;
+}
+
+export const ICONS = {
+  calendar: ['M8 2v4', 'M16 2v4', 'M3 10h18', 'M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z'],
+  globe: ['M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z', 'M2 12h20', 'M12 2a15 15 0 0 1 0 20', 'M12 2a15 15 0 0 0 0 20'],
+  pin: ['M12 22s7-6.2 7-12a7 7 0 0 0-14 0c0 5.8 7 12 7 12z', 'M12 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6z'],
+  users: ['M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2', 'M9 3a4 4 0 1 0 0 8 4 4 0 0 0 0-8z',
+    'M23 21v-2a4 4 0 0 0-3-3.9', 'M16 3.1a4 4 0 0 1 0 7.8'],
+  clock: ['M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z', 'M12 6v6l4 2'],
+  plus: ['M12 5v14', 'M5 12h14'],
+  search: ['M11 3a8 8 0 1 0 0 16 8 8 0 0 0 0-16z', 'M21 21l-4.3-4.3'],
+  copy: ['M9 9h11v11H9z', 'M5 15H4V4h11v1'],
+  edit: ['M12 20h9', 'M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z'],
+  trash: ['M3 6h18', 'M8 6V4h8v2', 'M19 6l-1 14H6L5 6'],
+  x: ['M18 6L6 18', 'M6 6l12 12'],
+  arrow: ['M5 12h14', 'M13 5l7 7-7 7'],
+  back: ['M19 12H5', 'M11 19l-7-7 7-7'],
+  mail: ['M4 4h16v16H4z', 'M22 6l-10 7L2 6'],
+  link: ['M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7', 'M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7'],
+  check: ['M20 6L9 17l-5-5'],
+  building: ['M3 21h18', 'M5 21V5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v16', 'M9 7h1', 'M14 7h1', 'M9 11h1', 'M14 11h1',
+    'M10 21v-4h4v4'],
+  video: ['M23 7l-7 5 7 5z', 'M3 5h11a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z'],
+  handshake: ['M11 17l2 2a1 1 0 0 0 3-3', 'M14 14l2.5 2.5a1 1 0 0 0 3-3l-3.9-3.9a3 3 0 0 0-4.2 0l-.9.9a1 1 0 0 1-3-3l2.8-2.8a5 5 0 0 1 5.7-1L21 5',
+    'M3 4l-1 11 6.5 6.5a1 1 0 0 0 3-3', 'M3 4h8'],
+  chat: ['M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z'],
+  grid: ['M3 3h7v7H3z', 'M14 3h7v7h-7z', 'M14 14h7v7h-7z', 'M3 14h7v7H3z'],
+};

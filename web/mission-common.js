@@ -1,0 +1,81 @@
+// @ts-check
+/** What every mission page shares: loading the mission, its header and its tabs. */
+
+import { get } from './api.js';
+import { h, icon } from './dom.js';
+import { t } from './i18n.js';
+import { formatDateRange } from './time.js';
+import { badge } from './ui.js';
+
+/**
+ * @typedef {object} Mission
+ * @property {number} id
+ * @property {string} title
+ * @property {string} destination
+ * @property {string} timezone
+ * @property {string} start_date
+ * @property {string} end_date
+ * @property {'outgoing'|'incoming'} direction
+ * @property {'online'|'hybrid'} format
+ * @property {string[]} sectors
+ * @property {string} description
+ * @property {number} webinar_max_minutes
+ */
+
+/**
+ * @typedef {object} MissionView
+ * @property {Mission} mission
+ * @property {string} role
+ * @property {string | null} side
+ * @property {string[]} permissions
+ */
+
+/** @type {Map<number, {at: number, view: Promise<MissionView>}>} */
+const cache = new Map();
+
+/** A mission as I see it (cached for half a minute, so moving between tabs is instant). @param {number} id */
+export function loadMission(id) {
+  const hit = cache.get(id);
+  if (hit && Date.now() - hit.at < 30_000) return hit.view;
+  const view = get(`/api/missions/${id}`);
+  cache.set(id, { at: Date.now(), view });
+  view.catch(() => cache.delete(id));
+  return view;
+}
+
+/** Forget a cached mission (after editing it). @param {number} id */
+export function forgetMission(id) {
+  cache.delete(id);
+}
+
+/**
+ * The mission's title block and tabs.
+ * @param {MissionView} view @param {'programme'|'directory'|'organise'|'person'} active
+ */
+export function missionHeader(view, active) {
+  const m = view.mission;
+  // A person's page belongs under "People": marked as the active section, though it is not that page.
+  const tab = (/** @type {string} */ key, /** @type {string} */ href, /** @type {any} */ ico) => h('a', {
+    href, class: ['tab', active === 'person' && key === 'directory' && 'is-active'],
+    'aria-current': active === key ? 'page' : undefined,
+  }, icon(ico), h('span', null, t(`tabs.${key}`)));
+  return h('div', { class: 'mission-head' },
+    h('div', { class: 'mission-title' },
+      h('p', { class: 'eyebrow' }, t(`direction.${m.direction}`), ' · ', t(`format.${m.format}`)),
+      h(active === 'programme' ? 'h1' : 'p', { class: 'mission-name', tabindex: active === 'programme' ? '-1' : undefined },
+        m.title),
+      h('ul', { class: 'meta-list inline' },
+        h('li', null, icon('pin'), m.destination),
+        h('li', null, icon('calendar'), formatDateRange(m.start_date, m.end_date)),
+        h('li', null, badge(t(`role.${view.role}`), 'role'),
+          view.side ? badge(t(`side.${view.side}`), `side-${view.side}`) : null))),
+    h('nav', { class: 'tabs', 'aria-label': t('tabs.label') },
+      tab('programme', `/m/${m.id}`, 'calendar'),
+      tab('directory', `/m/${m.id}/directory`, 'users'),
+      view.permissions.includes('invite') ? tab('organise', `/m/${m.id}/organise`, 'mail') : null));
+}
+
+/** The route's mission id. @param {string[]} params */
+export function missionId(params) {
+  return Number(params[0]);
+}

@@ -1,0 +1,212 @@
+// @ts-check
+/** /m/<id> — mission home: about the mission, and the programme in two time zones. */
+
+import { del, get } from '../api.js';
+import { h, icon, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import {
+  browserZone, dateOnly, dayKey, formatDateRange, formatDayLong, formatDayShort, formatTime, minutesBetween, validZone,
+  zoneCity,
+} from '../time.js';
+import { badge, button, chip, empty, errorMessage, iconButton, status } from '../ui.js';
+import { zoneSelect } from '../widgets.js';
+import { programmeForm } from './programme-form.js';
+
+const ZONE_KEY = 'rt.zone';
+
+/** The zone the viewer wants times in (remembered), defaulting to the browser's. */
+export function viewerZone() {
+  try {
+    const z = localStorage.getItem(ZONE_KEY);
+    if (z && validZone(z)) return z;
+  } catch { /* ignore */ }
+  return browserZone();
+}
+
+/**
+ * @typedef {object} Item
+ * @property {number} id
+ * @property {string} kind
+ * @property {string} title
+ * @property {string} starts_at
+ * @property {string} ends_at
+ * @property {string} description
+ * @property {string} address
+ * @property {string} track
+ */
+
+const KIND_ICON = /** @type {const} */ ({
+  webinar: 'video', matchmaking: 'handshake', networking: 'chat', group_session: 'users', company_visit: 'building',
+});
+
+/** The first paragraph, with the rest behind "Read more". @param {string} text */
+function description(text) {
+  const paras = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  if (!paras.length) return null;
+  const [first, ...rest] = paras;
+  return h('div', { class: 'description' },
+    h('p', { class: 'prewrap' }, first),
+    rest.length ? h('details', null, h('summary', null, t('mission.readMore')),
+      rest.map((p) => h('p', { class: 'prewrap' }, p))) : null);
+}
+
+/** @param {import('../app.js').PageContext} ctx */
+export async function render(ctx) {
+  const id = missionId(ctx.params);
+  const [view, items] = await Promise.all([
+    loadMission(id), get(`/api/missions/${id}/programme`, { signal: ctx.signal }),
+  ]);
+  const m = view.mission;
+  const canManage = view.permissions.includes('manage-programme');
+  let zone = viewerZone();
+  /** @type {Item[]} */
+  let programme = items;
+  const st = status();
+  const listEl = h('div', { class: 'programme' });
+  const formSlot = h('div');
+
+  const reload = async () => {
+    programme = await get(`/api/missions/${id}/programme`);
+    draw();
+  };
+
+  /** @param {Item} item */
+  const itemCard = (item) => {
+    const li = h('li', { class: `item kind-${item.kind}`, id: `item-${item.id}`, dataset: { itemId: item.id } });
+    const sameZone = zone === m.timezone;
+    const myDay = dayKey(item.starts_at, zone);
+    const missionDay = dayKey(item.starts_at, m.timezone);
+    const here = zone === browserZone() ? t('time.yourTime') : zoneCity(zone);
+    const mins = minutesBetween(item.starts_at, item.ends_at);
+    const now = Date.now();
+    const live = now >= Date.parse(item.starts_at) && now < Date.parse(item.ends_at);
+    const actions = h('div', { class: 'item-actions' });
+    const body = h('div', { class: 'item-body' },
+      h('div', { class: 'item-top' }, h('div', { class: 'item-tags' },
+        h('span', { class: `kind kind-${item.kind}` }, icon(KIND_ICON[/** @type {keyof KIND_ICON} */ (item.kind)] || 'calendar'),
+          t(`kind.${item.kind}`)),
+        live ? badge(t('programme.live'), 'live') : null,
+        item.track ? chip(item.track) : null,
+        h('span', { class: 'muted small' }, t('programme.minutes', { n: mins }))), canManage ? actions : null),
+      h('h3', { class: 'item-title' }, item.title),
+      item.description ? h('p', { class: 'item-desc' }, item.description) : null,
+      item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null);
+    const when = h('div', { class: 'item-when' },
+      h('p', { class: 'when-primary' },
+        myDay !== missionDay ? h('span', { class: 'when-day' }, formatDayShort(item.starts_at, zone)) : null,
+        h('time', { datetime: item.starts_at }, formatTime(item.starts_at, zone)),
+        '–',
+        h('time', { datetime: item.ends_at }, formatTime(item.ends_at, zone))),
+      h('p', { class: 'when-label' }, sameZone ? zoneCity(m.timezone) : here),
+      sameZone ? null : h('p', { class: 'when-secondary' },
+        `${formatTime(item.starts_at, m.timezone)} ${zoneCity(m.timezone)}`));
+    if (canManage) {
+      const normal = () => replace(actions,
+        iconButton('edit', t('programme.editItem', { title: item.title }), () => {
+          replace(li, programmeForm({ mission: m, item, onDone: async (msg) => {
+            if (msg) { st.ok(msg); await reload(); } else draw();
+            /** @type {HTMLElement | null} */ (listEl.querySelector(`#item-${item.id} .btn-icon`))?.focus();
+          } }));
+          /** @type {HTMLElement | null} */ (li.querySelector('select, input'))?.focus();
+        }),
+        iconButton('trash', t('programme.deleteItem', { title: item.title }), () => confirmDelete()));
+      const confirmDelete = () => {
+        const yes = button(t('programme.confirmDelete'), { small: true, variant: 'danger', onclick: async () => {
+          try {
+            await del(`/api/programme/${item.id}`);
+            st.ok(t('programme.deleted', { title: item.title }));
+            await reload();
+          } catch (err) {
+            st.error(errorMessage(err));
+          }
+        } });
+        replace(actions, h('span', { class: 'small' }, t('programme.reallyDelete')), yes,
+          button(t('common.cancel'), { small: true, variant: 'ghost', onclick: () => {
+            normal();
+            /** @type {HTMLElement} */ (actions.lastChild).focus();
+          } }));
+        yes.focus();
+      };
+      normal();
+    }
+    replace(li, when, body);
+    return li;
+  };
+
+  const draw = () => {
+    /** @type {Map<string, Item[]>} */
+    const days = new Map();
+    for (const item of programme) {
+      const key = dayKey(item.starts_at, m.timezone);
+      if (!days.has(key)) days.set(key, []);
+      /** @type {Item[]} */ (days.get(key)).push(item);
+    }
+    if (!programme.length) {
+      replace(listEl, empty(t('programme.emptyTitle'), t(canManage ? 'programme.emptyOrganiser' : 'programme.emptyText')));
+      return;
+    }
+    const start = dateOnly(m.start_date).getTime();
+    replace(listEl, [...days].sort(([a], [b]) => a.localeCompare(b)).map(([key, dayItems]) => {
+      const n = Math.round((dateOnly(key).getTime() - start) / 86400000) + 1;
+      const headId = `day-${key}`;
+      return h('section', { class: 'day', 'aria-labelledby': headId },
+        h('h3', { class: 'day-head', id: headId },
+          h('span', { class: 'day-num' }, t('programme.day', { n })),
+          h('span', null, formatDayLong(dayItems[0].starts_at, m.timezone)),
+          h('span', { class: 'muted small' }, ` · ${zoneCity(m.timezone)}`)),
+        h('ol', { class: 'items', role: 'list' }, dayItems.map(itemCard)));
+    }));
+  };
+
+  // The zone picker.
+  const zoneId = 'zone-select';
+  const picker = zoneSelect({ id: zoneId, value: zone, name: 'zone' });
+  const setZone = (/** @type {string} */ z) => {
+    zone = z;
+    picker.value = z;
+    try { localStorage.setItem(ZONE_KEY, z); } catch { /* ignore */ }
+    draw();
+    st.set(t('programme.zoneNow', { zone: z.replace(/_/g, ' ') }));
+  };
+  picker.addEventListener('change', () => setZone(picker.value));
+  const zoneBar = h('div', { class: 'zone-bar' },
+    h('div', { class: 'field inline' }, h('label', { for: zoneId }, icon('clock'), t('programme.showTimesIn')), picker),
+    h('div', { class: 'zone-quick' },
+      button(t('programme.myZone', { city: zoneCity(browserZone()) }), { small: true, variant: 'ghost',
+        onclick: () => setZone(browserZone()) }),
+      browserZone() !== m.timezone ? button(t('programme.missionZone', { city: zoneCity(m.timezone) }), {
+        small: true, variant: 'ghost', onclick: () => setZone(m.timezone) }) : null));
+
+  const addBtn = canManage ? button(t('programme.add'), { variant: 'primary', icon: 'plus', onclick: () => {
+    replace(formSlot, h('div', { class: 'card form-card' }, programmeForm({ mission: m, onDone: async (msg) => {
+      replace(formSlot);
+      addBtn?.focus();
+      if (msg) { st.ok(msg); await reload(); }
+    } })));
+    /** @type {HTMLElement | null} */ (formSlot.querySelector('select, input'))?.focus();
+  } }) : null;
+
+  draw();
+  const about = h('aside', { class: 'card about', 'aria-labelledby': 'about-h' },
+    h('h2', { id: 'about-h' }, t('mission.about')),
+    description(m.description),
+    h('dl', { class: 'facts' },
+      h('dt', null, t('mission.dates')), h('dd', null, formatDateRange(m.start_date, m.end_date)),
+      h('dt', null, t('mission.destination')), h('dd', null, m.destination),
+      h('dt', null, t('mission.timezone')), h('dd', null, m.timezone.replace(/_/g, ' ')),
+      h('dt', null, t('mission.format')), h('dd', null, t(`format.${m.format}`)),
+      h('dt', null, t('mission.direction')), h('dd', null, t(`direction.${m.direction}`))),
+    m.sectors.length ? h('div', null, h('h3', { class: 'small-head' }, t('mission.sectors')),
+      h('ul', { class: 'chips' }, m.sectors.map((/** @type {string} */ s) => h('li', { class: 'chip' }, s)))) : null,
+    h('a', { href: `/m/${id}/directory`, class: 'btn btn-secondary btn-block' }, icon('users'), t('mission.meetPeople')));
+
+  const node = h('div', null,
+    missionHeader(view, 'programme'),
+    h('div', { class: 'mission-layout' },
+      h('section', { class: 'programme-col', 'aria-labelledby': 'programme-h' },
+        h('div', { class: 'section-head' }, h('h2', { id: 'programme-h' }, t('programme.title')), addBtn),
+        zoneBar, st.el, formSlot, listEl),
+      about));
+  return { title: m.title, node };
+}

@@ -1,0 +1,80 @@
+// @ts-check
+/** /m/<id>/people/<user_id> — one person's profile as seen in a mission. */
+
+import { get } from '../api.js';
+import { h, icon } from '../dom.js';
+import { countryName, languageName, list, t } from '../i18n.js';
+import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import { avatar, badge } from '../ui.js';
+
+/** Only http(s) URLs become links. @param {string} url */
+export function safeUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string} title @param {string} text */
+function block(title, text) {
+  return text ? h('section', { class: 'profile-block' }, h('h2', null, title), h('p', { class: 'prewrap' }, text)) : null;
+}
+
+/** @param {import('../app.js').PageContext} ctx */
+export async function render(ctx) {
+  const mid = missionId(ctx.params);
+  const uid = Number(ctx.params[1]);
+  const [view, entry] = await Promise.all([
+    loadMission(mid), get(`/api/missions/${mid}/people/${uid}`, { signal: ctx.signal }),
+  ]);
+  const p = entry.profile;
+  const me = await ctx.me();
+  const place = [p.city, p.country ? countryName(p.country) : ''].filter(Boolean).join(', ');
+  const url = p.website ? safeUrl(p.website) : null;
+  const fromDirectory = sessionStorage.getItem('rt.fromDirectory') === String(mid);
+  sessionStorage.removeItem('rt.fromDirectory');
+  const back = h('a', {
+    href: `/m/${mid}/directory`, class: 'back-link',
+    onclick: (/** @type {MouseEvent} */ e) => {
+      // Return to the directory exactly as it was (filters and all) when we came from it.
+      if (fromDirectory && history.length > 1) {
+        e.preventDefault();
+        history.back();
+      }
+    },
+  }, icon('back'), t('person.back'));
+
+  const node = h('div', null,
+    missionHeader(view, 'person'),
+    back,
+    h('article', { class: 'profile-page' },
+      h('header', { class: 'card profile-hero' },
+        avatar(p.name, 'avatar-xl'),
+        h('div', { class: 'profile-hero-text' },
+          h('h1', { tabindex: '-1' }, p.name),
+          p.job_title || p.organisation ? h('p', { class: 'lead' },
+            [p.job_title, p.organisation].filter(Boolean).join(' · ')) : null,
+          h('div', { class: 'badges' },
+            entry.side ? badge(t(`side.${entry.side}`), `side-${entry.side}`) : null,
+            badge(t(`role.${entry.role}`), 'role'),
+            badge(t(`org.${p.org_type}`), 'org')),
+          h('ul', { class: 'meta-list inline' },
+            place ? h('li', null, icon('pin'), place) : null,
+            p.languages.length ? h('li', null, icon('chat'), list(p.languages.map(languageName))) : null,
+            url ? h('li', null, icon('link'), h('a', { href: url, rel: 'noopener noreferrer nofollow', target: '_blank' },
+              new URL(url).host.replace(/^www\./, ''))) : null),
+          me && me.user.id === p.user_id
+            ? h('p', null, h('a', { href: '/profile', class: 'btn btn-secondary btn-small' }, icon('edit'), t('person.editMine')))
+            : null)),
+      h('div', { class: 'profile-grid' },
+        block(t('person.offers'), p.offers),
+        block(t('person.seeks'), p.seeks)),
+      p.sectors.length ? h('section', { class: 'profile-block' }, h('h2', null, t('person.sectors')),
+        h('ul', { class: 'chips' }, p.sectors.map((/** @type {string} */ s) => h('li', { class: 'chip' }, s)))) : null,
+      block(t('person.about', { name: p.name.split(' ')[0] }), p.bio),
+      !p.offers && !p.seeks && !p.bio && !p.sectors.length
+        ? h('p', { class: 'muted card' }, t('person.sparse', { name: p.name.split(' ')[0] })) : null));
+  return { title: p.name, node };
+}
