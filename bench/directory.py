@@ -11,14 +11,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from server.demo import DEMO_MISSION_TITLES, seed_demo
-
 from rooms.clock import SystemClock
 from rooms.people import Side
 from rooms.profile import DirectoryQuery, OrgType
 from server.db.admin import create_database, drop_database
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore
+from server.demo import DEMO_MISSION_TITLES, seed_demo
 
 PARTICIPANTS = 5000
 REPEAT = 60

@@ -250,3 +250,82 @@ def test_shutdown_tells_clients_to_reconnect(env: dict[str, str], tmp_path: Path
         assert asyncio.run(scenario()) == 1012
         srv.process.wait(timeout=20)  # uvicorn re-raises SIGTERM once it has shut down cleanly
         assert "Application shutdown complete" in srv.log.read_text()
+
+
+async def test_cookie_sessions_need_our_own_origin(server: Server, env: dict[str, str]) -> None:
+    link = roundtable(env, "login-link", "mike@bayfleet.example").stdout.strip()
+    import httpx2 as httpx
+
+    with httpx.Client(base_url=server.url) as http:
+        http.post("/api/auth/link/use", json={"token": link.split("#t=", 1)[1]})
+        cookie = f"rt_session={http.cookies['rt_session']}"
+    url = server.url.replace("http://", "ws://") + "/ws"
+    for origin in (None, "https://evil.example"):
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(url, subprotocols=[SUBPROTOCOL], origin=origin,  # type: ignore[list-item,arg-type]
+                          additional_headers={"cookie": cookie})
+        assert refused.value.response.status_code == 403
+    async with connect(url, subprotocols=[SUBPROTOCOL], origin=server.url,  # type: ignore[list-item,arg-type]
+                       additional_headers={"cookie": cookie}) as ws:
+        await ws.send(json.dumps({"type": "hello", "version": 1}))
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome" and welcome["user"]["email"] == "mike@bayfleet.example"
+
+
+async def test_a_gap_too_old_gets_a_reset_with_recent_history(server: Server, tokens: dict[str, str]) -> None:
+    mike = await Client.open(server.url, tokens["mike"])
+    joined = await mike.join(LOBBY)
+    await mike.expect("reset")
+    # Claim to have seen a seq from the future (a restored database): the server cannot resume that.
+    again = await Client.open(server.url, tokens["anna"])
+    rejoined = await again.join(LOBBY, since=joined["seq"] + 10_000)
+    reset = await again.expect("reset")
+    assert reset["seq"] == rejoined["seq"] == joined["seq"]
+    assert len(reset["history"]) <= 50 and all(e["event"]["kind"] != "removed" for e in reset["history"])
+    await mike.close()
+    await again.close()
+
+
+async def test_announcements_moderation_and_direct_messages(server: Server, tokens: dict[str, str]) -> None:
+    organiser = await Client.open(server.url, tokens["organiser"])
+    moderator = await Client.open(server.url, tokens["moderator"])
+    anna = await Client.open(server.url, tokens["anna"])
+    mike = await Client.open(server.url, tokens["mike"])
+    for c in (moderator, anna, mike):
+        await c.join(LOBBY)
+        await c.expect("reset")
+    rid = await organiser.request({"type": "announce", "mission": 1, "text": "Webinar in 5 minutes", "key": "a1"})
+    ack = await organiser.expect("ack")
+    assert ack["id"] == rid
+    for c in (anna, mike, moderator):
+        banner = await c.expect("event")
+        assert banner["event"]["kind"] == "announcement" and banner["seq"] == ack["seq"]
+    late = await Client.open(server.url, tokens["mike"])
+    assert (await late.join(LOBBY))["announcement"]["event"]["text"] == "Webinar in 5 minutes"
+
+    said = await anna.say(LOBBY, "something regrettable")
+    for c in (anna, mike, moderator):
+        assert (await c.expect("event"))["seq"] == said["seq"]
+    await moderator.request({"type": "remove", "room": LOBBY, "seq": said["seq"]})
+    assert (await moderator.expect("ack", "error"))["type"] == "ack"
+    for c in (anna, mike, moderator):
+        removal = await c.expect("event")
+        assert removal["event"] == {"kind": "removed", "target_seq": said["seq"],
+                                    "by": moderator.welcome["user"]["id"]}
+    await anna.request({"type": "remove", "room": LOBBY, "seq": said["seq"]})
+    assert (await anna.expect("error"))["code"] == "not-allowed"
+
+    mike_id = mike.welcome["user"]["id"]
+    await mike.join(mike.welcome["inbox"])
+    await anna.join(anna.welcome["inbox"])
+    await anna.request({"type": "dm", "mission": 1, "to": mike_id, "text": "Coffee at the borrel?", "key": "d1"})
+    dm_ack = await anna.expect("ack")
+    assert dm_ack["room"] == anna.welcome["inbox"]
+    received = await mike.expect("event")
+    assert received["room"] == mike.welcome["inbox"] and received["event"]["text"] == "Coffee at the borrel?"
+    own_copy = await anna.expect("event")
+    assert own_copy["room"] == anna.welcome["inbox"] and own_copy["event"]["to"] == mike_id
+    await anna.request({"type": "join", "room": mike.welcome["inbox"]})
+    assert (await anna.expect("error"))["code"] == "not-allowed"
+    for c in (organiser, moderator, anna, mike, late):
+        await c.close()
