@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,6 +25,7 @@ from rooms.profile import (
     DirectoryPage,
     DirectoryQuery,
     Facet,
+    NewMember,
     OrgType,
     Profile,
     ProfileDraft,
@@ -249,10 +250,13 @@ class MemoryStore(MemoryEventLog):
     async def save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
         if user_id not in self._profiles:
             raise NotFound("Profile", "profile-not-found")
+        return _copy_profile(self._save_profile(user_id, draft))
+
+    def _save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
         profile = _profile_from(user_id, draft)
         self._profiles[user_id] = profile
         self._users[user_id].name = profile.name
-        return _copy_profile(profile)
+        return profile
 
     # -- missions and programme ----------------------------------------------------------------------------
 
@@ -325,6 +329,20 @@ class MemoryStore(MemoryEventLog):
 
     async def remove_membership(self, mission_id: int, user_id: int) -> None:
         self._memberships.pop((mission_id, user_id), None)
+
+    async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
+        if not people:
+            return 0
+        self._require_mission(mission_id)  # before any write: all or nothing
+        added = 0
+        for person in people:
+            if person.email in self._user_ids_by_email:
+                continue
+            user = self._create_user(person.email, person.profile.name, now, False, None)
+            self._save_profile(user.id, person.profile)
+            self._set_membership(mission_id, user.id, person.role, person.side)
+            added += 1
+        return added
 
     async def search_directory(self, mission_id: int, query: DirectoryQuery) -> DirectoryPage:
         return _search(self._members(mission_id), query)

@@ -11,12 +11,13 @@ Guarantees every implementation keeps (the contract tests in tests/test_store_co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Protocol
 
 from rooms.eventlog import EventLog
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
-from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Profile, ProfileDraft
+from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
 
 
 class UserStore(Protocol):
@@ -82,6 +83,14 @@ class MembershipStore(Protocol):
         ...
 
     async def remove_membership(self, mission_id: int, user_id: int) -> None: ...
+
+    async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
+        """Atomically creates each user with their profile and makes them a member of the mission; e-mails that
+        already exist are skipped (their profile and membership untouched), as is an e-mail repeated in `people`
+        after its first occurrence. Users are created in the order given, without a password and unable to
+        create missions, named after their profile. Returns how many were added.
+        Raises NotFound('mission-not-found') for an unknown mission (unless `people` is empty)."""
+        ...
 
 
 class DirectoryStore(Protocol):

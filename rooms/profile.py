@@ -97,6 +97,15 @@ class ProfileDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         )
 
 
+class NewMember(msgspec.Struct, frozen=True):
+    """Someone to add to a mission in bulk (rooms.ports.MembershipStore.add_members), profile and all."""
+
+    email: str  # normalised (rooms.people.normalise_email)
+    profile: ProfileDraft  # validated
+    role: Role
+    side: Side | None
+
+
 class Profile(msgspec.Struct, frozen=True):
     user_id: int
     name: str

@@ -3,7 +3,8 @@
 `seed_demo` is idempotent. It finds the demo missions by title and only fills what is missing: people who are not
 members yet, profiles that are still empty, a programme that is still empty. It never overwrites or removes
 anything an organiser changed since. With `participants=N` it grows mission 1's directory to N members by adding
-generated people (deterministic names and organisations, e-mail addresses like p00042@demo-<org>.example).
+generated people (deterministic names and organisations, e-mail addresses like p00042@demo-<org>.example), in
+batches of one store transaction each; a generated person who already has an account is left alone, not re-added.
 
 Every random choice comes from a `random.Random` seeded with a fixed value (per generated organisation and per
 generated person, so adding more people later gives the same people as adding them all at once). The only input
@@ -27,17 +28,20 @@ from rooms.clock import Clock
 from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft
 from rooms.people import Role, Side, User
 from rooms.ports import Store
-from rooms.profile import DirectoryQuery, OrgType, ProfileDraft
+from rooms.profile import DirectoryQuery, NewMember, OrgType, ProfileDraft
 from rooms.service import MissionService, ProfileService
+from server import demo_boston as boston
 from server import demo_data as data
+from server import demo_names as names
 from server.demo_data import Org, Person
 
 SEED = 20200615  # the first Dutch digital trade mission opened on Monday 15 June 2020
 PEOPLE_PER_GENERATED_ORG = 3
+GROWTH_BATCH = 500  # generated people added per store call (one transaction each)
 MISSION_2_OFFSET = dt.timedelta(weeks=3)
 HOME_TZ = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
-DEMO_MISSION_TITLES: tuple[str, str] = (data.M1_TITLE, data.M2_TITLE)
+DEMO_MISSION_TITLES: tuple[str, str] = (data.M1_TITLE, boston.M2_TITLE)
 KEY_PEOPLE: tuple[tuple[str, str], ...] = (
     ("organiser", "organiser@roundtable.example"),
     ("host", "host@roundtable.example"),
@@ -105,40 +109,40 @@ def _mission1_programme() -> list[Slot]:
 def _mission2_programme() -> list[Slot]:
     gs, web, mm, net = ItemKind.GROUP_SESSION, ItemKind.WEBINAR, ItemKind.MATCHMAKING, ItemKind.NETWORKING
     visit = ItemKind.COMPANY_VISIT
-    a = data.M2_ADDRESSES
+    a = boston.M2_ADDRESSES
     morning = "Daily briefing for the delegation, on site and online: the day's visits, logistics and leads."
     slots = [Slot(day, "08:00", 30, gs, "Morning group session", morning) for day in range(5)]
     slots += [
         Slot(0, "09:00", 60, web, "Opening webinar: Dutch and New England life sciences",
              "Opening of the mission, with the Dutch and Massachusetts life-sciences ecosystems in a nutshell.",
-             data.BIO),
+             boston.BIO),
         Slot(0, "14:00", 120, visit, "Visit: Kendall Harbor Therapeutics",
-             "A tour of the gene-editing labs and a round table on partnering in cell therapy.", data.REGEN,
+             "A tour of the gene-editing labs and a round table on partnering in cell therapy.", boston.REGEN,
              a["Kendall Harbor Therapeutics"]),
         Slot(1, "10:00", 120, visit, "Visit: Back Bay University Hospital, innovation centre",
              "How a teaching hospital runs medtech and digital-health pilots; with the clinical research unit.",
-             data.MEDTECH, a["Back Bay University Hospital"]),
+             boston.MEDTECH, a["Back Bay University Hospital"]),
         Slot(1, "13:30", 60, web, "Webinar: FDA and EU MDR — a route map for medtech",
              "Regulatory experts from both sides on getting a device cleared in the US and certified in the EU.",
-             data.MEDTECH),
+             boston.MEDTECH),
         Slot(1, "15:00", 150, mm, "Matchmaking (on site and online)",
              "One-to-one meetings of 25 minutes; partners who cannot come to Boston join by video."),
         Slot(2, "10:00", 120, visit, "Visit: Commonwealth Institute of Technology, biomaterials lab",
              "Drug delivery and biomaterials research, and how the licensing office works with companies.",
-             data.BIO, a["Commonwealth Institute of Technology"]),
+             boston.BIO, a["Commonwealth Institute of Technology"]),
         Slot(2, "13:00", 60, web, "Webinar: Health data without borders — federated research",
              "Federated analysis lets hospitals learn from each other's data without sharing it. Who does it, "
-             "and how do you start?", data.DATA),
+             "and how do you start?", boston.DATA),
         Slot(2, "17:30", 120, net, "Networking reception: Dutch & New England life sciences",
              "Drinks and bites with the delegation and the Boston partners; online guests meet at video tables.",
              "", a["Harbourfront Hall"]),
         Slot(3, "09:30", 120, visit, "Visit: Mystic River Biologics manufacturing site",
-             "A walk through a biologics plant, and a session on transatlantic manufacturing.", data.PHARMA,
+             "A walk through a biologics plant, and a session on transatlantic manufacturing.", boston.PHARMA,
              a["Mystic River Biologics"]),
         Slot(3, "13:00", 180, mm, "Matchmaking: second round",
              "One-to-one meetings of 25 minutes, on site and online."),
         Slot(4, "09:00", 60, web, "Webinar: Investing in Dutch and US biotech",
-             "Venture investors from Amsterdam and Boston on what they look for, and how to syndicate.", data.BIO),
+             "Venture investors from Amsterdam and Boston on what they look for, and how to syndicate.", boston.BIO),
         Slot(4, "10:30", 60, gs, "Closing session and next steps",
              "What did we learn, which leads do we follow up, and who comes along next year?"),
     ]
@@ -164,13 +168,6 @@ def _item_draft(mission: Mission, slot: Slot) -> ItemDraft:
 # -- people ------------------------------------------------------------------------------------------------
 
 
-class _Member(NamedTuple):
-    email: str
-    role: Role
-    side: Side | None
-    profile: ProfileDraft
-
-
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace(".", "")).strip("-")
@@ -183,7 +180,7 @@ def _email(person: Person, org: Org) -> str:
     return f"{_slug(first)}.{_slug(last).replace('-', '')}@{org.domain}.example"
 
 
-def _member(org: Org, person: Person, side: Side | None) -> _Member:
+def _member(org: Org, person: Person, side: Side | None) -> NewMember:
     dutch = side is not Side.PARTNER
     profile = ProfileDraft(
         name=person.name, organisation=org.name, org_type=org.org_type, job_title=person.job_title,
@@ -193,26 +190,26 @@ def _member(org: Org, person: Person, side: Side | None) -> _Member:
         bio=f"{person.job_title} at {org.name}. {org.about}", website=f"https://www.{org.domain}.example",
     )
     role_side = None if person.role is Role.ORGANISER else side
-    return _Member(_email(person, org), person.role, role_side, profile)
+    return NewMember(email=_email(person, org), profile=profile, role=person.role, side=role_side)
 
 
-def _members(orgs: Sequence[Org], side: Side) -> list[_Member]:
+def _members(orgs: Sequence[Org], side: Side) -> list[NewMember]:
     return [_member(org, person, side) for org in orgs for person in org.people]
 
 
-def organiser_member() -> _Member:
+def organiser_member() -> NewMember:
     return _member(data.ORGANISER, data.ORGANISER.people[0], None)
 
 
-def mission1_members() -> list[_Member]:
+def mission1_members() -> list[NewMember]:
     """Everyone in mission 1 besides the organiser, in the order they are added."""
     return _members(data.M1_DELEGATION, Side.DELEGATION) + _members(data.M1_PARTNERS, Side.PARTNER)
 
 
-def mission2_members() -> list[_Member]:
+def mission2_members() -> list[NewMember]:
     """Everyone in mission 2 besides the organiser: the host and moderator of mission 1 first."""
     staff = [m for m in mission1_members() if m.role in (Role.HOST, Role.MODERATOR)]
-    return staff + _members(data.M2_DELEGATION, Side.DELEGATION) + _members(data.M2_PARTNERS, Side.PARTNER)
+    return staff + _members(boston.M2_DELEGATION, Side.DELEGATION) + _members(boston.M2_PARTNERS, Side.PARTNER)
 
 
 class _GeneratedOrg(NamedTuple):
@@ -236,11 +233,11 @@ def generated_org(k: int) -> _GeneratedOrg:
     rng = random.Random(f"roundtable-demo-{SEED}-org-{k}")
     side = Side.DELEGATION if rng.random() < 0.45 else Side.PARTNER
     dutch = side is Side.DELEGATION
-    types = list(data.ORG_TYPE_WEIGHTS)
-    org_type = rng.choices(types, weights=[data.ORG_TYPE_WEIGHTS[t] for t in types])[0]
-    stem_a, stem_b = (data.NL_STEM_A, data.NL_STEM_B) if dutch else (data.US_STEM_A, data.US_STEM_B)
-    place_a, place_b = (data.NL_PLACE_A, data.NL_PLACE_B) if dutch else (data.US_PLACE_A, data.US_PLACE_B)
-    qualifiers = data.NL_QUALIFIERS if dutch else data.US_QUALIFIERS
+    types = list(names.ORG_TYPE_WEIGHTS)
+    org_type = rng.choices(types, weights=[names.ORG_TYPE_WEIGHTS[t] for t in types])[0]
+    stem_a, stem_b = (names.NL_STEM_A, names.NL_STEM_B) if dutch else (names.US_STEM_A, names.US_STEM_B)
+    place_a, place_b = (names.NL_PLACE_A, names.NL_PLACE_B) if dutch else (names.US_PLACE_A, names.US_PLACE_B)
+    qualifiers = names.NL_QUALIFIERS if dutch else names.US_QUALIFIERS
     # Walk the combinations in order so that no two organisations get the same name.
     combos = len(stem_a) * len(stem_b)
     generation = k // combos
@@ -253,35 +250,36 @@ def generated_org(k: int) -> _GeneratedOrg:
     place = f"{place_a[k % len(place_a)]}{joiner}{place_b[(k // len(place_a)) % len(place_b)]}"
     if k >= places:
         place = f"{place} {k // places + 1}"
-    formats = data.NL_ORG_FORMATS if dutch else data.US_ORG_FORMATS
+    formats = names.NL_ORG_FORMATS if dutch else names.US_ORG_FORMATS
     name = formats[org_type].format(stem=stem, place=place)
     sectors = rng.sample(data.M1_SECTORS, rng.randint(1, 2))
     index = 0 if dutch else 1
-    offers = [rng.choice(data.GEN_OFFERS[index][s]) for s in sectors]
-    seeks = [rng.choice(data.GEN_SEEKS[index][s]) for s in sectors]
-    city = rng.choice(data.NL_CITIES if dutch else data.US_CITIES)
+    offers = [rng.choice(names.GEN_OFFERS[index][s]) for s in sectors]
+    seeks = [rng.choice(names.GEN_SEEKS[index][s]) for s in sectors]
+    city = rng.choice(names.NL_CITIES if dutch else names.US_CITIES)
     return _GeneratedOrg(side, org_type, name, _slug(name)[:50].strip("-"), city, sectors, _sentence(offers),
                          _sentence(seeks))
 
 
-def generated_member(i: int) -> _Member:
+def generated_member(i: int) -> NewMember:
     """The i-th generated participant (i >= 1), always the same person."""
     org = generated_org((i - 1) // PEOPLE_PER_GENERATED_ORG)
     rng = random.Random(f"roundtable-demo-{SEED}-person-{i}")
     dutch = org.side is Side.DELEGATION
-    first = rng.choice(data.NL_FIRST if dutch else data.US_FIRST)
-    last = rng.choice(data.NL_LAST if dutch else data.US_LAST)
+    first = rng.choice(names.NL_FIRST if dutch else names.US_FIRST)
+    last = rng.choice(names.NL_LAST if dutch else names.US_LAST)
     languages = list(data.NL_LANGUAGES if dutch else data.US_LANGUAGES)
     if rng.random() < 0.3:
-        languages.append(rng.choice(data.EXTRA_LANGUAGES_NL if dutch else data.EXTRA_LANGUAGES_US))
-    job = rng.choice(data.JOB_TITLES[org.org_type])
+        languages.append(rng.choice(names.EXTRA_LANGUAGES_NL if dutch else names.EXTRA_LANGUAGES_US))
+    job = rng.choice(names.JOB_TITLES[org.org_type])
     profile = ProfileDraft(
         name=f"{first} {last}", organisation=org.name, org_type=org.org_type, job_title=job,
         sectors=org.sectors, country="NL" if dutch else "US", city=org.city, offers=org.offers, seeks=org.seeks,
-        languages=languages, bio=f"{job} at {org.name}. {data.ABOUT[org.org_type]}",
+        languages=languages, bio=f"{job} at {org.name}. {names.ABOUT[org.org_type]}",
         website=f"https://demo-{org.slug}.example",
     )
-    return _Member(f"p{i:05d}@demo-{org.slug}.example", Role.PARTICIPANT, org.side, profile)
+    email = f"p{i:05d}@demo-{org.slug}.example"
+    return NewMember(email=email, profile=profile.validated(), role=Role.PARTICIPANT, side=org.side)
 
 
 # -- seeding -----------------------------------------------------------------------------------------------
@@ -296,11 +294,12 @@ def default_anchor(now: dt.datetime) -> dt.date:
 class _Seeder:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
         self.accounts = AccountService(store, clock)
         self.profiles = ProfileService(store)
         self.missions = MissionService(store, clock)
 
-    async def person(self, member: _Member) -> tuple[User, bool]:
+    async def person(self, member: NewMember) -> tuple[User, bool]:
         """Finds or creates the user, filling their profile only while it is still empty; says if it is new."""
         existing = await self.store.get_user_by_email(member.email)
         organiser = member.role is Role.ORGANISER
@@ -315,7 +314,7 @@ class _Seeder:
             await self.profiles.save(user, member.profile)
         return user, False
 
-    async def join(self, mission_id: int, member: _Member) -> bool:
+    async def join(self, mission_id: int, member: NewMember) -> bool:
         """Adds the person to the mission unless they already belong to it (their role there is kept)."""
         user, new = await self.person(member)
         if not new and await self.store.get_membership(mission_id, user.id) is not None:
@@ -324,7 +323,7 @@ class _Seeder:
         return True
 
     async def mission(self, organiser: User, draft: MissionDraft, slots: list[Slot],
-                      members: list[_Member]) -> tuple[Mission, bool]:
+                      members: list[NewMember]) -> tuple[Mission, bool]:
         mission = await self.store.find_mission_by_title(draft.title)
         created = mission is None
         if mission is None:
@@ -348,9 +347,10 @@ class _Seeder:
         base = 1 + len(mission1_members())
         i = max(1, total - base + 1)
         while total < participants:
-            if await self.join(mission_id, generated_member(i)):
-                total += 1
-            i += 1
+            batch = [generated_member(j) for j in range(i, i + min(GROWTH_BATCH, participants - total))]
+            # Someone generated before (say, removed from the mission since) is skipped, and the next one taken.
+            total += await self.store.add_members(mission_id, batch, self.clock.now())
+            i += len(batch)
 
     async def people(self, mission_ids: Sequence[int]) -> int:
         """Members of the missions, each person counted once."""
@@ -381,9 +381,9 @@ def mission_drafts(anchor: dt.date) -> tuple[MissionDraft, MissionDraft]:
             sectors=list(data.M1_SECTORS), description=data.M1_DESCRIPTION, webinar_max_minutes=60,
         ),
         MissionDraft(
-            title=data.M2_TITLE, destination=data.M2_DESTINATION, timezone=data.M2_TIMEZONE, start_date=second,
+            title=boston.M2_TITLE, destination=boston.M2_DESTINATION, timezone=boston.M2_TIMEZONE, start_date=second,
             end_date=second + dt.timedelta(days=4), direction=Direction.OUTGOING, format=Format.HYBRID,
-            sectors=list(data.M2_SECTORS), description=data.M2_DESCRIPTION, webinar_max_minutes=60,
+            sectors=list(boston.M2_SECTORS), description=boston.M2_DESCRIPTION, webinar_max_minutes=60,
         ),
     )
 

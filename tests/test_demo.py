@@ -14,7 +14,7 @@ from rooms.mission import Format, ItemDraft, ItemKind, Mission, ProgrammeItem
 from rooms.people import Role, Side
 from rooms.ports import Store
 from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, OrgType, ProfileDraft
-from server import demo_data
+from server import demo_boston, demo_data
 from server.demo import (
     DEMO_MISSION_TITLES,
     KEY_PEOPLE,
@@ -313,12 +313,12 @@ def test_every_demo_person_is_distinct_and_valid() -> None:
     assert all(e == e.lower() and e.endswith(".example") for e in emails)
     for member in people:
         assert member.profile.validated() == member.profile
-    m2_sectors = set(demo_data.M2_SECTORS)
+    m2_sectors = set(demo_boston.M2_SECTORS)
     for member in mission2_members():
         if member.email not in shared:
             assert set(member.profile.sectors) <= m2_sectors, member.email
-    names = [o.name for o in (*demo_data.M1_DELEGATION, *demo_data.M1_PARTNERS, *demo_data.M2_DELEGATION,
-                              *demo_data.M2_PARTNERS)]
+    names = [o.name for o in (*demo_data.M1_DELEGATION, *demo_data.M1_PARTNERS, *demo_boston.M2_DELEGATION,
+                              *demo_boston.M2_PARTNERS)]
     assert len(set(names)) == len(names)
 
 

@@ -18,7 +18,7 @@ from rooms.errors import Conflict, Gone, NotFound
 from rooms.mission import Format, ItemDraft, ItemKind, Mission, MissionDraft
 from rooms.people import InvitationDraft, Membership, Role, Side, User
 from rooms.ports import Store
-from rooms.profile import DirectoryQuery, Facet, OrgType, ProfileDraft
+from rooms.profile import DirectoryPage, DirectoryQuery, Facet, NewMember, OrgType, ProfileDraft
 
 UTC = dt.UTC
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
@@ -331,6 +331,135 @@ async def test_a_person_has_one_membership_per_mission(store: Store) -> None:
     assert await store.get_membership(mission.id, guest.id) is None
     assert await store.missions_of(guest.id) == []
     await store.remove_membership(mission.id, guest.id)  # removing what is gone is harmless
+
+
+# -- adding members in bulk --------------------------------------------------------------------------------
+
+
+def _newcomers() -> list[NewMember]:
+    """Varied people: repeated sectors in other spellings, non-ASCII, no side, and two with the same name."""
+    def person(email: str, name: str, role: Role = Role.PARTICIPANT, side: Side | None = Side.DELEGATION,
+               **profile: Any) -> NewMember:
+        return NewMember(email, ProfileDraft(name=name, **profile).validated(), role, side)
+
+    return [
+        person("ana@example.org", "Ana de Vries", organisation="Voltapark", org_type=OrgType.STARTUP,
+               job_title="CEO", sectors=["EV Charging", "Energy", "ev charging"], country="NL", city="Utrecht",
+               offers="Fast DC chargers", seeks="Pilot sites", languages=["nl", "en"], bio="Founder.",
+               website="https://voltapark.example"),
+        person("cy@example.org", "Cy Baker", side=Side.PARTNER, organisation="Boston Utility",
+               org_type=OrgType.CORPORATE, sectors=["Grid", "EV charging"], country="US", offers="Grants 50% off",
+               seeks="Fast chargers"),
+        person("zoe@example.org", "Zoë Øster", Role.SPEAKER, None, organisation="Ørsted", sectors=["Wind"]),
+        person("sam2@example.org", "Sam Smith", organisation="Acme"),
+        person("sam1@example.org", "Sam Smith", organisation="Acme", offers="Twin"),
+        person("eve@example.org", "Eve Ng", Role.HOST, None),
+    ]
+
+
+_QUERIES = (
+    DirectoryQuery(), DirectoryQuery(q="charg"), DirectoryQuery(q="ØSTER"), DirectoryQuery(q="50%"),
+    DirectoryQuery(sector="ev charging"), DirectoryQuery(sector="WIND"), DirectoryQuery(country="US"),
+    DirectoryQuery(side=Side.DELEGATION), DirectoryQuery(org_type=[OrgType.STARTUP, OrgType.OTHER]),
+    DirectoryQuery(page=2, page_size=3),
+)
+
+
+def _anonymous(page: DirectoryPage) -> dict[str, Any]:
+    plain: dict[str, Any] = msgspec.to_builtins(page)
+    for entry in plain["entries"]:
+        del entry["profile"]["user_id"]
+    return plain
+
+
+async def test_members_added_in_bulk_are_as_if_added_one_by_one(store: Store) -> None:
+    owner = await _user(store, "olga@example.org", "Olga Organiser")
+    by_one, in_bulk = await _mission(store, owner, "One by one"), await _mission(store, owner, "In bulk")
+    singles: list[User] = []
+    for person in _newcomers():
+        user = await _user(store, f"single-{person.email}", "Placeholder")
+        await store.save_profile(user.id, person.profile)
+        await store.set_membership(by_one.id, user.id, person.role, person.side)
+        singles.append(user)
+
+    assert await store.add_members(in_bulk.id, _newcomers(), NOW) == len(_newcomers())
+
+    for query in _QUERIES:
+        want = await store.search_directory(by_one.id, query)
+        got = await store.search_directory(in_bulk.id, query)
+        assert _anonymous(got) == _anonymous(want), query
+    for person, single in zip(_newcomers(), singles, strict=True):
+        user = await store.get_user_by_email(person.email)
+        assert user is not None
+        assert user == msgspec.structs.replace(single, id=user.id, email=person.email, name=person.profile.name)
+        assert (user.can_create_missions, user.has_password, user.created_at) == (False, False, NOW)
+        assert await store.get_password_hash(user.id) is None
+        entry, single_entry = (await store.directory_entry(in_bulk.id, user.id),
+                               await store.directory_entry(by_one.id, single.id))
+        assert entry is not None and single_entry is not None
+        assert entry == msgspec.structs.replace(
+            single_entry, profile=msgspec.structs.replace(single_entry.profile, user_id=user.id))
+        assert await store.get_profile(user.id) == entry.profile
+        assert [ms for _, ms in await store.missions_of(user.id)] == [
+            Membership(in_bulk.id, user.id, person.role, person.side)]
+
+
+async def test_bulk_ids_increase_in_the_order_given(store: Store) -> None:
+    owner = await _user(store)
+    mission = await _mission(store, owner)
+    people = [NewMember(f"p{n:04d}@example.org", ProfileDraft(name=f"Person {n:04d}").validated(),
+                        Role.PARTICIPANT, Side.PARTNER) for n in range(1200)]  # more than one INSERT's worth
+    assert await store.add_members(mission.id, people, NOW) == 1200
+    ids: list[int] = []
+    for page in range(1, 14):
+        found = await store.search_directory(mission.id, DirectoryQuery(side=Side.PARTNER, page=page, page_size=100))
+        ids += [e.profile.user_id for e in found.entries]
+    assert len(ids) == 1200 and ids == sorted(ids) and ids[0] > owner.id
+    later = await _user(store, "later@example.org")
+    assert later.id > ids[-1]
+
+
+async def test_adding_members_skips_existing_emails(store: Store) -> None:
+    owner = await _user(store)
+    mission = await _mission(store, owner)
+    speaker = await _member(store, mission, "bo@example.org", "Bo Chen", organisation="Greentown Labs",
+                            role=Role.SPEAKER, side=None)
+    outsider = await _user(store, "cy@example.org", "Cy Baker")
+    before = {u.id: (await store.get_profile(u.id), await store.get_membership(mission.id, u.id))
+              for u in (owner, speaker, outsider)}
+
+    def newcomer(email: str, name: str) -> NewMember:
+        return NewMember(email, ProfileDraft(name=name, organisation="Newco").validated(), Role.PARTICIPANT,
+                         Side.PARTNER)
+
+    people = [newcomer("bo@example.org", "Bo Other"), newcomer("dee@example.org", "Dee Adams"),
+              newcomer("ana@example.org", "Ana Other"), newcomer("cy@example.org", "Cy Other"),
+              newcomer("eve@example.org", "Eve Ng"), newcomer("dee@example.org", "Dee Again")]
+    assert await store.add_members(mission.id, people, NOW + HOUR) == 2
+    for user in (owner, speaker, outsider):
+        assert await store.get_user(user.id) == user
+        assert (await store.get_profile(user.id), await store.get_membership(mission.id, user.id)) == before[user.id]
+    dee = await store.get_user_by_email("dee@example.org")
+    assert dee is not None and (dee.name, dee.created_at) == ("Dee Adams", NOW + HOUR)  # the first one given
+    page = await store.search_directory(mission.id, DirectoryQuery())
+    assert [e.profile.name for e in page.entries] == ["Ana de Vries", "Bo Chen", "Dee Adams", "Eve Ng"]
+    assert await store.add_members(mission.id, people, NOW + HOUR) == 0
+    assert (await store.search_directory(mission.id, DirectoryQuery())).total == 4
+
+
+async def test_adding_no_members(store: Store) -> None:
+    owner = await _user(store)
+    mission = await _mission(store, owner)
+    assert await store.add_members(mission.id, [], NOW) == 0
+    assert await store.add_members(999_999, (), NOW) == 0
+    page = await store.search_directory(mission.id, DirectoryQuery())
+    assert [e.profile.user_id for e in page.entries] == [owner.id]
+
+
+async def test_adding_members_to_an_unknown_mission_changes_nothing(store: Store) -> None:
+    person = NewMember("ana@example.org", ProfileDraft(name="Ana").validated(), Role.PARTICIPANT, Side.PARTNER)
+    await _not_found("mission-not-found", store.add_members(999_999, [person], NOW))
+    assert await store.get_user_by_email("ana@example.org") is None
 
 
 # -- directory ---------------------------------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import msgspec
-from sqlalchemy import CursorResult, delete, select, text, update
+from sqlalchemy import CursorResult, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,6 +22,7 @@ from rooms.profile import (
     DirectoryEntry,
     DirectoryPage,
     DirectoryQuery,
+    NewMember,
     OrgType,
     Profile,
     ProfileDraft,
@@ -50,6 +53,29 @@ def _hash(session_id: str) -> str:
 def _rowcount(result: object) -> int:
     assert isinstance(result, CursorResult)
     return result.rowcount
+
+
+def _profile_of(user_id: int, draft: ProfileDraft) -> Profile:
+    return Profile(user_id=user_id, **{f: getattr(draft, f) for f in draft.__struct_fields__})
+
+
+def _profile_columns(p: Profile) -> dict[str, Any]:
+    """A profile's columns (but its user id), the derived ones for search and ordering included."""
+    return {
+        "organisation": p.organisation, "org_type": p.org_type.value, "job_title": p.job_title,
+        "sectors": list(p.sectors), "country": p.country, "city": p.city, "offers": p.offers, "seeks": p.seeks,
+        "languages": list(p.languages), "bio": p.bio, "website": p.website,
+        "search_text": search_text(p),
+        "sort_org": p.organisation.casefold()[:120], "sort_name": p.name.casefold()[:120],
+    }
+
+
+def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
+    """The profile_sectors rows of a profile: one per case-folded sector, its first spelling kept."""
+    return [
+        {"user_id": user_id, "sector_key": sector.casefold()[:60], "sector": sector}
+        for sector in {p.casefold(): p for p in reversed(sectors)}.values()
+    ]
 
 
 class SqlStore(SqlEventLog):
@@ -166,23 +192,16 @@ class SqlStore(SqlEventLog):
             if row is None:
                 raise NotFound("Profile", "profile-not-found")
             await s.execute(update(UserRow).where(UserRow.id == user_id).values(name=draft.name))
-            profile = Profile(user_id=user_id, **{f: getattr(draft, f) for f in draft.__struct_fields__})
+            profile = _profile_of(user_id, draft)
             self._fill_profile(row, profile)
             await s.execute(delete(ProfileSectorRow).where(ProfileSectorRow.user_id == user_id))
-            s.add_all(
-                ProfileSectorRow(user_id=user_id, sector_key=sector.casefold()[:60], sector=sector)
-                for sector in {p.casefold(): p for p in reversed(profile.sectors)}.values()
-            )
+            s.add_all(ProfileSectorRow(**sector) for sector in _sector_rows(user_id, profile.sectors))
             return profile
 
     @staticmethod
     def _fill_profile(row: ProfileRow, p: Profile) -> None:
-        row.organisation, row.org_type, row.job_title = p.organisation, p.org_type.value, p.job_title
-        row.sectors, row.country, row.city = list(p.sectors), p.country, p.city
-        row.offers, row.seeks, row.languages = p.offers, p.seeks, list(p.languages)
-        row.bio, row.website = p.bio, p.website
-        row.search_text = search_text(p)
-        row.sort_org, row.sort_name = p.organisation.casefold()[:120], p.name.casefold()[:120]
+        for column, value in _profile_columns(p).items():
+            setattr(row, column, value)
 
     # -- missions and programme ----------------------------------------------------------------------------
 
@@ -295,6 +314,43 @@ class SqlStore(SqlEventLog):
         async with self._write() as s:
             await s.execute(delete(MembershipRow).where(
                 MembershipRow.mission_id == mission_id, MembershipRow.user_id == user_id))
+
+    async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
+        fresh: dict[str, NewMember] = {}
+        for person in people:
+            fresh.setdefault(person.email, person)
+        if not fresh:
+            return 0
+        async with self._write() as s:
+            if await s.get(MissionRow, mission_id) is None:
+                raise NotFound("Mission", "mission-not-found")
+            # A multi-row INSERT ... RETURNING per table (SQLAlchemy splits very large inputs into pages). An
+            # e-mail that exists, even one a concurrent transaction has just committed, inserts nothing and
+            # returns no id. Ids must be handed out in the order of `people`, as when creating them one by one:
+            # SQLite numbers the rows of a multi-row VALUES in order, PostgreSQL only when asked to sort (asking
+            # SQLite to sort makes SQLAlchemy insert row by row). Returned rows are matched by e-mail.
+            on_sqlite = is_sqlite(self.url)
+            dml = sqlite.insert if on_sqlite else postgresql.insert
+            created = await s.execute(
+                dml(UserRow).on_conflict_do_nothing(index_elements=[UserRow.email])
+                .returning(UserRow.id, UserRow.email, sort_by_parameter_order=not on_sqlite),
+                [{"email": email, "name": p.profile.name, "password_hash": None, "can_create_missions": False,
+                  "created_at": now} for email, p in fresh.items()],
+            )
+            added = [(user_id, fresh[email]) for user_id, email in created.all()]
+            if not added:
+                return 0
+            profiles = [_profile_of(user_id, p.profile) for user_id, p in added]
+            await s.execute(insert(ProfileRow), [{"user_id": p.user_id, **_profile_columns(p)} for p in profiles])
+            sectors = [row for p in profiles for row in _sector_rows(p.user_id, p.sectors)]
+            if sectors:
+                await s.execute(insert(ProfileSectorRow), sectors)
+            await s.execute(insert(MembershipRow), [
+                {"mission_id": mission_id, "user_id": user_id, "role": p.role.value,
+                 "side": None if p.side is None else p.side.value}
+                for user_id, p in added
+            ])
+            return len(added)
 
     async def search_directory(self, mission_id: int, query: DirectoryQuery) -> DirectoryPage:
         async with self._read() as s:
