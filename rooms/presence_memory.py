@@ -18,10 +18,16 @@ class MemoryPresence:
         return any(e.user_id == user_id and exp > now and c != skip
                    for c, (e, exp) in self._rooms.get(room, {}).items())
 
+    def _write(self, room: str, conn_id: str, entry: PresenceEntry, until: float) -> None:
+        conns = self._rooms.setdefault(room, {})
+        # Re-inserted at the end: dict order is write order, and `members` shows a person's last-written entry.
+        conns.pop(conn_id, None)
+        conns[conn_id] = (entry, until)
+
     async def enter(self, room: str, conn_id: str, entry: PresenceEntry, ttl: float) -> bool:
         now = self._clock()
         fresh = not self._present(room, entry.user_id, now)
-        self._rooms.setdefault(room, {})[conn_id] = (entry, now + ttl)
+        self._write(room, conn_id, entry, now + ttl)
         return fresh
 
     async def leave(self, room: str, conn_id: str) -> PresenceEntry | None:
@@ -35,7 +41,7 @@ class MemoryPresence:
         return None if self._present(room, entry.user_id, self._clock()) else entry
 
     async def update(self, room: str, conn_id: str, entry: PresenceEntry, ttl: float) -> None:
-        self._rooms.setdefault(room, {})[conn_id] = (entry, self._clock() + ttl)
+        self._write(room, conn_id, entry, self._clock() + ttl)
 
     async def refresh(self, room: str, conn_ids: list[str], ttl: float) -> None:
         conns = self._rooms.get(room, {})
