@@ -33,6 +33,9 @@ class MemoryBroker:
                 if not subscribers:
                     del self._topics[topic]
 
+    async def ping(self) -> None:
+        return None
+
     async def close(self) -> None:
         self._topics.clear()
 

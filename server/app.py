@@ -116,7 +116,13 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
             await request.app.state.services.store.ping()
         except Exception as exc:  # any failure of the database means "not ready"
             return error_response(503, "database-unavailable", f"The database is not reachable: {type(exc).__name__}")
-        return JSONResponse({"status": "ready", "database": "ok"})
+        live = request.app.state.live
+        try:
+            await live.broker.ping()
+        except Exception as exc:
+            return error_response(503, "broker-unavailable", f"Redis is not reachable: {type(exc).__name__}")
+        return JSONResponse({"status": "ready", "database": "ok",
+                             "broker": "redis" if live.services.settings.redis_url else "memory"})
 
     async def openapi_json(request: Request) -> Response:
         return Response(openapi, media_type="application/json")

@@ -95,12 +95,17 @@ async def test_resume_on_another_node(cluster: Cluster) -> None:
 
 
 async def test_redis_restart_loses_no_acknowledged_message(cluster: Cluster) -> None:
+    import httpx2 as httpx
+
     anna, _ = await _joined(cluster.a, cluster.tokens["anna"])
     mike, _ = await _joined(cluster.b, cluster.tokens["mike"])
+    assert httpx.get(f"{cluster.a.url}/readyz").json()["broker"] == "redis"
     acked: list[int] = []
     for i in range(30):
         if i == 10:
             cluster.redis.kill()
+            not_ready = httpx.get(f"{cluster.a.url}/readyz", timeout=10)
+            assert (not_ready.status_code, not_ready.json()["error"]["code"]) == (503, "broker-unavailable")
         if i == 20:
             cluster.redis.start()
         with contextlib.suppress(AssertionError):

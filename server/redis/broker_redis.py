@@ -172,6 +172,10 @@ class RedisBroker:
         async with asyncio.timeout(COMMAND_TIMEOUT):
             await self._pub.publish(self._channel(topic), payload)
 
+    async def ping(self) -> None:
+        async with asyncio.timeout(COMMAND_TIMEOUT):
+            await self._pub.ping()
+
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[bytes]]:
         if self._closed:
