@@ -4,6 +4,7 @@
 import { ApiError, get, post, setUnauthenticatedHandler } from './api.js';
 import { h, icon, replace } from './dom.js';
 import { lang, LANGS, onLangChange, setLang, t } from './i18n.js';
+import { stopLive } from './live.js';
 import { errorCard, loading } from './ui.js';
 
 /**
@@ -39,6 +40,7 @@ const ROUTES = [
   [/^\/profile$/, () => import('./pages/profile.js'), {}],
   [/^\/missions\/new$/, () => import('./pages/new-mission.js'), {}],
   [/^\/m\/(\d+)$/, () => import('./pages/mission.js'), {}],
+  [/^\/m\/(\d+)\/lobby$/, () => import('./pages/lobby.js'), {}],
   [/^\/m\/(\d+)\/directory$/, () => import('./pages/directory.js'), {}],
   [/^\/m\/(\d+)\/people\/(\d+)$/, () => import('./pages/person.js'), {}],
   [/^\/m\/(\d+)\/organise$/, () => import('./pages/organise.js'), {}],
@@ -85,6 +87,8 @@ export async function render() {
   const controller = new AbortController();
   current = controller;
   const path = location.pathname.replace(/\/+$/, '') || '/';
+  // The live connection belongs to the mission pages: leaving them (or signing out) ends it.
+  if (!/^\/m\/\d+(\/|$)/.test(path)) stopLive();
   const found = ROUTES.map(([re, load, opts]) => /** @type {const} */ ([path.match(re), load, opts]))
     .find(([m]) => m);
   renderHeader();

@@ -3,7 +3,8 @@
 
 import { get } from './api.js';
 import { h, icon } from './dom.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
+import { missionLive } from './live.js';
 import { formatDateRange } from './time.js';
 import { badge } from './ui.js';
 
@@ -49,16 +50,42 @@ export function forgetMission(id) {
 }
 
 /**
+ * The unread direct messages of this mission, kept up to date while the element is on the page.
+ * @param {number} missionId
+ */
+export function unreadBadge(missionId) {
+  const live = missionLive(missionId);
+  const count = h('span', { class: 'unread-count', 'aria-hidden': 'true' });
+  const sr = h('span', { class: 'sr-only' });
+  const el = h('span', { class: 'unread', dataset: { count: '0' } }, count, sr);
+  const update = () => {
+    if (!el.isConnected && el.dataset.drawn) {
+      live.removeEventListener('unread', update);
+      return;
+    }
+    el.dataset.drawn = '1';
+    const n = live.unread();
+    el.dataset.count = String(n);
+    el.hidden = n === 0;
+    count.textContent = n > 99 ? '99+' : String(n);
+    sr.textContent = ` (${tn('lobby.unread', n)})`;
+  };
+  live.addEventListener('unread', update);
+  update();
+  return el;
+}
+
+/**
  * The mission's title block and tabs.
- * @param {MissionView} view @param {'programme'|'directory'|'organise'|'person'} active
+ * @param {MissionView} view @param {'programme'|'lobby'|'directory'|'organise'|'person'} active
  */
 export function missionHeader(view, active) {
   const m = view.mission;
   // A person's page belongs under "People": marked as the active section, though it is not that page.
-  const tab = (/** @type {string} */ key, /** @type {string} */ href, /** @type {any} */ ico) => h('a', {
-    href, class: ['tab', active === 'person' && key === 'directory' && 'is-active'],
+  const tab = (/** @type {string} */ key, /** @type {string} */ href, /** @type {any} */ ico, /** @type {any} */ extra = null) => h('a', {
+    href, class: ['tab', `tab-${key}`, active === 'person' && key === 'directory' && 'is-active'],
     'aria-current': active === key ? 'page' : undefined,
-  }, icon(ico), h('span', null, t(`tabs.${key}`)));
+  }, icon(ico), h('span', null, t(`tabs.${key}`)), extra);
   return h('div', { class: 'mission-head' },
     h('div', { class: 'mission-title' },
       h('p', { class: 'eyebrow' }, t(`direction.${m.direction}`), ' · ', t(`format.${m.format}`)),
@@ -71,6 +98,7 @@ export function missionHeader(view, active) {
           view.side ? badge(t(`side.${view.side}`), `side-${view.side}`) : null))),
     h('nav', { class: 'tabs', 'aria-label': t('tabs.label') },
       tab('programme', `/m/${m.id}`, 'calendar'),
+      tab('lobby', `/m/${m.id}/lobby`, 'chat', unreadBadge(m.id)),
       tab('directory', `/m/${m.id}/directory`, 'users'),
       view.permissions.includes('invite') ? tab('organise', `/m/${m.id}/organise`, 'mail') : null));
 }

@@ -3,7 +3,11 @@
 
 const SUBPROTOCOL = 'roundtable.v1';
 const VERSION = 1;
-const DO_NOT_RECONNECT = (code) => code >= 4400 && code < 4500;
+const DO_NOT_RECONNECT = (/** @type {number} */ code) => code >= 4400 && code < 4500;
+// A socket can die without a close frame (a laptop lid, a lost Wi-Fi): ping now and then, and give up on a
+// socket whose pong does not come back in time.
+const HEARTBEAT_MS = 25000;
+const PONG_TIMEOUT_MS = 10000;
 
 /**
  * @typedef {{type: string, id?: string, [key: string]: any}} Frame
@@ -12,7 +16,7 @@ const DO_NOT_RECONNECT = (code) => code >= 4400 && code < 4500;
  */
 
 export class ProtocolError extends Error {
-  /** @param {string} code @param {string} message @param {string|undefined} field */
+  /** @param {string} code @param {string} message @param {string} [field] */
   constructor(code, message, field) {
     super(message);
     this.code = code;
@@ -26,8 +30,15 @@ function newKey() {
 }
 
 /**
- * Events dispatched: 'state' (detail: State), 'welcome', 'joined', 'reset', 'event', 'presence'
- * (detail: the frame), 'fatal' (detail: {code, reason}) when the server says not to reconnect.
+ * Events dispatched: 'state' (detail: State; only when it changes), 'welcome', 'joined', 'reset', 'event',
+ * 'presence' (detail: the frame), 'error-frame' (an error no request waits for, or a failed rejoin),
+ * 'fatal' (detail: {code, reason}) when the server says not to reconnect (4400–4499; also kept in `fatal`).
+ *
+ * Reconnecting: after any other close, with full-jitter backoff (0.5 s doubling to 15 s), at once when the
+ * browser says it is online again; a ping every 25 s that gets no pong within 10 s, or the browser going
+ * offline, counts as a lost connection (`drop()`). On reconnect every joined room is joined again with
+ * `since` (events already seen are skipped by seq), and keyed writes still waiting are sent again with the
+ * same key; requests without a key fail with code 'disconnected' instead of waiting forever.
  */
 export class Connection extends EventTarget {
   /** @param {string} url e.g. `wss://host/ws` */
@@ -49,7 +60,18 @@ export class Connection extends EventTarget {
     this.attempt = 0;
     /** @type {ReturnType<typeof setTimeout>|null} */
     this.timer = null;
+    /** @type {ReturnType<typeof setInterval>|null} */
+    this.heartbeat = null;
     this.stopped = false;
+    this.everOpen = false;
+    this.openedAt = 0;
+    /** @type {{code: number, reason: string}|null} why the server told us not to reconnect */
+    this.fatal = null;
+    // The browser knows before we do when the network goes: reconnect as soon as it is back.
+    this.onOnline = () => { if (this.state === 'reconnecting' && !this.ws) this.retryNow(); };
+    this.onOffline = () => { if (this.ws) this.drop(); };
+    globalThis.addEventListener?.('online', this.onOnline);
+    globalThis.addEventListener?.('offline', this.onOffline);
   }
 
   static forPage() {
@@ -58,40 +80,119 @@ export class Connection extends EventTarget {
   }
 
   connect() {
+    if (this.ws) return; // already connected or connecting
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.stopped = false;
-    this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    this.fatal = null;
+    this.setState(this.everOpen || this.attempt > 0 ? 'reconnecting' : 'connecting');
     const ws = new WebSocket(this.url, [SUBPROTOCOL]);
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({type: 'hello', version: VERSION}));
-    ws.onmessage = (m) => this.receive(JSON.parse(m.data));
-    ws.onclose = (e) => this.closed(e.code, e.reason);
+    ws.onmessage = (m) => {
+      let frame;
+      try {
+        frame = JSON.parse(m.data);
+      } catch {
+        return;
+      }
+      this.receive(frame);
+    };
+    ws.onclose = (e) => { if (this.ws === ws) this.closed(e.code, e.reason); };
   }
 
+  /** Reconnect at once (after a do-not-reconnect close, or to skip the rest of a backoff). */
+  retryNow() {
+    this.attempt = 0;
+    this.connect();
+  }
+
+  /** Stop for good: no reconnecting; requests still waiting fail. */
   close() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.ws?.close(1000);
+    this.timer = null;
+    this.stopHeartbeat();
+    globalThis.removeEventListener?.('online', this.onOnline);
+    globalThis.removeEventListener?.('offline', this.onOffline);
+    const ws = this.ws;
+    this.ws = null;
+    this.welcome = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      ws.close(1000);
+    }
+    this.failPending(() => true, 'closed');
     this.setState('closed');
+  }
+
+  /**
+   * Give up on the current socket as if the network had failed (no pong, the browser went offline), and
+   * reconnect with backoff. The socket is told to close, but we do not wait for it.
+   */
+  drop() {
+    const ws = this.ws;
+    if (!ws) return;
+    ws.onclose = null;
+    ws.onmessage = null;
+    try {
+      ws.close(1000);
+    } catch { /* already closing */ }
+    this.closed(1006, 'connection lost');
   }
 
   /** @param {State} state */
   setState(state) {
+    if (state === this.state) return;
     this.state = state;
     this.dispatchEvent(new CustomEvent('state', {detail: state}));
+  }
+
+  /**
+   * Reject the pending requests that match (removing them first, so a rejection handler sees a clean map).
+   * @param {(p: Pending) => boolean} which @param {string} code @param {string} [message]
+   */
+  failPending(which, code, message = 'Disconnected.') {
+    const failed = [...this.pending].filter(([, p]) => which(p));
+    for (const [id] of failed) this.pending.delete(id);
+    for (const [, p] of failed) p.reject(new ProtocolError(code, message, undefined));
+  }
+
+  startHeartbeat() {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      const ws = this.ws;
+      if (!ws || this.state !== 'open') return;
+      const timeout = setTimeout(() => { if (this.ws === ws) this.drop(); }, PONG_TIMEOUT_MS);
+      this.request({type: 'ping'}).then(() => clearTimeout(timeout), () => clearTimeout(timeout));
+    }, HEARTBEAT_MS);
+  }
+
+  stopHeartbeat() {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /** @param {number} code @param {string} reason */
   closed(code, reason) {
     this.ws = null;
     this.welcome = null;
+    this.stopHeartbeat();
     if (this.stopped) return;
+    // Requests that are not safe to repeat (joins, removals, pings) will get no answer: fail them now.
+    // Keyed writes stay and are sent again, with the same key, once we are back.
+    this.failPending((p) => !p.retry, 'disconnected', reason || 'Disconnected.');
     if (DO_NOT_RECONNECT(code)) {
+      this.fatal = {code, reason};
+      this.failPending(() => true, 'disconnected', reason || 'Disconnected.');
       this.setState('closed');
-      for (const [, p] of this.pending) p.reject(new ProtocolError('disconnected', reason || 'Disconnected.'));
-      this.pending.clear();
       this.dispatchEvent(new CustomEvent('fatal', {detail: {code, reason}}));
       return;
     }
+    // A connection that stayed up a while starts the backoff afresh; one that keeps failing at once does not.
+    if (this.openedAt && Date.now() - this.openedAt > 10000) this.attempt = 0;
+    this.openedAt = 0;
     // Full jitter: spread a crowd of reconnecting tabs over the whole interval.
     const ceiling = Math.min(15000, 500 * 2 ** this.attempt);
     this.attempt += 1;
@@ -104,10 +205,13 @@ export class Connection extends EventTarget {
     switch (frame.type) {
       case 'welcome':
         this.welcome = frame;
-        this.attempt = 0;
+        this.everOpen = true;
+        this.openedAt = Date.now();
         this.setState('open');
+        this.startHeartbeat();
         this.dispatchEvent(new CustomEvent('welcome', {detail: frame}));
-        for (const [room, r] of this.rooms) this.sendJoin(room, r.since, r.options);
+        // A failed rejoin is reported as 'error-frame' by sendJoin; nothing else waits for it.
+        for (const [room, r] of this.rooms) this.sendJoin(room, r.since, r.options).catch(() => {});
         // Writes that were in flight when the connection broke: resent with the same key, stored once.
         for (const [id, p] of this.pending) if (p.retry) this.ws?.send(JSON.stringify({...p.frame, id}));
         return;
@@ -127,6 +231,7 @@ export class Connection extends EventTarget {
       case 'event': {
         const r = this.rooms.get(frame.room);
         if (!r) return;
+        if (typeof frame.seq !== 'number') return;
         if (r.since !== null && frame.seq <= r.since) return; // already seen
         r.since = frame.seq;
         this.dispatchEvent(new CustomEvent('event', {detail: frame}));
@@ -182,7 +287,11 @@ export class Connection extends EventTarget {
   sendJoin(room, since, options) {
     const frame = {type: 'join', room, ...options, ...(since === null ? {} : {since})};
     return this.request(frame).catch((e) => {
-      this.dispatchEvent(new CustomEvent('error-frame', {detail: {type: 'error', code: e.code, message: e.message}}));
+      // Losing the connection mid-join is not an error: the join is repeated after the reconnect.
+      if (e.code !== 'disconnected' && e.code !== 'closed') {
+        this.dispatchEvent(new CustomEvent('error-frame',
+          {detail: {type: 'error', room, code: e.code, message: e.message, field: e.field}}));
+      }
       throw e;
     });
   }

@@ -169,27 +169,32 @@ class Session:
             if text is None:
                 await self._error("binary-unsupported", "Send JSON text frames.", None)
                 continue
-            if not await self._within_rate():
+            verdict = await self._rate(text)
+            if verdict == "disconnect":
                 return
+            if verdict == "refuse":
+                continue
             request = self._decode(text)
             if request is not None:
                 await self._handle(request)
 
-    async def _within_rate(self) -> bool:
+    async def _rate(self, text: str) -> str:
+        """'ok', 'refuse' (the frame is answered with rate-limited and not carried out) or 'disconnect'."""
         try:
             count = await self.live.limiter.hit(f"ws:{self.conn.user.id}", 1)
         except Exception:
             # The shared counter is unreachable (Redis restarting): let traffic through rather than cut everyone.
             log.warning("rate limiter unavailable", exc_info=True)
-            return True
+            return "ok"
         limit = self.live.rate_per_second
         if count <= limit:
-            return True
+            return "ok"
         if count > limit * 3:
             await self.conn.websocket.close(Close.FLOODING, "too many messages")
-            return False
-        self.conn.send_frame(Error(code="rate-limited", message=f"At most {limit} messages a second."))
-        return True
+            return "disconnect"
+        self.conn.send_frame(Error(code="rate-limited", message=f"At most {limit} messages a second.",
+                                   id=_request_id(text)))
+        return "refuse"
 
     def _decode(self, text: str) -> ClientMessage | None:
         try:

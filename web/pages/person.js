@@ -67,7 +67,8 @@ export async function render(ctx) {
               new URL(url).host.replace(/^www\./, ''))) : null),
           me && me.user.id === p.user_id
             ? h('p', null, h('a', { href: '/profile', class: 'btn btn-secondary btn-small' }, icon('edit'), t('person.editMine')))
-            : null)),
+            : h('p', null, h('a', { href: `/m/${mid}/lobby?dm=${p.user_id}`, class: 'btn btn-primary btn-small' },
+              icon('chat'), t('person.message'))))),
       h('div', { class: 'profile-grid' },
         block(t('person.offers'), p.offers),
         block(t('person.seeks'), p.seeks)),
