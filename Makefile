@@ -35,10 +35,15 @@ run: $(VENV)/.run-installed
 	$(BIN)/roundtable demo
 	$(BIN)/roundtable serve --host $(HOST) --port $(PORT)
 
+# Debian packages the tests drive: chromium (browser tests) and redis-server (tests that kill and restart
+# their own private Redis; the machine's own Redis on 6379 is never touched).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages for the tests:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint: $(VENV)/.test-installed
@@ -56,7 +61,11 @@ unit: $(VENV)/.test-installed
 browser: $(VENV)/.test-installed system-deps
 	$(BIN)/pytest -m browser
 
-bench: $(VENV)/.test-installed
+$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,bench]'
+	@touch $@ $(VENV)/.test-installed $(VENV)/.run-installed
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
 
 clean:
