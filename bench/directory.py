@@ -20,7 +20,7 @@ from server.db.store_sql import SqlStore
 from server.demo import DEMO_MISSION_TITLES, seed_demo
 
 PARTICIPANTS = 5000
-REPEAT = 60
+REPEAT = 20  # 60 made `make bench` overrun its 10 minutes once the live scenarios were added
 POSTGRES_ADMIN = os.environ.get("ROUNDTABLE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 QUERIES = {

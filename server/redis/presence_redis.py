@@ -36,6 +36,7 @@ from redis.commands.core import AsyncScript
 from rooms.events import PresenceEntry
 
 GRACE_S = 60  # how long a room's keys outlive its last entry's expiry
+POOL_SIZE = 64
 COMMAND_TIMEOUT = 5.0  # seconds before Redis counts as unreachable
 
 _PRELUDE = """
@@ -163,8 +164,12 @@ class RedisPresence:
         # No retries: a script retried after a lost reply would answer differently (enter: "already there").
         # No socket_timeout: redis-py applies it to writes with asyncio.wait_for, which on Python 3.11 can swallow
         # the caller's cancellation; every call is bounded with asyncio.timeout instead.
-        client = aioredis.Redis.from_url(url, socket_timeout=None, socket_connect_timeout=COMMAND_TIMEOUT,
-                                         socket_keepalive=True, retry=Retry(NoBackoff(), 0))
+        # A blocking pool: a burst of joins or leaves waits for a connection instead of failing with
+        # MaxConnectionsError (the default pool raises once its 100 connections are busy).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=POOL_SIZE, timeout=COMMAND_TIMEOUT, socket_timeout=None,
+            socket_connect_timeout=COMMAND_TIMEOUT, socket_keepalive=True, retry=Retry(NoBackoff(), 0))
+        client = aioredis.Redis.from_pool(pool)
         try:
             await client.ping()
         except BaseException:

@@ -16,6 +16,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
+POOL_SIZE = 64
 COMMAND_TIMEOUT = 5.0  # seconds before Redis counts as unreachable
 
 
@@ -33,8 +34,13 @@ class RedisRateLimiter:
         # No socket_timeout: redis-py applies it to writes with asyncio.wait_for, which on Python 3.11 can swallow
         # the caller's cancellation; every call is bounded with asyncio.timeout instead. One quick retry: a pooled
         # connection may be stale after a Redis restart (a retried INCR may count twice, which errs on the safe side).
-        client = aioredis.Redis.from_url(url, socket_timeout=None, socket_connect_timeout=COMMAND_TIMEOUT,
-                                         socket_keepalive=True, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1))
+        # A blocking pool: a burst of joins or leaves waits for a connection instead of failing with
+        # MaxConnectionsError (the default pool raises once its 100 connections are busy).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=POOL_SIZE, timeout=COMMAND_TIMEOUT, socket_timeout=None,
+            socket_connect_timeout=COMMAND_TIMEOUT, socket_keepalive=True,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1))
+        client = aioredis.Redis.from_pool(pool)
         try:
             await client.ping()
         except BaseException:
