@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import msgspec
@@ -12,9 +13,15 @@ from rooms.events import EventBody, RoomEvent
 
 
 def kind_of(body: EventBody) -> str:
-    tag = msgspec.inspect.type_info(type(body))
-    assert isinstance(tag, msgspec.inspect.StructType) and isinstance(tag.tag, str)
-    return tag.tag
+    return _tag(type(body))
+
+
+@functools.cache
+def _tag(kind: type) -> str:
+    # Looked up once per event type: appending is on the chat write path.
+    info = msgspec.inspect.type_info(kind)
+    assert isinstance(info, msgspec.inspect.StructType) and isinstance(info.tag, str)
+    return info.tag
 
 
 class MemoryEventLog:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -216,7 +216,8 @@ def _check_origin(request: Request, settings: Settings) -> None:
         raise ApiError(403, "bad-origin", "Requests from this origin are not allowed.")
 
 
-def origin_allowed(origin: str, request: Request, settings: Settings) -> bool:
-    origin = origin.rstrip("/")
-    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    return origin in (own, settings.public_url, *settings.allowed_origins)
+def origin_allowed(origin: str, conn: HTTPConnection, settings: Settings) -> bool:
+    """Same origin (a ws:// or wss:// request's page is http:// or https://), the public URL, or configured."""
+    scheme = "https" if conn.url.scheme in ("wss", "https") else "http"
+    own = f"{scheme}://{conn.headers.get('host', '')}"
+    return origin.rstrip("/") in (own, settings.public_url, *settings.allowed_origins)

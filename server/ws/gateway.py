@@ -7,14 +7,13 @@ import logging
 from typing import assert_never
 
 import msgspec
-from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from rooms.errors import DomainError
 from rooms.events import PresenceEntry, RoomKind, RoomRef, Status, inbox
 from rooms.live import Appended
 from rooms.people import User
-from server.api.core import BEARER_TTL, SESSION_COOKIE, BearerClaims
+from server.api.core import BEARER_TTL, SESSION_COOKIE, BearerClaims, origin_allowed
 from server.api.errors import describe_validation, error_response
 from server.tokens import Purpose, TokenError
 from server.ws.connection import Connection
@@ -75,13 +74,6 @@ class Refused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _origin_ok(origin: str, conn: HTTPConnection, live: Live) -> bool:
-    settings = live.services.settings
-    scheme = "https" if conn.url.scheme in ("wss", "https") else "http"
-    own = f"{scheme}://{conn.headers.get('host', '')}"
-    return origin.rstrip("/") in (own, settings.public_url, *settings.allowed_origins)
-
-
 async def authenticate(ws: WebSocket, live: Live) -> tuple[User, int | None]:
     """The user this socket belongs to, and the one mission a scoped token limits it to."""
     protocols: list[str] = list(ws.scope.get("subprotocols", []))
@@ -91,7 +83,7 @@ async def authenticate(ws: WebSocket, live: Live) -> tuple[User, int | None]:
     bearer = next((p[len(BEARER_PREFIX):] for p in protocols if p.startswith(BEARER_PREFIX)), None)
     svc = live.services
     if bearer is not None:
-        if origin is not None and not _origin_ok(origin, ws, live):
+        if origin is not None and not origin_allowed(origin, ws, live.services.settings):
             raise Refused(403, "bad-origin", "Connections from this origin are not allowed.")
         try:
             claims = msgspec.convert(svc.tokens.verify(Purpose.BEARER, bearer, BEARER_TTL), BearerClaims)
@@ -104,7 +96,7 @@ async def authenticate(ws: WebSocket, live: Live) -> tuple[User, int | None]:
             raise Refused(401, "token-invalid", "This token is not valid.")
         return user, claims.m
     # A cookie rides along with any page's request: only our own pages may use it.
-    if origin is None or not _origin_ok(origin, ws, live):
+    if origin is None or not origin_allowed(origin, ws, live.services.settings):
         raise Refused(403, "bad-origin", "Connections from this origin are not allowed.")
     session_id = ws.cookies.get(SESSION_COOKIE)
     found = await svc.accounts.session_user(session_id) if session_id and len(session_id) <= 128 else None
