@@ -35,12 +35,14 @@ run: $(VENV)/.run-installed
 	$(BIN)/roundtable demo
 	$(BIN)/roundtable serve --host $(HOST) --port $(PORT)
 
-# Debian packages the tests drive: chromium (browser tests) and redis-server (tests that kill and restart
-# their own private Redis; the machine's own Redis on 6379 is never touched).
+# Debian packages the tests drive: chromium (browser tests), redis-server (tests that kill and restart
+# their own private Redis; the machine's own Redis on 6379 is never touched) and janus (the webinar stage SFU;
+# tests start their own Janus inside a private network namespace).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v janus >/dev/null || missing="$$missing janus"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages for the tests:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

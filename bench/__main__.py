@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import directory, fanout, idle, socketio_bench
+from bench import directory, fanout, idle, socketio_bench, webinar
 
 SCENARIOS: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
     "fanout": fanout.run,
@@ -24,8 +24,9 @@ SCENARIOS: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
     "socketio": socketio_bench.run,
     "directory": directory.run,
     "floor": fanout.run_floor,
+    "webinar": webinar.run,
 }
-DEFAULT = ["fanout", "fanout-redis", "idle", "socketio", "directory"]
+DEFAULT = ["fanout", "fanout-redis", "idle", "socketio", "directory", "webinar"]
 
 
 async def _bounded(name: str, seconds: float) -> None:

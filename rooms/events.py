@@ -13,9 +13,11 @@ from typing import Annotated
 
 import msgspec
 
+from rooms.author import Author as Author  # re-exported: its users import it from here
 from rooms.errors import Invalid
 from rooms.people import Side
 from rooms.profile import OrgType
+from rooms.webinar_events import WebinarEvent
 
 ChatText = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 IdempotencyKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -24,6 +26,8 @@ IdempotencyKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 class RoomKind(enum.StrEnum):
     LOBBY = "lobby"  # per mission: presence, chat, announcements
     INBOX = "inbox"  # per person: direct messages (and later notifications); every tab of theirs joins it
+    WEBINAR = "webinar"  # per webinar programme item: everyone watching it (the public view)
+    WEBINAR_STAFF = "webinar-staff"  # per webinar: its host and moderators (the private view, attendance)
 
 
 class RoomRef(msgspec.Struct, frozen=True):
@@ -50,10 +54,12 @@ def inbox(user_id: int) -> RoomRef:
     return RoomRef(RoomKind.INBOX, user_id)
 
 
-class Author(msgspec.Struct, frozen=True):
-    user_id: int
-    name: str
-    organisation: str
+def webinar(item_id: int) -> RoomRef:
+    return RoomRef(RoomKind.WEBINAR, item_id)
+
+
+def webinar_staff(item_id: int) -> RoomRef:
+    return RoomRef(RoomKind.WEBINAR_STAFF, item_id)
 
 
 # -- durable events (tagged union, stored in the log) --------------------------------------------------------
@@ -81,7 +87,7 @@ class DirectMessage(msgspec.Struct, frozen=True, tag_field="kind", tag="dm"):
     text: str
 
 
-EventBody = ChatPosted | Announced | MessageRemoved | DirectMessage
+EventBody = ChatPosted | Announced | MessageRemoved | DirectMessage | WebinarEvent
 
 
 class RoomEvent(msgspec.Struct, frozen=True):

@@ -4,6 +4,8 @@ published; the caller (the gateway) publishes and acknowledges."""
 
 from __future__ import annotations
 
+from typing import Protocol, assert_never
+
 import msgspec
 
 from rooms.clock import Clock
@@ -46,10 +48,18 @@ def clean_text(text: str) -> str:
     return text
 
 
+class WebinarRooms(Protocol):
+    """Who may be in a webinar's rooms: rooms.webinar_service.WebinarService (which itself uses Appended, so it
+    is handed in rather than imported)."""
+
+    async def may_join(self, user: User, ref: RoomRef) -> None: ...
+
+
 class LiveService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, webinars: WebinarRooms | None = None) -> None:
         self._store = store
         self._clock = clock
+        self._webinars = webinars
 
     async def _actor(self, user: User, mission_id: int, action: Action) -> Actor:
         if await self._store.get_mission(mission_id) is None:
@@ -70,6 +80,12 @@ class LiveService:
             case RoomKind.INBOX:
                 if room.id != user.id:
                     raise NotAllowed("This is someone else's inbox.")
+            case RoomKind.WEBINAR | RoomKind.WEBINAR_STAFF:
+                if self._webinars is None:
+                    raise NotFound("Webinar", "webinar-not-found")
+                await self._webinars.may_join(user, room)
+            case _:
+                assert_never(room.kind)
 
     async def presence_entry(self, user: User, mission_id: int, status: Status) -> PresenceEntry:
         entry = await self._store.directory_entry(mission_id, user.id)

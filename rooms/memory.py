@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 import msgspec
 
+from rooms.aggregate_memory import MemoryAggregates
 from rooms.errors import Conflict, Gone, NotFound
-from rooms.eventlog_memory import MemoryEventLog
+from rooms.item_roles_memory import MemoryItemRoles
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
 from rooms.profile import (
@@ -174,7 +175,7 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryStore(MemoryEventLog):
+class MemoryStore(MemoryItemRoles, MemoryAggregates):
     """One object implementing every part of rooms.ports.Store."""
 
     def __init__(self) -> None:
@@ -304,6 +305,7 @@ class MemoryStore(MemoryEventLog):
     async def delete_item(self, item_id: int) -> None:
         if self._items.pop(item_id, None) is None:
             raise NotFound("Programme item", "item-not-found")
+        self._drop_item_roles(item_id)
 
     async def get_item(self, item_id: int) -> ProgrammeItem | None:
         return self._items.get(item_id)

@@ -46,6 +46,14 @@ class Role(enum.StrEnum):
     PARTICIPANT = "participant"
 
 
+class ItemRole(enum.StrEnum):
+    """A role granted for one programme item (a webinar) on top of the mission role."""
+
+    HOST = "host"
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+
+
 class Side(enum.StrEnum):
     DELEGATION = "delegation"  # the travelling companies
     PARTNER = "partner"  # host-country organisations

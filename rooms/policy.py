@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import msgspec
 
 from rooms.errors import NotAllowed, NotFound
-from rooms.people import Membership, Role, User
+from rooms.people import ItemRole, Membership, Role, User
 
 
 class Action(enum.StrEnum):
@@ -76,3 +76,105 @@ def require(actor: Actor, action: Action) -> None:
 def permissions(actor: Actor) -> list[str]:
     """The actions this actor may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in Action if allowed(actor, a))
+
+
+# -- webinars: roles per programme item ------------------------------------------------------------------------
+
+
+class WebinarRole(enum.StrEnum):
+    HOST = "host"
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+    ATTENDEE = "attendee"
+
+
+class WebinarAction(enum.StrEnum):
+    WATCH = "watch"
+    ASK = "ask"
+    VOTE_QUESTION = "vote-question"
+    RAISE_HAND = "raise-hand"
+    VOTE_POLL = "vote-poll"
+    REACT = "react"
+    PUBLISH = "publish"
+    MODERATE_QA = "moderate-qa"
+    LOWER_HANDS = "lower-hands"
+    INVITE_TO_STAGE = "invite-to-stage"
+    END_GUEST = "end-guest"
+    MANAGE_POLLS = "manage-polls"
+    GREET = "greet"
+    CONSOLE = "console"
+    START = "start"
+    END = "end"
+
+
+_EVERY_WEBINAR_ROLE = frozenset(WebinarRole)
+_WEBINAR_STAFF = frozenset({WebinarRole.HOST, WebinarRole.MODERATOR})
+
+WEBINAR_RULES: Mapping[WebinarAction, frozenset[WebinarRole]] = {
+    WebinarAction.WATCH: _EVERY_WEBINAR_ROLE,
+    WebinarAction.ASK: _EVERY_WEBINAR_ROLE,
+    WebinarAction.VOTE_QUESTION: _EVERY_WEBINAR_ROLE,
+    WebinarAction.RAISE_HAND: _EVERY_WEBINAR_ROLE,
+    WebinarAction.VOTE_POLL: _EVERY_WEBINAR_ROLE,
+    WebinarAction.REACT: _EVERY_WEBINAR_ROLE,
+    WebinarAction.PUBLISH: frozenset({WebinarRole.HOST, WebinarRole.SPEAKER}),
+    WebinarAction.MODERATE_QA: _WEBINAR_STAFF,
+    WebinarAction.LOWER_HANDS: _WEBINAR_STAFF,
+    WebinarAction.INVITE_TO_STAGE: _WEBINAR_STAFF,
+    WebinarAction.END_GUEST: _WEBINAR_STAFF,
+    WebinarAction.MANAGE_POLLS: _WEBINAR_STAFF,
+    WebinarAction.GREET: _WEBINAR_STAFF,
+    WebinarAction.CONSOLE: _WEBINAR_STAFF,
+    WebinarAction.START: _WEBINAR_STAFF,
+    WebinarAction.END: _WEBINAR_STAFF,
+}
+
+# A granted guest (an attendee who accepted a stage invitation) may publish while the grant lasts.
+_GUEST_EXTRA = frozenset({WebinarAction.PUBLISH})
+
+_FROM_GRANT: Mapping[ItemRole, WebinarRole] = {
+    ItemRole.HOST: WebinarRole.HOST,
+    ItemRole.MODERATOR: WebinarRole.MODERATOR,
+    ItemRole.SPEAKER: WebinarRole.SPEAKER,
+}
+
+
+def webinar_role(membership: Membership | None, grant: ItemRole | None) -> WebinarRole:
+    """The role in one webinar: the item's grant, else moderator for the mission's organisers, else attendee.
+    Non-members of the mission get NotFound, as for the mission itself."""
+    if membership is None:
+        raise NotFound("Webinar", "webinar-not-found")
+    if grant is not None:
+        return _FROM_GRANT[grant]
+    return WebinarRole.MODERATOR if membership.role is Role.ORGANISER else WebinarRole.ATTENDEE
+
+
+def webinar_allowed(role: WebinarRole, action: WebinarAction, *, guest: bool = False) -> bool:
+    return role in WEBINAR_RULES[action] or (guest and action in _GUEST_EXTRA)
+
+
+def require_webinar(role: WebinarRole, action: WebinarAction, *, guest: bool = False) -> None:
+    if webinar_allowed(role, action, guest=guest):
+        return
+    if action is WebinarAction.PUBLISH:
+        # Its own code: the client turns it into "you are not (or no longer) on stage".
+        raise NotAllowed("Only the host, speakers and invited guests on stage may publish.", "not-on-stage")
+    raise NotAllowed(f"In this webinar you are {_article(role)} {role.value}, who may not "
+                     f"{action.value.replace('-', ' ')}.")
+
+
+def require_webinar_console(role: WebinarRole, mission_role: Role) -> None:
+    """The staff room and the attendance list: the webinar's host and moderators, and the mission's organisers
+    whatever their grant for this item."""
+    if mission_role is Role.ORGANISER:
+        return
+    require_webinar(role, WebinarAction.CONSOLE)
+
+
+def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:
+    """The webinar actions this role may take, for clients to show or hide controls (the server still checks)."""
+    return sorted(a.value for a in WebinarAction if webinar_allowed(role, a, guest=guest))
+
+
+def _article(role: WebinarRole) -> str:
+    return "an" if role is WebinarRole.ATTENDEE else "a"

@@ -11,12 +11,13 @@ Guarantees every implementation keeps (the contract tests in tests/test_store_co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from rooms.aggregate import AggregateStore
 from rooms.eventlog import EventLog
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
+from rooms.people import Invitation, InvitationDraft, ItemRole, Membership, Role, Side, User
 from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
 
 
@@ -145,8 +146,19 @@ class SignInStore(Protocol):
     async def end_session(self, session_id: str) -> None: ...
 
 
+class ItemRoleStore(Protocol):
+    async def item_roles(self, item_id: int) -> dict[int, ItemRole]:
+        """The roles granted for one programme item, by user id."""
+        ...
+
+    async def set_item_roles(self, item_id: int, roles: Mapping[int, ItemRole]) -> None:
+        """Atomically replaces every grant of the item. Raises NotFound('item-not-found') for an unknown item,
+        NotFound('person-not-found') when a user is not a member of the item's mission."""
+        ...
+
+
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            EventLog, Protocol):
+            ItemRoleStore, EventLog, AggregateStore, Protocol):
     """Everything durable. One object may implement every part."""
 
     async def ping(self) -> None:

@@ -20,7 +20,7 @@ from rooms.clock import Clock, SystemClock
 from rooms.errors import DomainError
 from rooms.ports import Store
 from rooms.service import MissionService, ProfileService
-from server.api import auth, invitations, missions
+from server.api import auth, invitations, missions, webinars
 from server.api.core import Endpoint, Services
 from server.api.errors import (
     domain_error_handler,
@@ -59,7 +59,7 @@ def app_version() -> str:
 
 
 def all_endpoints() -> list[Endpoint]:
-    return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints()]
+    return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints()]
 
 
 class SecurityHeaders:

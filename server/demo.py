@@ -26,7 +26,7 @@ import msgspec
 from rooms.accounts import AccountService
 from rooms.clock import Clock
 from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft
-from rooms.people import Role, Side, User
+from rooms.people import ItemRole, Role, Side, User
 from rooms.ports import Store
 from rooms.profile import DirectoryQuery, NewMember, OrgType, ProfileDraft
 from rooms.service import MissionService, ProfileService
@@ -48,6 +48,12 @@ KEY_PEOPLE: tuple[tuple[str, str], ...] = (
     ("moderator", "moderator@roundtable.example"),
     ("participant", "anna@voltera.example"),
     ("participant", "mike@bayfleet.example"),
+)
+
+
+WEBINAR_STAFF: tuple[tuple[str, ItemRole], ...] = (
+    ("host@roundtable.example", ItemRole.HOST),
+    ("moderator@roundtable.example", ItemRole.MODERATOR),
 )
 
 
@@ -206,6 +212,14 @@ def mission1_members() -> list[NewMember]:
     return _members(data.M1_DELEGATION, Side.DELEGATION) + _members(data.M1_PARTNERS, Side.PARTNER)
 
 
+def webinar_speakers(delegation: Sequence[Org], partners: Sequence[Org]) -> list[str]:
+    """The speakers on a mission's webinars: a delegation member and a partner who are not the people whose
+    sign-in links the demo prints (those show a webinar as an attendee does: asking, being brought on stage)."""
+    keys = {"anna@voltera.example", "mike@bayfleet.example"}
+    return [next(m.email for m in _members(group, side) if m.email not in keys)
+            for group, side in ((delegation, Side.DELEGATION), (partners, Side.PARTNER))]
+
+
 def mission2_members() -> list[NewMember]:
     """Everyone in mission 2 besides the organiser: the host and moderator of mission 1 first."""
     staff = [m for m in mission1_members() if m.role in (Role.HOST, Role.MODERATOR)]
@@ -338,6 +352,19 @@ class _Seeder:
             await self.join(mission.id, member)
         return mission, created
 
+    async def webinar_roles(self, mission_id: int, speakers: Sequence[str]) -> None:
+        """Grants the host, moderator and speakers on every webinar that has no grant yet (an organiser's choice
+        is kept)."""
+        wanted = [*WEBINAR_STAFF, *((email, ItemRole.SPEAKER) for email in speakers)]
+        roles: dict[int, ItemRole] = {}
+        for email, role in wanted:
+            user = await self.store.get_user_by_email(email)
+            if user is not None and await self.store.get_membership(mission_id, user.id) is not None:
+                roles[user.id] = role
+        for item in await self.store.programme(mission_id):
+            if item.kind is ItemKind.WEBINAR and not await self.store.item_roles(item.id):
+                await self.store.set_item_roles(item.id, roles)
+
     async def total(self, mission_id: int) -> int:
         return (await self.store.search_directory(mission_id, DirectoryQuery(page_size=1))).total
 
@@ -401,6 +428,8 @@ async def seed_demo(
     draft1, draft2 = mission_drafts(first_day)
     mission1, created1 = await seeder.mission(organiser, draft1, _mission1_programme(), mission1_members())
     mission2, created2 = await seeder.mission(organiser, draft2, _mission2_programme(), mission2_members())
+    await seeder.webinar_roles(mission1.id, webinar_speakers(data.M1_DELEGATION, data.M1_PARTNERS))
+    await seeder.webinar_roles(mission2.id, webinar_speakers(boston.M2_DELEGATION, boston.M2_PARTNERS))
     if participants is not None:
         await seeder.grow(mission1.id, participants)
     ids = [mission1.id, mission2.id]

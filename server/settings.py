@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -38,6 +39,16 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     ws_rate_per_second: int = 20  # frames a person may send per second, across nodes
     ws_max_buffer: int = 512 * 1024  # unsent bytes after which a connection counts as not reading
+    # Stage media: an existing Janus (URL), else our own Janus when `janus` is installed and janus_mode is "auto",
+    # else the in-process relay capped at stage_relay_cap viewers per webinar.
+    janus_url: str | None = None
+    janus_mode: str = "auto"  # auto | off
+    janus_interface: str | None = None  # address Janus puts in its SDP (our own Janus only)
+    janus_enforce: str | None = None  # interfaces Janus gathers candidates on (ice_enforce_list)
+    janus_nat_1_1: str | None = None  # public address announced by our own Janus (nat_1_1_mapping)
+    stage_relay_cap: int = 8
+    ice_servers: tuple[dict[str, object], ...] = ()  # RTCIceServer dicts handed to browsers
+    var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
         os.environ.get("ROUNDTABLE_WEB_DIR") or Path(__file__).resolve().parent.parent / "web"))
@@ -60,9 +71,34 @@ class Settings:
             cookie_secure=public_url.startswith("https://"),
             ws_rate_per_second=int(os.environ.get("ROUNDTABLE_WS_RATE", "20")),
             ws_max_buffer=int(os.environ.get("ROUNDTABLE_WS_MAX_BUFFER", str(512 * 1024))),
+            janus_url=os.environ.get("ROUNDTABLE_JANUS_URL") or None,
+            janus_mode=_choice("ROUNDTABLE_JANUS", ("auto", "off")),
+            janus_interface=os.environ.get("ROUNDTABLE_JANUS_INTERFACE") or None,
+            janus_enforce=os.environ.get("ROUNDTABLE_JANUS_ICE_ENFORCE") or None,
+            janus_nat_1_1=os.environ.get("ROUNDTABLE_JANUS_NAT_1_1") or None,
+            stage_relay_cap=int(os.environ.get("ROUNDTABLE_STAGE_RELAY_CAP", "8")),
+            ice_servers=_ice_servers(os.environ.get("ROUNDTABLE_ICE_SERVERS", "")),
+            var_dir=var_dir,
         )
 
 
 def _default_sqlite(var_dir: Path) -> str:
     var_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite+aiosqlite:///{(var_dir / 'roundtable.db').resolve()}"
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _ice_servers(raw: str) -> tuple[dict[str, object], ...]:
+    """ROUNDTABLE_ICE_SERVERS: a JSON list of RTCIceServer objects, e.g. [{"urls": "stun:stun.example.org"}]."""
+    if not raw.strip():
+        return ()
+    servers = json.loads(raw)
+    if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
+        raise ValueError('ROUNDTABLE_ICE_SERVERS must be a JSON list of objects with "urls"')
+    return tuple(servers)

@@ -267,3 +267,55 @@ def test_cross_site_writes_are_refused(world: World) -> None:
     ok = world.call("organiser", "POST", f"/api/missions/{world.mission_id}/programme", GOOD_ITEM,
                     headers={"origin": "http://testserver"})
     assert ok.status_code == 201
+
+
+def _roles_path(world: World, item_id: int | None = None) -> str:
+    return f"/api/missions/{world.mission_id}/programme/{item_id or world.item_id}/roles"
+
+
+def _grant(world: World, who: str, role: str = "speaker") -> dict[str, Any]:
+    return {"user_id": world.users[who].id, "role": role}
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        (lambda w: [{**_grant(w, "speaker"), "role": "keynote"}], (422, "invalid-choice", "roles")),
+        (lambda w: [{"user_id": 999_999, "role": "speaker"}], (422, "not-a-member", "roles")),
+        (lambda w: [_grant(w, "outsider")], (422, "not-a-member", "roles")),
+        (lambda w: [{"user_id": 0, "role": "speaker"}], (422, "out-of-range", "roles")),
+        (lambda w: [_grant(w, "speaker"), _grant(w, "speaker", "host")], (422, "duplicate-person", "roles")),
+        (lambda w: [_grant(w, "speaker")] * 51, (422, "invalid-length", "roles")),
+        (lambda w: [{**_grant(w, "speaker"), "note": "x"}], (422, "unknown-field", "roles")),
+    ],
+    ids=["unknown-role", "unknown-user", "non-member", "zero-id", "duplicate", "too-many", "unknown-field"],
+)
+def test_bad_role_grants_are_refused_and_grants_unchanged(world: World, roles: Any,
+                                                           expected: tuple[int, str, str]) -> None:
+    path = _roles_path(world)
+    assert world.call("organiser", "PUT", path, {"roles": [_grant(world, "host", "host")]}).status_code == 200
+    assert _error(world.call("organiser", "PUT", path, {"roles": roles(world)})) == expected
+    shown = world.call("participant", "GET", path).json()["roles"]
+    assert shown == [{"user_id": world.users["host"].id, "name": "Host Person", "organisation": "", "role": "host"}]
+
+
+def test_roles_are_granted_for_webinars_only(world: World) -> None:
+    from rooms.mission import ItemKind
+    from tests.world import item_draft
+
+    missions = MissionService(world.store, world.clock)
+    session = world.run(missions.add_item, world.users["organiser"], world.mission_id,
+                        item_draft(ItemKind.GROUP_SESSION))
+    r = world.call("organiser", "PUT", _roles_path(world, session.id), {"roles": [_grant(world, "host", "host")]})
+    assert _error(r) == (422, "not-a-webinar", None)
+    assert world.run(world.store.item_roles, session.id) == {}
+
+
+def test_an_item_of_another_mission_is_not_found_under_this_one(world: World) -> None:
+    missions = MissionService(world.store, world.clock)
+    from tests.world import item_draft
+
+    foreign = world.run(missions.add_item, world.users["outsider"], world.other_mission_id, item_draft())
+    for method, body in (("GET", None), ("PUT", {"roles": []})):
+        r = world.call("organiser", method, _roles_path(world, foreign.id), body)
+        assert _error(r)[:2] == (404, "item-not-found")

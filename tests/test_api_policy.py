@@ -137,3 +137,24 @@ def test_organiser_cannot_demote_themselves(world: World) -> None:
                    {"role": "participant", "side": "delegation"})
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "last-organiser"
+
+
+# -- webinars ---------------------------------------------------------------------------------------------
+# Appended after the matrix above: pytest expands CASES at collection, after the whole module has run.
+
+R = M + "/programme/{item_id:int}/roles"
+
+
+def _roles(w: World) -> str:
+    return f"{_mission(w)}/programme/{w.item_id}/roles"
+
+
+def _roles_body(w: World) -> dict[str, Any]:
+    return {"roles": [{"user_id": w.users["host"].id, "role": "host"},
+                      {"user_id": w.users["speaker"].id, "role": "speaker"}]}
+
+
+CASES.extend([
+    Case("GET", R, _roles, EVERY_MEMBER),
+    Case("PUT", R, _roles, ORGANISER, _roles_body),
+])

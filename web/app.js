@@ -41,6 +41,7 @@ const ROUTES = [
   [/^\/missions\/new$/, () => import('./pages/new-mission.js'), {}],
   [/^\/m\/(\d+)$/, () => import('./pages/mission.js'), {}],
   [/^\/m\/(\d+)\/lobby$/, () => import('./pages/lobby.js'), {}],
+  [/^\/m\/(\d+)\/webinar\/(\d+)$/, () => import('./pages/webinar.js'), {}],
   [/^\/m\/(\d+)\/directory$/, () => import('./pages/directory.js'), {}],
   [/^\/m\/(\d+)\/people\/(\d+)$/, () => import('./pages/person.js'), {}],
   [/^\/m\/(\d+)\/organise$/, () => import('./pages/organise.js'), {}],

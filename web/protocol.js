@@ -253,6 +253,10 @@ export class Connection extends EventTarget {
         }
         return;
       default:
+        // Frames of activities this module does not model (a webinar's snapshot, stage offers, reactions):
+        // a reply settles its request, and every such frame goes to whoever listens for 'frame'.
+        this.settle(frame);
+        this.dispatchEvent(new CustomEvent('frame', {detail: frame}));
         return;
     }
   }

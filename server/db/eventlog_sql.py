@@ -57,22 +57,11 @@ class SqlEventLog:
     ) -> list[tuple[RoomEvent, bool]]:
         async with db._write() as s:
             if key is not None:
-                found = (await s.execute(select(RoomEventRow).where(
-                    RoomEventRow.room.in_([room for room, _ in entries]),
-                    RoomEventRow.sender_id == sender, RoomEventRow.idem_key == key,
-                ))).scalars().all()
-                by_room = {row.room: row for row in found}
+                found = await keyed_events(s, [room for room, _ in entries], sender, key)
+                by_room = {event.room: event for event in found}
                 if all(room in by_room for room, _ in entries):
-                    return [(_event(by_room[room]), False) for room, _ in entries]
-            out: list[tuple[RoomEvent, bool]] = []
-            for room, body in entries:
-                seq = (await s.execute(_NEXT_SEQ, {"room": room})).scalar_one()
-                row = RoomEventRow(room=room, seq=seq, kind=kind_of(body), sender_id=sender, idem_key=key, at=now,
-                                   body=msgspec.json.encode(body).decode(), removed=False)
-                s.add(row)
-                out.append((RoomEvent(room=room, seq=seq, at=now, body=body), True))
-            await s.flush()
-            return out
+                    return [(by_room[room], False) for room, _ in entries]
+            return await append_in(s, entries, sender, key, now)
 
     async def since(self: _Sessions, room: str, after_seq: int, limit: int) -> list[RoomEvent]:
         async with self._read() as s:
@@ -115,3 +104,28 @@ class SqlEventLog:
             return bool(getattr(result, "rowcount", 0) == 1)
 
 
+async def keyed_events(s: AsyncSession, rooms: Sequence[str], sender: int, key: str) -> list[RoomEvent]:
+    """The events this sender wrote with this idempotency key in any of `rooms`, in the order of `rooms`."""
+    found = (await s.execute(select(RoomEventRow).where(
+        RoomEventRow.room.in_(rooms), RoomEventRow.sender_id == sender, RoomEventRow.idem_key == key,
+    ))).scalars().all()
+    order = {room: i for i, room in reversed(list(enumerate(rooms)))}
+    return [_event(row) for row in sorted(found, key=lambda row: (order[row.room], row.seq))]
+
+
+async def append_in(
+    s: AsyncSession, entries: Sequence[tuple[str, EventBody]], sender: int, key: str | None, now: dt.datetime
+) -> list[tuple[RoomEvent, bool]]:
+    """Appends inside the caller's write transaction. Only a room's first event carries the key: (room, sender,
+    key) is unique, and that one event is enough to recognise a retry."""
+    out: list[tuple[RoomEvent, bool]] = []
+    keyed: set[str] = set()
+    for room, body in entries:
+        seq = (await s.execute(_NEXT_SEQ, {"room": room})).scalar_one()
+        row_key = key if room not in keyed else None
+        keyed.add(room)
+        s.add(RoomEventRow(room=room, seq=seq, kind=kind_of(body), sender_id=sender, idem_key=row_key, at=now,
+                           body=msgspec.json.encode(body).decode(), removed=False))
+        out.append((RoomEvent(room=room, seq=seq, at=now, body=body), True))
+    await s.flush()
+    return out

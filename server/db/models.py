@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -200,3 +201,23 @@ class RoomEventRow(Base):
         UniqueConstraint("room", "sender_id", "idem_key", name="uq_room_events_idem"),
         Index("ix_room_events_kind", "room", "kind", "seq"),
     )
+
+
+class RoomStateRow(Base):
+    """One aggregate's state (rooms.aggregate); its row is the lock that serialises the aggregate's commands."""
+
+    __tablename__ = "room_states"
+    aggregate: Mapped[str] = mapped_column(String(60), primary_key=True)
+    state: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL until the first command commits
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ItemRoleRow(Base):
+    """A role granted for one programme item (a webinar's host, moderators, speakers)."""
+
+    __tablename__ = "item_roles"
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_item_roles_user", "user_id"),)

@@ -29,9 +29,11 @@ from rooms.profile import (
     search_text,
 )
 from server.db import rows
+from server.db.aggregate_sql import SqlAggregates
 from server.db.directory_sql import directory_entry, search_directory
 from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
+from server.db.item_roles_sql import SqlItemRoles
 from server.db.models import (
     Base,
     InvitationRow,
@@ -78,7 +80,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlEventLog):
+class SqlStore(SqlItemRoles, SqlAggregates, SqlEventLog):
     """One object implementing every part of rooms.ports.Store."""
 
     def __init__(self, url: str) -> None:

@@ -46,6 +46,8 @@ from server.ws.protocol import (
     Welcome,
     WelcomeUser,
 )
+from server.ws.protocol_webinar import AnyRequest, WebinarRequest, WebinarSnapshot
+from server.ws.webinar import WebinarRequests
 
 log = logging.getLogger("roundtable.ws")
 
@@ -130,7 +132,10 @@ class Session:
         self.scope = scope
         self.rooms: dict[str, LocalRoom] = {}
         self.lobby: str | None = None
-        self.decoder = msgspec.json.Decoder(ClientMessage)
+        self.webinar: str | None = None  # the webinar room this connection is present in, if any
+        self.decoder = msgspec.json.Decoder(AnyRequest)
+        self.webinars = WebinarRequests(conn, live.webinars, live.webinar_node, self._publish_ack,
+                                        live.limiter.hit, lambda name: name in self.rooms)
 
     async def run(self) -> None:
         ws = self.conn.websocket
@@ -188,9 +193,9 @@ class Session:
                                    id=_request_id(text)))
         return "refuse"
 
-    def _decode(self, text: str) -> ClientMessage | None:
+    def _decode(self, text: str) -> AnyRequest | None:
         try:
-            request: ClientMessage = self.decoder.decode(text)
+            request: AnyRequest = self.decoder.decode(text)
             return request
         except msgspec.ValidationError as exc:
             code, message, field = describe_validation(exc)
@@ -202,7 +207,7 @@ class Session:
     async def _error(self, code: str, message: str, request_id: str | None, field: str | None = None) -> None:
         self.conn.send_frame(Error(code=code, message=message, id=request_id, field=field))
 
-    async def _handle(self, request: ClientMessage) -> None:
+    async def _handle(self, request: AnyRequest) -> None:
         try:
             await self._dispatch(request)
         except DomainError as exc:
@@ -212,7 +217,24 @@ class Session:
             log.exception("request %s of user %s failed", type(request).__name__, self.conn.user.id)
             await self._error("internal", "Something went wrong on our side; it has been logged.", request.id)
 
-    async def _dispatch(self, request: ClientMessage) -> None:
+    async def _dispatch(self, request: AnyRequest) -> None:
+        if isinstance(request, WebinarRequest):
+            await self._in_scope_room(RoomRef.parse(request.room))
+            await self.webinars.handle(request)
+            return
+        await self._dispatch_core(request)
+
+    async def _in_scope_room(self, ref: RoomRef) -> None:
+        match ref.kind:
+            case RoomKind.LOBBY:
+                self._in_scope(ref.id)
+            case RoomKind.INBOX:
+                pass
+            case RoomKind.WEBINAR | RoomKind.WEBINAR_STAFF:
+                if self.scope is not None:
+                    self._in_scope(await self.live.webinars.mission_of(ref.id))
+
+    async def _dispatch_core(self, request: ClientMessage) -> None:
         rooms = self.live.rooms
         user = self.conn.user
         match request:
@@ -251,13 +273,10 @@ class Session:
             raise DomainError("token-scope", "This token is for another mission.")
 
     async def _publish_ack(self, request_id: str | None, appended: Appended) -> None:
-        if appended.fresh:
-            for event in appended.events:
-                try:
-                    await self.live.hub.publish(event)
-                except Exception:
-                    # The event is durable; subscribers fill the gap from the log when the broker is back.
-                    log.exception("publishing %s#%d failed", event.room, event.seq)
+        await self.live.publish(appended)
+        if not appended.events:
+            self.conn.send_frame(Ack(id=request_id))
+            return
         first = appended.events[0]
         self.conn.send_frame(Ack(id=request_id, room=first.room, seq=first.seq, duplicate=not appended.fresh))
 
@@ -284,6 +303,9 @@ class Session:
     async def _join(self, request: Join) -> None:
         ref = RoomRef.parse(request.room)
         user = self.conn.user
+        if ref.kind in (RoomKind.WEBINAR, RoomKind.WEBINAR_STAFF):
+            await self._join_webinar(ref, request)
+            return
         if ref.kind is RoomKind.INBOX:
             await self.live.rooms.may_join(user, ref)
             if ref.name in self.rooms:
@@ -303,11 +325,50 @@ class Session:
         members = [m for m in await self.live.presence.members(ref.name) if _visible(m) or m.user_id == user.id]
         await self._attach(ref.name, request.since, request.id, members)
 
+    async def _join_webinar(self, ref: RoomRef, request: Join) -> None:
+        user = self.conn.user
+        webinars = self.live.webinars
+        await self._in_scope_room(ref)
+        await self.live.rooms.may_join(user, ref)
+        if ref.name in self.rooms:
+            await self._leave(ref.name)
+        if ref.kind is RoomKind.WEBINAR:
+            if self.webinar is not None:
+                await self._leave(self.webinar)
+            entry = await self.live.rooms.presence_entry(user, await webinars.mission_of(ref.id), Status.AVAILABLE)
+            self.webinar = ref.name
+            await self.live.webinar_node.enter(ref.id)
+            # Attendance counts people, not tabs: only a person's first connection (on any node) attends.
+            if await self.live.presence.enter(ref.name, self.conn.id, entry, PRESENCE_TTL):
+                await self.live.publish(await webinars.attend(user, ref.id))
+        snapshot = await webinars.snapshot(user, ref)
+        room = await self.live.hub.hold(ref.name)
+        self.rooms[ref.name] = room
+        frame = WebinarSnapshot(room=ref.name, seq=snapshot.seq, state=msgspec.Raw(snapshot.state_json),
+                                role=snapshot.role.value, may_publish=snapshot.may_publish,
+                                permissions=snapshot.permissions, media=self.live.webinar_node.stage.name,
+                                ice_servers=list(self.live.services.settings.ice_servers))
+
+        def start(seq: int, history: list[EventFrame] | None) -> None:
+            # Events up to the snapshot's seq may follow: the snapshot already has them, clients skip them.
+            self.conn.send_frame(Joined(id=request.id, room=ref.name, seq=snapshot.seq, presence=[]))
+            self.conn.send_frame(frame)
+
+        await self.live.hub.attach(room, self.conn, min(snapshot.seq, room.last_seq), 0, start)
+
     async def _leave(self, name: str) -> None:
         room = self.rooms.pop(name, None)
         if room is None:
             raise DomainError("not-joined", f"You are not in {name[:40]}.", "room")
         self.live.hub.release(room, self.conn)
+        if name == self.webinar:
+            self.webinar = None
+            item = RoomRef.parse(name).id
+            await self.webinars.leave_item(item)
+            gone = await self.live.presence.leave(name, self.conn.id)
+            if gone is not None:
+                await self.live.publish(await self.live.webinars.leave(gone.user_id, item))
+            await self.live.webinar_node.exit(item)
         if name == self.lobby:
             self.lobby = None
             gone = await self.live.presence.leave(name, self.conn.id)
@@ -331,6 +392,10 @@ class Session:
 
     async def cleanup(self) -> None:
         self.conn.close_writer()
+        try:
+            await self.webinars.cleanup()
+        except Exception:
+            log.exception("stage cleanup failed")
         for name in list(self.rooms):
             try:
                 await self._leave(name)

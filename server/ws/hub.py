@@ -34,6 +34,8 @@ class LocalRoom:
     last_seq: int = 0
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    # Node-side listeners (a webinar's timers and stage subscriptions): called with each frame's JSON, in order.
+    observers: list[Callable[[bytes], None]] = field(default_factory=list)
 
 
 def wire(event: RoomEvent) -> bytes:
@@ -160,6 +162,11 @@ class Hub:
         # The hot path: no await, no task, the same bytes for everyone.
         for conn in room.conns:
             conn.send(out)
+        for observe in room.observers:
+            try:
+                observe(out.json)
+            except Exception:
+                log.exception("room %s: an observer failed", room.name)
 
     async def close(self) -> None:
         for room in list(self._rooms.values()):

@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 from rooms.broker import Broker
 from rooms.broker_memory import MemoryBroker
 from rooms.events import RoomKind, RoomRef, Status
-from rooms.live import LiveService
+from rooms.live import Appended, LiveService
 from rooms.presence import Presence
 from rooms.presence_memory import MemoryPresence
 from rooms.ratelimit import MemoryRateLimiter, RateLimiter
+from rooms.webinar_service import WebinarService
 from server.api.core import Services
 from server.ws.frames import encode
 from server.ws.hub import Hub
 from server.ws.protocol import PresenceLeave
+from server.ws.webinar_node import WebinarNode
 
 log = logging.getLogger("roundtable.live")
 
@@ -35,6 +37,8 @@ class Live:
     limiter: RateLimiter
     hub: Hub
     rooms: LiveService
+    webinars: WebinarService
+    webinar_node: WebinarNode
     node: str = field(default_factory=lambda: secrets.token_hex(4))
     rate_per_second: int = 20
     history: int = 50
@@ -42,6 +46,18 @@ class Live:
 
     def start(self) -> None:
         self._heartbeat = asyncio.get_running_loop().create_task(self._beat(), name="presence heartbeat")
+        self.webinar_node.start()
+
+    async def publish(self, appended: Appended) -> None:
+        """Fans out what a command wrote (nothing, when it was a retry)."""
+        if not appended.fresh:
+            return
+        for event in appended.events:
+            try:
+                await self.hub.publish(event)
+            except Exception:
+                # The event is durable; subscribers fill the gap from the log when the broker is back.
+                log.exception("publishing %s#%d failed", event.room, event.seq)
 
     async def _beat(self) -> None:
         while True:
@@ -54,11 +70,14 @@ class Live:
     async def heartbeat(self) -> None:
         """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
         for room in self.hub.local_rooms():
-            if RoomRef.parse(room.name).kind is not RoomKind.LOBBY:
+            kind = RoomRef.parse(room.name).kind
+            if kind not in (RoomKind.LOBBY, RoomKind.WEBINAR):
                 continue
             await self.presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
             for gone in await self.presence.expire(room.name):
-                if gone.status is not Status.INVISIBLE:
+                if kind is RoomKind.WEBINAR:
+                    await self.publish(await self.webinars.leave(gone.user_id, RoomRef.parse(room.name).id))
+                elif gone.status is not Status.INVISIBLE:
                     await self.hub.publish_ephemeral(room.name, encode(PresenceLeave(room=room.name,
                                                                                      user_id=gone.user_id)))
 
@@ -67,6 +86,7 @@ class Live:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat
+        await self.webinar_node.close()
         await self.hub.close()
         await self.broker.close()
         await self.presence.close()
@@ -88,6 +108,18 @@ async def build_live(services: Services) -> Live:
         limiter = await RedisRateLimiter.connect(url)
     else:
         broker, presence, limiter = MemoryBroker(), MemoryPresence(), MemoryRateLimiter()
-    return Live(services=services, broker=broker, presence=presence, limiter=limiter,
-                hub=Hub(broker, services.store), rooms=LiveService(services.store, services.clock),
+    from server.stage_factory import build_stage
+
+    hub = Hub(broker, services.store)
+    webinars = WebinarService(services.store, services.clock)
+    stage = await build_stage(services.settings)
+    live: Live
+
+    async def publish(appended: Appended) -> None:
+        await live.publish(appended)
+
+    node = WebinarNode(hub, webinars, stage, services.clock, publish)
+    live = Live(services=services, broker=broker, presence=presence, limiter=limiter, hub=hub,
+                rooms=LiveService(services.store, services.clock, webinars), webinars=webinars, webinar_node=node,
                 rate_per_second=services.settings.ws_rate_per_second)
+    return live

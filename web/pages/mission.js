@@ -91,7 +91,11 @@ export async function render(ctx) {
         h('span', { class: 'muted small' }, t('programme.minutes', { n: mins }))), canManage ? actions : null),
       h('h3', { class: 'item-title' }, item.title),
       item.description ? h('p', { class: 'item-desc' }, item.description) : null,
-      item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null);
+      item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null,
+      item.kind === 'webinar' ? h('p', { class: 'item-join' },
+        h('a', { href: `/m/${id}/webinar/${item.id}`, class: ['btn', live ? 'btn-primary' : 'btn-secondary', 'btn-small', 'join-webinar'],
+          'aria-label': t('programme.joinWebinarTitle', { title: item.title }) },
+        icon('video'), h('span', null, t('programme.joinWebinar')))) : null);
     const when = h('div', { class: 'item-when' },
       h('p', { class: 'when-primary' },
         myDay !== missionDay ? h('span', { class: 'when-day' }, formatDayShort(item.starts_at, zone)) : null,

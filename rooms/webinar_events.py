@@ -1,0 +1,216 @@
+"""Webinar events and the public records they carry (docs/webinar.md, "Events").
+
+Records here are what clients may see: the server-side parts of the aggregate (who asked an anonymous question,
+who voted, each ballot) live in rooms.webinar and never appear in an event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import msgspec
+
+from rooms.author import Author
+from rooms.mission import ItemKind
+from rooms.people import Side
+from rooms.profile import OrgType
+
+
+class TimeboxStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class QaMode(enum.StrEnum):
+    OPEN = "open"  # questions are public at once
+    PRE_APPROVED = "pre-approved"  # questions wait for a moderator
+
+
+class QuestionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DISMISSED = "dismissed"
+    ANSWERED = "answered"
+
+
+class Moderation(enum.StrEnum):
+    APPROVE = "approve"
+    DISMISS = "dismiss"
+    PIN = "pin"
+    UNPIN = "unpin"
+    ANSWERED = "answered"
+
+
+class PollStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Source(enum.StrEnum):
+    CAMERA = "camera"
+    SCREEN = "screen"
+
+
+# -- records ---------------------------------------------------------------------------------------------------
+
+
+class Timebox(msgspec.Struct, frozen=True):
+    status: TimeboxStatus
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+
+
+class Question(msgspec.Struct, frozen=True):
+    id: int
+    text: str
+    author: Author | None  # None in the public view of an anonymous question
+    anonymous: bool
+    status: QuestionStatus
+    pinned: bool
+    votes: int
+    asked_at: dt.datetime
+    seq: int  # the aggregate's order of asking: the tie-break after pin and votes
+
+
+class Hand(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    organisation: str
+    raised_at: dt.datetime
+
+
+class Invite(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    by: int
+    question: int | None = None
+
+
+class Feed(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    organisation: str
+    source: Source
+    feed: int  # the stage media's id for this published stream
+
+
+class Stage(msgspec.Struct, frozen=True):
+    guests: list[int] = msgspec.field(default_factory=list)
+    invited: list[Invite] = msgspec.field(default_factory=list)
+    live: list[Feed] = msgspec.field(default_factory=list)
+
+
+class Poll(msgspec.Struct, frozen=True):
+    id: int
+    question: str
+    options: list[str]
+    multiple: bool
+    status: PollStatus
+    counts: list[int]
+    voters: int
+
+
+class Counts(msgspec.Struct, frozen=True):
+    now: int
+    peak: int
+    unique: int
+
+
+class AttendeeCard(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    organisation: str
+    org_type: OrgType
+    side: Side | None
+    country: str
+    joined_at: dt.datetime
+
+
+class NextItem(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    kind: ItemKind
+    starts_at: dt.datetime
+
+
+class AttendanceSummary(msgspec.Struct, frozen=True):
+    unique: int
+    peak: int
+
+
+# -- events ----------------------------------------------------------------------------------------------------
+
+
+class Attended(msgspec.Struct, frozen=True, tag_field="kind", tag="w-attend"):
+    person: AttendeeCard
+    counts: Counts
+
+
+class Left(msgspec.Struct, frozen=True, tag_field="kind", tag="w-leave"):
+    user_id: int
+    counts: Counts
+
+
+class Greeted(msgspec.Struct, frozen=True, tag_field="kind", tag="w-greet"):
+    user_id: int
+    name: str
+    organisation: str
+    by: int
+
+
+class QuestionChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-question"):
+    question: Question
+    by: int  # 0 in the public room when the change would name an anonymous asker
+
+
+class QuestionVoted(msgspec.Struct, frozen=True, tag_field="kind", tag="w-vote"):
+    question: Question
+    by: int
+    up: bool
+
+
+class QaModeChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-qa-mode"):
+    mode: QaMode
+
+
+class HandsChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-hands"):
+    hands: list[Hand]
+    by: int
+
+
+class StageChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-stage"):
+    stage: Stage
+    by: int
+
+
+class PollChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-poll"):
+    poll: Poll
+    by: int
+
+
+class PollVoted(msgspec.Struct, frozen=True, tag_field="kind", tag="w-poll-vote"):
+    poll: Poll
+    by: int
+    choices: list[int]
+
+
+class TimeboxChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-timebox"):
+    timebox: Timebox
+
+
+class TimeWarning(msgspec.Struct, frozen=True, tag_field="kind", tag="w-warning"):
+    minutes: int
+
+
+class WebinarEnded(msgspec.Struct, frozen=True, tag_field="kind", tag="w-ended"):
+    next: NextItem | None
+    attendance: AttendanceSummary
+
+
+WebinarEvent = (Attended | Left | Greeted | QuestionChanged | QuestionVoted | QaModeChanged | HandsChanged
+                | StageChanged | PollChanged | PollVoted | TimeboxChanged | TimeWarning | WebinarEnded)

@@ -1,0 +1,125 @@
+"""The webinar stage's media port: what the server asks of an SFU, whichever one it is.
+
+The browser never talks to the SFU's own API; the server calls this port on its behalf, so permissions are checked
+by the domain before any media flows, and another SFU can replace Janus by implementing this Protocol.
+
+Guarantees every implementation gives:
+- a publisher's `offer_sdp` and a viewer's `answer_sdp` are complete SDPs (all candidates gathered): nothing is
+  trickled through this port;
+- `kick` removes a feed whichever node published it, and is a no-op for a feed that is already gone;
+- `unwatch`, `unpublish` and `close` are idempotent;
+- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable` or `bad-sdp`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from rooms.errors import DomainError, ErrorKind
+
+Source = Literal["camera", "screen"]
+SOURCES: tuple[Source, ...] = ("camera", "screen")
+
+
+@dataclass(frozen=True)
+class Published:
+    answer_sdp: str
+    feed: int
+
+
+class StageError(DomainError):
+    """Base of the stage errors, so adapters can map them in one place."""
+
+
+class StageFull(StageError):
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(
+            "stage-full",
+            f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
+            "without a media server (SFU). Ask the organiser to install Janus for larger audiences.")
+        self.cap = cap
+
+
+class StageUnavailable(StageError):
+    # No dedicated "unavailable" kind exists in rooms.errors; CONFLICT keeps it a refusal rather than bad input.
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, why: str) -> None:
+        super().__init__("stage-unavailable", f"The stage's media server is not available right now ({why}).")
+
+
+class BadSdp(StageError):
+    kind = ErrorKind.INVALID
+
+    def __init__(self, why: str) -> None:
+        super().__init__("bad-sdp", f"The session description was refused: {why}.", "sdp")
+
+
+class StageMedia(Protocol):
+    """One SFU (or the in-process relay) serving every webinar's stage on this node."""
+
+    @property
+    def name(self) -> str:
+        """Short name for logs and diagnostics, e.g. "janus" or "relay"."""
+        ...
+
+    @property
+    def viewer_cap(self) -> int | None:
+        """How many may watch one webinar at once, or None when the SFU sets no limit of ours."""
+        ...
+
+    async def open(self, webinar: int) -> None:
+        """Prepares the webinar's stage (idempotent; also done implicitly by publish/watch)."""
+
+    async def publish(self, webinar: int, user_id: int, source: Source, display: str, offer_sdp: str) -> Published:
+        """Takes a publisher's offer, returns the SFU's answer and the feed id viewers subscribe to.
+        Publishing the same (user, source) again replaces the earlier feed."""
+        ...
+
+    async def unpublish(self, webinar: int, user_id: int, source: Source) -> None:
+        """Stops the (user, source) feed published through this node, if any."""
+
+    async def kick(self, webinar: int, feed: int) -> None:
+        """Revocation: removes the feed from the SFU server-side, whichever node holds its connection."""
+
+    async def watch(self, webinar: int, viewer: str, feeds: list[int]) -> str:
+        """Starts a subscription for `viewer` (unique per connection) and returns the SFU's offer for it."""
+        ...
+
+    async def rewatch(self, webinar: int, viewer: str, feeds: list[int]) -> str | None:
+        """Brings the subscription to exactly `feeds`; returns a renegotiation offer, or None if nothing changed."""
+        ...
+
+    async def watch_answer(self, webinar: int, viewer: str, answer_sdp: str) -> None:
+        """The viewer's answer to the last offer from `watch` or `rewatch`."""
+
+    def streams(self, webinar: int, viewer: str) -> dict[str, int]:
+        """Which feed each media section (by its mid) of the viewer's last offer carries: the browser names its
+        video tiles by it, since SFUs recycle and reorder m-lines on renegotiation."""
+        ...
+
+    async def unwatch(self, webinar: int, viewer: str) -> None:
+        """Ends the viewer's subscription (idempotent)."""
+
+    async def close(self, webinar: int) -> None:
+        """Ends every feed and subscription of the webinar and frees its SFU room."""
+
+    async def aclose(self) -> None:
+        """Releases everything this port holds (sockets, peer connections)."""
+
+
+def feed_for(user_id: int, source: Source) -> int:
+    """A feed id derived from who publishes what, so that any node can name (and kick) a feed it never saw."""
+    return user_id * len(SOURCES) + SOURCES.index(source) + 1
+
+
+def check_sdp(sdp: str, kind: Literal["offer", "answer"]) -> str:
+    """Cheap sanity check before an SDP reaches the SFU: the SFU's own error would be less helpful."""
+    if not isinstance(sdp, str) or not sdp.startswith("v=0") or "\nm=" not in sdp:
+        raise BadSdp(f"the {kind} is not an SDP (it must start with v=0 and have at least one m= line)")
+    if len(sdp) > 64 * 1024:
+        raise BadSdp(f"the {kind} is larger than 64 KiB")
+    return sdp

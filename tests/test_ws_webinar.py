@@ -1,0 +1,254 @@
+"""Webinars through the gateway: a real server process, real WebSocket clients (docs/webinar.md).
+
+Media is proven elsewhere (tests/test_webinar_media.py, in a network namespace); here the server runs without
+Janus (ROUNDTABLE_JANUS=off) and everything but the SDP exchange is exercised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from tests.procs import Server, env_for, roundtable, serving
+from tests.wsclient import Client, mint_tokens
+
+PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example",
+          "moderator": "moderator@roundtable.example", "host": "host@roundtable.example",
+          "organiser": "organiser@roundtable.example"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    e = env_for(tmp_path_factory.mktemp("webinar") / "var", ROUNDTABLE_JANUS="off")
+    roundtable(e, "demo", "--no-links")
+    return e
+
+
+@pytest.fixture(scope="module")
+def server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(env, tmp_path_factory.mktemp("webinar-logs")) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def tokens(server: Server, env: dict[str, str]) -> dict[str, str]:
+    return mint_tokens(env, PEOPLE)
+
+
+def webinars(server: Server, token: str) -> list[dict[str, Any]]:
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as http:
+        items: list[dict[str, Any]] = http.get("/api/missions/1/programme").json()
+    return [i for i in items if i["kind"] == "webinar"]
+
+
+class Room:
+    """Everyone's connections to one webinar."""
+
+    def __init__(self, item: int) -> None:
+        self.item = item
+        self.public = f"webinar:{item}"
+        self.staff = f"webinar-staff:{item}"
+        self.clients: list[Client] = []
+
+    async def enter(self, server: Server, token: str, *, staff: bool = False) -> tuple[Client, dict[str, Any]]:
+        client = await Client.open(server.url, token)
+        self.clients.append(client)
+        await client.join(self.public)
+        snapshot = await client.expect("webinar")
+        if staff:
+            await client.join(self.staff)
+            await client.expect("webinar")
+        return client, snapshot
+
+    async def close(self) -> None:
+        for c in self.clients:
+            await c.close()
+
+
+async def call(client: Client, message: dict[str, Any]) -> dict[str, Any]:
+    rid = await client.request(message)
+    reply = await client.expect("ack", "error", "stage-offer", "stage-answer")
+    assert reply.get("id") == rid, reply
+    return reply
+
+
+async def event(client: Client, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+    while True:
+        frame = await client.expect("event", timeout=timeout)
+        if frame["event"]["kind"] == kind:
+            return frame
+
+
+async def test_join_snapshot_roles_and_attendance_feed(server: Server, tokens: dict[str, str]) -> None:
+    item = webinars(server, tokens["organiser"])[0]["id"]
+    r = Room(item)
+    try:
+        host, snap = await r.enter(server, tokens["host"], staff=True)
+        assert snap["role"] == "host" and snap["may_publish"] is True and snap["media"] == "relay"
+        anna, snap = await r.enter(server, tokens["anna"])
+        assert snap["role"] == "attendee" and snap["may_publish"] is False
+        attend = await event(host, "w-attend")
+        assert attend["room"] == r.staff and attend["event"]["person"]["name"] == "Anna de Vries"
+        assert attend["event"]["person"]["organisation"] == "Voltera"
+        # Attendees may not enter the staff room.
+        rid = await anna.request({"type": "join", "room": r.staff})
+        refused = await anna.expect("error")
+        assert refused["id"] == rid and refused["code"] == "not-allowed"
+    finally:
+        await r.close()
+
+
+async def test_question_flow_votes_and_moderation(server: Server, tokens: dict[str, str]) -> None:
+    item = webinars(server, tokens["organiser"])[1]["id"]
+    r = Room(item)
+    try:
+        mod, _ = await r.enter(server, tokens["moderator"], staff=True)
+        anna, _ = await r.enter(server, tokens["anna"])
+        mike, _ = await r.enter(server, tokens["mike"])
+        assert (await call(mod, {"type": "qa-mode", "room": r.public, "mode": "pre-approved"}))["type"] == "ack"
+
+        asked = await call(anna, {"type": "ask", "room": r.public, "text": "Which ports <b>charge</b> trucks?",
+                                  "anonymous": True, "key": "q-1"})
+        assert asked["type"] == "ack"
+        again = await call(anna, {"type": "ask", "room": r.public, "text": "Which ports <b>charge</b> trucks?",
+                                  "anonymous": True, "key": "q-1"})
+        assert again["duplicate"] is True and again["seq"] == asked["seq"]
+        pending = await event(mod, "w-question")
+        question = pending["event"]["question"]
+        assert pending["room"] == r.staff and question["status"] == "pending"
+        assert question["author"]["name"] == "Anna de Vries"  # moderators always see who asked
+
+        # Attendees cannot moderate; the moderator approves.
+        refused = await call(anna, {"type": "moderate", "room": r.public, "question": question["id"],
+                                    "action": "approve"})
+        assert refused["code"] == "not-allowed"
+        await call(mod, {"type": "moderate", "room": r.public, "question": question["id"], "action": "approve"})
+        public = await event(mike, "w-question")
+        assert public["room"] == r.public and public["event"]["question"]["author"] is None
+        assert public["event"]["question"]["text"] == "Which ports <b>charge</b> trucks?"
+
+        # One upvote per person, retractable.
+        await call(mike, {"type": "vote", "room": r.public, "question": question["id"], "up": True})
+        await call(mike, {"type": "vote", "room": r.public, "question": question["id"], "up": True})
+        votes = [(await event(anna, "w-vote"))["event"]["question"]["votes"]]
+        assert votes == [1]
+        await call(mike, {"type": "vote", "room": r.public, "question": question["id"], "up": False})
+        assert (await event(anna, "w-vote"))["event"]["question"]["votes"] == 0
+
+        missing = await call(mike, {"type": "vote", "room": r.public, "question": 999999, "up": True})
+        assert missing["type"] == "error" and missing["code"] == "question-not-found"
+        too_long = await call(anna, {"type": "ask", "room": r.public, "text": "x" * 501})
+        assert too_long["code"] == "invalid-length" and too_long["field"] == "text"
+    finally:
+        await r.close()
+
+
+async def test_policy_attendee_cannot_run_the_webinar(server: Server, tokens: dict[str, str]) -> None:
+    item = webinars(server, tokens["organiser"])[2]["id"]
+    r = Room(item)
+    try:
+        anna, _ = await r.enter(server, tokens["anna"])
+        for message in ({"type": "greet", "room": r.public, "user": 1},
+                        {"type": "poll-create", "room": r.public, "question": "Q?", "options": ["a", "b"]},
+                        {"type": "webinar-start", "room": r.public},
+                        {"type": "lower-hand", "room": r.public, "user": 1},
+                        {"type": "stage-invite", "room": r.public, "user": 1}):
+            reply = await call(anna, message)
+            assert reply["type"] == "error" and reply["code"] == "not-allowed", (message, reply)
+        publish = await call(anna, {"type": "stage-publish", "room": r.public, "sdp": "v=0\r\nm=video 9\r\n"})
+        assert publish["type"] == "error" and publish["code"] == "not-on-stage"
+        # Not joined, or no such webinar: refused before anything happens.
+        elsewhere = webinars(server, tokens["organiser"])[0]["id"]
+        other = await call(anna, {"type": "ask", "room": f"webinar:{elsewhere}", "text": "hello"})
+        assert other["code"] == "not-joined"
+        missing = await call(anna, {"type": "ask", "room": "webinar:999999", "text": "hello"})
+        assert missing["code"] == "webinar-not-found"
+    finally:
+        await r.close()
+
+
+async def test_hands_polls_greeting_reactions_and_end(server: Server, tokens: dict[str, str]) -> None:
+    item = webinars(server, tokens["organiser"])[0]["id"]
+    r = Room(item)
+    try:
+        host, _ = await r.enter(server, tokens["host"], staff=True)
+        anna, _ = await r.enter(server, tokens["anna"])
+        mike, _ = await r.enter(server, tokens["mike"])
+        await call(mike, {"type": "hand", "room": r.public, "up": True})
+        await call(anna, {"type": "hand", "room": r.public, "up": True})
+        hands: list[Any] = []
+        while len(hands) < 2:
+            hands = (await event(host, "w-hands"))["event"]["hands"]
+        assert [h["name"] for h in hands] == ["Mike Alvarez", "Anna de Vries"]
+
+        created = await call(host, {"type": "poll-create", "room": r.public, "question": "Where next?",
+                                    "options": ["Seattle", "Vancouver"], "multiple": False, "key": "p1"})
+        # A draft is the moderators' own: only the staff room hears of it until it opens.
+        draft = await event(host, "w-poll")
+        poll = draft["event"]["poll"]
+        assert created["type"] == "ack" and poll["status"] == "draft" and draft["room"] == r.staff
+        closed_vote = await call(anna, {"type": "poll-vote", "room": r.public, "poll": poll["id"], "choices": [0]})
+        assert closed_vote["type"] == "error"
+        await call(host, {"type": "poll-state", "room": r.public, "poll": poll["id"], "status": "open"})
+        opened = await event(anna, "w-poll")
+        assert opened["room"] == r.public and opened["event"]["poll"]["status"] == "open"
+        await call(anna, {"type": "poll-vote", "room": r.public, "poll": poll["id"], "choices": [0]})
+        await call(anna, {"type": "poll-vote", "room": r.public, "poll": poll["id"], "choices": [1]})
+        counts = None
+        while counts != [0, 1]:
+            counts = (await event(mike, "w-poll-vote"))["event"]["poll"]["counts"]
+        two = await call(anna, {"type": "poll-vote", "room": r.public, "poll": poll["id"], "choices": [0, 1]})
+        assert two["type"] == "error"
+
+        anna_id = anna.welcome["user"]["id"]
+        await call(host, {"type": "greet", "room": r.public, "user": anna_id})
+        greet = await event(mike, "w-greet")
+        assert greet["event"]["name"] == "Anna de Vries" and greet["event"]["organisation"] == "Voltera"
+
+        # Reactions: clicks from two people become one aggregated frame per interval; a flood is refused.
+        # (Start in a fresh second: everything above counts against each person's 20 frames a second.)
+        await asyncio.sleep(1.05)
+        for _ in range(3):
+            await anna.send({"type": "react", "room": r.public, "emoji": "👏"})
+            await mike.send({"type": "react", "room": r.public, "emoji": "👏"})
+        total = 0
+        while total < 6:
+            total += (await host.expect("reactions"))["counts"].get("👏", 0)
+        assert total == 6
+        await asyncio.sleep(1.02 - time.time() % 1)  # the start of a rate window (one per second, wall clock)
+        refused = [await call(anna, {"type": "react", "room": r.public, "emoji": "👏"}) for _ in range(6)]
+        assert [f["type"] for f in refused] == ["ack"] * 4 + ["error"] * 2
+        assert refused[-1]["code"] == "rate-limited" and "reactions" in refused[-1]["message"]
+        bad = await call(mike, {"type": "react", "room": r.public, "emoji": "💩"})
+        assert bad["code"] == "invalid-choice"
+
+        await call(host, {"type": "webinar-start", "room": r.public})
+        box = (await event(anna, "w-timebox"))["event"]["timebox"]
+        assert box["status"] == "live"
+        await call(host, {"type": "webinar-end", "room": r.public})
+        ended = await event(anna, "w-ended")
+        assert ended["event"]["next"] is None or ended["event"]["next"]["title"]
+    finally:
+        await r.close()
+
+
+async def test_two_tabs_attend_once(server: Server, tokens: dict[str, str]) -> None:
+    item = webinars(server, tokens["organiser"])[2]["id"]
+    r = Room(item)
+    try:
+        host, _ = await r.enter(server, tokens["host"], staff=True)
+        await r.enter(server, tokens["mike"])
+        await r.enter(server, tokens["mike"])
+        first = await event(host, "w-attend")
+        assert first["event"]["person"]["name"] == "Mike Alvarez"
+        with pytest.raises(asyncio.TimeoutError):
+            while True:
+                again = await event(host, "w-attend", timeout=1.0)
+                assert again["event"]["person"]["name"] != "Mike Alvarez"
+    finally:
+        await r.close()

@@ -1,0 +1,229 @@
+// @ts-check
+/**
+ * /m/<mission>/webinar/<item> — a live webinar: the stage (video, countdown, reactions), Q&A, raised hands,
+ * polls, and for its host and moderators the console with who is here. The state is the server's (one
+ * snapshot, then events in seq order, see web/webinar/state.js); this page only draws it and sends requests.
+ */
+
+import { get } from '../api.js';
+import { navigate } from '../app.js';
+import { h, icon } from '../dom.js';
+import { t } from '../i18n.js';
+import { missionLive } from '../live.js';
+import { loadMission, missionId } from '../mission-common.js';
+import { formatTime, zoneCity } from '../time.js';
+import { badge } from '../ui.js';
+import { errText } from '../webinar/common.js';
+import { consolePanel } from '../webinar/console.js';
+import { rememberEnded } from '../webinar/ended.js';
+import { handsPanel } from '../webinar/hands.js';
+import { pollsPanel } from '../webinar/polls.js';
+import { deviceCheck, publisher } from '../webinar/publish.js';
+import { qaPanel } from '../webinar/qa.js';
+import { reactionBar } from '../webinar/reactions.js';
+import { WebinarSession } from '../webinar/session.js';
+import { stageView } from '../webinar/stage.js';
+import { timeboxView } from '../webinar/timebox.js';
+import { viewerZone } from './mission.js';
+
+/** @param {import('../app.js').PageContext} ctx */
+export async function render(ctx) {
+  const mid = missionId(ctx.params);
+  const itemId = Number(ctx.params[1]);
+  const [view, who, programme] = await Promise.all([
+    loadMission(mid), ctx.me(), get(`/api/missions/${mid}/programme`, { signal: ctx.signal }),
+  ]);
+  const m = view.mission;
+  const item = /** @type {any[]} */ (programme).find((x) => x.id === itemId && x.kind === 'webinar');
+  if (!item) {
+    return { title: t('webinar.notFound'), node: h('div', { class: 'card notice' },
+      h('h1', { tabindex: '-1' }, t('webinar.notFound')), h('p', null, h('a', { href: `/m/${mid}` }, t('webinar.backToProgramme')))) };
+  }
+  const meId = /** @type {any} */ (who).user.id;
+  const zone = viewerZone();
+  const live = missionLive(mid);
+  const session = new WebinarSession(live, itemId, meId);
+  if (ctx.query.has('test')) /** @type {any} */ (window).__webinar = session;
+
+  const toasts = h('div', { class: 'w-toasts', role: 'status', 'aria-live': 'polite', id: 'w-toasts' });
+  /** @param {string} text @param {string} [cls] */
+  const toast = (text, cls = '') => {
+    const el = h('p', { class: `w-toast ${cls}` }, text);
+    toasts.append(el);
+    setTimeout(() => el.classList.add('is-leaving'), 6000);
+    setTimeout(() => el.remove(), 6600);
+  };
+
+  const pill = h('span', { class: 'conn-pill', id: 'conn-pill' }, h('span', { class: 'pill-dot', 'aria-hidden': 'true' }),
+    h('span', { class: 'pill-text' }));
+  const drawConn = () => {
+    pill.dataset.state = live.state;
+    /** @type {HTMLElement} */ (pill.lastChild).textContent = t(`conn.${live.state}`);
+  };
+  live.addEventListener('state', drawConn);
+  drawConn();
+
+  const roleBadge = h('span', { class: 'w-role' });
+  const body = h('div', { class: 'w-body' }, h('div', { class: 'card w-waiting' }, h('p', null, t('webinar.joining'))));
+  const head = h('div', { class: 'w-head' },
+    h('div', { class: 'w-title' },
+      h('a', { href: `/m/${mid}`, class: 'w-back' }, icon('back'), h('span', null, t('webinar.backToProgramme'))),
+      h('p', { class: 'eyebrow' }, icon('video'), t('kind.webinar'), ' · ', m.title),
+      h('h1', { tabindex: '-1' }, item.title),
+      h('p', { class: 'muted small' },
+        `${formatTime(item.starts_at, zone)}–${formatTime(item.ends_at, zone)} ${zoneCity(zone)}`, ' ', roleBadge)),
+    h('div', { class: 'w-conn', role: 'status', 'aria-label': t('conn.label') }, pill));
+
+  /** @type {Array<() => void>} */
+  const cleanup = [];
+  const build = () => {
+    roleBadge.replaceChildren(badge(t(`webinar.role.${session.role}`), 'role'));
+    const tb = timeboxView(session);
+    const floaters = h('div', { class: 'floaters', 'aria-hidden': 'true' });
+    const pub = publisher(session, () => stage.redraw());
+    const stage = stageView(session, pub);
+    const reactions = reactionBar(session, floaters);
+    const qa = qaPanel(session);
+    const hands = handsPanel(session);
+    const polls = pollsPanel(session);
+    const con = session.may('console') ? consolePanel(session, zone) : null;
+    cleanup.push(() => { tb.close(); stage.close(); pub.stopAll(true); });
+
+    // -- side panel tabs: Q&A, hands, people (staff) -------------------------------------------------------
+    /** @type {Array<{key: string, tab: HTMLButtonElement, panel: HTMLElement, count: HTMLElement}>} */
+    const tabs = [];
+    /** @param {string} key @param {string} label @param {HTMLElement} content */
+    const addTab = (key, label, content) => {
+      const count = h('span', { class: 'tab-count' });
+      const tab = h('button', { type: 'button', role: 'tab', id: `wtab-${key}`, class: 'seg-tab', 'aria-controls': `wpanel-${key}`,
+        'aria-selected': String(!tabs.length), tabindex: tabs.length ? '-1' : '0' }, h('span', null, label), count);
+      const panel = h('div', { role: 'tabpanel', id: `wpanel-${key}`, 'aria-labelledby': `wtab-${key}`, class: 'w-panel',
+        hidden: tabs.length > 0 }, content);
+      tabs.push({ key, tab, panel, count });
+    };
+    addTab('qa', t('webinar.tabQa'), qa.el);
+    addTab('hands', t('webinar.tabHands'), hands.el);
+    if (con) addTab('people', t('webinar.tabPeople'), con.el);
+    /** @param {number} i @param {boolean} focus */
+    const select = (i, focus) => {
+      tabs.forEach((x, j) => {
+        x.tab.setAttribute('aria-selected', String(i === j));
+        x.tab.setAttribute('tabindex', i === j ? '0' : '-1');
+        x.panel.hidden = i !== j;
+      });
+      if (focus) tabs[i].tab.focus();
+    };
+    tabs.forEach((x, i) => {
+      x.tab.addEventListener('click', () => select(i, false));
+      x.tab.addEventListener('keydown', (e) => {
+        const n = tabs.length;
+        const j = e.key === 'ArrowRight' ? (i + 1) % n : e.key === 'ArrowLeft' ? (i + n - 1) % n
+          : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : -1;
+        if (j < 0) return;
+        e.preventDefault();
+        select(j, true);
+      });
+    });
+    const side = h('aside', { class: 'card w-side', 'aria-label': t('webinar.sidePanel') },
+      h('div', { class: 'seg', role: 'tablist', 'aria-label': t('webinar.sidePanel') }, tabs.map((x) => x.tab)),
+      tabs.map((x) => x.panel));
+
+    const main = h('div', { class: 'w-main' },
+      h('section', { class: 'stage', 'aria-label': t('webinar.stage') }, stage.el, floaters,
+        h('div', { class: 'stage-over' }, tb.el)),
+      pub.el,
+      reactions.el,
+      h('section', { class: 'card w-polls', 'aria-labelledby': 'polls-h' },
+        h('h2', { id: 'polls-h' }, t('webinar.polls')), polls.el));
+    body.replaceChildren(h('div', { class: 'w-layout' }, main, side));
+
+    // -- the invitation to the stage -------------------------------------------------------------------------
+    let checking = false;
+    let wasGuest = false;
+    /** @param {import('../webinar/state.js').View} v */
+    const stageTurn = async (v) => {
+      const invite = v.stage.invited.find((x) => x.user_id === meId);
+      if (invite && !checking) {
+        checking = true;
+        const inviter = v.attendance.get(invite.by ?? -1)?.card?.name || live.people.get(invite.by ?? -1)?.name || t('webinar.aModerator');
+        const check = deviceCheck(inviter);
+        document.body.append(check.el);
+        check.el.showModal();
+        const stream = await check.result;
+        try {
+          await session.reply(Boolean(stream));
+          if (stream) await pub.start('camera', stream);
+        } catch (err) {
+          for (const track of stream?.getTracks() || []) track.stop();
+          pub.say(errText(err));
+        }
+        checking = false;
+      }
+      const guest = v.stage.guests.includes(meId);
+      const speaker = ['host', 'speaker'].includes(session.role);
+      if (wasGuest && !guest && !speaker && pub.publishing()) {
+        pub.stopAll(false);
+        pub.say(t('webinar.turnEnded'));
+      }
+      wasGuest = guest;
+      pub.draw(speaker || guest, guest ? meId : null);
+    };
+
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      const v = session.view();
+      tb.update(v);
+      stage.update(v);
+      qa.draw(v);
+      hands.draw(v);
+      polls.draw(v);
+      con?.draw(v);
+      tabs[0].count.textContent = String(v.questions.length);
+      tabs[1].count.textContent = String(v.hands.length);
+      if (tabs[2]) tabs[2].count.textContent = String(v.counts.now);
+      stageTurn(v);
+    };
+    // Events can come in bursts (a join storm, a replay after reconnecting): draw once per frame.
+    session.addEventListener('change', () => { if (!frame) frame = requestAnimationFrame(draw); });
+    session.addEventListener('reactions', (e) => reactions.burst(/** @type {CustomEvent} */ (e).detail));
+    session.addEventListener('problem', (e) => {
+      const p = /** @type {CustomEvent} */ (e).detail;
+      if (p.react) reactions.refused(p);
+    });
+    session.addEventListener('effect', (e) => {
+      const fx = /** @type {CustomEvent} */ (e).detail;
+      if (fx.kind === 'greet') {
+        toast(fx.organisation ? t('webinar.welcomeFrom', { name: fx.name, org: fx.organisation })
+          : t('webinar.welcome', { name: fx.name }), 'is-greet');
+      } else if (fx.kind === 'warning') {
+        tb.warning(fx.minutes);
+      } else if (fx.kind === 'ended') {
+        const v = session.view();
+        rememberEnded({ mission: mid, title: item.title, ...v.ended });
+        navigate(`/m/${mid}/lobby`);
+      }
+    });
+    draw();
+  };
+
+  session.addEventListener('ready', build);
+  session.addEventListener('problem', () => {
+    if (!session.ready && session.joinError) {
+      body.replaceChildren(h('div', { class: 'card notice notice-error', role: 'alert' },
+        h('p', null, errText({ code: session.joinError })),
+        h('p', null, h('a', { href: `/m/${mid}` }, t('webinar.backToProgramme')))));
+    }
+  });
+  if (session.ready) build();
+
+  ctx.signal.addEventListener('abort', () => {
+    live.removeEventListener('state', drawConn);
+    for (const fn of cleanup) fn();
+    session.close();
+    if (/** @type {any} */ (window).__webinar === session) delete /** @type {any} */ (window).__webinar;
+  });
+
+  const node = h('div', { class: 'webinar' }, head, body, toasts);
+  return { title: `${item.title} · ${m.title}`, node };
+}

@@ -1,0 +1,76 @@
+// @ts-check
+/** Small pieces the webinar panels share: error text next to a control, a busy wrapper, a time label. */
+
+import { h } from '../dom.js';
+import { has, t } from '../i18n.js';
+import { formatTime } from '../time.js';
+
+/**
+ * The text for a failed request: ours when we know the code, else the server's own message.
+ * @param {any} err
+ */
+export function errText(err) {
+  const code = err?.code || 'internal';
+  if (has(`err.${code}`)) return t(`err.${code}`);
+  return err?.message || t('err.unexpected');
+}
+
+/** A status line that sits next to the controls it reports on. @param {string} [id] */
+export function note(id) {
+  const el = h('p', { class: 'w-note', role: 'status', 'aria-live': 'polite', id });
+  let timer = 0;
+  return {
+    el,
+    /** @param {string} text @param {'ok'|'error'|''} [kind] */
+    set(text, kind = '') {
+      clearTimeout(timer);
+      el.className = `w-note ${kind}`;
+      el.textContent = text;
+      if (kind === 'ok') timer = window.setTimeout(() => { el.textContent = ''; }, 4000);
+    },
+    /** @param {any} err */
+    error(err) {
+      this.set(errText(err), 'error');
+    },
+    clear() {
+      clearTimeout(timer);
+      el.textContent = '';
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof note>} Note */
+
+/**
+ * Run a request from a button: disabled while it runs, its error in `where`.
+ * @param {HTMLButtonElement|null} btn @param {Note} where @param {() => Promise<any>} fn
+ */
+export async function act(btn, where, fn) {
+  if (btn) btn.disabled = true;
+  where.clear();
+  try {
+    return await fn();
+  } catch (err) {
+    where.error(err);
+    return undefined;
+  } finally {
+    if (btn) btn.disabled = false;
+  }
+}
+
+/** @param {string|null|undefined} at @param {string} zone */
+export function timeLabel(at, zone) {
+  if (!at) return null;
+  return h('time', { datetime: at }, formatTime(at, zone));
+}
+
+/** mm:ss, h:mm:ss for an hour and more, and with days in front beyond a day ("2d 3:04:05"). @param {number} s */
+export function clock(s) {
+  const days = Math.floor(s / 86400);
+  const hh = Math.floor((s % 86400) / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  if (days) return `${days}d ${hh}:${two(mm)}:${two(ss)}`;
+  return hh ? `${hh}:${two(mm)}:${two(ss)}` : `${mm}:${two(ss)}`;
+}

@@ -1,0 +1,280 @@
+// @ts-check
+/**
+ * One webinar on the tab's connection (the mission's MissionLive): joins `webinar:<item>` and, for its host and
+ * moderators, `webinar-staff:<item>`; folds snapshots and events (state.js); sends the webinar requests of
+ * docs/webinar.md. No DOM in here.
+ *
+ * Events (CustomEvent): 'change' (the view changed), 'effect' (detail: an Effect from state.js), 'ready' (the
+ * first snapshot is in; detail: {role, permissions}), 'stage-offer' (detail: the frame; renegotiations too),
+ * 'reactions' (detail: counts), 'problem' (detail: {code, message}) for errors no request waits for.
+ */
+
+import { ProtocolError } from '../protocol.js';
+import { apply, emptyState, fromSnapshot, merged } from './state.js';
+
+export const EMOJI = ['👏', '👍', '❤️', '😂', '🎉', '🤔'];
+
+function newKey() {
+  return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export class WebinarSession extends EventTarget {
+  /**
+   * @param {import('../live.js').MissionLive} live @param {number} item @param {number} me my user id
+   */
+  constructor(live, item, me) {
+    super();
+    this.live = live;
+    this.conn = live.conn;
+    this.item = item;
+    this.me = me;
+    this.room = `webinar:${item}`;
+    this.staffRoom = `webinar-staff:${item}`;
+    this.pub = emptyState();
+    /** @type {import('./state.js').RoomState|null} */
+    this.staff = null;
+    this.ready = false;
+    this.role = 'attendee';
+    /** @type {string[]} */
+    this.permissions = [];
+    this.mayPublish = false;
+    this.media = 'relay';
+    /** The one place ICE servers come from: the server's snapshot, else none (host candidates only). */
+    /** @type {RTCIceServer[]} */
+    this.iceServers = [];
+    /** @type {string|null} why joining failed */
+    this.joinError = null;
+    /** @type {Array<[string, EventListener]>} */
+    this.subs = [];
+    this.listen('event', (e) => this.onEvent(/** @type {CustomEvent} */ (e).detail));
+    this.listen('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
+    this.listen('error-frame', (e) => {
+      const f = /** @type {CustomEvent} */ (e).detail;
+      if (f.room === this.room || f.room === this.staffRoom) {
+        if (f.room === this.room) this.joinError = f.code;
+        this.emit('problem', { code: f.code, message: f.message });
+        this.emit('change');
+      } else if (typeof f.id === 'string' && f.id.startsWith('react-')) {
+        this.emit('problem', { code: f.code, message: f.message, react: true });
+      }
+    });
+    this.conn.join(this.room).catch(() => {});
+  }
+
+  /** @param {string} type @param {EventListener} fn */
+  listen(type, fn) {
+    this.conn.addEventListener(type, fn);
+    this.subs.push([type, fn]);
+  }
+
+  /** @param {string} type @param {any} [detail] */
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Leave both rooms and let go of the connection (it stays up for the mission). */
+  close() {
+    for (const [type, fn] of this.subs) this.conn.removeEventListener(type, fn);
+    this.subs = [];
+    this.conn.leave(this.room).catch(() => {});
+    if (this.staff) this.conn.leave(this.staffRoom).catch(() => {});
+  }
+
+  get isStaff() {
+    return this.permissions.includes('console') || this.permissions.includes('moderate-qa');
+  }
+
+  /** @param {string} action e.g. 'moderate-qa' */
+  may(action) {
+    return this.permissions.includes(action);
+  }
+
+  view() {
+    return merged(this.pub, this.staff);
+  }
+
+  /** @param {any} frame */
+  onFrame(frame) {
+    switch (frame.type) {
+      case 'webinar':
+        if (frame.room === this.room) {
+          this.pub = fromSnapshot(frame, this.me, this.ready ? this.pub : null);
+          this.role = frame.role || 'attendee';
+          this.permissions = Array.isArray(frame.permissions) ? frame.permissions : [];
+          this.mayPublish = Boolean(frame.may_publish);
+          this.media = frame.media || 'relay';
+          if (Array.isArray(frame.ice_servers) && frame.ice_servers.length) this.iceServers = frame.ice_servers;
+          this.joinError = null;
+          const first = !this.ready;
+          this.ready = true;
+          if (this.isStaff && !this.conn.rooms.has(this.staffRoom)) {
+            this.staff = emptyState();
+            this.conn.join(this.staffRoom).catch(() => {});
+          }
+          if (first) this.emit('ready', { role: this.role, permissions: this.permissions });
+          this.emit('change');
+        } else if (frame.room === this.staffRoom) {
+          this.staff = fromSnapshot(frame, this.me, this.staff);
+          this.emit('change');
+        }
+        return;
+      case 'stage-offer':
+        if (frame.room === this.room && !frame.id) this.emit('stage-offer', frame);
+        return;
+      case 'reactions':
+        if (frame.room === this.room) this.emit('reactions', frame.counts || {});
+        return;
+      default:
+        return; // stage-answer: only ever a reply, settled by protocol.js
+    }
+  }
+
+  /** @param {any} frame */
+  onEvent(frame) {
+    /** @type {import('./state.js').Effect[]} */
+    let effects = [];
+    if (frame.room === this.room) {
+      const r = apply(this.pub, frame, this.me);
+      this.pub = r.state;
+      effects = r.effects;
+    } else if (frame.room === this.staffRoom && this.staff) {
+      const r = apply(this.staff, frame, this.me);
+      this.staff = r.state;
+      // Greetings, warnings and the end come through the public room too: show them once.
+      effects = r.effects.filter((x) => x.kind === 'attend');
+    } else {
+      return;
+    }
+    this.emit('change');
+    for (const effect of effects) this.emit('effect', effect);
+  }
+
+  /**
+   * What the server said about my vote when it refused one ('already-voted' / 'not-voted'): after a reload the
+   * snapshot does not say which questions I upvoted, so a refusal is how we learn it.
+   * @param {number} question @param {boolean} voted
+   */
+  knowVote(question, voted) {
+    for (const st of [this.pub, this.staff]) {
+      if (!st) continue;
+      st.myVotes = new Set(st.myVotes);
+      if (voted) st.myVotes.add(question);
+      else st.myVotes.delete(question);
+    }
+    this.emit('change');
+  }
+
+  // -- requests ------------------------------------------------------------------------------------------------
+
+  /** @param {Record<string, any>} body @param {boolean} [retry] */
+  send(body, retry = false) {
+    return this.conn.request({ room: this.room, ...body }, retry);
+  }
+
+  /** @param {string} text @param {boolean} anonymous */
+  ask(text, anonymous) {
+    return this.send({ type: 'ask', text, anonymous, key: newKey() }, true);
+  }
+
+  /** @param {number} question @param {boolean} up */
+  vote(question, up) {
+    return this.send({ type: 'vote', question, up });
+  }
+
+  /** @param {number} question @param {'approve'|'dismiss'|'pin'|'unpin'|'answered'} action */
+  moderate(question, action) {
+    return this.send({ type: 'moderate', question, action });
+  }
+
+  /** @param {'open'|'pre-approved'} mode */
+  setQaMode(mode) {
+    return this.send({ type: 'qa-mode', mode });
+  }
+
+  /** @param {boolean} up */
+  hand(up) {
+    return this.send({ type: 'hand', up });
+  }
+
+  /** @param {number} user */
+  lowerHand(user) {
+    return this.send({ type: 'lower-hand', user });
+  }
+
+  /** @param {number} user @param {number|null} [question] */
+  invite(user, question = null) {
+    return this.send({ type: 'stage-invite', user, ...(question === null ? {} : { question }) });
+  }
+
+  /** @param {boolean} accept */
+  reply(accept) {
+    return this.send({ type: 'stage-reply', accept });
+  }
+
+  /** @param {number} user */
+  endGuest(user) {
+    return this.send({ type: 'stage-end', user });
+  }
+
+  /** @param {string} question @param {string[]} options @param {boolean} multiple */
+  createPoll(question, options, multiple) {
+    return this.send({ type: 'poll-create', question, options, multiple, key: newKey() }, true);
+  }
+
+  /** @param {number} poll @param {'open'|'closed'} status */
+  pollState(poll, status) {
+    return this.send({ type: 'poll-state', poll, status });
+  }
+
+  /** @param {number} poll @param {number[]} choices */
+  pollVote(poll, choices) {
+    return this.send({ type: 'poll-vote', poll, choices });
+  }
+
+  /** @param {number} user */
+  greet(user) {
+    return this.send({ type: 'greet', user });
+  }
+
+  start() {
+    return this.send({ type: 'webinar-start' });
+  }
+
+  end() {
+    return this.send({ type: 'webinar-end' });
+  }
+
+  /**
+   * A reaction is answered only when refused, so nothing waits for it: sent as is, and a refusal arrives as a
+   * 'problem' with `react: true`.
+   * @param {string} emoji
+   */
+  react(emoji) {
+    if (this.conn.state !== 'open' || !this.conn.ws) throw new ProtocolError('offline', 'Not connected.');
+    this.conn.ws.send(JSON.stringify({ type: 'react', id: `react-${this.conn.nextId++}`, room: this.room, emoji }));
+  }
+
+  /** @param {'camera'|'screen'} source @param {string} sdp @returns {Promise<any>} the `stage-answer` */
+  publish(source, sdp) {
+    return this.send({ type: 'stage-publish', source, sdp });
+  }
+
+  /** @param {'camera'|'screen'} source */
+  unpublish(source) {
+    return this.send({ type: 'stage-unpublish', source });
+  }
+
+  /** @returns {Promise<any>} the `stage-offer` */
+  watch() {
+    return this.send({ type: 'stage-watch' });
+  }
+
+  /** @param {string} sdp */
+  watchAnswer(sdp) {
+    return this.send({ type: 'stage-watch-answer', sdp });
+  }
+
+  unwatch() {
+    return this.send({ type: 'stage-unwatch' });
+  }
+}

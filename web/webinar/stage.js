@@ -1,0 +1,171 @@
+// @ts-check
+/**
+ * The stage as a viewer sees it: `stage-watch` → the server's `stage-offer` (complete SDP) → our answer, sent
+ * after ICE gathering completes (no trickle); later offers renegotiate the same RTCPeerConnection. Up to six
+ * feeds in a grid, a screen share large, each tile named; audio plays from hidden elements.
+ *
+ * Which track is whose: the i-th video section of the offer belongs to the i-th feed the offer lists.
+ */
+
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { avatar } from '../ui.js';
+import { errText } from './common.js';
+
+const MAX_TILES = 6;
+
+/** Resolve once the connection has gathered every candidate it will (the SDP then carries them all). @param {RTCPeerConnection} pc */
+export function gathered(pc) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      if (pc.iceGatheringState !== 'complete') return;
+      pc.removeEventListener('icegatheringstatechange', done);
+      resolve(undefined);
+    };
+    pc.addEventListener('icegatheringstatechange', done);
+    // Some networks never finish gathering: after a few seconds what we have is what we send.
+    setTimeout(() => { pc.removeEventListener('icegatheringstatechange', done); resolve(undefined); }, 5000);
+  });
+}
+
+/** The mids of an SDP's video sections, in order. @param {string} sdp */
+function videoMids(sdp) {
+  const mids = [];
+  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    if (!section.startsWith('video')) continue;
+    const m = section.match(/\r?\na=mid:(\S+)/);
+    if (m) mids.push(m[1]);
+  }
+  return mids;
+}
+
+/**
+ * @param {import('./session.js').WebinarSession} session
+ * @param {{local: () => {stream: MediaStream|null, source: string}[]}} mine my own published media, shown too
+ */
+export function stageView(session, mine) {
+  const grid = h('div', { class: 'stage-grid', id: 'stage-grid', dataset: { count: 0 } });
+  const message = h('p', { class: 'stage-msg', role: 'status', 'aria-live': 'polite' });
+  const audio = h('div', { hidden: true });
+  /** @type {RTCPeerConnection|null} */
+  let pc = null;
+  /** feed id → its video stream @type {Map<number, MediaStream>} */
+  const streams = new Map();
+  /** mid → feed id, from the latest offer @type {Map<string, number>} */
+  let midFeed = new Map();
+  /** @type {import('./state.js').Feed[]} */
+  let feeds = [];
+  let chain = Promise.resolve();
+  let watching = false;
+  let closed = false;
+
+  /** @param {{sdp: string, feeds: any[], mids?: Record<string, number>}} offer */
+  const answer = async (offer) => {
+    if (closed) return;
+    if (!pc) {
+      pc = new RTCPeerConnection({ iceServers: session.iceServers });
+      pc.addEventListener('track', (e) => {
+        const mid = e.transceiver?.mid || '';
+        if (e.track.kind === 'audio') {
+          const a = h('audio', { autoplay: true });
+          a.srcObject = new MediaStream([e.track]);
+          audio.append(a);
+          e.track.addEventListener('ended', () => a.remove());
+          return;
+        }
+        const feed = midFeed.get(mid);
+        if (feed !== undefined) streams.set(feed, new MediaStream([e.track]));
+        draw();
+      });
+      pc.addEventListener('connectionstatechange', () => {
+        if (pc?.connectionState === 'failed') message.textContent = t('webinar.stageFailed');
+      });
+    }
+    feeds = Array.isArray(offer.feeds) ? offer.feeds : [];
+    // The server says which feed each media section carries: SFUs recycle and reorder sections when they
+    // renegotiate, so the order of `feeds` is only a fallback.
+    midFeed = offer.mids && typeof offer.mids === 'object'
+      ? new Map(Object.entries(offer.mids).map(([mid, f]) => [mid, Number(f)]))
+      : new Map(videoMids(offer.sdp).map((mid, i) => [mid, feeds[i]?.feed]).filter(([, f]) => f !== undefined));
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    // Tracks that were already flowing keep going: re-key them to their (possibly moved) feed.
+    for (const tr of pc.getTransceivers()) {
+      const f = tr.mid ? midFeed.get(tr.mid) : undefined;
+      if (f !== undefined && tr.receiver.track?.kind === 'video' && streams.get(f)?.getVideoTracks()[0] !== tr.receiver.track) {
+        streams.set(f, new MediaStream([tr.receiver.track]));
+      }
+    }
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    await session.watchAnswer(/** @type {RTCSessionDescription} */ (pc.localDescription).sdp);
+    message.textContent = '';
+    draw();
+  };
+
+  /** @param {{sdp: string, feeds: any[]}} offer */
+  const queue = (offer) => {
+    chain = chain.then(() => answer(offer)).catch((err) => { message.textContent = errText(err); });
+  };
+
+  const watch = async () => {
+    if (watching || closed) return;
+    watching = true;
+    try {
+      const offer = await session.watch();
+      queue(offer);
+    } catch (err) {
+      watching = false;
+      message.textContent = /** @type {any} */ (err)?.code === 'stage-full' ? t('webinar.stageFull') : errText(err);
+    }
+  };
+  session.addEventListener('stage-offer', (e) => queue(/** @type {CustomEvent} */ (e).detail));
+
+  /** @param {import('./state.js').Feed} f @param {MediaStream|null} stream @param {boolean} me */
+  const tile = (f, stream, me) => {
+    const video = h('video', { autoplay: true, playsinline: true, muted: true, class: 'tile-video' });
+    if (stream) video.srcObject = stream;
+    return h('figure', { class: ['tile', f.source === 'screen' && 'is-screen', me && 'is-me', !stream && 'no-video'],
+      dataset: { feed: f.feed, userId: f.user_id, source: f.source } },
+    stream ? video : h('div', { class: 'tile-placeholder' }, avatar(f.name || '?', 'avatar-lg')),
+    h('figcaption', { class: 'tile-name' }, f.name, f.source === 'screen' ? ` · ${t('webinar.screen')}` : '',
+      me ? ` (${t('lobby.you').toLowerCase()})` : ''));
+  };
+
+  let liveFeeds = /** @type {import('./state.js').Feed[]} */ ([]);
+  const draw = () => {
+    const others = liveFeeds.filter((f) => f.user_id !== session.me);
+    const own = mine.local().filter((x) => x.stream);
+    // Screen shares first (shown large), then cameras in stage order; at most six.
+    const ordered = [...others].sort((a, b) => Number(b.source === 'screen') - Number(a.source === 'screen'));
+    const tiles = [
+      ...own.map((x) => tile({ user_id: session.me, name: session.live.me?.name || '', source: /** @type {any} */ (x.source), feed: -1 },
+        x.stream, true)),
+      ...ordered.map((f) => tile(f, streams.get(f.feed) || null, false)),
+    ].slice(0, MAX_TILES);
+    grid.dataset.count = String(tiles.length);
+    grid.classList.toggle('has-screen', tiles.some((x) => x.classList.contains('is-screen')));
+    // Keep a playing <video> when its tile is unchanged, so the picture does not flicker on every event.
+    const key = (/** @type {HTMLElement} */ el) => `${el.dataset.feed}/${el.dataset.source}/${el.classList.contains('no-video')}`;
+    const before = new Map([...grid.children].map((el) => [key(/** @type {HTMLElement} */ (el)), el]));
+    replace(grid, tiles.length ? tiles.map((el) => before.get(key(el)) || el)
+      : h('div', { class: 'stage-empty' }, h('p', null, t('webinar.stageEmpty'))));
+  };
+
+  /** @param {import('./state.js').View} v */
+  const update = (v) => {
+    liveFeeds = v.stage.live;
+    if (liveFeeds.some((f) => f.user_id !== session.me)) watch();
+    draw();
+  };
+
+  const close = () => {
+    closed = true;
+    if (watching) session.unwatch().catch(() => {});
+    pc?.close();
+    pc = null;
+  };
+
+  const el = h('div', { class: 'stage-media' }, grid, message, audio);
+  return { el, update, redraw: draw, close };
+}
