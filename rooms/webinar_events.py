@@ -194,9 +194,10 @@ class PollChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-poll"):
 
 
 class PollVoted(msgspec.Struct, frozen=True, tag_field="kind", tag="w-poll-vote"):
+    """New counts. Ballots are secret: who voted for what is in no event (the voter's own ballot comes back in
+    their snapshot's `my_ballots`)."""
+
     poll: Poll
-    by: int
-    choices: list[int]
 
 
 class TimeboxChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="w-timebox"):

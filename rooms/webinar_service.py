@@ -85,6 +85,8 @@ class WebinarSnapshot(msgspec.Struct, frozen=True):
     role: WebinarRole
     may_publish: bool
     permissions: list[str]
+    my_votes: list[int]  # the questions this viewer upvoted
+    my_ballots: dict[int, list[int]]  # poll id -> this viewer's choices
 
     @property
     def state_json(self) -> bytes:
@@ -202,7 +204,10 @@ class WebinarService:
         may_publish = (state.timebox.status is not TimeboxStatus.ENDED
                        and webinar_allowed(viewer.role, WebinarAction.PUBLISH, guest=guest))
         return WebinarSnapshot(seq=seq, state=view, role=viewer.role, may_publish=may_publish,
-                               permissions=webinar_permissions(viewer.role, guest=guest))
+                               permissions=webinar_permissions(viewer.role, guest=guest),
+                               my_votes=sorted(q.id for q in state.questions.values() if user.id in q.voters),
+                               my_ballots={p.id: list(p.ballots[user.id]) for p in state.polls.values()
+                                           if user.id in p.ballots})
 
     async def timebox(self, item: int) -> Timebox:
         w = await self._webinar(item)

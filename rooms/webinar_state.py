@@ -426,8 +426,7 @@ def decide_vote_poll(s: WebinarState, ident: int, voter: int, choices: list[int]
     chosen = clean_choices(poll, choices)
     poll.ballots[voter] = chosen  # one ballot per person: a second one replaces the first
     record = poll.record()
-    return Outcome([(Audience.STAFF, PollVoted(record, voter, chosen)),
-                    (Audience.PUBLIC, PollVoted(record, voter, chosen))], s)
+    return Outcome([(Audience.STAFF, PollVoted(record)), (Audience.PUBLIC, PollVoted(record))], s)
 
 
 # -- time box ------------------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ def env_for(var_dir: Path, database_url: str | None = None, **extra: str) -> dic
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDTABLE_")}
     env["ROUNDTABLE_VAR_DIR"] = str(var_dir)
     env["ROUNDTABLE_SECRET_KEY"] = "process-test-secret-" + "k" * 32
+    # Test servers on the host never start a Janus of their own: media tests ask for one inside a namespace.
+    env["ROUNDTABLE_JANUS"] = "off"
     if database_url:
         env["ROUNDTABLE_DATABASE_URL"] = database_url
     env.update(extra)

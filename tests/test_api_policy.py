@@ -158,3 +158,20 @@ CASES.extend([
     Case("GET", R, _roles, EVERY_MEMBER),
     Case("PUT", R, _roles, ORGANISER, _roles_body),
 ])
+
+
+A = M + "/programme/{item_id:int}/attendance"
+
+
+def _attendance(w: World) -> str:
+    """A fresh webinar whose host and moderator are granted: they and organisers see who attended."""
+    from rooms.people import ItemRole
+
+    item = w.run(w.new_item)
+    w.run(w.store.set_item_roles, item, {w.users["host"].id: ItemRole.HOST,
+                                         w.users["moderator"].id: ItemRole.MODERATOR,
+                                         w.users["speaker"].id: ItemRole.SPEAKER})
+    return f"{_mission(w)}/programme/{item}/attendance"
+
+
+CASES.append(Case("GET", A, _attendance, {"organiser", "host", "moderator"}))

@@ -142,3 +142,34 @@ async def test_a_dead_nodes_people_leave_presence(cluster: Cluster) -> None:
     with contextlib.suppress(Exception):
         await mike.close()
     await anna.close()
+
+
+async def test_webinar_hands_and_questions_agree_across_nodes(cluster: Cluster) -> None:
+    """Hands raised on two nodes at once queue in one order, the same for everyone on either node."""
+    import httpx2 as httpx
+
+    with httpx.Client(base_url=cluster.a.url, headers={"Authorization": f"Bearer {cluster.tokens['host']}"}) as h:
+        item = next(i["id"] for i in h.get("/api/missions/1/programme").json() if i["kind"] == "webinar")
+    room = f"webinar:{item}"
+    people = []
+    for server, who in ((cluster.a, "host"), (cluster.a, "anna"), (cluster.b, "mike")):
+        client = await Client.open(server.url, cluster.tokens[who])
+        await client.join(room)
+        await client.expect("webinar")
+        people.append(client)
+    _, anna, mike = people
+    # Raised concurrently from both nodes; the database orders them, once.
+    await asyncio.gather(anna.send({"type": "hand", "room": room, "up": True, "id": "a"}),
+                         mike.send({"type": "hand", "room": room, "up": True, "id": "m"}))
+
+    async def final_queue(client: Client) -> list[str]:
+        while True:
+            frame = await client.expect("event")
+            hands = frame["event"].get("hands") if frame["event"]["kind"] == "w-hands" else None
+            if hands is not None and len(hands) == 2:
+                return [h["name"] for h in hands]
+
+    orders = [await final_queue(c) for c in people]
+    assert orders[0] == orders[1] == orders[2] and sorted(orders[0]) == ["Anna de Vries", "Mike Alvarez"]
+    for client in people:
+        await client.close()

@@ -140,6 +140,16 @@ async def test_question_flow_votes_and_moderation(server: Server, tokens: dict[s
         await call(mike, {"type": "vote", "room": r.public, "question": question["id"], "up": False})
         assert (await event(anna, "w-vote"))["event"]["question"]["votes"] == 0
 
+        # The attendance the organiser reports from: who is here, and who asked.
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {tokens['organiser']}"}) as http:
+            figures = http.get(f"/api/missions/1/programme/{item}/attendance").json()
+            refused_http = http.get(f"/api/missions/1/programme/{item}/attendance",
+                                    headers={"Authorization": f"Bearer {tokens['anna']}"})
+        people = {p["person"]["name"]: p for p in figures["people"]}
+        assert people["Anna de Vries"]["questions"] == 1 and people["Anna de Vries"]["present"] is True
+        assert figures["unique"] >= 3 and figures["questions"] >= 1
+        assert refused_http.status_code == 403
+
         missing = await call(mike, {"type": "vote", "room": r.public, "question": 999999, "up": True})
         assert missing["type"] == "error" and missing["code"] == "question-not-found"
         too_long = await call(anna, {"type": "ask", "room": r.public, "text": "x" * 501})

@@ -1,11 +1,27 @@
-"""Webinars: who hosts, moderates and speaks in each."""
+"""Webinars: who hosts, moderates and speaks in each, and who attended."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
+from rooms.errors import NotFound
 from rooms.item_roles import ItemRoles, ItemRoleService, RoleGrants
+from rooms.policy import Action, Actor, require
+from rooms.webinar import AttendanceRecord
+from rooms.webinar_service import WebinarService
 from server.api.core import Context, Endpoint
+
+
+class Attendance(msgspec.Struct, frozen=True):
+    """Who came to a webinar, for the console and the organiser's figures (minutes counted up to now)."""
+
+    unique: int
+    present: int
+    minutes_watched: int
+    questions: int
+    people: list[AttendanceRecord]
 
 
 def _ids(ctx: Context) -> tuple[int, int]:
@@ -24,9 +40,26 @@ async def set_item_roles(ctx: Context, body: RoleGrants) -> ItemRoles:
     return await ItemRoleService(ctx.services.store).set_roles(user, mission_id, item_id, body)
 
 
+async def attendance(ctx: Context, _: Any) -> Attendance:
+    mission_id, item_id = _ids(ctx)
+    user = await ctx.user_in(mission_id)
+    # Outsiders learn nothing of the mission, as everywhere else.
+    require(Actor(user, await ctx.services.store.get_membership(mission_id, user.id)), Action.VIEW_MISSION)
+    webinars = WebinarService(ctx.services.store, ctx.services.clock)
+    if await webinars.mission_of(item_id) != mission_id:
+        raise NotFound("Webinar", "webinar-not-found")
+    people = await webinars.attendance(user, item_id)
+    return Attendance(unique=len(people), present=sum(p.present for p in people),
+                      minutes_watched=sum(p.seconds for p in people) // 60,
+                      questions=sum(p.questions for p in people), people=people)
+
+
 def endpoints() -> list[Endpoint]:
     roles = "/api/missions/{mission_id:int}/programme/{item_id:int}/roles"
     return [
+        Endpoint("GET", "/api/missions/{mission_id:int}/programme/{item_id:int}/attendance", attendance,
+                 "Who attended a webinar: joined, left, minutes watched, questions (its host, moderators and "
+                 "organisers)", "webinars", returns=Attendance, errors=("webinar-not-found",)),
         Endpoint("GET", roles, item_roles, "A webinar's host, moderators and speakers", "webinars",
                  returns=ItemRoles),
         Endpoint("PUT", roles, set_item_roles, "Replace a webinar's host, moderators and speakers (organisers)",

@@ -347,6 +347,7 @@ class Session:
         frame = WebinarSnapshot(room=ref.name, seq=snapshot.seq, state=msgspec.Raw(snapshot.state_json),
                                 role=snapshot.role.value, may_publish=snapshot.may_publish,
                                 permissions=snapshot.permissions, media=self.live.webinar_node.stage.name,
+                                my_votes=snapshot.my_votes, my_ballots=snapshot.my_ballots,
                                 ice_servers=list(self.live.services.settings.ice_servers))
 
         def start(seq: int, history: list[EventFrame] | None) -> None:

@@ -149,6 +149,8 @@ class WebinarSnapshot(Frame, frozen=True, tag="webinar"):
     may_publish: bool
     permissions: list[str]
     media: str  # which stage media serves this webinar: "janus" or "relay"
+    my_votes: list[int]
+    my_ballots: dict[int, list[int]]
     ice_servers: list[dict[str, object]] = msgspec.field(default_factory=list)
 
 

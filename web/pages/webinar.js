@@ -158,6 +158,9 @@ export async function render(ctx) {
           pub.say(errText(err));
         }
         checking = false;
+        // The view we were called with predates the dialog and the publish: judge the turn on today's state,
+        // or a stale "not a guest" would stop the camera we just started.
+        v = session.view();
       }
       const guest = v.stage.guests.includes(meId);
       const speaker = ['host', 'speaker'].includes(session.role);

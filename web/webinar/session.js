@@ -227,8 +227,16 @@ export class WebinarSession extends EventTarget {
   }
 
   /** @param {number} poll @param {number[]} choices */
-  pollVote(poll, choices) {
-    return this.send({ type: 'poll-vote', poll, choices });
+  async pollVote(poll, choices) {
+    const ack = await this.send({ type: 'poll-vote', poll, choices });
+    // Ballots are secret: no event says what I chose, so my own choice is recorded when it is accepted.
+    for (const st of [this.pub, this.staff]) {
+      if (!st) continue;
+      st.myBallots = new Map(st.myBallots);
+      st.myBallots.set(poll, choices.slice());
+    }
+    this.emit('change');
+    return ack;
   }
 
   /** @param {number} user */

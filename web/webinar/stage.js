@@ -10,7 +10,7 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { avatar } from '../ui.js';
-import { errText } from './common.js';
+import { act, errText, note } from './common.js';
 
 const MAX_TILES = 6;
 
@@ -121,18 +121,30 @@ export function stageView(session, mine) {
   };
   session.addEventListener('stage-offer', (e) => queue(/** @type {CustomEvent} */ (e).detail));
 
+  // Moderators end a guest's turn from the guest's tile (`stage-end`); the guest's own page then stops publishing.
+  const endNote = note();
+  /** @param {import('./state.js').Feed} f */
+  const endTurn = (f) => {
+    const b = h('button', { type: 'button', class: 'btn btn-secondary btn-small tile-end',
+      'aria-label': t('webinar.endTurnOf', { name: f.name }) }, t('webinar.endTurn'));
+    b.addEventListener('click', () => act(b, endNote, () => session.endGuest(f.user_id)));
+    return b;
+  };
+
   /** @param {import('./state.js').Feed} f @param {MediaStream|null} stream @param {boolean} me */
   const tile = (f, stream, me) => {
     const video = h('video', { autoplay: true, playsinline: true, muted: true, class: 'tile-video' });
     if (stream) video.srcObject = stream;
-    return h('figure', { class: ['tile', f.source === 'screen' && 'is-screen', me && 'is-me', !stream && 'no-video'],
-      dataset: { feed: f.feed, userId: f.user_id, source: f.source } },
+    const ender = !me && guests.includes(f.user_id) && session.may('end-guest');
+    return h('figure', { class: ['tile', f.source === 'screen' && 'is-screen', me && 'is-me', !stream && 'no-video',
+      ender && 'is-guest'], dataset: { feed: f.feed, userId: f.user_id, source: f.source } },
     stream ? video : h('div', { class: 'tile-placeholder' }, avatar(f.name || '?', 'avatar-lg')),
     h('figcaption', { class: 'tile-name' }, f.name, f.source === 'screen' ? ` · ${t('webinar.screen')}` : '',
-      me ? ` (${t('lobby.you').toLowerCase()})` : ''));
+      me ? ` (${t('lobby.you').toLowerCase()})` : '', ender ? ' ' : null, ender ? endTurn(f) : null));
   };
 
   let liveFeeds = /** @type {import('./state.js').Feed[]} */ ([]);
+  let guests = /** @type {number[]} */ ([]);
   const draw = () => {
     const others = liveFeeds.filter((f) => f.user_id !== session.me);
     const own = mine.local().filter((x) => x.stream);
@@ -146,7 +158,7 @@ export function stageView(session, mine) {
     grid.dataset.count = String(tiles.length);
     grid.classList.toggle('has-screen', tiles.some((x) => x.classList.contains('is-screen')));
     // Keep a playing <video> when its tile is unchanged, so the picture does not flicker on every event.
-    const key = (/** @type {HTMLElement} */ el) => `${el.dataset.feed}/${el.dataset.source}/${el.classList.contains('no-video')}`;
+    const key = (/** @type {HTMLElement} */ el) => `${el.dataset.feed}/${el.dataset.source}/${el.classList.contains('no-video')}/${el.classList.contains('is-guest')}`;
     const before = new Map([...grid.children].map((el) => [key(/** @type {HTMLElement} */ (el)), el]));
     replace(grid, tiles.length ? tiles.map((el) => before.get(key(el)) || el)
       : h('div', { class: 'stage-empty' }, h('p', null, t('webinar.stageEmpty'))));
@@ -155,6 +167,7 @@ export function stageView(session, mine) {
   /** @param {import('./state.js').View} v */
   const update = (v) => {
     liveFeeds = v.stage.live;
+    guests = v.stage.guests;
     if (liveFeeds.some((f) => f.user_id !== session.me)) watch();
     draw();
   };
@@ -166,6 +179,6 @@ export function stageView(session, mine) {
     pc = null;
   };
 
-  const el = h('div', { class: 'stage-media' }, grid, message, audio);
+  const el = h('div', { class: 'stage-media' }, grid, message, endNote.el, audio);
   return { el, update, redraw: draw, close };
 }

@@ -120,8 +120,9 @@ export function fromSnapshot(frame, me, before = null) {
     st.myBallots = new Map(before.myBallots);
     st.joinFeed = before.joinFeed.slice();
   }
-  for (const id of s.my_votes || []) st.myVotes.add(Number(id));
-  for (const [id, choices] of Object.entries(s.my_ballots || {})) st.myBallots.set(Number(id), choices);
+  const mine = /** @type {any} */ (frame);
+  for (const id of mine.my_votes || []) st.myVotes.add(Number(id));
+  for (const [id, choices] of Object.entries(mine.my_ballots || {})) st.myBallots.set(Number(id), choices);
   if (s.timebox?.status === 'ended' && before?.ended) st.ended = before.ended;
   void me;
   return st;
@@ -178,10 +179,6 @@ export function apply(st, frame, me) {
     case 'w-poll': case 'w-poll-vote': {
       next.polls = new Map(st.polls);
       next.polls.set(ev.poll.id, ev.poll);
-      if (ev.kind === 'w-poll-vote' && ev.by === me) {
-        next.myBallots = new Map(st.myBallots);
-        next.myBallots.set(ev.poll.id, Array.isArray(ev.choices) ? ev.choices : []);
-      }
       break;
     }
     case 'w-timebox':
