@@ -7,6 +7,7 @@ Janus (ROUNDTABLE_JANUS=off) and everything but the SDP exchange is exercised.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -262,3 +263,40 @@ async def test_two_tabs_attend_once(server: Server, tokens: dict[str, str]) -> N
                 assert again["event"]["person"]["name"] != "Mike Alvarez"
     finally:
         await r.close()
+
+
+async def test_time_box_ends_the_webinar_by_itself(server: Server, tokens: dict[str, str]) -> None:
+    """A webinar scheduled for 4 seconds: started, it ends on its own and sends everyone on to the next item."""
+    headers = {"Authorization": f"Bearer {tokens['organiser']}"}
+    with httpx.Client(base_url=server.url, headers=headers) as http:
+        programme = http.get("/api/missions/1/programme").json()
+        starts = dt.datetime.fromisoformat(programme[0]["starts_at"])
+        item = http.post("/api/missions/1/programme", json={
+            "kind": "webinar", "title": "A very short webinar", "starts_at": starts.isoformat(),
+            "ends_at": (starts + dt.timedelta(seconds=4)).isoformat()})
+    assert item.status_code in (200, 201), item.text
+    r = Room(item.json()["id"])
+    try:
+        with httpx.Client(base_url=server.url, headers=headers) as http:
+            granted = http.put(f"/api/missions/1/programme/{r.item}/roles", json={"roles": [
+                {"user_id": (await _user_id(server, tokens["host"])), "role": "host"}]})
+        assert granted.status_code == 200, granted.text
+        host, _ = await r.enter(server, tokens["host"], staff=True)
+        anna, _ = await r.enter(server, tokens["anna"])
+        await call(host, {"type": "webinar-start", "room": r.public})
+        box = (await event(anna, "w-timebox"))["event"]["timebox"]
+        assert box["status"] == "live"
+        ended = await event(anna, "w-ended", timeout=15.0)
+        assert ended["event"]["next"] is not None and ended["event"]["attendance"]["unique"] >= 2
+        late = await call(anna, {"type": "ask", "room": r.public, "text": "Still there?"})
+        assert late["type"] == "error" and late["code"] == "webinar-ended"
+    finally:
+        await r.close()
+
+
+async def _user_id(server: Server, token: str) -> int:
+    client = await Client.open(server.url, token)
+    try:
+        return int(client.welcome["user"]["id"])
+    finally:
+        await client.close()
