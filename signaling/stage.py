@@ -96,6 +96,11 @@ class StageMedia(Protocol):
     async def watch_answer(self, webinar: int, viewer: str, answer_sdp: str) -> None:
         """The viewer's answer to the last offer from `watch` or `rewatch`."""
 
+    async def present_feeds(self, webinar: int) -> set[int]:
+        """The feeds the SFU knows now (publishing, or still connecting): a feed the SFU lost (it restarted, the
+        feed was kicked) is on the stage as far as the domain knows, but not here."""
+        ...
+
     def streams(self, webinar: int, viewer: str) -> dict[str, int]:
         """Which feed each media section (by its mid) of the viewer's last offer carries: the browser names its
         video tiles by it, since SFUs recycle and reorder m-lines on renegotiation."""

@@ -234,6 +234,19 @@ class JanusStage:
         current.mids = _mids(msg)
         return msg.jsep.sdp
 
+    async def present_feeds(self, webinar: int) -> set[int]:
+        _, control = await self._ensure_session()
+        try:
+            msg = await self._call(control, {"request": "listparticipants", "room": self.room_id(webinar)})
+        except JanusError as exc:
+            if exc.code == VIDEOROOM_NO_SUCH_ROOM:
+                return set()
+            raise StageUnavailable(f"cannot list the stage: {exc.reason}") from exc
+        data = msg.plugindata.data if msg.plugindata is not None else {}
+        # A publisher still setting up its connection is listed with publisher=false: it counts as present.
+        return {int(p["id"]) for p in data.get("participants") or []
+                if isinstance(p, dict) and isinstance(p.get("id"), int)}
+
     def streams(self, webinar: int, viewer: str) -> dict[str, int]:
         current = self._rooms.get(webinar, _Room()).viewers.get(viewer)
         return dict(current.mids) if current is not None else {}

@@ -167,6 +167,10 @@ class RelayStage:
         except (ValueError, AttributeError) as exc:
             raise BadSdp(str(exc) or "the answer could not be applied") from exc
 
+    async def present_feeds(self, webinar: int) -> set[int]:
+        room = self._rooms.get(webinar)
+        return {f for f, feed in room.feeds.items() if feed.pc.connectionState != "closed"} if room else set()
+
     def streams(self, webinar: int, viewer: str) -> dict[str, int]:
         room = self._rooms.get(webinar)
         state = room.viewers.get(viewer) if room else None

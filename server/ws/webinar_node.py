@@ -143,7 +143,7 @@ class WebinarNode:
         old = seen.watchers.pop(conn.id, None)
         if old is not None:
             await self.stage.unwatch(item, conn.id)
-        feeds = list(seen.live)
+        feeds = await self._without_dead(seen, list(seen.live)) if seen.live else []
         watcher = seen.watchers[conn.id] = Watcher(conn, tuple(f.feed for f in feeds))
         async with watcher.lock:
             try:
@@ -170,6 +170,8 @@ class WebinarNode:
 
     async def _renegotiate(self, seen: Observed) -> None:
         feeds = list(seen.live)
+        if seen.watchers and feeds:
+            feeds = await self._without_dead(seen, feeds)
         wanted = tuple(f.feed for f in feeds)
         for key, watcher in list(seen.watchers.items()):
             async with watcher.lock:
@@ -184,6 +186,22 @@ class WebinarNode:
                 if sdp is not None:
                     watcher.conn.send_frame(StageOffer(room=webinar(seen.item).name, sdp=sdp, feeds=feeds,
                                                        mids=self.stage.streams(seen.item, key)))
+
+    async def _without_dead(self, seen: Observed, feeds: list[Feed]) -> list[Feed]:
+        """Feeds whose publisher vanished without unpublishing (a crashed tab, a dead network) would make every
+        subscription fail: leave them out, and take them off the stage so every node and client agrees."""
+        try:
+            present = await self.stage.present_feeds(seen.item)
+        except Exception:
+            log.exception("listing the stage of webinar %d failed", seen.item)
+            return feeds
+        dead = [f for f in feeds if f.feed not in present]
+        for f in dead:
+            try:
+                await self._publish(await self._webinars.went_off(f.user_id, seen.item, f.source.value))
+            except Exception:
+                log.exception("taking dead feed %d off webinar %d failed", f.feed, seen.item)
+        return [f for f in feeds if f.feed in present]
 
     # -- time box ------------------------------------------------------------------------------------------
 
