@@ -15,6 +15,7 @@ import msgspec
 
 from rooms.author import Author as Author  # re-exported: its users import it from here
 from rooms.errors import Invalid
+from rooms.notification_events import MeetingRoomEvent, Notification
 from rooms.people import Side
 from rooms.profile import OrgType
 from rooms.webinar_events import WebinarEvent
@@ -28,6 +29,7 @@ class RoomKind(enum.StrEnum):
     INBOX = "inbox"  # per person: direct messages (and later notifications); every tab of theirs joins it
     WEBINAR = "webinar"  # per webinar programme item: everyone watching it (the public view)
     WEBINAR_STAFF = "webinar-staff"  # per webinar: its host and moderators (the private view, attendance)
+    MEETING = "meeting"  # per matchmaking meeting: its two members (signalling, m-joined/m-left)
 
 
 class RoomRef(msgspec.Struct, frozen=True):
@@ -62,6 +64,10 @@ def webinar_staff(item_id: int) -> RoomRef:
     return RoomRef(RoomKind.WEBINAR_STAFF, item_id)
 
 
+def meeting(meeting_id: int) -> RoomRef:
+    return RoomRef(RoomKind.MEETING, meeting_id)
+
+
 # -- durable events (tagged union, stored in the log) --------------------------------------------------------
 
 
@@ -87,7 +93,8 @@ class DirectMessage(msgspec.Struct, frozen=True, tag_field="kind", tag="dm"):
     text: str
 
 
-EventBody = ChatPosted | Announced | MessageRemoved | DirectMessage | WebinarEvent
+EventBody = (ChatPosted | Announced | MessageRemoved | DirectMessage | WebinarEvent | Notification
+             | MeetingRoomEvent)
 
 
 class RoomEvent(msgspec.Struct, frozen=True):

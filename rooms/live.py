@@ -84,6 +84,9 @@ class LiveService:
                 if self._webinars is None:
                     raise NotFound("Webinar", "webinar-not-found")
                 await self._webinars.may_join(user, room)
+            case RoomKind.MEETING:
+                # Meeting rooms are admitted by MatchmakingService.may_join_meeting (server/ws/meeting.py).
+                raise NotFound("Meeting", "meeting-not-found")
             case _:
                 assert_never(room.kind)
 

@@ -19,6 +19,7 @@ import msgspec
 from rooms.aggregate_memory import MemoryAggregates
 from rooms.errors import Conflict, Gone, NotFound
 from rooms.item_roles_memory import MemoryItemRoles
+from rooms.meetings_memory import MemoryMeetings
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
 from rooms.profile import (
@@ -175,7 +176,7 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryStore(MemoryItemRoles, MemoryAggregates):
+class MemoryStore(MemoryItemRoles, MemoryMeetings, MemoryAggregates):
     """One object implementing every part of rooms.ports.Store."""
 
     def __init__(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import msgspec
 
 from rooms.errors import NotAllowed, NotFound
+from rooms.meeting_records import MatchmakingRules, WhoMayRequest
 from rooms.people import ItemRole, Membership, Role, User
 
 
@@ -28,10 +29,16 @@ class Action(enum.StrEnum):
     DIRECT_MESSAGE = "direct-message"
     MODERATE_CHAT = "moderate-chat"
     ANNOUNCE = "announce"
+    VIEW_MATCHMAKING = "view-matchmaking"
+    REQUEST_MEETING = "request-meeting"
+    MANAGE_MATCHMAKING = "manage-matchmaking"
+    BOOK_FOR_OTHERS = "book-for-others"
 
 
 _EVERY_ROLE = frozenset(Role)
 _ORGANISERS = frozenset({Role.ORGANISER})
+# Who takes part in matchmaking: the companies and organisations of both sides, not the mission's staff.
+_MEETERS = frozenset({Role.PARTICIPANT, Role.SPEAKER})
 
 # Mission-scoped actions and the roles that may take them.
 RULES: Mapping[Action, frozenset[Role]] = {
@@ -46,6 +53,10 @@ RULES: Mapping[Action, frozenset[Role]] = {
     Action.DIRECT_MESSAGE: _EVERY_ROLE,
     Action.MODERATE_CHAT: frozenset({Role.ORGANISER, Role.HOST, Role.MODERATOR}),
     Action.ANNOUNCE: _ORGANISERS,
+    Action.VIEW_MATCHMAKING: _EVERY_ROLE,
+    Action.REQUEST_MEETING: _MEETERS,
+    Action.MANAGE_MATCHMAKING: _ORGANISERS,
+    Action.BOOK_FOR_OTHERS: _ORGANISERS,
 }
 
 
@@ -76,6 +87,48 @@ def require(actor: Actor, action: Action) -> None:
 def permissions(actor: Actor) -> list[str]:
     """The actions this actor may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in Action if allowed(actor, a))
+
+
+# -- matchmaking ----------------------------------------------------------------------------------------------
+
+
+def may_meet(membership: Membership | None) -> bool:
+    """Whether this member takes part in matchmaking: may be asked for, booked into and hold meetings."""
+    return membership is not None and membership.role in _MEETERS
+
+
+def require_meeting_pair(rules: MatchmakingRules, sender: Membership, addressee: Membership | None) -> None:
+    """A request from `sender` to `addressee` (the sender's own right to request is checked by REQUEST_MEETING)."""
+    if addressee is None:
+        raise NotFound("Person", "person-not-found")
+    if addressee.user_id == sender.user_id:
+        raise NotAllowed("You cannot request a meeting with yourself.", "to-self")
+    if not may_meet(addressee):
+        raise NotAllowed("This person does not take meetings in this mission.", "not-bookable")
+    if rules.who_may_request is WhoMayRequest.OTHER_SIDE and (
+            sender.side is None or addressee.side is None or sender.side == addressee.side):
+        raise NotAllowed("In this mission meetings are between the delegation and the partners.", "same-side")
+
+
+def require_organiser_booking(actor: Actor, rules: MatchmakingRules) -> None:
+    require(actor, Action.BOOK_FOR_OTHERS)
+    if not rules.organiser_booking:
+        raise NotAllowed("Organiser booking is switched off in this mission's matchmaking rules.",
+                         "organiser-booking-off")
+
+
+def require_meeting_member(membership: Membership | None, members: tuple[int, int]) -> None:
+    """Only a meeting's two members may see it, enter its room or act on it; the rest of the mission is refused,
+    outsiders learn nothing."""
+    if membership is None:
+        raise NotFound("Meeting", "meeting-not-found")
+    if membership.user_id not in members:
+        raise NotAllowed("Only the two people meeting may do this.")
+
+
+def may_manage_meeting(membership: Membership | None, members: tuple[int, int]) -> bool:
+    """Cancel a meeting: its members, and the mission's organisers (who may have booked it)."""
+    return membership is not None and (membership.user_id in members or membership.role is Role.ORGANISER)
 
 
 # -- webinars: roles per programme item ------------------------------------------------------------------------

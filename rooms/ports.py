@@ -18,6 +18,7 @@ from rooms.aggregate import AggregateStore
 from rooms.eventlog import EventLog
 from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Invitation, InvitationDraft, ItemRole, Membership, Role, Side, User
+from rooms.ports_meetings import MeetingStore
 from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
 
 
@@ -158,7 +159,7 @@ class ItemRoleStore(Protocol):
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, EventLog, AggregateStore, Protocol):
+            ItemRoleStore, MeetingStore, EventLog, AggregateStore, Protocol):
     """Everything durable. One object may implement every part."""
 
     async def ping(self) -> None:

@@ -19,8 +19,9 @@ from rooms.accounts import AccountService
 from rooms.clock import Clock, SystemClock
 from rooms.errors import DomainError
 from rooms.ports import Store
+from rooms.recommend import RecommendationCache
 from rooms.service import MissionService, ProfileService
-from server.api import auth, invitations, missions, webinars
+from server.api import auth, calendar, invitations, meeting_room, meetings, missions, webinars
 from server.api.core import Endpoint, Services
 from server.api.errors import (
     domain_error_handler,
@@ -59,7 +60,8 @@ def app_version() -> str:
 
 
 def all_endpoints() -> list[Endpoint]:
-    return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints()]
+    return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
+            *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints()]
 
 
 class SecurityHeaders:
@@ -98,6 +100,7 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
             profiles=ProfileService(used),
         )
         app.state.services = services
+        app.state.recommendations = RecommendationCache()  # one index per mission, for this node
         live = await build_live(services)
         app.state.live = live
         live.start()

@@ -48,6 +48,10 @@ class Settings:
     janus_nat_1_1: str | None = None  # public address announced by our own Janus (nat_1_1_mapping)
     stage_relay_cap: int = 8
     ice_servers: tuple[dict[str, object], ...] = ()  # RTCIceServer dicts handed to browsers
+    # Meetings (peer to peer): STUN URLs as they are, TURN URLs with credentials made from the shared secret.
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str | None = None  # coturn's static-auth-secret (use-auth-secret)
     var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
@@ -78,6 +82,9 @@ class Settings:
             janus_nat_1_1=os.environ.get("ROUNDTABLE_JANUS_NAT_1_1") or None,
             stage_relay_cap=int(os.environ.get("ROUNDTABLE_STAGE_RELAY_CAP", "8")),
             ice_servers=_ice_servers(os.environ.get("ROUNDTABLE_ICE_SERVERS", "")),
+            stun_urls=_urls("ROUNDTABLE_STUN_URLS", ("stun:", "stuns:")),
+            turn_urls=_urls("ROUNDTABLE_TURN_URLS", ("turn:", "turns:")),
+            turn_secret=os.environ.get("ROUNDTABLE_TURN_SECRET") or None,
             var_dir=var_dir,
         )
 
@@ -92,6 +99,15 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _urls(name: str, schemes: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of ICE URLs, e.g. ROUNDTABLE_TURN_URLS=turn:turn.example.org:3478?transport=udp."""
+    urls = tuple(u.strip() for u in os.environ.get(name, "").split(",") if u.strip())
+    wrong = [u for u in urls if not u.startswith(schemes)]
+    if wrong:
+        raise ValueError(f"{name} takes URLs starting with {' or '.join(schemes)}, not {wrong[0]!r}")
+    return urls
 
 
 def _ice_servers(raw: str) -> tuple[dict[str, object], ...]:

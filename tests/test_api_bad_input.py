@@ -319,3 +319,71 @@ def test_an_item_of_another_mission_is_not_found_under_this_one(world: World) ->
     for method, body in (("GET", None), ("PUT", {"roles": []})):
         r = world.call("organiser", method, _roles_path(world, foreign.id), body)
         assert _error(r)[:2] == (404, "item-not-found")
+
+
+# -- matchmaking -------------------------------------------------------------------------------------------
+
+from tests.test_api_meetings import SLOT1, SLOT2, SLOT3, matchmaking_world  # noqa: E402
+
+
+@pytest.fixture
+def mm(world: World) -> World:
+    return matchmaking_world(world)
+
+
+def _ask(w: World, who: str, body: dict[str, Any]) -> Any:
+    return w.call(who, "POST", f"/api/missions/{w.mission_id}/meetings/requests", body)
+
+
+def _requests(w: World, who: str) -> int:
+    return len(w.call(who, "GET", f"/api/missions/{w.mission_id}/meetings/requests").json())
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"slots": [SLOT3]}, (422, "unknown-slot", "slots")),
+        ({"slots": ["2026-06-16T16:05:00Z"]}, (422, "unknown-slot", "slots")),
+        ({"slots": ["2026-06-16T16:00:00"]}, (422, "naive-datetime", "slots")),
+        ({"slots": [SLOT1] * 6}, (422, "invalid-length", "slots")),
+        ({"slots": []}, (422, "invalid-length", "slots")),
+        ({"slots": [SLOT1], "message": "x" * 501}, (422, "invalid-length", "message")),
+        ({"slots": [SLOT1], "to": "someone"}, (422, "wrong-type", "to")),
+        ({"slots": [SLOT1], "to": 0}, (422, "out-of-range", "to")),
+    ],
+    ids=lambda v: v[1] if isinstance(v, tuple) else None,
+)
+def test_bad_meeting_requests_are_refused_and_nothing_is_written(mm: World, body: dict[str, Any],
+                                                                 expected: tuple[int, str, str | None]) -> None:
+    full = {"to": mm.users["participant"].id, **body}
+    assert _error(_ask(mm, "anna", full)) == expected
+    assert _requests(mm, "anna") == 0
+
+
+def test_requests_to_self_same_side_and_non_meeters_are_refused(mm: World) -> None:
+    assert _error(_ask(mm, "anna", {"to": mm.users["anna"].id, "slots": [SLOT1]}))[:2] == (403, "to-self")
+    assert _error(_ask(mm, "anna", {"to": mm.users["bram"].id, "slots": [SLOT1]}))[:2] == (403, "same-side")
+    assert _error(_ask(mm, "anna", {"to": mm.users["host"].id, "slots": [SLOT1]}))[:2] == (403, "not-bookable")
+    assert _error(_ask(mm, "anna", {"to": mm.users["outsider"].id, "slots": [SLOT1]}))[:2] == (404,
+                                                                                             "person-not-found")
+    assert _requests(mm, "anna") == 0
+
+
+def test_accepting_twice_someone_elses_or_an_unproposed_slot_is_refused(mm: World) -> None:
+    sent = _ask(mm, "anna", {"to": mm.users["participant"].id, "slots": [SLOT1]}).json()
+    accept = f"/api/meeting-requests/{sent['id']}/accept"
+    assert _error(mm.call("anna", "POST", accept, {"slot": SLOT1}))[:2] == (403, "not-allowed")
+    assert _error(mm.call("speaker", "POST", accept, {"slot": SLOT1}))[:2] == (403, "not-allowed")
+    assert _error(mm.call("outsider", "POST", accept, {"slot": SLOT1}))[:2] == (404, "request-not-found")
+    assert mm.call("participant", "POST", accept, {"slot": SLOT2}).status_code == 422
+    assert mm.call("participant", "POST", accept, {"slot": SLOT1}).status_code == 200
+    assert _error(mm.call("participant", "POST", accept, {"slot": SLOT1}))[:2] == (409, "request-not-pending")
+    assert len(mm.call("participant", "GET", f"/api/missions/{mm.mission_id}/meetings").json()) == 1
+
+
+def test_rotated_or_unknown_feed_tokens_are_not_found(mm: World) -> None:
+    old = mm.call("anna", "POST", "/api/calendar-feed").json()["url"].removeprefix(mm.settings.public_url)
+    mm.call("anna", "POST", "/api/calendar-feed")
+    for path in (old, "/calendar/x.ics", "/calendar/" + "a" * 500 + ".ics"):
+        r = mm.client.get(path)
+        assert (r.status_code, r.json()["error"]["code"]) == (404, "feed-not-found")

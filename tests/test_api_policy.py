@@ -115,7 +115,8 @@ def test_who_may_and_who_may_not(world: World, case: Case) -> None:
         elif who == "anonymous":
             expected[who] = (401, "not-signed-in")
         elif who == "outsider":
-            expected[who] = (404, outcomes[who][1] if outcomes[who][1] in ("mission-not-found", "item-not-found")
+            expected[who] = (404, outcomes[who][1] if outcomes[who][1] in ("mission-not-found", "item-not-found",
+                                                                       "meeting-not-found", "request-not-found")
                              else "mission-not-found")
         else:
             expected[who] = (403, "not-allowed")
@@ -175,3 +176,159 @@ def _attendance(w: World) -> str:
 
 
 CASES.append(Case("GET", A, _attendance, {"organiser", "host", "moderator"}))
+
+
+# -- matchmaking (docs/matchmaking.md) ---------------------------------------------------------------------
+# The world's meeters (speaker, participant) are partners; each case meets a fresh delegate in a fresh slot of a
+# long matchmaking block, so one role's call never spoils the next one's.
+
+MM_DAY = "2026-06-16T16:00:00Z"
+
+
+def _mm_slot(w: World, k: int) -> str:
+    import datetime as dt
+
+    start = dt.datetime(2026, 6, 16, 16, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=25 * (k % 19))
+    return start.isoformat().replace("+00:00", "Z")
+
+
+async def _mm_ready(w: World) -> None:
+    import datetime as dt
+
+    from rooms.meeting_records import MatchmakingRules
+    from rooms.mission import ItemDraft, ItemKind
+
+    rules = await w.store.get_rules(w.mission_id)
+    if rules.organiser_booking:
+        return
+    start = dt.datetime(2026, 6, 16, 16, 0, tzinfo=dt.UTC)
+    await w.store.add_item(w.mission_id, ItemDraft(kind=ItemKind.MATCHMAKING, title="Matchmaking", starts_at=start,
+                                                   ends_at=start + dt.timedelta(hours=8)))
+    await w.store.save_rules(w.mission_id, MatchmakingRules(organiser_booking=True))
+
+
+async def _mm_delegate(w: World) -> int:
+    from rooms.accounts import AccountService
+    from rooms.people import Role, Side
+
+    await _mm_ready(w)
+    user = await AccountService(w.store, w.clock).ensure_user(f"delegate{w.unique()}@world.example", "Del Egate")
+    await w.store.set_membership(w.mission_id, user.id, Role.PARTICIPANT, Side.DELEGATION)
+    return user.id
+
+
+async def _mm_request(w: World, outgoing: bool) -> int:
+    """A pending request between the world's participant and a fresh delegate (from the participant if
+    `outgoing`), in a fresh slot."""
+    import datetime as dt
+
+    delegate = await _mm_delegate(w)
+    # The case's body (built first) may have chosen the slot this request proposes.
+    slot = dt.datetime.fromisoformat(w.__dict__.pop("mm_next_slot", None) or _mm_slot(w, w.unique()))
+    me = w.users["participant"].id
+    a, b = (me, delegate) if outgoing else (delegate, me)
+    return (await w.store.create_request(w.mission_id, a, b, "Hello", [slot], w.clock.now())).id
+
+
+async def _mm_meeting(w: World) -> int:
+    import datetime as dt
+
+    delegate = await _mm_delegate(w)
+    item = next(i for i in await w.store.programme(w.mission_id) if i.kind.value == "matchmaking")
+    start = dt.datetime.fromisoformat(_mm_slot(w, w.unique()))
+    found = await w.store.book(w.mission_id, w.users["participant"].id, delegate, item.id, start,
+                               start + dt.timedelta(minutes=20), w.users["participant"].id, 30, w.clock.now())
+    return found.id
+
+
+def _mm(w: World, tail: str) -> str:
+    w.run(_mm_ready, w)
+    return f"{_mission(w)}{tail}"
+
+
+def _incoming(w: World, tail: str) -> str:
+    return f"/api/meeting-requests/{w.run(_mm_request, w, False)}{tail}"
+
+
+def _outgoing(w: World, tail: str) -> str:
+    return f"/api/meeting-requests/{w.run(_mm_request, w, True)}{tail}"
+
+
+def _meeting(w: World, tail: str = "") -> str:
+    return f"/api/meetings/{w.run(_mm_meeting, w)}{tail}"
+
+
+def _next_slot(w: World) -> str:
+    slot: str = w.__dict__.setdefault("mm_next_slot", _mm_slot(w, w.unique()))
+    return slot
+
+
+MEETERS = {"speaker", "participant"}
+MEMBER = {"participant"}
+MMR = M + "/matchmaking"
+REQ = "/api/meeting-requests/{request_id:int}"
+MT = "/api/meetings/{meeting_id:int}"
+
+CASES.extend([
+    Case("GET", MMR + "/rules", lambda w: _mm(w, "/matchmaking/rules"), EVERY_MEMBER),
+    Case("PUT", MMR + "/rules", lambda w: _mm(w, "/matchmaking/rules"), ORGANISER,
+         lambda w: {"organiser_booking": True}),
+    Case("GET", MMR + "/slots", lambda w: _mm(w, "/matchmaking/slots"), EVERY_MEMBER),
+    Case("PUT", MMR + "/availability", lambda w: _mm(w, "/matchmaking/availability"), MEETERS,
+         lambda w: {"slots": [MM_DAY]}),
+    Case("GET", MMR + "/recommendations", lambda w: _mm(w, "/matchmaking/recommendations"), EVERY_MEMBER),
+    Case("POST", M + "/meetings/requests", lambda w: _mm(w, "/meetings/requests"), MEETERS,
+         lambda w: {"to": w.run(_mm_delegate, w), "slots": [_mm_slot(w, w.unique())]}, 201),
+    Case("GET", M + "/meetings/requests", lambda w: _mm(w, "/meetings/requests"), EVERY_MEMBER),
+    Case("POST", M + "/meetings", lambda w: _mm(w, "/meetings"), ORGANISER,
+         lambda w: {"a": w.run(_mm_delegate, w), "b": w.users["participant"].id, "slot": _mm_slot(w, w.unique())},
+         201),
+    Case("GET", M + "/meetings", lambda w: _mm(w, "/meetings"), EVERY_MEMBER),
+    Case("GET", M + "/leads", lambda w: _mm(w, "/leads"), EVERY_MEMBER),
+    Case("GET", M + "/schedule", lambda w: _mm(w, "/schedule"), EVERY_MEMBER),
+    Case("POST", REQ + "/accept", lambda w: _incoming(w, "/accept"), MEMBER,
+         lambda w: {"slot": _next_slot(w)}),
+    Case("POST", REQ + "/decline", lambda w: _incoming(w, "/decline"), MEMBER, lambda w: {}),
+    Case("POST", REQ + "/counter", lambda w: _incoming(w, "/counter"), MEMBER,
+         lambda w: {"slots": [_mm_slot(w, w.unique())]}),
+    Case("POST", REQ + "/cancel", lambda w: _outgoing(w, "/cancel"), MEMBER),
+    Case("GET", MT, _meeting, MEMBER),
+    Case("POST", MT + "/cancel", lambda w: _meeting(w, "/cancel"), MEMBER | ORGANISER),
+    Case("POST", MT + "/reschedule", lambda w: _meeting(w, "/reschedule"), MEMBER,
+         lambda w: {"slots": [_mm_slot(w, w.unique())]}),
+    Case("GET", MT + "/notes", lambda w: _meeting(w, "/notes"), MEMBER),
+    Case("PUT", MT + "/notes", lambda w: _meeting(w, "/notes"), MEMBER, lambda w: {"notes": "Good talk"}),
+    Case("GET", MT + ".ics", lambda w: _meeting(w, ".ics"), MEMBER),
+    Case("GET", "/api/notifications", lambda w: f"/api/notifications?mission={w.mission_id}", EVERY_MEMBER),
+    Case("POST", "/api/notifications/read", lambda w: "/api/notifications/read", SIGNED_IN,
+         lambda w: {"upto_seq": 0}),
+    Case("POST", "/api/calendar-feed", lambda w: "/api/calendar-feed", SIGNED_IN, ok=201),
+])
+# The feed is authorised by the secret in its URL (tests/test_calendar.py).
+PUBLIC.add(("GET", "/calendar/{token}.ics"))
+
+
+# -- meeting room: ICE servers (its two members only) ------------------------------------------------------
+
+
+def _meeting_ice(w: World) -> str:
+    """A fresh meeting between the host and the participant, at a time of its own (they are never double-booked)."""
+    import datetime as dt
+
+    from rooms.mission import ItemKind
+    from tests.world import item_draft
+
+    async def book() -> int:
+        from rooms.service import MissionService
+
+        item = await MissionService(w.store, w.clock).add_item(w.users["organiser"], w.mission_id,
+                                                               item_draft(ItemKind.MATCHMAKING))
+        start = dt.datetime(2026, 6, 15, 16, 0, tzinfo=dt.UTC) + dt.timedelta(hours=w.unique())
+        meeting = await w.store.book(w.mission_id, w.users["host"].id, w.users["participant"].id, item.id, start,
+                                     start + dt.timedelta(minutes=20), w.users["organiser"].id, 30, w.clock.now())
+        return meeting.id
+
+    return f"/api/meetings/{w.run(book)}/ice"
+
+
+CASES.append(Case("GET", "/api/meetings/{meeting_id:int}/ice", _meeting_ice, {"host", "participant"}))

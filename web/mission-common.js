@@ -77,7 +77,7 @@ export function unreadBadge(missionId) {
 
 /**
  * The mission's title block and tabs.
- * @param {MissionView} view @param {'programme'|'lobby'|'directory'|'organise'|'person'} active
+ * @param {MissionView} view @param {'programme'|'lobby'|'directory'|'matchmaking'|'schedule'|'organise'|'person'} active
  */
 export function missionHeader(view, active) {
   const m = view.mission;
@@ -100,6 +100,8 @@ export function missionHeader(view, active) {
       tab('programme', `/m/${m.id}`, 'calendar'),
       tab('lobby', `/m/${m.id}/lobby`, 'chat', unreadBadge(m.id)),
       tab('directory', `/m/${m.id}/directory`, 'users'),
+      tab('matchmaking', `/m/${m.id}/matchmaking`, 'handshake'),
+      tab('schedule', `/m/${m.id}/schedule`, 'clock'),
       view.permissions.includes('invite') ? tab('organise', `/m/${m.id}/organise`, 'mail') : null));
 }
 

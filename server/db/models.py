@@ -221,3 +221,93 @@ class ItemRoleRow(Base):
     role: Mapped[str] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_item_roles_user", "user_id"),)
+
+
+# -- matchmaking (docs/matchmaking.md) ----------------------------------------------------------------------------
+
+
+class MatchmakingRulesRow(Base):
+    __tablename__ = "matchmaking_rules"
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
+    rules: Mapped[str] = mapped_column(Text)  # rooms.meeting_records.MatchmakingRules as JSON
+
+
+class AvailabilityRow(Base):
+    __tablename__ = "meeting_availability"
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), primary_key=True)
+
+    __table_args__ = (Index("ix_meeting_availability_slot", "mission_id", "starts_at"),)
+
+
+class MeetingRequestRow(Base):
+    __tablename__ = "meeting_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    from_user: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    to_user: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    slots: Mapped[list[str]] = mapped_column(JSON, default=list)  # proposed starts, ISO 8601 UTC
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(Integer)  # no FK: meetings point back here
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    counter_of: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_meeting_requests_from", "mission_id", "from_user"),
+                      Index("ix_meeting_requests_to", "mission_id", "to_user"))
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    a: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    b: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    booked_by: Mapped[int] = mapped_column(Integer)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_requests.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    a_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    b_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    both_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_meetings_a", "a", "starts_at"), Index("ix_meetings_b", "b", "starts_at"),
+                      Index("ix_meetings_mission", "mission_id", "starts_at"))
+
+
+class MeetingNotesRow(Base):
+    __tablename__ = "meeting_notes"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LeadRow(Base):
+    __tablename__ = "leads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    owner: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    person: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    # meeting_id or 0: NULLs never collide in a unique constraint, and lounge leads have none.
+    meeting_key: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("owner", "person", "source", "meeting_key", name="uq_leads_once"),
+                      Index("ix_leads_owner", "mission_id", "owner", "created_at"))
+
+
+class CalendarFeedRow(Base):
+    __tablename__ = "calendar_feeds"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the feed token
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

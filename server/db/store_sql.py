@@ -34,6 +34,7 @@ from server.db.directory_sql import directory_entry, search_directory
 from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
 from server.db.item_roles_sql import SqlItemRoles
+from server.db.meetings_sql import SqlMeetings
 from server.db.models import (
     Base,
     InvitationRow,
@@ -80,7 +81,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlAggregates, SqlEventLog):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
     """One object implementing every part of rooms.ports.Store."""
 
     def __init__(self, url: str) -> None:

@@ -20,6 +20,7 @@ from server.ws.connection import Connection
 from server.ws.frames import encode, event_frame
 from server.ws.hub import LocalRoom
 from server.ws.live import PRESENCE_TTL, Live
+from server.ws.meeting import MeetingRequests
 from server.ws.protocol import (
     BEARER_PREFIX,
     SUBPROTOCOL,
@@ -46,7 +47,8 @@ from server.ws.protocol import (
     Welcome,
     WelcomeUser,
 )
-from server.ws.protocol_webinar import AnyRequest, WebinarRequest, WebinarSnapshot
+from server.ws.protocol_meeting import AnyRequest, MeetingRequest
+from server.ws.protocol_webinar import WebinarRequest, WebinarSnapshot
 from server.ws.webinar import WebinarRequests
 
 log = logging.getLogger("roundtable.ws")
@@ -136,6 +138,7 @@ class Session:
         self.decoder = msgspec.json.Decoder(AnyRequest)
         self.webinars = WebinarRequests(conn, live.webinars, live.webinar_node, self._publish_ack,
                                         live.limiter.hit, lambda name: name in self.rooms)
+        self.meetings = MeetingRequests(conn, live, self._attach, PRESENCE_TTL)
 
     async def run(self) -> None:
         ws = self.conn.websocket
@@ -222,6 +225,10 @@ class Session:
             await self._in_scope_room(RoomRef.parse(request.room))
             await self.webinars.handle(request)
             return
+        if isinstance(request, MeetingRequest):
+            await self._in_scope_room(RoomRef.parse(request.room))
+            await self.meetings.handle(request)
+            return
         await self._dispatch_core(request)
 
     async def _in_scope_room(self, ref: RoomRef) -> None:
@@ -233,6 +240,10 @@ class Session:
             case RoomKind.WEBINAR | RoomKind.WEBINAR_STAFF:
                 if self.scope is not None:
                     self._in_scope(await self.live.webinars.mission_of(ref.id))
+            case RoomKind.MEETING:
+                mission = None if self.scope is None else await self.meetings.mission_of(ref.id)
+                if mission is not None:
+                    self._in_scope(mission)
 
     async def _dispatch_core(self, request: ClientMessage) -> None:
         rooms = self.live.rooms
@@ -306,6 +317,12 @@ class Session:
         if ref.kind in (RoomKind.WEBINAR, RoomKind.WEBINAR_STAFF):
             await self._join_webinar(ref, request)
             return
+        if ref.kind is RoomKind.MEETING:
+            await self._in_scope_room(ref)
+            if ref.name in self.rooms:
+                await self._leave(ref.name)
+            await self.meetings.join(ref, request.since, request.id)
+            return
         if ref.kind is RoomKind.INBOX:
             await self.live.rooms.may_join(user, ref)
             if ref.name in self.rooms:
@@ -362,6 +379,9 @@ class Session:
         if room is None:
             raise DomainError("not-joined", f"You are not in {name[:40]}.", "room")
         self.live.hub.release(room, self.conn)
+        ref = RoomRef.parse(name)
+        if ref.kind is RoomKind.MEETING:
+            await self.meetings.leave(ref)
         if name == self.webinar:
             self.webinar = None
             item = RoomRef.parse(name).id

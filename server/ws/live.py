@@ -12,6 +12,7 @@ from rooms.broker import Broker
 from rooms.broker_memory import MemoryBroker
 from rooms.events import RoomKind, RoomRef, Status
 from rooms.live import Appended, LiveService
+from rooms.matchmaking_service import MatchmakingService
 from rooms.presence import Presence
 from rooms.presence_memory import MemoryPresence
 from rooms.ratelimit import MemoryRateLimiter, RateLimiter
@@ -19,6 +20,7 @@ from rooms.webinar_service import WebinarService
 from server.api.core import Services
 from server.ws.frames import encode
 from server.ws.hub import Hub
+from server.ws.meeting import SignalRelay, gone_from_meeting
 from server.ws.protocol import PresenceLeave
 from server.ws.webinar_node import WebinarNode
 
@@ -39,6 +41,8 @@ class Live:
     rooms: LiveService
     webinars: WebinarService
     webinar_node: WebinarNode
+    meetings: MatchmakingService
+    signals: SignalRelay  # WebRTC signals between the two members of a meeting
     node: str = field(default_factory=lambda: secrets.token_hex(4))
     rate_per_second: int = 20
     history: int = 50
@@ -71,12 +75,14 @@ class Live:
         """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
         for room in self.hub.local_rooms():
             kind = RoomRef.parse(room.name).kind
-            if kind not in (RoomKind.LOBBY, RoomKind.WEBINAR):
+            if kind not in (RoomKind.LOBBY, RoomKind.WEBINAR, RoomKind.MEETING):
                 continue
             await self.presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
             for gone in await self.presence.expire(room.name):
                 if kind is RoomKind.WEBINAR:
                     await self.publish(await self.webinars.leave(gone.user_id, RoomRef.parse(room.name).id))
+                elif kind is RoomKind.MEETING:
+                    await gone_from_meeting(self, RoomRef.parse(room.name), gone.user_id)
                 elif gone.status is not Status.INVISIBLE:
                     await self.hub.publish_ephemeral(room.name, encode(PresenceLeave(room=room.name,
                                                                                      user_id=gone.user_id)))
@@ -87,6 +93,7 @@ class Live:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat
         await self.webinar_node.close()
+        await self.signals.close()
         await self.hub.close()
         await self.broker.close()
         await self.presence.close()
@@ -121,5 +128,6 @@ async def build_live(services: Services) -> Live:
     node = WebinarNode(hub, webinars, stage, services.clock, publish)
     live = Live(services=services, broker=broker, presence=presence, limiter=limiter, hub=hub,
                 rooms=LiveService(services.store, services.clock, webinars), webinars=webinars, webinar_node=node,
+                meetings=MatchmakingService(services.store, services.clock), signals=SignalRelay(broker),
                 rate_per_second=services.settings.ws_rate_per_second)
     return live

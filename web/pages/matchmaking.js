@@ -1,0 +1,129 @@
+// @ts-check
+/**
+ * /m/<mission>/matchmaking — people worth meeting (with the reason in my language), requesting a meeting in
+ * up to five slots, my incoming and outgoing requests, my availability, and live notifications.
+ */
+
+import { get, post } from '../api.js';
+import { h } from '../dom.js';
+import { countryName, t } from '../i18n.js';
+import { missionLive } from '../live.js';
+import { availabilityGrid } from '../matchmaking/availability.js';
+import { flatSlots, loadZones, mmError, reasonText, sectionTitle, sideZone } from '../matchmaking/common.js';
+import { bell, Notifications, toasts } from '../matchmaking/notifications.js';
+import { requestsView } from '../matchmaking/requests.js';
+import { slotDialog } from '../matchmaking/slot-dialog.js';
+import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import { zoneCity } from '../time.js';
+import { avatar, badge, button, empty, loading, status } from '../ui.js';
+import { viewerZone } from './mission.js';
+
+/** A recommendation's person, whichever card shape the API sends. @param {any} person */
+function personOf(person) {
+  const p = person.profile || person;
+  return { user_id: p.user_id ?? person.user_id, name: p.name, organisation: p.organisation || '', job_title: p.job_title || '',
+    org_type: p.org_type, side: person.side ?? p.side ?? null, country: p.country || '', sectors: p.sectors || [] };
+}
+
+/** @param {import('../app.js').PageContext} ctx */
+export async function render(ctx) {
+  const mid = missionId(ctx.params);
+  const [view, who] = await Promise.all([loadMission(mid), ctx.me()]);
+  const m = view.mission;
+  const meId = /** @type {any} */ (who).user.id;
+  const mine = viewerZone();
+  const zones = await loadZones(mid, m.timezone);
+  const live = missionLive(mid);
+  const notes = new Notifications(live, mid);
+  /** @type {import('../matchmaking/common.js').Slot[]} */
+  let slots = [];
+
+  const recBox = h('div', { id: 'mm-recs' }, loading());
+  const reqBox = h('div', { id: 'requests' }, loading());
+  const availBox = h('div', null, loading());
+
+  const loadSlots = async () => {
+    try {
+      const data = await get(`/api/missions/${mid}/matchmaking/slots`, { signal: ctx.signal });
+      slots = flatSlots(data);
+    } catch (err) {
+      if (!ctx.signal.aborted) availBox.replaceChildren(h('p', { class: 'status error' }, mmError(err)));
+      return;
+    }
+    availBox.replaceChildren(availabilityGrid(slots, { mid, mine, zones, mySide: view.side, changed: () => loadSlots() }));
+  };
+  const loadRequests = async () => {
+    try {
+      const data = await get(`/api/missions/${mid}/meetings/requests`, { signal: ctx.signal });
+      const list = Array.isArray(data) ? data : [...(data?.incoming || []), ...(data?.outgoing || []), ...(data?.requests || [])];
+      reqBox.replaceChildren(requestsView(list, { me: meId, mySide: view.side, mine, zones, slots: () => slots, mid,
+        changed: () => { loadRequests(); loadSlots(); } }));
+    } catch (err) {
+      if (!ctx.signal.aborted) reqBox.replaceChildren(h('p', { class: 'status error' }, mmError(err)));
+    }
+  };
+  const loadRecs = async () => {
+    try {
+      const recs = await get(`/api/missions/${mid}/matchmaking/recommendations?limit=20`, { signal: ctx.signal });
+      const list = Array.isArray(recs) ? recs : (recs?.items || []);
+      recBox.replaceChildren(list.length
+        ? h('ul', { class: 'card-grid rec-grid', role: 'list' }, list.map((/** @type {any} */ r) => recCard(r)))
+        : empty(t('mm.noRecs'), t('mm.noRecsText')));
+    } catch (err) {
+      if (!ctx.signal.aborted) recBox.replaceChildren(h('p', { class: 'status error' }, mmError(err)));
+    }
+  };
+
+  /** @param {any} r */
+  const recCard = (r) => {
+    const p = personOf(r.person);
+    const st = status();
+    const reasons = /** @type {any[]} */ (r.reasons || []);
+    const other = { name: p.name, zone: sideZone(zones, p.side), side: p.side };
+    const ask = button(t('mm.request'), { variant: 'primary', small: true, attrs: { class: 'btn btn-primary btn-small rec-request',
+      'aria-label': t('mm.requestWith', { name: p.name }) }, onclick: async () => {
+      const sent = await slotDialog({ title: t('mm.requestTitle', { name: p.name }),
+        intro: t('mm.requestIntro', { name: p.name, zone: zoneCity(other.zone) }), slots, mine, zones, other,
+        mySide: view.side, withMessage: true, submitLabel: t('mm.sendRequest'),
+        submit: (chosen, message) => post(`/api/missions/${mid}/meetings/requests`, { to: p.user_id, message, slots: chosen }) });
+      if (sent) {
+        ask.replaceWith(badge(t('mm.requested'), 'status-pending'));
+        st.ok(t('mm.requestSent', { name: p.name }));
+        loadRequests();
+      }
+    } });
+    return h('li', { class: 'card rec-card', dataset: { userId: p.user_id } },
+      h('div', { class: 'person-top' }, avatar(p.name),
+        h('div', { class: 'person-id' },
+          h('h3', null, h('a', { href: `/m/${mid}/people/${p.user_id}` }, p.name)),
+          h('p', { class: 'muted' }, [p.job_title, p.organisation].filter(Boolean).join(' · ')))),
+      h('div', { class: 'badges' }, p.side ? badge(t(`side.${p.side}`), `side-${p.side}`) : null,
+        p.org_type ? badge(t(`org.${p.org_type}`), 'org') : null,
+        p.country ? h('span', { class: 'muted small' }, countryName(p.country)) : null),
+      reasons.length ? h('p', { class: 'rec-reason' }, reasonText(reasons[0])) : null,
+      reasons.length > 1 ? h('ul', { class: 'rec-more small muted' }, reasons.slice(1, 3).map((x) => h('li', null, reasonText(x)))) : null,
+      h('div', { class: 'rec-actions' }, ask), st.el);
+  };
+
+  notes.addEventListener('arrived', () => { loadRequests(); loadSlots(); });
+  ctx.signal.addEventListener('abort', () => notes.close());
+  await loadSlots();
+  loadRecs();
+  loadRequests();
+
+  const zoneNote = mine !== m.timezone ? t('mm.zoneNote', { mine: zoneCity(mine), mission: zoneCity(m.timezone) })
+    : t('mm.zoneNoteSame', { mine: zoneCity(mine) });
+  const node = h('div', { class: 'mission-page mm-page' },
+    missionHeader(view, 'matchmaking'),
+    h('div', { class: 'page-head' },
+      h('div', null, h('h1', { tabindex: '-1' }, t('mm.title')), h('p', { class: 'lead' }, t('mm.lead')),
+        h('p', { class: 'muted small' }, zoneNote)),
+      h('div', { class: 'actions' }, bell(notes, mid, mine),
+        h('a', { href: `/m/${mid}/schedule`, class: 'btn btn-secondary' }, t('sched.title')))),
+    h('section', { class: 'mm-section', 'aria-labelledby': 'mm-recs-h' }, sectionTitle('handshake', t('mm.recommended'), 'mm-recs-h'), recBox),
+    h('div', { class: 'mm-columns' },
+      h('section', { class: 'card mm-section', 'aria-labelledby': 'mm-req-h' }, sectionTitle('mail', t('mm.requests'), 'mm-req-h'), reqBox),
+      h('section', { class: 'card mm-section', 'aria-labelledby': 'mm-av-h' }, sectionTitle('clock', t('mm.availability'), 'mm-av-h'), availBox)),
+    toasts(notes, mid));
+  return { title: `${t('mm.title')} · ${m.title}`, node };
+}
