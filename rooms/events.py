@@ -15,6 +15,7 @@ import msgspec
 
 from rooms.author import Author as Author  # re-exported: its users import it from here
 from rooms.errors import Invalid
+from rooms.lounge_events import LeadAdded, LoungeEvent
 from rooms.notification_events import MeetingRoomEvent, Notification
 from rooms.people import Side
 from rooms.profile import OrgType
@@ -30,22 +31,34 @@ class RoomKind(enum.StrEnum):
     WEBINAR = "webinar"  # per webinar programme item: everyone watching it (the public view)
     WEBINAR_STAFF = "webinar-staff"  # per webinar: its host and moderators (the private view, attendance)
     MEETING = "meeting"  # per matchmaking meeting: its two members (signalling, m-joined/m-left)
+    LOUNGE = "lounge"  # per networking programme item: every member present (tables, seats, rounds)
+    TABLE = "table"  # one lounge table (`table:<item>:<table>`): the people seated there (mesh signalling)
 
 
 class RoomRef(msgspec.Struct, frozen=True):
     kind: RoomKind
     id: int
+    table: int = 0  # only for RoomKind.TABLE: the table within lounge `id`
 
     @property
     def name(self) -> str:
+        if self.kind is RoomKind.TABLE:
+            return f"{self.kind.value}:{self.id}:{self.table}"
         return f"{self.kind.value}:{self.id}"
 
     @classmethod
     def parse(cls, name: str) -> RoomRef:
         kind, sep, ident = name.partition(":")
-        if not sep or not ident.isdigit() or len(ident) > 10 or kind not in RoomKind.__members__.values():
+        table = "0"
+        if kind == RoomKind.TABLE:
+            ident, _, table = ident.partition(":")
+        if (not sep or not _is_id(ident) or not _is_id(table) or kind not in RoomKind.__members__.values()):
             raise Invalid("bad-room", f"There is no room called {name[:80]!r}.", "room")
-        return cls(RoomKind(kind), int(ident))
+        return cls(RoomKind(kind), int(ident), int(table))
+
+
+def _is_id(text: str) -> bool:
+    return text.isdigit() and len(text) <= 10
 
 
 def lobby(mission_id: int) -> RoomRef:
@@ -66,6 +79,14 @@ def webinar_staff(item_id: int) -> RoomRef:
 
 def meeting(meeting_id: int) -> RoomRef:
     return RoomRef(RoomKind.MEETING, meeting_id)
+
+
+def lounge(item_id: int) -> RoomRef:
+    return RoomRef(RoomKind.LOUNGE, item_id)
+
+
+def table(item_id: int, table_id: int) -> RoomRef:
+    return RoomRef(RoomKind.TABLE, item_id, table_id)
 
 
 # -- durable events (tagged union, stored in the log) --------------------------------------------------------
@@ -94,7 +115,7 @@ class DirectMessage(msgspec.Struct, frozen=True, tag_field="kind", tag="dm"):
 
 
 EventBody = (ChatPosted | Announced | MessageRemoved | DirectMessage | WebinarEvent | Notification
-             | MeetingRoomEvent)
+             | MeetingRoomEvent | LoungeEvent | LeadAdded)
 
 
 class RoomEvent(msgspec.Struct, frozen=True):

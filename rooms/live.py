@@ -55,11 +55,19 @@ class WebinarRooms(Protocol):
     async def may_join(self, user: User, ref: RoomRef) -> None: ...
 
 
+class LoungeRooms(Protocol):
+    """Who may be in a lounge and its tables: rooms.lounge_service.LoungeService (handed in, like webinars)."""
+
+    async def may_join(self, user: User, ref: RoomRef) -> None: ...
+
+
 class LiveService:
-    def __init__(self, store: Store, clock: Clock, webinars: WebinarRooms | None = None) -> None:
+    def __init__(self, store: Store, clock: Clock, webinars: WebinarRooms | None = None,
+                 lounges: LoungeRooms | None = None) -> None:
         self._store = store
         self._clock = clock
         self._webinars = webinars
+        self._lounges = lounges
 
     async def _actor(self, user: User, mission_id: int, action: Action) -> Actor:
         if await self._store.get_mission(mission_id) is None:
@@ -87,6 +95,10 @@ class LiveService:
             case RoomKind.MEETING:
                 # Meeting rooms are admitted by MatchmakingService.may_join_meeting (server/ws/meeting.py).
                 raise NotFound("Meeting", "meeting-not-found")
+            case RoomKind.LOUNGE | RoomKind.TABLE:
+                if self._lounges is None:
+                    raise NotFound("Lounge", "lounge-not-found")
+                await self._lounges.may_join(user, room)
             case _:
                 assert_never(room.kind)
 

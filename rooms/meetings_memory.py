@@ -159,6 +159,23 @@ class MemoryMeetings:
         return sorted((m for m in self._meetings.values() if m.mission_id == mission_id),
                       key=lambda m: (m.starts_at, m.id))
 
+    async def meetings_starting(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        return sorted((m for m in self._meetings.values()
+                       if m.status is MeetingStatus.BOOKED and after < m.starts_at <= until),
+                      key=lambda m: (m.starts_at, m.id))
+
+    async def meetings_closing(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        return sorted((m for m in self._meetings.values()
+                       if m.status in (MeetingStatus.BOOKED, MeetingStatus.HELD) and after < m.ends_at <= until),
+                      key=lambda m: (m.ends_at, m.id))
+
+    async def mark_no_show(self, meeting_id: int) -> Meeting:
+        meeting = self._require_meeting(meeting_id)
+        if meeting.status is not MeetingStatus.BOOKED:
+            return meeting
+        self._meetings[meeting_id] = missed = msgspec.structs.replace(meeting, status=MeetingStatus.NO_SHOW)
+        return missed
+
     async def cancel_meeting(self, meeting_id: int) -> Meeting:
         meeting = self._require_meeting(meeting_id)
         if meeting.status is not MeetingStatus.BOOKED:

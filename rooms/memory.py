@@ -356,6 +356,10 @@ class MemoryStore(MemoryItemRoles, MemoryMeetings, MemoryAggregates):
             return None
         return DirectoryEntry(_copy_profile(self._profiles[user_id]), membership.role, membership.side)
 
+    async def mission_directory(self, mission_id: int) -> list[DirectoryEntry]:
+        return [DirectoryEntry(_copy_profile(m.profile), m.membership.role, m.membership.side)
+                for m in sorted(self._members(mission_id), key=lambda m: m.membership.user_id)]
+
     def _members(self, mission_id: int) -> Iterator[_Member]:
         for (member_mission_id, user_id), membership in self._memberships.items():
             if member_mission_id == mission_id:

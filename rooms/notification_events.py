@@ -80,7 +80,7 @@ Notification = (RequestReceived | RequestAccepted | RequestDeclined | RequestCou
                 | MeetingBooked | MeetingStarting)
 
 NOTIFICATION_KINDS = ("n-request", "n-accepted", "n-declined", "n-countered", "n-cancelled", "n-booked",
-                      "n-starting")
+                      "n-starting", "n-lead")
 
 
 class MeetingJoined(msgspec.Struct, frozen=True, tag_field="kind", tag="m-joined"):

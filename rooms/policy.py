@@ -231,3 +231,51 @@ def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:
 
 def _article(role: WebinarRole) -> str:
     return "an" if role is WebinarRole.ATTENDEE else "a"
+
+
+# -- the networking lounge ---------------------------------------------------------------------------------------
+
+
+class LoungeAction(enum.StrEnum):
+    JOIN = "join"
+    SIT = "sit"
+    MIX = "mix"  # opt in or out of mixing rounds (one's own)
+    WORD = "word"
+    CONNECT = "connect"
+    MANAGE_TABLES = "manage-tables"
+    MANAGE_ROUNDS = "manage-rounds"
+
+
+LOUNGE_RULES: Mapping[LoungeAction, frozenset[Role]] = {
+    LoungeAction.JOIN: _EVERY_ROLE,
+    LoungeAction.SIT: _EVERY_ROLE,
+    LoungeAction.MIX: _EVERY_ROLE,
+    LoungeAction.WORD: _EVERY_ROLE,
+    LoungeAction.CONNECT: _EVERY_ROLE,
+    LoungeAction.MANAGE_TABLES: _ORGANISERS,
+    LoungeAction.MANAGE_ROUNDS: _ORGANISERS,
+}
+
+
+def lounge_allowed(membership: Membership | None, action: LoungeAction) -> bool:
+    return membership is not None and membership.role in LOUNGE_RULES[action]
+
+
+def require_lounge(membership: Membership | None, action: LoungeAction) -> None:
+    """Non-members of the mission learn nothing about its lounge."""
+    if membership is None:
+        raise NotFound("Lounge", "lounge-not-found")
+    if not lounge_allowed(membership, action):
+        raise NotAllowed(f"Only the mission's organisers may {action.value.replace('-', ' ')}.")
+
+
+def require_table_member(membership: Membership | None, seated_at: int | None, table: int) -> None:
+    """A table's room (its video signalling) is for the people seated at that table now, nobody else."""
+    require_lounge(membership, LoungeAction.JOIN)
+    if seated_at != table:
+        raise NotAllowed("Only the people seated at this table may join it.", "not-seated")
+
+
+def lounge_permissions(membership: Membership | None) -> list[str]:
+    """The lounge actions this member may take, for clients to show or hide controls (the server still checks)."""
+    return sorted(a.value for a in LoungeAction if lounge_allowed(membership, a))

@@ -102,6 +102,10 @@ class DirectoryStore(Protocol):
 
     async def directory_entry(self, mission_id: int, user_id: int) -> DirectoryEntry | None: ...
 
+    async def mission_directory(self, mission_id: int) -> list[DirectoryEntry]:
+        """Every member of the mission (organisers too), by user id, in one read: what recommendations score."""
+        ...
+
 
 class InvitationStore(Protocol):
     async def create_invitation(

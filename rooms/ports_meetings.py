@@ -90,6 +90,21 @@ class MeetingStore(Protocol):
         """Raises Conflict('meeting-not-booked') unless it is booked."""
         ...
 
+    async def meetings_starting(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        """Booked meetings, of every mission, with after < starts_at <= until, by start time then id. The
+        meeting clock asks this every few seconds on every node: a range over an index on starts_at."""
+        ...
+
+    async def meetings_closing(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        """Booked or held meetings, of every mission, with after < ends_at <= until, by end time then id: the
+        ones whose attendance the meeting clock settles when their room closes."""
+        ...
+
+    async def mark_no_show(self, meeting_id: int) -> Meeting:
+        """A meeting still booked becomes no-show; any other is returned unchanged (several nodes may ask).
+        Raises NotFound."""
+        ...
+
     async def record_attendance(self, meeting_id: int, a_seconds: int, b_seconds: int,
                                 both_seconds: int) -> Meeting:
         """Stores the connected durations; a meeting with both_seconds > 0 becomes held."""

@@ -38,6 +38,8 @@ zou zoeken zoekt zoek bieden biedt bied aanbod graag nieuwe
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_CLAUSE = re.compile(r"[^.;,:\n•!?()]+")
+MAX_PHRASE = 60
 
 # Longest first: the first suffix that leaves a stem of at least 3 letters is cut (English and Dutch endings).
 _SUFFIXES = sorted((
@@ -60,15 +62,28 @@ def stem(word: str) -> str:
     return w
 
 
+def _phrase(fragment: str) -> str:
+    """A clause as a reason quotes it: spaces tidied, sentence case dropped, at most MAX_PHRASE characters."""
+    phrase = " ".join(fragment.split())
+    if len(phrase) > 1 and phrase[0].isupper() and phrase[1].islower():
+        phrase = phrase[0].lower() + phrase[1:]
+    if len(phrase) > MAX_PHRASE:
+        phrase = phrase[:MAX_PHRASE].rsplit(" ", 1)[0] + "…"
+    return phrase
+
+
 def terms(text: str) -> dict[str, str]:
-    """The stems of a free text after stop words, each with the first word it came from (for reasons)."""
+    """The stems of a free text after stop words, each with the clause it first came from: a reason quotes
+    "a distribution partner in California", not the stem "distribut"."""
     found: dict[str, str] = {}
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        folded = word.casefold()
-        if folded in STOP_WORDS:
-            continue
-        found.setdefault(stem(folded), folded)
+    for fragment in _CLAUSE.finditer(text):
+        phrase = ""
+        for match in _WORD.finditer(fragment.group(0)):
+            folded = match.group(0).casefold()
+            if folded in STOP_WORDS:
+                continue
+            phrase = phrase or _phrase(fragment.group(0))
+            found.setdefault(stem(folded), phrase)
     return found
 
 
@@ -91,7 +106,7 @@ W_ORG_TYPE = 1.0
 W_OTHER_SIDE = 0.5
 MAX_WORDS = 5  # matched words counted per direction: a long text does not win by length alone
 MAX_SHARED_SECTORS = 3
-MAX_WHAT = 3  # words quoted in a reason
+MAX_WHAT = 2  # clauses quoted in a reason
 
 
 class Reason(msgspec.Struct, frozen=True):
@@ -260,8 +275,9 @@ def recommend(index: RecommendIndex, me: int, exclude: Iterable[int] = (), *, ot
 
 
 def _what(words: Mapping[str, float], source: Mapping[str, str]) -> str:
-    ranked = sorted(words, key=lambda s: (-words[s], s))[:MAX_WHAT]
-    return ", ".join(source[s] for s in ranked)
+    ranked = sorted(words, key=lambda s: (-words[s], s))
+    # The clauses the best-matching words came from, each once, at most MAX_WHAT of them.
+    return ", ".join(list(dict.fromkeys(source[s] for s in ranked))[:MAX_WHAT])
 
 
 def _reasons(index: RecommendIndex, me: _Person, other: _Person, t: _Tally) -> list[Reason]:

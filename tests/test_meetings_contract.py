@@ -356,3 +356,62 @@ async def test_racing_bookings_respect_max_meetings(store: Store) -> None:
     wins, codes = _outcomes(results)
     assert len(wins) == 3 and codes == ["too-many-meetings"] * (RACERS - 3)
     assert len(await store.meetings_of(mission.id, bo.id)) == 3
+
+
+# -- the meeting clock's queries ---------------------------------------------------------------------------------
+
+
+async def test_meetings_starting_are_the_booked_ones_in_the_window(store: Store) -> None:
+    mission, item, owner = await _setup(store)
+    ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
+    bo, cy, di = await _people(store, mission, 3, "p", Side.PARTNER)
+    first = await store.book(mission.id, ana.id, bo.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW)
+    same = await store.book(mission.id, cy.id, di.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW)
+    later = await store.book(mission.id, ana.id, cy.id, item.id, SLOT + HOUR, SLOT + HOUR + 20 * MIN, owner.id,
+                             30, NOW)
+    gone = await store.book(mission.id, bo.id, di.id, item.id, SLOT + HOUR, SLOT + HOUR + 20 * MIN, owner.id,
+                            30, NOW)
+    await store.cancel_meeting(gone.id)
+
+    async def starting(after: dt.datetime, until: dt.datetime) -> list[int]:
+        return [m.id for m in await store.meetings_starting(after, until) if m.mission_id == mission.id]
+
+    assert await starting(SLOT - MIN, SLOT) == [first.id, same.id]  # after < starts_at <= until
+    assert await starting(SLOT, SLOT + HOUR) == [later.id]  # the cancelled one is not due
+    assert await starting(SLOT - HOUR, SLOT + 2 * HOUR) == [first.id, same.id, later.id]
+    assert await starting(SLOT + MIN, SLOT + 59 * MIN) == []
+    await store.record_attendance(first.id, 60, 60, 60)  # held: no longer waiting to start
+    assert await starting(SLOT - MIN, SLOT) == [same.id]
+
+
+async def test_meetings_closing_are_booked_or_held_by_end_and_no_show_only_moves_booked(store: Store) -> None:
+    mission, item, owner = await _setup(store)
+    ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
+    bo, cy, di = await _people(store, mission, 3, "p", Side.PARTNER)
+    short = await store.book(mission.id, ana.id, bo.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW)
+    long = await store.book(mission.id, cy.id, di.id, item.id, SLOT - 40 * MIN, SLOT + 20 * MIN, owner.id, 30, NOW)
+    held = await store.book(mission.id, ana.id, cy.id, item.id, SLOT + HOUR, SLOT + HOUR + 20 * MIN, owner.id,
+                            30, NOW)
+    gone = await store.book(mission.id, bo.id, di.id, item.id, SLOT + HOUR, SLOT + HOUR + 20 * MIN, owner.id,
+                            30, NOW)
+    await store.record_attendance(held.id, 600, 600, 500)
+    await store.cancel_meeting(gone.id)
+    end = SLOT + 20 * MIN
+
+    async def closing(after: dt.datetime, until: dt.datetime) -> list[int]:
+        return [m.id for m in await store.meetings_closing(after, until) if m.mission_id == mission.id]
+
+    assert await closing(end - MIN, end) == [short.id, long.id]  # a 60-minute meeting is found by its end
+    assert await closing(end, end + HOUR) == [held.id]  # held still settles; cancelled never
+    assert await closing(end - 2 * HOUR, end - MIN) == []
+
+    missed = await store.mark_no_show(short.id)
+    assert missed.status is MeetingStatus.NO_SHOW and await store.get_meeting(short.id) == missed
+    assert await store.mark_no_show(short.id) == missed  # a second node changes nothing
+    assert (await store.mark_no_show(held.id)).status is MeetingStatus.HELD
+    assert (await store.mark_no_show(gone.id)).status is MeetingStatus.CANCELLED
+    assert await closing(end - MIN, end) == [long.id]  # settled: no longer closing
+    raced = await asyncio.gather(*(store.mark_no_show(long.id) for _ in range(5)))
+    assert {m.status for m in raced} == {MeetingStatus.NO_SHOW}
+    with pytest.raises(NotFound):
+        await store.mark_no_show(999_999)

@@ -173,3 +173,47 @@ async def test_webinar_hands_and_questions_agree_across_nodes(cluster: Cluster) 
     assert orders[0] == orders[1] == orders[2] and sorted(orders[0]) == ["Anna de Vries", "Mike Alvarez"]
     for client in people:
         await client.close()
+
+
+async def test_lounge_placement_is_identical_on_both_nodes(cluster: Cluster, tmp_path: Path,
+                                                            postgres_url: str) -> None:
+    """A mixing round started on one node reaches the clients of both nodes with one placement; presence on both
+    nodes decides who is placed."""
+    import httpx2 as httpx
+
+    from rooms.people import Side
+    from server.demo import mission1_members
+
+    with httpx.Client(base_url=cluster.a.url, headers={"Authorization": f"Bearer {cluster.tokens['host']}"}) as h:
+        item = next(i["id"] for i in h.get("/api/missions/1/programme").json() if i["kind"] == "networking")
+    room = f"lounge:{item}"
+    members = [m for m in mission1_members() if m.side is not None and m.role.value == "participant"]
+    emails = [m.email for m in members if m.side is Side.DELEGATION][:4]
+    emails += [m.email for m in members if m.side is Side.PARTNER][:4]
+    emails.append("organiser@roundtable.example")
+    tokens = mint_tokens(env_for(tmp_path / "var", postgres_url), {e: e for e in emails})
+    clients: list[Client] = []
+    for n, email in enumerate(emails):
+        client = await Client.open((cluster.a if n % 2 else cluster.b).url, tokens[email])
+        await client.join(room)
+        await client.expect("lounge")
+        clients.append(client)
+    organiser = clients[-1]
+    rid = await organiser.request({"type": "rounds-start", "room": room, "rounds": 2, "minutes": 2})
+    ack = await organiser.expect("ack", "error")
+    assert (ack["type"], ack.get("id")) == ("ack", rid), ack
+
+    async def placement(client: Client) -> dict[str, object]:
+        while True:
+            frame = await client.expect("event", timeout=10)
+            if frame["event"]["kind"] == "l-round" and frame["event"]["round"] is not None:
+                return dict(frame["event"]["round"])
+
+    seen = [await placement(c) for c in clients]
+    assert all(s == seen[0] for s in seen)
+    groups = seen[0]["groups"]
+    assert isinstance(groups, list)
+    placed = sorted(u for g in groups for u in g["members"])
+    assert placed == sorted(c.welcome["user"]["id"] for c in clients)
+    for client in clients:
+        await client.close()

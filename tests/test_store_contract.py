@@ -913,3 +913,23 @@ async def test_concurrent_acceptances_of_one_invitation_have_one_winner(store: S
     assert await store.get_membership(mission.id, user.id) == membership
     invitation = await store.get_invitation(invitation_id)
     assert invitation is not None and invitation.accepted_by == user.id
+
+
+# -- the whole directory at once (recommendations) ----------------------------------------------------------
+
+
+async def test_the_mission_directory_is_every_member_by_user_id_in_one_call(people: _Directory) -> None:
+    p = people
+    everyone = await p.store.mission_directory(p.mission.id)
+    searched = await p.store.search_directory(p.mission.id, DirectoryQuery(page_size=100))
+    assert everyone == sorted(searched.entries, key=lambda e: e.profile.user_id)
+    assert [e.profile.user_id for e in everyone] == sorted([p.owner.id, p.ana.id, p.bo.id, p.cy.id, p.dee.id,
+                                                            p.eve.id])
+    assert p.outsider.id not in {e.profile.user_id for e in everyone}
+    bo = next(e for e in everyone if e.profile.user_id == p.bo.id)
+    assert (bo.role, bo.side, bo.profile.sectors) == (Role.SPEAKER, None, ["ev charging"])
+    await p.store.save_profile(p.eve.id, ProfileDraft(name="Eve Zimmer", organisation="Zulu Capital",
+                                                      org_type=OrgType.INVESTOR, offers="Series A").validated())
+    eve = next(e for e in await p.store.mission_directory(p.mission.id) if e.profile.user_id == p.eve.id)
+    assert (eve.profile.name, eve.profile.offers) == ("Eve Zimmer", "Series A")
+    assert await p.store.mission_directory(999_999) == []

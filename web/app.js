@@ -42,6 +42,7 @@ const ROUTES = [
   [/^\/m\/(\d+)$/, () => import('./pages/mission.js'), {}],
   [/^\/m\/(\d+)\/lobby$/, () => import('./pages/lobby.js'), {}],
   [/^\/m\/(\d+)\/webinar\/(\d+)$/, () => import('./pages/webinar.js'), {}],
+  [/^\/m\/(\d+)\/lounge\/(\d+)$/, () => import('./pages/lounge.js'), {}],
   [/^\/m\/(\d+)\/directory$/, () => import('./pages/directory.js'), {}],
   [/^\/m\/(\d+)\/people\/(\d+)$/, () => import('./pages/person.js'), {}],
   [/^\/m\/(\d+)\/organise$/, () => import('./pages/organise.js'), {}],

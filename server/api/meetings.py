@@ -38,7 +38,7 @@ from rooms.notification_events import (
 )
 from rooms.people import Id, User
 from rooms.policy import Action, require
-from rooms.profile import MAX_PAGE_SIZE, DirectoryEntry, DirectoryQuery, OrgType
+from rooms.profile import DirectoryEntry, OrgType
 from rooms.recommend import Reason, RecommendationCache, recommend
 from server.api.core import Context, Endpoint
 
@@ -277,15 +277,7 @@ async def put_availability(ctx: Context, body: AvailabilityBody) -> list[MySlot]
 
 
 async def _directory(ctx: Context, mission_id: int) -> list[DirectoryEntry]:
-    store = ctx.services.store
-    entries: list[DirectoryEntry] = []
-    page = 1
-    while True:
-        found = await store.search_directory(mission_id, DirectoryQuery(page=page, page_size=MAX_PAGE_SIZE))
-        entries.extend(found.entries)
-        if len(found.entries) < MAX_PAGE_SIZE or len(entries) >= found.total:
-            return entries
-        page += 1
+    return await ctx.services.store.mission_directory(mission_id)
 
 
 async def _not_again(svc: MatchmakingService, user: User, mission_id: int) -> set[int]:

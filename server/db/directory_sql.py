@@ -100,6 +100,11 @@ async def search_directory(s: AsyncSession, mission_id: int, query: DirectoryQue
     )
 
 
+async def mission_directory(s: AsyncSession, mission_id: int) -> list[DirectoryEntry]:
+    found = await s.execute(_members().where(MembershipRow.mission_id == mission_id).order_by(ProfileRow.user_id))
+    return [_entry(*r) for r in found.all()]
+
+
 async def directory_entry(s: AsyncSession, mission_id: int, user_id: int) -> DirectoryEntry | None:
     found = (await s.execute(
         _members().where(MembershipRow.mission_id == mission_id, MembershipRow.user_id == user_id)

@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 import msgspec
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,6 +41,9 @@ from server.db.models import (
     MeetingRow,
     UserRow,
 )
+
+# The longest a meeting can last: a slot is at most MatchmakingRules.meeting_minutes (≤ 60) long.
+_LONGEST = dt.timedelta(minutes=60)
 
 
 class _Sessions(Protocol):
@@ -216,6 +219,36 @@ class SqlMeetings:
             found = await s.execute(select(MeetingRow).where(MeetingRow.mission_id == mission_id)
                                     .order_by(MeetingRow.starts_at, MeetingRow.id))
             return [_meeting(r) for r in found.scalars()]
+
+    async def meetings_starting(self: _Sessions, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        async with self._read() as s:
+            found = await s.execute(select(MeetingRow).where(
+                MeetingRow.starts_at > after, MeetingRow.starts_at <= until,
+                MeetingRow.status == MeetingStatus.BOOKED.value).order_by(MeetingRow.starts_at, MeetingRow.id))
+            return [_meeting(r) for r in found.scalars()]
+
+    async def meetings_closing(self: _Sessions, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        async with self._read() as s:
+            # The bound on starts_at is implied by the one on ends_at (no meeting is longer than a slot can be)
+            # and lets the query range over the starts_at index instead of reading every meeting.
+            found = await s.execute(select(MeetingRow).where(
+                MeetingRow.starts_at > after - _LONGEST, MeetingRow.starts_at <= until,
+                MeetingRow.ends_at > after, MeetingRow.ends_at <= until,
+                MeetingRow.status.in_([MeetingStatus.BOOKED.value, MeetingStatus.HELD.value]))
+                .order_by(MeetingRow.ends_at, MeetingRow.id))
+            return [_meeting(r) for r in found.scalars()]
+
+    async def mark_no_show(self: _Sessions, meeting_id: int) -> Meeting:
+        async with self._write() as s:
+            # Conditional on still being booked: a node settling the same meeting at once changes nothing.
+            await s.execute(update(MeetingRow).where(MeetingRow.id == meeting_id,
+                                                     MeetingRow.status == MeetingStatus.BOOKED.value)
+                            .values(status=MeetingStatus.NO_SHOW.value))
+            row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
+                                   .execution_options(populate_existing=True))).scalar_one_or_none()
+            if row is None:
+                raise NotFound("Meeting", "meeting-not-found")
+            return _meeting(row)
 
     async def cancel_meeting(self: _Sessions, meeting_id: int) -> Meeting:
         async with self._write() as s:

@@ -278,7 +278,8 @@ class MeetingRow(Base):
     both_seconds: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_meetings_a", "a", "starts_at"), Index("ix_meetings_b", "b", "starts_at"),
-                      Index("ix_meetings_mission", "mission_id", "starts_at"))
+                      Index("ix_meetings_mission", "mission_id", "starts_at"),
+                      Index("ix_meetings_starts_at", "starts_at"))  # the meeting clock's windows
 
 
 class MeetingNotesRow(Base):

@@ -30,7 +30,7 @@ from rooms.profile import (
 )
 from server.db import rows
 from server.db.aggregate_sql import SqlAggregates
-from server.db.directory_sql import directory_entry, search_directory
+from server.db.directory_sql import directory_entry, mission_directory, search_directory
 from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
 from server.db.item_roles_sql import SqlItemRoles
@@ -362,6 +362,10 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
     async def directory_entry(self, mission_id: int, user_id: int) -> DirectoryEntry | None:
         async with self._read() as s:
             return await directory_entry(s, mission_id, user_id)
+
+    async def mission_directory(self, mission_id: int) -> list[DirectoryEntry]:
+        async with self._read() as s:
+            return await mission_directory(s, mission_id)
 
     # -- invitations ---------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from server.ws.connection import Connection
 from server.ws.frames import encode, event_frame
 from server.ws.hub import LocalRoom
 from server.ws.live import PRESENCE_TTL, Live
+from server.ws.lounge import LoungeRequests
 from server.ws.meeting import MeetingRequests
 from server.ws.protocol import (
     BEARER_PREFIX,
@@ -47,6 +48,7 @@ from server.ws.protocol import (
     Welcome,
     WelcomeUser,
 )
+from server.ws.protocol_lounge import LoungeRequest
 from server.ws.protocol_meeting import AnyRequest, MeetingRequest
 from server.ws.protocol_webinar import WebinarRequest, WebinarSnapshot
 from server.ws.webinar import WebinarRequests
@@ -139,6 +141,7 @@ class Session:
         self.webinars = WebinarRequests(conn, live.webinars, live.webinar_node, self._publish_ack,
                                         live.limiter.hit, lambda name: name in self.rooms)
         self.meetings = MeetingRequests(conn, live, self._attach, PRESENCE_TTL)
+        self.lounge = LoungeRequests(conn, live, self.rooms, self._attach, self._publish_ack, PRESENCE_TTL)
 
     async def run(self) -> None:
         ws = self.conn.websocket
@@ -226,8 +229,16 @@ class Session:
             await self.webinars.handle(request)
             return
         if isinstance(request, MeetingRequest):
+            ref = RoomRef.parse(request.room)
+            await self._in_scope_room(ref)
+            if ref.kind is RoomKind.TABLE:
+                await self.lounge.signal(request)
+            else:
+                await self.meetings.handle(request)
+            return
+        if isinstance(request, LoungeRequest):
             await self._in_scope_room(RoomRef.parse(request.room))
-            await self.meetings.handle(request)
+            await self.lounge.handle(request)
             return
         await self._dispatch_core(request)
 
@@ -244,6 +255,9 @@ class Session:
                 mission = None if self.scope is None else await self.meetings.mission_of(ref.id)
                 if mission is not None:
                     self._in_scope(mission)
+            case RoomKind.LOUNGE | RoomKind.TABLE:
+                if self.scope is not None:
+                    self._in_scope(await self.lounge.mission_of(ref.id))
 
     async def _dispatch_core(self, request: ClientMessage) -> None:
         rooms = self.live.rooms
@@ -323,6 +337,12 @@ class Session:
                 await self._leave(ref.name)
             await self.meetings.join(ref, request.since, request.id)
             return
+        if ref.kind in (RoomKind.LOUNGE, RoomKind.TABLE):
+            await self._in_scope_room(ref)
+            if ref.name in self.rooms:
+                await self._leave(ref.name)
+            await self.lounge.join(ref, request.since, request.id, request.status)
+            return
         if ref.kind is RoomKind.INBOX:
             await self.live.rooms.may_join(user, ref)
             if ref.name in self.rooms:
@@ -382,6 +402,8 @@ class Session:
         ref = RoomRef.parse(name)
         if ref.kind is RoomKind.MEETING:
             await self.meetings.leave(ref)
+        if ref.kind in (RoomKind.LOUNGE, RoomKind.TABLE):
+            await self.lounge.leave(ref)
         if name == self.webinar:
             self.webinar = None
             item = RoomRef.parse(name).id

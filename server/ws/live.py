@@ -12,6 +12,7 @@ from rooms.broker import Broker
 from rooms.broker_memory import MemoryBroker
 from rooms.events import RoomKind, RoomRef, Status
 from rooms.live import Appended, LiveService
+from rooms.lounge_service import LoungeService
 from rooms.matchmaking_service import MatchmakingService
 from rooms.presence import Presence
 from rooms.presence_memory import MemoryPresence
@@ -20,7 +21,10 @@ from rooms.webinar_service import WebinarService
 from server.api.core import Services
 from server.ws.frames import encode
 from server.ws.hub import Hub
+from server.ws.lounge import gone_from_lounge, gone_from_table, present_users
+from server.ws.lounge_node import LoungeNode
 from server.ws.meeting import SignalRelay, gone_from_meeting
+from server.ws.meeting_clock import MeetingClock
 from server.ws.protocol import PresenceLeave
 from server.ws.webinar_node import WebinarNode
 
@@ -42,15 +46,20 @@ class Live:
     webinars: WebinarService
     webinar_node: WebinarNode
     meetings: MatchmakingService
-    signals: SignalRelay  # WebRTC signals between the two members of a meeting
+    signals: SignalRelay  # WebRTC signals to one member of a meeting or of a lounge table
+    lounges: LoungeService
+    lounge_node: LoungeNode
     node: str = field(default_factory=lambda: secrets.token_hex(4))
     rate_per_second: int = 20
     history: int = 50
     _heartbeat: asyncio.Task[None] | None = None
+    meeting_clock: MeetingClock | None = None  # "your meeting starts", settling rooms that closed
 
     def start(self) -> None:
         self._heartbeat = asyncio.get_running_loop().create_task(self._beat(), name="presence heartbeat")
         self.webinar_node.start()
+        self.meeting_clock = MeetingClock(self.services.store, self.meetings, self.services.clock, self.publish)
+        self.meeting_clock.start()
 
     async def publish(self, appended: Appended) -> None:
         """Fans out what a command wrote (nothing, when it was a retry)."""
@@ -75,7 +84,7 @@ class Live:
         """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
         for room in self.hub.local_rooms():
             kind = RoomRef.parse(room.name).kind
-            if kind not in (RoomKind.LOBBY, RoomKind.WEBINAR, RoomKind.MEETING):
+            if kind not in (RoomKind.LOBBY, RoomKind.WEBINAR, RoomKind.MEETING, RoomKind.LOUNGE, RoomKind.TABLE):
                 continue
             await self.presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
             for gone in await self.presence.expire(room.name):
@@ -83,6 +92,10 @@ class Live:
                     await self.publish(await self.webinars.leave(gone.user_id, RoomRef.parse(room.name).id))
                 elif kind is RoomKind.MEETING:
                     await gone_from_meeting(self, RoomRef.parse(room.name), gone.user_id)
+                elif kind is RoomKind.LOUNGE:
+                    await gone_from_lounge(self, RoomRef.parse(room.name), gone)
+                elif kind is RoomKind.TABLE:
+                    await gone_from_table(self, RoomRef.parse(room.name), gone.user_id)
                 elif gone.status is not Status.INVISIBLE:
                     await self.hub.publish_ephemeral(room.name, encode(PresenceLeave(room=room.name,
                                                                                      user_id=gone.user_id)))
@@ -93,6 +106,9 @@ class Live:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat
         await self.webinar_node.close()
+        await self.lounge_node.close()
+        if self.meeting_clock is not None:
+            await self.meeting_clock.close()
         await self.signals.close()
         await self.hub.close()
         await self.broker.close()
@@ -125,9 +141,15 @@ async def build_live(services: Services) -> Live:
     async def publish(appended: Appended) -> None:
         await live.publish(appended)
 
+    async def present(item: int) -> list[int]:
+        return await present_users(live, item)
+
     node = WebinarNode(hub, webinars, stage, services.clock, publish)
+    lounges = LoungeService(services.store, services.clock)
     live = Live(services=services, broker=broker, presence=presence, limiter=limiter, hub=hub,
-                rooms=LiveService(services.store, services.clock, webinars), webinars=webinars, webinar_node=node,
-                meetings=MatchmakingService(services.store, services.clock), signals=SignalRelay(broker),
+                rooms=LiveService(services.store, services.clock, webinars, lounges), webinars=webinars,
+                webinar_node=node, meetings=MatchmakingService(services.store, services.clock),
+                signals=SignalRelay(broker), lounges=lounges,
+                lounge_node=LoungeNode(hub, lounges, services.clock, present, publish),
                 rate_per_second=services.settings.ws_rate_per_second)
     return live

@@ -2,12 +2,12 @@
 WebRTC signals between the meeting's two members.
 
 Signals are not room events: they go to one person, are worthless a minute later and are never stored. Each
-travels on a broker topic of its own per (meeting, recipient), `signal:meeting:<id>:<user>`, to which a node
-subscribes only while it holds a connection of that person in that room (one subscription per pair per node,
-like the hub's per room). A connection is registered under its own user id and only after the domain let it
-into the room, so a signal reaches the recipient's connections in that room and nobody else — not the sender's
-other tabs, not the rest of the mission — on whichever node they are. Delivery is at most once, like the
-broker's: WebRTC clients restart ICE or renegotiate when a signal went missing.
+travels on a broker topic of its own per (room, recipient), `signal:<room>:<user>` (`signal:meeting:<id>:<user>`;
+lounge tables use the same relay), to which a node subscribes only while it holds a connection of that person in
+that room (one subscription per pair per node, like the hub's per room). A connection is registered under its own
+user id and only after the domain let it into the room, so a signal reaches the recipient's connections in that
+room and nobody else — not the sender's other tabs, not the rest of the mission — on whichever node they are.
+Delivery is at most once, like the broker's: WebRTC clients restart ICE or renegotiate when a signal went missing.
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("roundtable.meeting")
 
-def signal_topic(meeting_id: int, user_id: int) -> str:
-    return f"signal:meeting:{meeting_id}:{user_id}"
+def signal_topic(room: str, user_id: int) -> str:
+    return f"signal:{room}:{user_id}"
 
 
 @dataclass
 class _Mailbox:
-    """One person's connections in one meeting room on this node, and the subscription feeding them."""
+    """One person's connections in one signalling room on this node, and the subscription feeding them."""
 
     user_id: int
     conns: set[Connection] = field(default_factory=set)
@@ -48,29 +48,29 @@ class _Mailbox:
 
 
 class SignalRelay:
-    """The node's side of signal delivery: one broker subscription per (meeting, person) held here."""
+    """The node's side of signal delivery: one broker subscription per (room, person) held here."""
 
     def __init__(self, broker: Broker) -> None:
         self._broker = broker
-        self._boxes: dict[tuple[int, int], _Mailbox] = {}
+        self._boxes: dict[tuple[str, int], _Mailbox] = {}
 
-    async def open(self, meeting_id: int, user_id: int) -> None:
-        """Subscribes for this person in this meeting (once per node); returns when signals can arrive."""
-        key = (meeting_id, user_id)
+    async def open(self, room: str, user_id: int) -> None:
+        """Subscribes for this person in this room (once per node); returns when signals can arrive."""
+        key = (room, user_id)
         box = self._boxes.get(key)
         if box is None:
             box = self._boxes[key] = _Mailbox(user_id)
             box.task = asyncio.get_running_loop().create_task(self._read(key, box), name=f"signals {key}")
         await box.ready.wait()
 
-    def add(self, meeting_id: int, conn: Connection) -> None:
-        box = self._boxes.get((meeting_id, conn.user.id))
+    def add(self, room: str, conn: Connection) -> None:
+        box = self._boxes.get((room, conn.user.id))
         if box is None:
             raise RuntimeError("open() the mailbox before adding a connection to it")
         box.conns.add(conn)
 
-    def remove(self, meeting_id: int, conn: Connection) -> None:
-        key = (meeting_id, conn.user.id)
+    def remove(self, room: str, conn: Connection) -> None:
+        key = (room, conn.user.id)
         box = self._boxes.get(key)
         if box is None:
             return
@@ -80,10 +80,10 @@ class SignalRelay:
             if box.task is not None:
                 box.task.cancel()
 
-    async def send(self, meeting_id: int, to: int, frame: SignalFrame) -> None:
-        await self._broker.publish(signal_topic(meeting_id, to), encode(frame))
+    async def send(self, room: str, to: int, frame: SignalFrame) -> None:
+        await self._broker.publish(signal_topic(room, to), encode(frame))
 
-    async def _read(self, key: tuple[int, int], box: _Mailbox) -> None:
+    async def _read(self, key: tuple[str, int], box: _Mailbox) -> None:
         backoff = 0.1
         while True:
             try:
@@ -138,17 +138,17 @@ class MeetingRequests:
         relay = self.live.signals
         # Ready to receive signals before anyone can learn we are here, and announced only once `joined` went
         # out: the other side's offer, prompted by our arrival, always comes after our `joined`.
-        await relay.open(ref.id, user.id)
+        await relay.open(ref.name, user.id)
         self.members[ref.id] = meeting.members()
         try:
             first = await self.live.presence.enter(ref.name, self.conn.id, entry, self._ttl)
             await self._attach(ref.name, since, request_id, await self.live.presence.members(ref.name))
         except BaseException:
             self.members.pop(ref.id, None)
-            relay.remove(ref.id, self.conn)
+            relay.remove(ref.name, self.conn)
             await self.live.presence.leave(ref.name, self.conn.id)
             raise
-        relay.add(ref.id, self.conn)
+        relay.add(ref.name, self.conn)
         if first:
             await self.live.hub.publish_ephemeral(ref.name, encode(PresenceJoin(room=ref.name, member=entry)))
             await self.live.publish(await self.live.meetings.meeting_joined(user, ref.id))
@@ -157,7 +157,7 @@ class MeetingRequests:
         """The connection left the room (or closed): it stops getting signals, and its person may be gone."""
         if self.members.pop(ref.id, None) is None:
             return
-        self.live.signals.remove(ref.id, self.conn)
+        self.live.signals.remove(ref.name, self.conn)
         gone = await self.live.presence.leave(ref.name, self.conn.id)
         if gone is not None:
             await gone_from_meeting(self.live, ref, gone.user_id)
@@ -181,7 +181,7 @@ class MeetingRequests:
             raise DomainError("not-joined", f"Join {ref.name} first.", "room")
         to = recipient(members, user.id)
         signal = validate(request.signal)
-        await self.live.signals.send(ref.id, to, SignalFrame(room=ref.name, from_=user.id, signal=signal))
+        await self.live.signals.send(ref.name, to, SignalFrame(room=ref.name, from_=user.id, signal=signal))
         # Candidates come by the dozen: only a request that names an id is acknowledged.
         if request.id is not None:
             self.conn.send_frame(Ack(id=request.id, room=ref.name))

@@ -22,20 +22,23 @@ export function availabilityGrid(slots, c) {
     if (!days.has(d)) days.set(d, []);
     /** @type {import('./common.js').Slot[]} */ (days.get(d)).push(s);
   }
+  const twoZones = c.zones.mission !== c.mine;
+  const anyNight = Boolean(c.mySide) && slots.some((s) => (s.night || []).includes(/** @type {string} */ (c.mySide)));
   const count = h('span', { class: 'muted small', 'aria-live': 'polite' });
   const drawCount = () => { count.textContent = t('mm.availableCount', { n: on.size }); };
   const grid = h('div', { class: 'avail-grid', id: 'mm-availability' }, [...days].map(([day, list]) =>
     h('div', { class: 'avail-day', role: 'group', 'aria-label': day }, h('h3', null, day),
       h('div', { class: 'avail-slots' }, list.map((s) => {
         const night = c.mySide && (s.night || []).includes(c.mySide);
-        const alt = c.zones.mission !== c.mine ? `${formatTime(s.starts_at, c.zones.mission)} ${zoneCity(c.zones.mission)}` : '';
+        // The mission's time in small figures (its city once, in the legend; for screen readers on each button).
+        const alt = twoZones ? formatTime(s.starts_at, c.zones.mission) : '';
         const btn = h('button', { type: 'button', class: ['avail-slot', night && 'is-night', s.booked && 'is-booked'],
-          'aria-pressed': String(on.has(s.starts_at)), disabled: Boolean(s.booked), dataset: { slot: s.starts_at },
-          title: s.booked ? t('mm.booked') : undefined },
-        h('span', { class: 'avail-time' }, formatTime(s.starts_at, c.mine)),
-        alt ? h('span', { class: 'avail-alt' }, alt) : null,
-        night ? h('span', { class: 'sr-only' }, ` ${t('mm.nightForYou')}`) : null,
-        s.booked ? h('span', { class: 'sr-only' }, ` ${t('mm.booked')}`) : null);
+          'aria-pressed': String(on.has(s.starts_at)), disabled: Boolean(s.booked), dataset: { slot: s.starts_at } },
+        h('span', { class: 'avail-time' }, night ? h('span', { class: 'moon', 'aria-hidden': 'true' }, '☾') : null,
+          formatTime(s.starts_at, c.mine)),
+        s.booked ? h('span', { class: 'avail-alt' }, t('mm.booked'))
+          : alt ? h('span', { class: 'avail-alt' }, h('span', { class: 'sr-only' }, `${zoneCity(c.zones.mission)} `), alt) : null,
+        night ? h('span', { class: 'sr-only' }, ` ${t('mm.nightForYou')}`) : null);
         btn.addEventListener('click', () => {
           if (on.has(s.starts_at)) on.delete(s.starts_at);
           else on.add(s.starts_at);
@@ -70,6 +73,9 @@ export function availabilityGrid(slots, c) {
   } });
   return h('div', { class: 'avail' },
     h('p', { class: 'muted small' }, t('mm.availabilityHelp', { zone: zoneCity(c.mine) })),
+    twoZones || anyNight ? h('p', { class: 'avail-legend small muted', 'aria-hidden': 'true' },
+      twoZones ? h('span', null, t('mm.altLegend', { zone: zoneCity(c.zones.mission) })) : null,
+      anyNight ? h('span', null, h('span', { class: 'moon' }, '☾'), t('mm.nightLegend')) : null) : null,
     slots.length ? grid : h('p', { class: 'muted' }, t('mm.noSlots')),
     h('div', { class: 'form-actions' }, save, all, count), st.el);
 }

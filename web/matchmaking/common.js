@@ -46,9 +46,9 @@ export function span(s, zone) {
 /**
  * A slot in my zone, with the mission's and (if given) the other person's local time, and night flags.
  * @param {Slot} s @param {string} mine @param {Zones} z @param {{name: string, zone: string, side: string|null}|null} other
- * @param {string|null} mySide
+ * @param {string|null} mySide @param {boolean} [withDay] false under a heading that already names the day
  */
-export function slotLine(s, mine, z, other, mySide) {
+export function slotLine(s, mine, z, other, mySide, withDay = true) {
   const extra = [];
   if (other && other.zone !== mine) {
     extra.push(t('mm.theirTime', { name: other.name, time: formatTime(s.starts_at, other.zone) }));
@@ -63,7 +63,7 @@ export function slotLine(s, mine, z, other, mySide) {
     flags.push(nightFlag(t('mm.nightForThem', { name: other.name })));
   }
   return h('span', { class: 'slot-line' },
-    h('span', { class: 'slot-main' }, span(s, mine)),
+    h('span', { class: 'slot-main' }, withDay ? span(s, mine) : `${formatTime(s.starts_at, mine)}–${formatTime(s.ends_at, mine)}`),
     extra.length ? h('span', { class: 'slot-extra muted small' }, extra.join(' · ')) : null,
     flags);
 }
@@ -75,9 +75,16 @@ function nightFlag(text) {
 
 /** One line in my language for a recommendation reason. @param {{code: string, params?: Record<string, any>, text?: string}} r */
 export function reasonText(r) {
+  const params = r.params || {};
+  // The server's codes, mapped onto the phrases the strings already have.
+  if (r.code === 'they-seek-what-you-offer') return t('mm.reason.you-offer-what-they-seek', params);
+  if (r.code === 'org-type-match' && params.theirs && has(`org.${params.theirs}`)) {
+    return t('mm.reason.complementary-org', { org: t(`org.${params.theirs}`) });
+  }
   const key = `mm.reason.${r.code}`;
-  if (has(key)) return t(key, r.params || {});
-  return r.text || r.code;
+  if (has(key)) return t(key, params);
+  const text = r.text || r.code;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A human message for any error, with the matchmaking codes. @param {unknown} err */

@@ -5,7 +5,7 @@ import { post } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { avatar, badge, button, status } from '../ui.js';
-import { mmError, sideZone, slotLine, who } from './common.js';
+import { mmError, sideZone, slotLine, span, who } from './common.js';
 import { slotDialog } from './slot-dialog.js';
 
 /**
@@ -76,7 +76,8 @@ function incomingCard(r, c) {
     h('p', { class: 'small muted' }, t('mm.acceptOne')),
     h('ul', { class: 'req-slots', role: 'list' }, r.slots.map((iso) => h('li', { class: 'req-slot' },
       slotLine(slotOf(r, iso, c), c.mine, c.zones, other, c.mySide),
-      button(t('mm.accept'), { variant: 'primary', small: true, attrs: { class: 'btn btn-primary btn-small accept-slot', 'data-slot': iso },
+      button(t('mm.accept'), { variant: 'primary', small: true, attrs: { class: 'btn btn-primary btn-small accept-slot', 'data-slot': iso,
+        'aria-label': `${t('mm.accept')}: ${span(slotOf(r, iso, c), c.mine)}` },
         onclick: () => act(() => post(`/api/meeting-requests/${r.id}/accept`, { slot: iso })) })))),
     h('div', { class: 'actions' },
       button(t('mm.proposeOther'), { small: true, onclick: async () => {

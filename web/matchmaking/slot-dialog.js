@@ -38,7 +38,7 @@ export function slotDialog(o) {
         disabled: Boolean(s.booked) });
       boxes.push(box);
       const row = h('label', { class: ['slot-option', s.booked && 'is-booked', s.available && 'is-available'] }, box,
-        slotLine(s, o.mine, o.zones, o.other, o.mySide),
+        slotLine(s, o.mine, o.zones, o.other, o.mySide, false),
         s.booked ? h('span', { class: 'badge badge-status-expired' }, t('mm.booked'))
           : s.available ? h('span', { class: 'badge badge-status-accepted' }, t('mm.youAreAvailable')) : null);
       if (!byDay.has(day)) byDay.set(day, []);

@@ -25,6 +25,9 @@ function personOf(person) {
     org_type: p.org_type, side: person.side ?? p.side ?? null, country: p.country || '', sectors: p.sectors || [] };
 }
 
+/** How many recommendations a phone shows before "show more" (the CSS says the same: nth-child(n+7)). */
+const FIRST_RECS = 6;
+
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
   const mid = missionId(ctx.params);
@@ -66,9 +69,20 @@ export async function render(ctx) {
     try {
       const recs = await get(`/api/missions/${mid}/matchmaking/recommendations?limit=20`, { signal: ctx.signal });
       const list = Array.isArray(recs) ? recs : (recs?.items || []);
-      recBox.replaceChildren(list.length
-        ? h('ul', { class: 'card-grid rec-grid', role: 'list' }, list.map((/** @type {any} */ r) => recCard(r)))
-        : empty(t('mm.noRecs'), t('mm.noRecsText')));
+      if (!list.length) {
+        recBox.replaceChildren(empty(t('mm.noRecs'), t('mm.noRecsText')));
+        return;
+      }
+      // On a phone the best few first, so that my availability stays within reach; the rest on demand (CSS
+      // hides them and this button only at phone width: a desktop shows them all beside my requests).
+      const grid = h('ul', { class: 'card-grid rec-grid', role: 'list' }, list.map((/** @type {any} */ r) => recCard(r)));
+      const rest = list.length - FIRST_RECS;
+      const more = rest > 0 ? button(t('mm.showMore', { n: rest }), { attrs: { id: 'mm-more-recs' }, onclick: () => {
+        grid.classList.add('is-open');
+        more?.remove();
+        /** @type {HTMLElement|null} */ (grid.children[FIRST_RECS]?.querySelector('a'))?.focus();
+      } }) : null;
+      recBox.replaceChildren(grid, more ? h('div', { class: 'rec-more-row' }, more) : null);
     } catch (err) {
       if (!ctx.signal.aborted) recBox.replaceChildren(h('p', { class: 'status error' }, mmError(err)));
     }
@@ -120,10 +134,12 @@ export async function render(ctx) {
         h('p', { class: 'muted small' }, zoneNote)),
       h('div', { class: 'actions' }, bell(notes, mid, mine),
         h('a', { href: `/m/${mid}/schedule`, class: 'btn btn-secondary' }, t('sched.title')))),
-    h('section', { class: 'mm-section', 'aria-labelledby': 'mm-recs-h' }, sectionTitle('handshake', t('mm.recommended'), 'mm-recs-h'), recBox),
-    h('div', { class: 'mm-columns' },
-      h('section', { class: 'card mm-section', 'aria-labelledby': 'mm-req-h' }, sectionTitle('mail', t('mm.requests'), 'mm-req-h'), reqBox),
-      h('section', { class: 'card mm-section', 'aria-labelledby': 'mm-av-h' }, sectionTitle('clock', t('mm.availability'), 'mm-av-h'), availBox)),
+    // One grid: on a desktop the recommendations beside my requests and availability; on a phone (and in
+    // reading order) my requests first, as someone may be waiting for an answer, then the people, then my availability.
+    h('div', { class: 'mm-layout' },
+      h('section', { class: 'card mm-section mm-req', 'aria-labelledby': 'mm-req-h' }, sectionTitle('mail', t('mm.requests'), 'mm-req-h'), reqBox),
+      h('section', { class: 'mm-section mm-recs', 'aria-labelledby': 'mm-recs-h' }, sectionTitle('handshake', t('mm.recommended'), 'mm-recs-h'), recBox),
+      h('section', { class: 'card mm-section mm-avail', 'aria-labelledby': 'mm-av-h' }, sectionTitle('clock', t('mm.availability'), 'mm-av-h'), availBox)),
     toasts(notes, mid));
   return { title: `${t('mm.title')} · ${m.title}`, node };
 }

@@ -73,7 +73,7 @@ export async function render(ctx) {
   const camBtn = h('button', { type: 'button', class: 'btn btn-secondary meet-ctl', id: 'meet-cam', 'aria-pressed': 'false' });
   const endBtn = button(t('meet.end'), { variant: 'danger', attrs: { id: 'meet-end' } });
   const drawControls = () => {
-    micBtn.replaceChildren(h('span', null, media.micOn ? t('meet.mute') : t('meet.unmute')));
+    micBtn.replaceChildren(icon('mic'), h('span', null, media.micOn ? t('meet.mute') : t('meet.unmute')));
     micBtn.setAttribute('aria-pressed', String(!media.micOn));
     camBtn.replaceChildren(icon('video'), h('span', null, media.camOn ? t('meet.camOff') : t('meet.camOn')));
     camBtn.setAttribute('aria-pressed', String(!media.camOn));
@@ -245,7 +245,7 @@ export async function render(ctx) {
     h('div', { class: 'meet-head' },
       h('div', null,
         h('a', { href: `/m/${mid}/schedule`, class: 'w-back' }, icon('back'), h('span', null, t('sched.title'))),
-        h('p', { class: 'eyebrow' }, icon('handshake'), t('sched.meeting'), ' · ', m.title),
+        h('p', { class: 'eyebrow' }, icon('handshake'), h('span', null, `${t('sched.meeting')} · ${m.title}`)),
         h('h1', { tabindex: '-1' }, t('sched.meetingWith', { name: other.name })),
         h('p', { class: 'muted small' }, `${span(meeting, mine)} ${zoneCity(mine)}`,
           theirZone !== mine ? ` · ${t('mm.theirTime', { name: other.name, time: formatTime(meeting.starts_at, theirZone) })}` : '')),

@@ -95,7 +95,11 @@ export async function render(ctx) {
       item.kind === 'webinar' ? h('p', { class: 'item-join' },
         h('a', { href: `/m/${id}/webinar/${item.id}`, class: ['btn', live ? 'btn-primary' : 'btn-secondary', 'btn-small', 'join-webinar'],
           'aria-label': t('programme.joinWebinarTitle', { title: item.title }) },
-        icon('video'), h('span', null, t('programme.joinWebinar')))) : null);
+        icon('video'), h('span', null, t('programme.joinWebinar')))) : null,
+      item.kind === 'networking' ? h('p', { class: 'item-join' },
+        h('a', { href: `/m/${id}/lounge/${item.id}`, class: ['btn', live ? 'btn-primary' : 'btn-secondary', 'btn-small', 'join-lounge'],
+          'aria-label': t('programme.joinLoungeTitle', { title: item.title }) },
+        icon('users'), h('span', null, t('programme.joinLounge')))) : null);
     const when = h('div', { class: 'item-when' },
       h('p', { class: 'when-primary' },
         myDay !== missionDay ? h('span', { class: 'when-day' }, formatDayShort(item.starts_at, zone)) : null,

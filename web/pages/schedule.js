@@ -87,7 +87,8 @@ export async function render(ctx) {
     const ended = Date.parse(e.ends_at) + 10 * 60000 < Date.now();
     return h('li', { class: 'card sched-entry is-meeting', dataset: { meetingId: e.id } }, time,
       h('div', { class: 'sched-what' },
-        h('p', { class: 'eyebrow' }, icon('handshake'), t('sched.meeting'), ' ', e.status !== 'booked' ? badge(t(`meeting.status.${e.status}`), 'neutral') : null),
+        h('p', { class: 'eyebrow' }, icon('handshake'), h('span', null, t('sched.meeting')),
+          e.status !== 'booked' ? badge(t(`meeting.status.${e.status}`), 'neutral') : null),
         h('div', { class: 'req-top' }, avatar(e.other.name || '?'),
           h('h3', null, t('sched.meetingWith', { name: e.other.name || '' }),
             e.other.organisation ? h('span', { class: 'muted' }, ` · ${e.other.organisation}`) : null)),

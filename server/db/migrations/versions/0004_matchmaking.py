@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2027-01-15
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_meetings_a', ['a', 'starts_at'], unique=False)
         batch_op.create_index('ix_meetings_b', ['b', 'starts_at'], unique=False)
         batch_op.create_index('ix_meetings_mission', ['mission_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_meetings_starts_at', ['starts_at'], unique=False)
 
     op.create_table('leads',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -130,6 +131,7 @@ def downgrade() -> None:
 
     op.drop_table('leads')
     with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_index('ix_meetings_starts_at')
         batch_op.drop_index('ix_meetings_mission')
         batch_op.drop_index('ix_meetings_b')
         batch_op.drop_index('ix_meetings_a')

@@ -1,0 +1,149 @@
+"""Issue 6 end to end in real browsers, run inside a private network namespace (tests/netns.py).
+
+`sit_and_mix` starts `roundtable serve` in the namespace and drives four headless Chromium contexts with fake
+cameras: Anna, Mike and Tom sit down at one table of the networking lounge and each page decodes both other
+members' video (the table's WebRTC mesh); then the organiser, who is in the lounge too, starts mixing rounds, the
+round places everyone present, and each page decodes its new table-mates. It returns plain JSON;
+tests/browser/test_lounge.py makes the assertions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.browser.conftest import PHONE
+from tests.browser.webinar_media_scenario import SELECTED_PAIRS, Watch, chromium, me, open_page, wait_for
+from tests.procs import serving
+
+PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "tom": "tom.hermans@voltera.example",
+          "organiser": "organiser@roundtable.example"}
+
+# A table member's tile on a page: its video's picture size and the frames presented so far.
+TILE = """
+(userId) => {
+  const v = document.querySelector(`#table-grid .tile[data-user-id="${userId}"] video`);
+  if (!v || !v.srcObject) return null;
+  const track = v.srcObject.getVideoTracks()[0];
+  const q = v.getVideoPlaybackQuality();
+  return { width: v.videoWidth, frames: q.totalVideoFrames, live: track?.readyState === 'live' };
+}
+"""
+
+# Where the page says I sit, and who sits with me.
+MY_TABLE = """
+() => {
+  const s = window.__lounge.session;
+  const tb = s.seatOf();
+  return { table: tb, members: tb === null ? [] : s.tableById(tb).seats.slice() };
+}
+"""
+
+
+def decoding(page: Any, user_id: int, what: str) -> dict[str, Any]:
+    """Waits until `user_id`'s tile has a picture and presents more frames later."""
+    first = wait_for(f"{what}: a decoded picture",
+                     lambda: (v := page.evaluate(TILE, user_id)) and v["width"] > 0 and v)
+    later = wait_for(f"{what}: more frames",
+                     lambda: (v := page.evaluate(TILE, user_id)) and v["frames"] > first["frames"] and v)
+    return {"first": first, "later": later}
+
+
+def placement(page: Any, name: str, away_from: int | None = None) -> dict[str, Any]:
+    """Where the page says I sit once the round placed me (not at `away_from`, the table I sat at before)."""
+    def seated() -> dict[str, Any] | None:
+        v: dict[str, Any] = page.evaluate(MY_TABLE)
+        return v if v["table"] is not None and v["table"] != away_from else None
+
+    found: dict[str, Any] = wait_for(f"{name} placed at a table", seated)
+    return found
+
+
+def diagnose(pages: dict[str, Any], log: Path) -> str:
+    lines = []
+    for name, page in pages.items():
+        try:
+            lines.append(f"{name}: " + str(page.evaluate(
+                "() => ({url: location.href, table: window.__lounge?.session.seatOf(),"
+                " toasts: document.querySelector('#l-toasts')?.textContent,"
+                " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")))
+        except Exception as exc:  # a page that cannot answer says so
+            lines.append(f"{name}: no diagnosis ({exc})")
+    return "\n".join([*lines, "--- server log (tail) ---", *log.read_text(errors="replace").splitlines()[-40:]])
+
+
+def sit_and_mix(env: dict[str, str], log_dir: str) -> dict[str, Any]:
+    from playwright.sync_api import expect
+
+    out: dict[str, Any] = {}
+    watch = Watch()
+    with serving(env, Path(log_dir)) as server, chromium() as browser:
+        pages = {name: open_page(browser, watch, env, server, email) for name, email in PEOPLE.items()}
+        try:
+            ids = {name: me(page) for name, page in pages.items()}
+            out["ids"] = ids
+            anna = pages["anna"]
+            items: list[dict[str, Any]] = anna.evaluate(
+                "async () => (await fetch('/api/missions/1/programme', {credentials: 'same-origin'})).json()")
+            item = next(i for i in items if i["kind"] == "networking")
+
+            # The programme links the networking item to its lounge.
+            link = anna.locator(f"#item-{item['id']} a.join-lounge")
+            expect(link).to_be_visible()
+            out["link"] = link.get_attribute("href")
+            for page in pages.values():
+                page.goto(f"{server.url}/m/1/lounge/{item['id']}?test")
+                expect(page.get_by_role("heading", name=item["title"], level=1)).to_be_visible()
+                expect(page.locator("#l-tables .l-table").first).to_be_visible()
+
+            # Anna, Mike and Tom sit at the last table; each page decodes the other two. (A round seats groups at
+            # the emptiest tables, lowest id first: they are sure to move to another table and its media.)
+            first = anna.locator("#l-tables .l-table").last.get_attribute("data-table-id")
+            out["sat_at"] = int(first or 0)
+            for name in ("anna", "mike", "tom"):
+                pages[name].locator(f"#l-tables .l-table[data-table-id='{first}'] .l-sit").first.click()
+                expect(pages[name].locator("#table-stage")).to_be_visible()
+            taken = f"#l-tables .l-table[data-table-id='{first}'] .l-seat.is-taken"
+            for page in pages.values():
+                expect(page.locator(taken)).to_have_count(3)
+            out["seated_seen_by_organiser"] = pages["organiser"].locator(taken).count()
+            out["first_table"] = {}
+            for name in ("anna", "mike", "tom"):
+                for other in ("anna", "mike", "tom"):
+                    if other != name:
+                        out["first_table"][f"{other}_on_{name}"] = decoding(
+                            pages[name], ids[other], f"{other} on {name}'s page at the first table")
+            out["pairs"] = {name: pages[name].evaluate(SELECTED_PAIRS) for name in ("anna", "mike", "tom")}
+            anna.screenshot(path=str(Path(log_dir) / "lounge-desktop.png"))
+
+            # The organiser starts mixing rounds: everyone present is placed, and the new tables' media connects.
+            org = pages["organiser"]
+            org.locator("#lr-rounds").fill("2")
+            org.locator("#lr-minutes").fill("5")
+            org.locator("#l-rounds-start").click()
+            for page in pages.values():
+                expect(page.locator("#l-round")).to_have_attribute("data-state", "round")
+                expect(page.locator("#l-countdown")).not_to_have_text("")
+            out["countdown"] = anna.locator("#l-countdown").text_content()
+            out["round_label"] = anna.locator("#l-round-label").text_content()
+            placed = {name: placement(page, name, out["sat_at"] if name != "organiser" else None)
+                      for name, page in pages.items()}
+            out["placed"] = placed
+            out["after_round"] = {}
+            for name, page in pages.items():
+                expect(page.locator("#table-stage")).to_be_visible()
+                for other in placed[name]["members"]:
+                    if other != ids[name]:
+                        out["after_round"][f"{other}_on_{name}"] = decoding(
+                            page, other, f"user {other} on {name}'s page after the round")
+
+            # The phone layout of the same page.
+            anna.set_viewport_size(PHONE)
+            anna.screenshot(path=str(Path(log_dir) / "lounge-phone.png"), full_page=True)
+        except Exception:
+            print(diagnose(pages, server.log), file=sys.stderr, flush=True)
+            raise
+    out["foreign"] = watch.foreign
+    out["page_errors"] = watch.page_errors
+    return out
