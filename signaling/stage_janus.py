@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 ROOM_BASE = 7_000_000_000  # keeps our rooms apart from any others on a shared Janus
 FEED_WAIT_SECONDS = 5.0  # how long a subscription waits for a feed whose publisher is still connecting
 FEED_RETRY_SECONDS = 0.2
+SELF_OFFER_SECONDS = 2.0  # how long a dropped feed's subscription waits for Janus's own renegotiation offer
 
 
 @dataclass(frozen=True)
@@ -222,17 +223,49 @@ class JanusStage:
         drop = [f for f in current.feeds if f not in wanted]
         if not add and not drop:
             return None
-        body: dict[str, Any] = {"request": "update"}
-        if add:
-            body["subscribe"] = [{"feed": f} for f in add]
-        if drop:
-            body["unsubscribe"] = [{"feed": f} for f in drop]
-        msg = await self._with_feeds(lambda: self._call(current.handle, body))
-        current.feeds = wanted
-        if msg.jsep is None:
+        # Janus renegotiates a subscription by itself when one of its publishers leaves (a kicked guest): that
+        # offer, if it came, must be answered before any update of ours.
+        pending = self._pending_offer(current.handle)
+        if pending is None or pending.jsep is None:
+            body: dict[str, Any] = {"request": "update"}
+            if add:
+                body["subscribe"] = [{"feed": f} for f in add]
+            if drop:
+                body["unsubscribe"] = [{"feed": f} for f in drop]
+            try:
+                msg: JanusMessage | None = await self._with_feeds(lambda: self._call(current.handle, body)) \
+                    if add else await self._call(current.handle, body)
+            except JanusError as exc:
+                if exc.code != VIDEOROOM_NO_SUCH_FEED:  # a feed to drop is gone already: Janus's own offer follows
+                    raise _refusal(exc) from exc
+                msg = None
+            pending = msg if msg is not None and msg.jsep is not None else await self._await_offer(current.handle)
+        if pending is None or pending.jsep is None:
+            current.feeds = wanted
             return None
-        current.mids = _mids(msg)
-        return msg.jsep.sdp
+        current.mids = _mids(pending)
+        current.feeds = [f for f in wanted if f in current.mids.values()] or wanted
+        return pending.jsep.sdp
+
+    def _pending_offer(self, handle: int) -> JanusMessage | None:
+        """The newest offer Janus sent this subscription unasked, if any (older ones are superseded)."""
+        queue = self.client.events(handle)
+        latest: JanusMessage | None = None
+        while not queue.empty():
+            msg = queue.get_nowait()
+            if msg.jsep is not None and msg.jsep.type == "offer":
+                latest = msg
+        return latest
+
+    async def _await_offer(self, handle: int) -> JanusMessage | None:
+        """Waits briefly for the offer Janus sends by itself after a publisher left the subscription."""
+        deadline = time.monotonic() + SELF_OFFER_SECONDS
+        while time.monotonic() < deadline:
+            found = self._pending_offer(handle)
+            if found is not None:
+                return found
+            await asyncio.sleep(FEED_RETRY_SECONDS)
+        return None
 
     async def present_feeds(self, webinar: int) -> set[int]:
         _, control = await self._ensure_session()

@@ -23,6 +23,7 @@ from rooms.lounge_events import WordReplied
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import LocalRoom
+from server.ws.meeting import Attach, enter_signalled
 from server.ws.protocol import Ack, EventFrame, Joined, PresenceJoin, PresenceLeave
 from server.ws.protocol_lounge import (
     Connect,
@@ -48,7 +49,6 @@ from signaling.meeting import validate
 if TYPE_CHECKING:
     from server.ws.live import Live
 
-Attach = Callable[[str, int | None, str | None, list[PresenceEntry]], Awaitable[None]]
 PublishAck = Callable[[str | None, Appended], Awaitable[None]]
 
 _ONLY_SEATED = "Signals are only between people seated at this table."
@@ -130,21 +130,11 @@ class LoungeRequests:
         await self.live.lounges.may_join(user, ref)
         entry = await self.live.rooms.presence_entry(user, await self.live.lounges.mission_of(ref.id),
                                                      Status.AVAILABLE)
-        relay = self.live.signals
         # Ready for signals before anyone can learn we are here (as in the meeting room).
-        await relay.open(ref.name, user.id)
+        await self.live.signals.open(ref.name, user.id)
         self.tables.add(ref.name)
-        try:
-            first = await self.live.presence.enter(ref.name, self.conn.id, entry, self._ttl)
-            await self._attach(ref.name, since, request_id, await self.live.presence.members(ref.name))
-        except BaseException:
-            self.tables.discard(ref.name)
-            relay.remove(ref.name, self.conn)
-            await self.live.presence.leave(ref.name, self.conn.id)
-            raise
-        relay.add(ref.name, self.conn)
-        if first:
-            await self.live.hub.publish_ephemeral(ref.name, encode(PresenceJoin(room=ref.name, member=entry)))
+        await enter_signalled(self.live, self.conn, ref.name, entry, self._ttl, self._attach, since, request_id,
+                              lambda: self.tables.discard(ref.name))
 
     async def leave(self, ref: RoomRef) -> None:
         """The connection left the room (or closed); its person may be gone from it."""

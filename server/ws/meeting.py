@@ -116,6 +116,29 @@ class SignalRelay:
 Attach = Callable[[str, int | None, str | None, list[PresenceEntry]], Awaitable[None]]
 
 
+async def enter_signalled(live: Live, conn: Connection, room: str, entry: PresenceEntry, ttl: float, attach: Attach,
+                          since: int | None, request_id: str | None, undo: Callable[[], object]) -> bool:
+    """Presence and `joined` in a signalling room (a meeting, a lounge table) after the relay was opened for this
+    person; returns whether the person just arrived (their arrival is then announced).
+
+    The connection is added to the relay only once `joined` went out, so the other side's offer, prompted by our
+    arrival, always comes after our `joined`. On failure `undo` drops the caller's own record of the room.
+    """
+    relay = live.signals
+    try:
+        first = await live.presence.enter(room, conn.id, entry, ttl)
+        await attach(room, since, request_id, await live.presence.members(room))
+    except BaseException:
+        undo()
+        relay.remove(room, conn)
+        await live.presence.leave(room, conn.id)
+        raise
+    relay.add(room, conn)
+    if first:
+        await live.hub.publish_ephemeral(room, encode(PresenceJoin(room=room, member=entry)))
+    return first
+
+
 class MeetingRequests:
     """The meeting side of a Session: the meeting rooms this connection is in, and its signals."""
 
@@ -135,22 +158,12 @@ class MeetingRequests:
         # Only its two members, while the room is open (not cancelled, until 10 minutes past its end).
         meeting = await self.live.meetings.may_join_meeting(user, ref.id)
         entry = await self.live.rooms.presence_entry(user, meeting.mission_id, Status.IN_MEETING)
-        relay = self.live.signals
         # Ready to receive signals before anyone can learn we are here, and announced only once `joined` went
         # out: the other side's offer, prompted by our arrival, always comes after our `joined`.
-        await relay.open(ref.name, user.id)
+        await self.live.signals.open(ref.name, user.id)
         self.members[ref.id] = meeting.members()
-        try:
-            first = await self.live.presence.enter(ref.name, self.conn.id, entry, self._ttl)
-            await self._attach(ref.name, since, request_id, await self.live.presence.members(ref.name))
-        except BaseException:
-            self.members.pop(ref.id, None)
-            relay.remove(ref.name, self.conn)
-            await self.live.presence.leave(ref.name, self.conn.id)
-            raise
-        relay.add(ref.name, self.conn)
-        if first:
-            await self.live.hub.publish_ephemeral(ref.name, encode(PresenceJoin(room=ref.name, member=entry)))
+        if await enter_signalled(self.live, self.conn, ref.name, entry, self._ttl, self._attach, since, request_id,
+                                 lambda: self.members.pop(ref.id, None)):
             await self.live.publish(await self.live.meetings.meeting_joined(user, ref.id))
 
     async def leave(self, ref: RoomRef) -> None:

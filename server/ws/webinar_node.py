@@ -1,9 +1,9 @@
 """A node's webinar machinery: the time box timers, the stage subscriptions of local viewers, and reaction bursts.
 
-A node *observes* a webinar while any of its connections is in it: it holds the webinar's public room and reads
-the same ordered event stream as its clients. A `w-stage` event renegotiates local viewers' subscriptions; a
-`w-timebox` event re-arms the timers; `w-ended` tears the local stage down. Timers run on every observing node;
-the events they write carry fixed idempotency keys, so each warning and the end are written once.
+A node *observes* a webinar while any of its connections is in it (server/ws/observer.py): it holds the webinar's
+public room and reads the same ordered event stream as its clients. A `w-stage` event renegotiates local viewers'
+subscriptions; a `w-timebox` event re-arms the timers; `w-ended` tears the local stage down. Timers run on every
+observing node; the events they write carry fixed idempotency keys, so each warning and the end are written once.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import msgspec
-
 from rooms.clock import Clock
-from rooms.events import RoomEvent, webinar
+from rooms.events import EventBody, RoomEvent, webinar
 from rooms.live import Appended
 from rooms.reactions import ReactionAggregator
 from rooms.webinar_events import Feed, StageChanged, TimeboxChanged, WebinarEnded
@@ -26,7 +24,7 @@ from rooms.webinar_service import WebinarService
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import Hub, LocalRoom
-from server.ws.protocol import EventFrame
+from server.ws.observer import Observed, RoomObserver, sleep_until
 from server.ws.protocol_webinar import Reactions, StageOffer
 from signaling.stage import StageMedia
 
@@ -44,95 +42,54 @@ class Watcher:
 
 
 @dataclass
-class Observed:
-    item: int
-    room: LocalRoom
-    sessions: int = 0
-    timers: asyncio.Task[None] | None = None
+class WebinarObserved(Observed):
     watchers: dict[str, Watcher] = field(default_factory=dict)
     live: list[Feed] = field(default_factory=list)
 
 
-class WebinarNode:
+class WebinarNode(RoomObserver[WebinarObserved]):
     def __init__(self, hub: Hub, webinars: WebinarService, stage: StageMedia, clock: Clock,
                  publish: Callable[[Appended], Awaitable[None]]) -> None:
-        self._hub = hub
+        super().__init__(hub, ("w-stage", "w-timebox", "w-ended"), log)
         self._webinars = webinars
         self.stage = stage
         self._clock = clock
         self._publish = publish
-        self._observed: dict[int, Observed] = {}
         self.reactions = ReactionAggregator()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._flusher: asyncio.Task[None] | None = None
-        self._decoder = msgspec.json.Decoder(EventFrame)
 
     def start(self) -> None:
         self._flusher = asyncio.get_running_loop().create_task(self._flush_reactions(), name="reactions")
 
     # -- observing -----------------------------------------------------------------------------------------
 
-    async def enter(self, item: int) -> None:
-        seen = self._observed.get(item)
-        if seen is None:
-            room = await self._hub.hold(webinar(item).name)
-            seen = self._observed.get(item)  # another session may have got here during the await
-            if seen is None:
-                seen = self._observed[item] = Observed(item, room)
-                room.observers.append(lambda payload: self._on_frame(item, payload))
-                seen.live = await self._webinars.live_feeds(item)
-                self._arm(seen)
-            else:
-                self._hub.release(room)
-        seen.sessions += 1
+    def _room_name(self, item: int) -> str:
+        return webinar(item).name
 
-    async def exit(self, item: int) -> None:
-        seen = self._observed.get(item)
-        if seen is None:
-            return
-        seen.sessions -= 1
-        if seen.sessions > 0:
-            return
-        del self._observed[item]
-        if seen.timers is not None:
-            seen.timers.cancel()
+    def _new(self, item: int, room: LocalRoom) -> WebinarObserved:
+        return WebinarObserved(item, room)
+
+    async def _started(self, seen: WebinarObserved) -> None:
+        seen.live = await self._webinars.live_feeds(seen.item)
+        self._arm_timebox(seen)
+
+    async def _stopping(self, seen: WebinarObserved) -> None:
         for key in list(seen.watchers):
-            await self.unwatch(item, key)
-        seen.room.observers.clear()
-        self._hub.release(seen.room)
+            await self.unwatch(seen.item, key)
 
-    def _on_frame(self, item: int, payload: bytes) -> None:
-        if b'"kind":"w-stage"' not in payload and b'"kind":"w-timebox"' not in payload \
-                and b'"kind":"w-ended"' not in payload:
-            return
-        frame = self._decoder.decode(payload)
-        seen = self._observed.get(item)
-        if seen is None:
-            return
-        match frame.event:
+    def _on_event(self, seen: WebinarObserved, event: EventBody) -> None:
+        match event:
             case StageChanged(stage=stage):
                 seen.live = list(stage.live)
-                self._spawn(self._renegotiate(seen))
+                self._spawn(self._renegotiate(seen), "webinar background task failed")
             case TimeboxChanged():
-                self._arm(seen)
+                self._arm_timebox(seen)
             case WebinarEnded():
                 seen.live = []
-                if seen.timers is not None:
-                    seen.timers.cancel()
-                self._spawn(self._renegotiate(seen))
+                seen.disarm()
+                self._spawn(self._renegotiate(seen), "webinar background task failed")
             case _:
                 pass
-
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        async def run() -> None:
-            try:
-                await coro
-            except Exception:
-                log.exception("webinar background task failed")
-
-        task = asyncio.get_running_loop().create_task(run())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     # -- stage subscriptions -------------------------------------------------------------------------------
 
@@ -168,7 +125,7 @@ class WebinarNode:
         with contextlib.suppress(Exception):
             await self.stage.unwatch(item, key)
 
-    async def _renegotiate(self, seen: Observed) -> None:
+    async def _renegotiate(self, seen: WebinarObserved) -> None:
         feeds = list(seen.live)
         if seen.watchers and feeds:
             feeds = await self._without_dead(seen, feeds)
@@ -187,7 +144,7 @@ class WebinarNode:
                     watcher.conn.send_frame(StageOffer(room=webinar(seen.item).name, sdp=sdp, feeds=feeds,
                                                        mids=self.stage.streams(seen.item, key)))
 
-    async def _without_dead(self, seen: Observed, feeds: list[Feed]) -> list[Feed]:
+    async def _without_dead(self, seen: WebinarObserved, feeds: list[Feed]) -> list[Feed]:
         """Feeds whose publisher vanished without unpublishing (a crashed tab, a dead network) would make every
         subscription fail: leave them out, and take them off the stage so every node and client agrees."""
         try:
@@ -205,30 +162,23 @@ class WebinarNode:
 
     # -- time box ------------------------------------------------------------------------------------------
 
-    def _arm(self, seen: Observed) -> None:
-        if seen.timers is not None:
-            seen.timers.cancel()
-        seen.timers = asyncio.get_running_loop().create_task(self._run_timers(seen.item),
-                                                             name=f"webinar {seen.item} time box")
+    def _arm_timebox(self, seen: WebinarObserved) -> None:
+        self._arm(seen, self._run_timers(seen.item), f"webinar {seen.item} time box",
+                  "time box of webinar %d failed", seen.item)
 
     async def _run_timers(self, item: int) -> None:
-        try:
-            box = await self._webinars.timebox(item)
-            if box.status != "live":
-                return
-            now = self._clock.now()
-            # A warning whose moment passed before we looked is skipped, except the latest one.
-            due = [(box.ends_at - dt.timedelta(minutes=m), m) for m in WARNINGS]
-            pending = [(at, m) for at, m in due if at > now]
-            for at, minutes in pending:
-                await asyncio.sleep(max(0.0, (at - self._clock.now()).total_seconds()))
-                await self._publish(await self._webinars.warn(item, minutes))
-            await asyncio.sleep(max(0.0, (box.ends_at - self._clock.now()).total_seconds()))
-            await self._publish(await self._webinars.finish(item))
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("time box of webinar %d failed", item)
+        box = await self._webinars.timebox(item)
+        if box.status != "live":
+            return
+        now = self._clock.now()
+        # A warning whose moment passed before we looked is skipped, except the latest one.
+        due = [(box.ends_at - dt.timedelta(minutes=m), m) for m in WARNINGS]
+        pending = [(at, m) for at, m in due if at > now]
+        for at, minutes in pending:
+            await sleep_until(self._clock, at)
+            await self._publish(await self._webinars.warn(item, minutes))
+        await sleep_until(self._clock, box.ends_at)
+        await self._publish(await self._webinars.finish(item))
 
     # -- reactions -----------------------------------------------------------------------------------------
 
@@ -244,12 +194,7 @@ class WebinarNode:
     async def close(self) -> None:
         if self._flusher is not None:
             self._flusher.cancel()
-        for task in list(self._tasks):
-            task.cancel()
-        for seen in list(self._observed.values()):
-            if seen.timers is not None:
-                seen.timers.cancel()
-        self._observed.clear()
+        await super().close()
         await self.stage.aclose()
 
 

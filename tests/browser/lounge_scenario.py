@@ -9,27 +9,26 @@ tests/browser/test_lounge.py makes the assertions.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import PHONE
-from tests.browser.webinar_media_scenario import SELECTED_PAIRS, Watch, chromium, me, open_page, wait_for
+from tests.browser.media_pages import (
+    SELECTED_PAIRS,
+    Watch,
+    chromium,
+    decoding,
+    diagnosed,
+    me,
+    open_page,
+    tile,
+    wait_for,
+)
 from tests.procs import serving
 
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "tom": "tom.hermans@voltera.example",
           "organiser": "organiser@roundtable.example"}
-
-# A table member's tile on a page: its video's picture size and the frames presented so far.
-TILE = """
-(userId) => {
-  const v = document.querySelector(`#table-grid .tile[data-user-id="${userId}"] video`);
-  if (!v || !v.srcObject) return null;
-  const track = v.srcObject.getVideoTracks()[0];
-  const q = v.getVideoPlaybackQuality();
-  return { width: v.videoWidth, frames: q.totalVideoFrames, live: track?.readyState === 'live' };
-}
-"""
+TABLE = "#table-grid"
 
 # Where the page says I sit, and who sits with me.
 MY_TABLE = """
@@ -39,15 +38,6 @@ MY_TABLE = """
   return { table: tb, members: tb === null ? [] : s.tableById(tb).seats.slice() };
 }
 """
-
-
-def decoding(page: Any, user_id: int, what: str) -> dict[str, Any]:
-    """Waits until `user_id`'s tile has a picture and presents more frames later."""
-    first = wait_for(f"{what}: a decoded picture",
-                     lambda: (v := page.evaluate(TILE, user_id)) and v["width"] > 0 and v)
-    later = wait_for(f"{what}: more frames",
-                     lambda: (v := page.evaluate(TILE, user_id)) and v["frames"] > first["frames"] and v)
-    return {"first": first, "later": later}
 
 
 def placement(page: Any, name: str, away_from: int | None = None) -> dict[str, Any]:
@@ -60,17 +50,11 @@ def placement(page: Any, name: str, away_from: int | None = None) -> dict[str, A
     return found
 
 
-def diagnose(pages: dict[str, Any], log: Path) -> str:
-    lines = []
-    for name, page in pages.items():
-        try:
-            lines.append(f"{name}: " + str(page.evaluate(
-                "() => ({url: location.href, table: window.__lounge?.session.seatOf(),"
-                " toasts: document.querySelector('#l-toasts')?.textContent,"
-                " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")))
-        except Exception as exc:  # a page that cannot answer says so
-            lines.append(f"{name}: no diagnosis ({exc})")
-    return "\n".join([*lines, "--- server log (tail) ---", *log.read_text(errors="replace").splitlines()[-40:]])
+# What a page shows and holds when something did not happen: printed with the failure.
+DIAGNOSIS = (
+    "() => ({url: location.href, table: window.__lounge?.session.seatOf(),"
+    " toasts: document.querySelector('#l-toasts')?.textContent,"
+    " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")
 
 
 def sit_and_mix(env: dict[str, str], log_dir: str) -> dict[str, Any]:
@@ -80,7 +64,7 @@ def sit_and_mix(env: dict[str, str], log_dir: str) -> dict[str, Any]:
     watch = Watch()
     with serving(env, Path(log_dir)) as server, chromium() as browser:
         pages = {name: open_page(browser, watch, env, server, email) for name, email in PEOPLE.items()}
-        try:
+        with diagnosed(pages, server.log, DIAGNOSIS):
             ids = {name: me(page) for name, page in pages.items()}
             out["ids"] = ids
             anna = pages["anna"]
@@ -113,7 +97,7 @@ def sit_and_mix(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 for other in ("anna", "mike", "tom"):
                     if other != name:
                         out["first_table"][f"{other}_on_{name}"] = decoding(
-                            pages[name], ids[other], f"{other} on {name}'s page at the first table")
+                            pages[name], tile(TABLE, ids[other]), f"{other} on {name}'s page at the first table")
             out["pairs"] = {name: pages[name].evaluate(SELECTED_PAIRS) for name in ("anna", "mike", "tom")}
             anna.screenshot(path=str(Path(log_dir) / "lounge-desktop.png"))
 
@@ -136,14 +120,11 @@ def sit_and_mix(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 for other in placed[name]["members"]:
                     if other != ids[name]:
                         out["after_round"][f"{other}_on_{name}"] = decoding(
-                            page, other, f"user {other} on {name}'s page after the round")
+                            page, tile(TABLE, other), f"user {other} on {name}'s page after the round")
 
             # The phone layout of the same page.
             anna.set_viewport_size(PHONE)
             anna.screenshot(path=str(Path(log_dir) / "lounge-phone.png"), full_page=True)
-        except Exception:
-            print(diagnose(pages, server.log), file=sys.stderr, flush=True)
-            raise
     out["foreign"] = watch.foreign
     out["page_errors"] = watch.page_errors
     return out

@@ -9,55 +9,21 @@ test_matchmaking.py makes the assertions.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.browser.webinar_media_scenario import (
-    PEOPLE,
-    SELECTED_PAIRS,
-    Watch,
-    chromium,
-    me,
-    open_page,
-    wait_for,
-)
+from tests.browser.media_pages import SELECTED_PAIRS, Watch, chromium, decoding, diagnosed, me, open_page, video
+from tests.browser.webinar_media_scenario import PEOPLE
 from tests.procs import serving
 
-# The remote <video> of the meeting room: its picture size and the frames it has presented so far.
-REMOTE_VIDEO = """
-() => {
-  const v = document.querySelector('#remote-video');
-  if (!v || !v.srcObject) return null;
-  const q = v.getVideoPlaybackQuality();
-  const track = v.srcObject.getVideoTracks()[0];
-  return { width: v.videoWidth, height: v.videoHeight, frames: q.totalVideoFrames, track: track?.id ?? null,
-    live: track?.readyState === 'live' };
-}
-"""
+REMOTE_VIDEO = "#remote-video"
 
-
-def decoding(page: Any, what: str, after: int = -1) -> dict[str, Any]:
-    """Waits until the remote video has a picture and its presented-frame count grows past `after`."""
-    first = wait_for(f"{what}: a decoded picture",
-                     lambda: (v := page.evaluate(REMOTE_VIDEO)) and v["width"] > 0 and v["frames"] > after and v)
-    later = wait_for(f"{what}: more frames",
-                     lambda: (v := page.evaluate(REMOTE_VIDEO)) and v["frames"] > first["frames"] and v)
-    return {"first": first, "later": later}
-
-
-def diagnose(pages: dict[str, Any], log: Path) -> str:
-    lines = []
-    for name, page in pages.items():
-        try:
-            lines.append(f"{name}: " + str(page.evaluate(
-                "() => ({url: location.href, note: document.querySelector('#meet-note')?.textContent,"
-                " presence: document.querySelector('#meet-presence')?.textContent,"
-                " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")))
-        except Exception as exc:  # a page that cannot answer says so
-            lines.append(f"{name}: no diagnosis ({exc})")
-    return "\n".join([*lines, "--- server log (tail) ---", *log.read_text(errors="replace").splitlines()[-40:]])
+# What a page shows and holds when something did not happen: printed with the failure.
+DIAGNOSIS = (
+    "() => ({url: location.href, note: document.querySelector('#meet-note')?.textContent,"
+    " presence: document.querySelector('#meet-presence')?.textContent,"
+    " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")
 
 
 def book_and_meet(env: dict[str, str], log_dir: str) -> dict[str, Any]:
@@ -69,7 +35,7 @@ def book_and_meet(env: dict[str, str], log_dir: str) -> dict[str, Any]:
         anna = open_page(browser, watch, env, server, PEOPLE["anna"])
         mike = open_page(browser, watch, env, server, PEOPLE["mike"])
         pages = {"anna": anna, "mike": mike}
-        try:
+        with diagnosed(pages, server.log, DIAGNOSIS):
             ids = {"anna": me(anna), "mike": me(mike)}
             out["ids"] = ids
 
@@ -107,8 +73,8 @@ def book_and_meet(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 page.goto(f"{server.url}/m/1/meeting/{meeting_id}?test")
             for page in (anna, mike):
                 expect(page.locator("#meet-presence")).to_have_attribute("data-state", "here", timeout=15_000)
-            out["anna_sees_mike"] = decoding(anna, "Mike on Anna's page")
-            out["mike_sees_anna"] = decoding(mike, "Anna on Mike's page")
+            out["anna_sees_mike"] = decoding(anna, REMOTE_VIDEO, "Mike on Anna's page")
+            out["mike_sees_anna"] = decoding(mike, REMOTE_VIDEO, "Anna on Mike's page")
             out["pairs"] = {name: page.evaluate(SELECTED_PAIRS) for name, page in pages.items()}
             anna.screenshot(path=str(Path(log_dir) / "meeting-anna.png"))
 
@@ -118,24 +84,21 @@ def book_and_meet(env: dict[str, str], log_dir: str) -> dict[str, Any]:
             time.sleep(3)
             anna.context.set_offline(False)
             expect(anna.locator("#meet-presence")).to_have_attribute("data-state", "here")
-            before = mike.evaluate(REMOTE_VIDEO)["frames"]
-            out["after_drop"] = decoding(mike, "Anna on Mike's page after her drop", after=before)
-            out["after_drop_anna"] = decoding(anna, "Mike on Anna's page after her drop",
-                                              after=anna.evaluate(REMOTE_VIDEO)["frames"])
+            before = video(mike, REMOTE_VIDEO)["frames"]
+            out["after_drop"] = decoding(mike, REMOTE_VIDEO, "Anna on Mike's page after her drop", after=before)
+            out["after_drop_anna"] = decoding(anna, REMOTE_VIDEO, "Mike on Anna's page after her drop",
+                                              after=video(anna, REMOTE_VIDEO)["frames"])
 
             # Anna reloads the room (a new peer connection on her side): Mike's page meets it.
             old_track = out["after_drop"]["later"]["track"]
             anna.reload()
-            out["after_reload"] = decoding(mike, "Anna on Mike's page after her reload")
-            out["reload_new_track"] = mike.evaluate(REMOTE_VIDEO)["track"] != old_track
-            out["after_reload_anna"] = decoding(anna, "Mike on Anna's page after her reload")
+            out["after_reload"] = decoding(mike, REMOTE_VIDEO, "Anna on Mike's page after her reload")
+            out["reload_new_track"] = video(mike, REMOTE_VIDEO)["track"] != old_track
+            out["after_reload_anna"] = decoding(anna, REMOTE_VIDEO, "Mike on Anna's page after her reload")
 
             # She ends the call: the notes form appears.
             anna.locator("#meet-end").click()
             expect(anna.locator("#meet-notes")).to_be_visible()
-        except Exception:
-            print(diagnose(pages, server.log), file=sys.stderr, flush=True)
-            raise
     out["foreign"] = watch.foreign
     out["page_errors"] = watch.page_errors
     return out

@@ -15,13 +15,10 @@ from typing import Any
 import pytest
 
 from tests.browser import lounge_scenario
-from tests.browser.conftest import CHROMIUM, SHOTS
-from tests.netns import HOST_ADDRESS, in_netns
-from tests.procs import env_for, roundtable
+from tests.browser.conftest import SHOTS
+from tests.browser.media_pages import assert_pairs_in_namespace, run_scenario
 
 pytestmark = [pytest.mark.browser]
-
-NAMESPACE_ADDRESSES = {HOST_ADDRESS, "127.0.0.1"}
 
 
 def _grows(seen: dict[str, Any]) -> bool:
@@ -30,11 +27,7 @@ def _grows(seen: dict[str, Any]) -> bool:
 
 
 def test_three_sit_at_a_table_see_each_other_then_a_round_moves_them(tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
-    env = env_for(tmp_path / "var")
-    roundtable(env, "demo", "--no-links")
-    r: dict[str, Any] = in_netns(lounge_scenario.sit_and_mix, env, str(tmp_path), timeout=400)
+    r = run_scenario(lounge_scenario.sit_and_mix, tmp_path)
 
     assert r["foreign"] == [], r["foreign"]
     assert r["page_errors"] == [], r["page_errors"]
@@ -45,10 +38,7 @@ def test_three_sit_at_a_table_see_each_other_then_a_round_moves_them(tmp_path: P
     assert len(r["first_table"]) == 6, r["first_table"]
     for key, seen in r["first_table"].items():
         assert _grows(seen), (key, seen)
-    for name, pairs in r["pairs"].items():
-        assert pairs, f"{name} has no selected candidate pair"
-        for pair in pairs:
-            assert {pair["local"], pair["remote"]} <= NAMESPACE_ADDRESSES, (name, pair)
+    assert_pairs_in_namespace(r["pairs"])
 
     # The round placed all four people present, the same way on every page, and each page decodes its table-mates.
     assert r["round_label"].startswith("Mixing round 1 of 2"), r["round_label"]

@@ -7,26 +7,17 @@ because two browsers talking to each other on the host would use its other inter
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.browser import meeting_scenario
-from tests.browser.conftest import CHROMIUM
-from tests.netns import HOST_ADDRESS, in_netns
-from tests.procs import env_for, roundtable
+from tests.browser.media_pages import assert_pairs_in_namespace, run_scenario
 
 pytestmark = [pytest.mark.browser]
 
-NAMESPACE_ADDRESSES = {HOST_ADDRESS, "127.0.0.1"}
-
 
 def test_request_accept_and_meet_with_video_through_a_drop_and_a_reload(tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
-    env = env_for(tmp_path / "var")
-    roundtable(env, "demo", "--no-links")
-    r: dict[str, Any] = in_netns(meeting_scenario.book_and_meet, env, str(tmp_path), timeout=400)
+    r = run_scenario(meeting_scenario.book_and_meet, tmp_path)
 
     assert r["foreign"] == [], r["foreign"]
     assert r["page_errors"] == [], r["page_errors"]
@@ -38,7 +29,4 @@ def test_request_accept_and_meet_with_video_through_a_drop_and_a_reload(tmp_path
         assert seen["first"]["width"] > 0 and seen["later"]["frames"] > seen["first"]["frames"], (key, seen)
         assert seen["later"]["live"], (key, seen)
     assert r["reload_new_track"], r
-    for name, pairs in r["pairs"].items():
-        assert pairs, f"{name} has no selected candidate pair"
-        for pair in pairs:
-            assert {pair["local"], pair["remote"]} <= NAMESPACE_ADDRESSES, (name, pair)
+    assert_pairs_in_namespace(r["pairs"])

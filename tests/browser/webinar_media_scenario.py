@@ -6,47 +6,34 @@ Anna asks, the moderator approves, Mike upvotes, the moderator brings Anna on st
 check, Mike's page decodes her video, the moderator ends her turn and her publishing stops. It returns plain
 JSON; tests/browser/test_webinar_media.py makes the assertions, so a failure there shows what was seen.
 
-Pages are observed, never steered: an init script only records the RTCPeerConnections and getUserMedia
-streams the page creates, so that their stats and states can be read.
+The browser machinery, shared with the other media scenarios, is tests/browser/media_pages.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-from tests.procs import Server, roundtable, serving
+from tests.browser.media_pages import (
+    SELECTED_PAIRS,
+    TIMEOUT_MS,
+    Watch,
+    chromium,
+    decoding,
+    diagnosed,
+    me,
+    open_page,
+    tile,
+    wait_for,
+)
+from tests.procs import Server, serving
 
 PEOPLE = {"host": "host@roundtable.example", "moderator": "moderator@roundtable.example",
           "anna": "anna@voltera.example", "mike": "mike@bayfleet.example"}
-ALLOWED = ("http://127.0.0.1:", "http://10.99.0.1:", "data:", "blob:")
-TIMEOUT_MS = 30_000
-MEDIA_SECONDS = 45.0  # first frames through Janus on a busy 2-core machine
 QUIET_SECONDS = 2.0  # a track that decoded nothing for this long has stopped
 QUESTION = "May I show you our charging depot on camera?"
-
-# Records what the page creates, without changing it: every RTCPeerConnection and every getUserMedia stream.
-RECORDER = """
-(() => {
-  const pcs = [];
-  const streams = [];
-  Object.defineProperty(window, '__rt', { value: { pcs, streams } });
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); pcs.push(this); }
-  };
-  const md = navigator.mediaDevices;
-  if (md && md.getUserMedia) {
-    const gum = md.getUserMedia.bind(md);
-    md.getUserMedia = async (c) => { const s = await gum(c); streams.push(s); return s; };
-  }
-})();
-"""
+STAGE = "#stage-grid"
 
 # Frames decoded for a given remote track, summed over the page's connections (inbound-rtp stats).
 FRAMES_DECODED = """
@@ -75,107 +62,6 @@ RECEIVER_STATE = """
 }
 """
 
-# The addresses of every selected candidate pair on the page's open connections.
-SELECTED_PAIRS = """
-async () => {
-  const out = [];
-  for (const pc of window.__rt.pcs) {
-    if (pc.signalingState === 'closed') continue;
-    const stats = await pc.getStats();
-    const byId = new Map();
-    stats.forEach((s) => byId.set(s.id, s));
-    stats.forEach((s) => {
-      if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
-      const pair = byId.get(s.selectedCandidatePairId);
-      const local = byId.get(pair?.localCandidateId);
-      const remote = byId.get(pair?.remoteCandidateId);
-      out.push({ state: pair?.state, local: local?.address ?? local?.ip ?? null, local_type: local?.candidateType,
-        remote: remote?.address ?? remote?.ip ?? null, remote_type: remote?.candidateType,
-        bytes: (pair?.bytesSent || 0) + (pair?.bytesReceived || 0) });
-    });
-  }
-  return out;
-}
-"""
-
-# The tile of a user on the stage: its video's size and the frames the element has presented.
-TILE_VIDEO = """
-(userId) => {
-  const v = document.querySelector(`#stage-grid .tile[data-user-id="${userId}"] video`);
-  if (!v || !v.srcObject) return null;
-  const track = v.srcObject.getVideoTracks()[0];
-  const q = v.getVideoPlaybackQuality();
-  return { width: v.videoWidth, height: v.videoHeight, frames: q.totalVideoFrames, track: track?.id ?? null,
-    live: track?.readyState === 'live' };
-}
-"""
-
-
-class Watch:
-    """What every page did that a test must not allow: requests leaving 127.0.0.1 / 10.99.0.1, uncaught errors."""
-
-    def __init__(self) -> None:
-        self.foreign: list[str] = []
-        self.page_errors: list[str] = []
-
-    def guard(self, route: Any) -> None:
-        url: str = route.request.url
-        if url.startswith(ALLOWED):
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = MEDIA_SECONDS, every: float = 0.25) -> Any:
-    """Polls `check` until it returns something truthy; fails naming `what` (and the last value) otherwise."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
-
-
-def sign_in_link(env: dict[str, str], server: Server, email: str) -> str:
-    out = roundtable({**env, "ROUNDTABLE_PUBLIC_URL": server.url}, "login-link", email, "--mission", "1")
-    url = out.stdout.strip().splitlines()[-1]
-    assert url.startswith(server.url + "/link#t="), url
-    return url
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def open_page(browser: Any, watch: Watch, env: dict[str, str], server: Server, email: str) -> Any:
-    """A fresh context signed in as `email` through a printed one-time link."""
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Europe/Amsterdam",
-                                  permissions=["camera", "microphone"])
-    context.set_default_timeout(TIMEOUT_MS)
-    context.route("**/*", watch.guard)
-    context.add_init_script(RECORDER)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: watch.page_errors.append(f"{email}: {exc}"))
-    page.goto(sign_in_link(env, server, email))
-    page.get_by_role("button", name="Continue as").click()
-    page.wait_for_url(f"{server.url}/m/1")
-    expect(page.locator(".programme .item").first).to_be_visible()
-    return page
-
-
 def first_webinar(page: Any) -> dict[str, Any]:
     items: list[dict[str, Any]] = page.evaluate(
         "async () => (await fetch('/api/missions/1/programme', {credentials: 'same-origin'})).json()")
@@ -188,20 +74,6 @@ def enter(page: Any, server: Server, item: dict[str, Any]) -> None:
     page.goto(f"{server.url}/m/1/webinar/{item['id']}?test")
     expect(page.get_by_role("heading", name=item["title"], level=1)).to_be_visible()
     expect(page.locator("#q-list")).to_be_attached()
-
-
-def me(page: Any) -> int:
-    who: dict[str, Any] = page.evaluate("async () => (await fetch('/api/me')).json()")
-    return int(who["user"]["id"])
-
-
-def decoding(page: Any, user_id: int, what: str) -> dict[str, Any]:
-    """Waits until `user_id`'s tile shows a picture whose frame count grows; returns the two samples."""
-    first = wait_for(f"{what}: a tile with a decoded picture",
-                     lambda: (v := page.evaluate(TILE_VIDEO, user_id)) and v["width"] > 0 and v)
-    later = wait_for(f"{what}: more frames after the first picture",
-                     lambda: (v := page.evaluate(TILE_VIDEO, user_id)) and v["frames"] > first["frames"] and v)
-    return {"first": first, "later": later}
 
 
 def stats_frames(page: Any, track: str) -> int:
@@ -235,17 +107,6 @@ DIAGNOSIS = """
 """
 
 
-def diagnose(pages: dict[str, Any], server: Server) -> str:
-    lines = []
-    for name, page in pages.items():
-        try:
-            lines.append(f"{name}: {page.evaluate(DIAGNOSIS)}")
-        except Exception as exc:  # a page that cannot even answer says so
-            lines.append(f"{name}: no diagnosis ({exc})")
-    log = server.log.read_text(errors="replace").splitlines()
-    return "\n".join([*lines, "--- server log (tail) ---", *log[-40:]])
-
-
 def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
     from playwright.sync_api import expect
 
@@ -259,7 +120,7 @@ def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
     with serving(env, Path(log_dir)) as server, chromium() as browser:
         mark("server")
         pages = {name: open_page(browser, watch, env, server, email) for name, email in PEOPLE.items()}
-        try:
+        with diagnosed(pages, server.log, DIAGNOSIS):
             host, mod, anna, mike = pages["host"], pages["moderator"], pages["anna"], pages["mike"]
             item = first_webinar(host)
             ids = {name: me(page) for name, page in pages.items()}
@@ -273,7 +134,7 @@ def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
             host.get_by_role("button", name="Start webinar").click()
             expect(mike.locator(".timebox")).to_have_attribute("data-status", "live")
             host.locator(".pub-camera").click()
-            out["host_on_mike"] = decoding(mike, ids["host"], "the host on Mike's page")
+            out["host_on_mike"] = decoding(mike, tile(STAGE, ids["host"]), "the host on Mike's page")
             mark("host-live")
 
             # Pre-approved Q&A: Anna asks, the moderator approves, Mike upvotes.
@@ -305,7 +166,7 @@ def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
             mark("anna-accepted")
 
             # Mike's page shows her tile and decodes her video: the element presents frames and the stats agree.
-            out["anna_on_mike"] = decoding(mike, ids["anna"], "Anna on Mike's page")
+            out["anna_on_mike"] = decoding(mike, tile(STAGE, ids["anna"]), "Anna on Mike's page")
             anna_track = out["anna_on_mike"]["later"]["track"]
             first_stats = wait_for("inbound-rtp frames for Anna's track", lambda: stats_frames(mike, anna_track))
             later_stats = wait_for("more inbound-rtp frames for Anna's track",
@@ -341,13 +202,11 @@ def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 "   ? {publishers: pcs, tracks} : null; }", publishers), timeout=TIMEOUT_MS / 1000)
             out["anna_stopped"] = stopped(mike, anna_track)
             out["anna_receiver_after"] = mike.evaluate(RECEIVER_STATE, anna_track)
-            out["host_after"] = decoding(mike, ids["host"], "the host on Mike's page after Anna's turn")
+            out["host_after"] = decoding(mike, tile(STAGE, ids["host"]),
+                                         "the host on Mike's page after Anna's turn")
             out["mike_tiles_after"] = mike.eval_on_selector_all(
                 "#stage-grid .tile", "els => els.map(e => Number(e.dataset.userId))")
             mark("anna-ended")
-        except Exception:
-            print(diagnose(pages, server), file=sys.stderr, flush=True)
-            raise
     out["foreign"] = watch.foreign
     out["page_errors"] = watch.page_errors
     mark("done")

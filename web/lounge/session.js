@@ -17,6 +17,8 @@
  *            groups: any[]}} Round
  */
 
+import { RoomSession } from '../room-session.js';
+
 /** A seat entry as the server may send it: a user id or a card. @param {any} s */
 function seatId(s) {
   return typeof s === 'number' ? s : Number(s?.user_id ?? s?.id);
@@ -28,18 +30,13 @@ function table(raw) {
     sector: raw.sector ?? null, seats: (raw.seats || []).map(seatId).filter((/** @type {number} */ x) => x > 0) };
 }
 
-export class LoungeSession extends EventTarget {
+export class LoungeSession extends RoomSession {
   /**
    * @param {import('../live.js').MissionLive} live @param {number} item @param {number} me my user id
    * @param {boolean} incognito
    */
   constructor(live, item, me, incognito) {
-    super();
-    this.live = live;
-    this.conn = live.conn;
-    this.item = item;
-    this.me = me;
-    this.room = `lounge:${item}`;
+    super(live, item, me, `lounge:${item}`);
     /** @type {Map<string, Table>} by String(id), in the server's order */
     this.tables = new Map();
     /** @type {Map<number, Card>} what we know of people */
@@ -61,8 +58,6 @@ export class LoungeSession extends EventTarget {
     this.status = incognito ? 'invisible' : 'available';
     /** @type {string|null} */
     this.joinError = null;
-    /** @type {Array<[string, EventListener]>} */
-    this.subs = [];
     this.listen('joined', (e) => this.onJoined(/** @type {CustomEvent} */ (e).detail));
     this.listen('reset', (e) => this.onReset(/** @type {CustomEvent} */ (e).detail));
     this.listen('event', (e) => {
@@ -79,23 +74,6 @@ export class LoungeSession extends EventTarget {
       this.emit('change');
     });
     this.conn.join(this.room, { status: this.status }).catch(() => {});
-  }
-
-  /** @param {string} type @param {EventListener} fn */
-  listen(type, fn) {
-    this.conn.addEventListener(type, fn);
-    this.subs.push([type, fn]);
-  }
-
-  /** @param {string} type @param {any} [detail] */
-  emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
-  }
-
-  close() {
-    for (const [type, fn] of this.subs) this.conn.removeEventListener(type, fn);
-    this.subs = [];
-    this.conn.leave(this.room).catch(() => {});
   }
 
   // -- reading -------------------------------------------------------------------------------------------------
@@ -285,11 +263,6 @@ export class LoungeSession extends EventTarget {
   }
 
   // -- requests ----------------------------------------------------------------------------------------------------
-
-  /** @param {Record<string, any>} body @param {boolean} [retry] */
-  send(body, retry = false) {
-    return this.conn.request({ room: this.room, ...body }, retry);
-  }
 
   /** @param {any} tb */
   sit(tb) {

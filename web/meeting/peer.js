@@ -87,6 +87,14 @@ export class MeetingPeer extends EventTarget {
     };
     if (withTracks) this.addTracks();
     this.emit('state', pc.connectionState);
+    // A negotiation can be lost (an offer sent while the other page was still joining, a signal dropped by a
+    // reconnect): a connection that never got going is started afresh, the impolite side first.
+    const patience = this.o.polite ? 16000 : 8000;
+    setTimeout(() => {
+      if (this.pc !== pc || pc.connectionState === 'connected' || pc.connectionState === 'closed') return;
+      if (pc.signalingState === 'stable' && !pc.remoteDescription) this.start(true);
+      else if (pc.connectionState === 'new' || pc.connectionState === 'failed') this.heal();
+    }, patience);
   }
 
   addTracks() {

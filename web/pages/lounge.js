@@ -7,7 +7,7 @@
 
 import { get, post } from '../api.js';
 import { navigate } from '../app.js';
-import { h, icon } from '../dom.js';
+import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { missionLive } from '../live.js';
 import { tableStage } from '../lounge/stage.js';
@@ -17,8 +17,8 @@ import { LoungeSession } from '../lounge/session.js';
 import { tablesView } from '../lounge/tables.js';
 import { flatSlots, loadZones, mmError, sideZone } from '../matchmaking/common.js';
 import { slotDialog } from '../matchmaking/slot-dialog.js';
-import { loadMission, missionId } from '../mission-common.js';
-import { formatTime, zoneCity } from '../time.js';
+import { connPill, loadRoomItem, roomTitle, toastArea } from '../room-page.js';
+import { zoneCity } from '../time.js';
 import { button } from '../ui.js';
 import { viewerZone } from './mission.js';
 
@@ -33,18 +33,8 @@ function errText(err) {
 
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
-  const mid = missionId(ctx.params);
-  const itemId = Number(ctx.params[1]);
-  const [view, who, programme] = await Promise.all([
-    loadMission(mid), ctx.me(), get(`/api/missions/${mid}/programme`, { signal: ctx.signal }),
-  ]);
-  const m = view.mission;
-  const item = /** @type {any[]} */ (programme).find((x) => x.id === itemId && x.kind === 'networking');
-  if (!item) {
-    return { title: t('lounge.notFound'), node: h('div', { class: 'card notice' },
-      h('h1', { tabindex: '-1' }, t('lounge.notFound')), h('p', null, h('a', { href: `/m/${mid}` }, t('webinar.backToProgramme')))) };
-  }
-  const meId = /** @type {any} */ (who).user.id;
+  const { mid, itemId, view, m, item, notFound, meId } = await loadRoomItem(ctx, 'networking', 'lounge.notFound');
+  if (notFound) return notFound;
   const zone = viewerZone();
   const organiser = view.role === 'organiser' || view.permissions.includes('manage-programme');
   let incognito = false;
@@ -53,13 +43,9 @@ export async function render(ctx) {
   const session = new LoungeSession(live, itemId, meId, incognito);
 
   // -- messages -------------------------------------------------------------------------------------------------
-  const toasts = h('div', { class: 'w-toasts', role: 'status', 'aria-live': 'polite', id: 'l-toasts' });
+  const { el: toasts, toast } = toastArea('l-toasts');
   const say = (/** @type {string} */ text, cls = '') => {
-    if (!text) return;
-    const el = h('p', { class: `w-toast ${cls}` }, text);
-    toasts.append(el);
-    setTimeout(() => el.classList.add('is-leaving'), 6000);
-    setTimeout(() => el.remove(), 6600);
+    if (text) toast(text, cls);
   };
   const fail = (/** @type {any} */ err) => say(errText(err), 'is-error');
 
@@ -120,14 +106,7 @@ export async function render(ctx) {
     } catch (err) { fail(err); }
   });
 
-  const pill = h('span', { class: 'conn-pill', id: 'conn-pill' }, h('span', { class: 'pill-dot', 'aria-hidden': 'true' }),
-    h('span', { class: 'pill-text' }));
-  const drawConn = () => {
-    pill.dataset.state = live.state;
-    /** @type {HTMLElement} */ (pill.lastChild).textContent = t(`conn.${live.state}`);
-  };
-  live.addEventListener('state', drawConn);
-  drawConn();
+  const conn = connPill(live);
 
   const welcome = h('p', { class: 'l-welcome', id: 'l-welcome' });
   const drawAll = () => {
@@ -186,7 +165,7 @@ export async function render(ctx) {
   window.addEventListener('pagehide', onUnload);
   ctx.signal.addEventListener('abort', () => {
     window.removeEventListener('pagehide', onUnload);
-    live.removeEventListener('state', drawConn);
+    conn.close();
     rounds.close();
     stage.close();
     session.close();
@@ -196,14 +175,10 @@ export async function render(ctx) {
 
   const node = h('div', { class: 'lounge' },
     h('div', { class: 'w-head l-head' },
-      h('div', { class: 'w-title' },
-        h('a', { href: `/m/${mid}`, class: 'w-back' }, icon('back'), h('span', null, t('webinar.backToProgramme'))),
-        h('p', { class: 'eyebrow' }, icon('users'), t('kind.networking'), ' · ', m.title),
-        h('h1', { tabindex: '-1' }, item.title),
-        h('p', { class: 'muted small' }, `${formatTime(item.starts_at, zone)}–${formatTime(item.ends_at, zone)} ${zoneCity(zone)}`)),
+      roomTitle(mid, m, item, zone, 'users', 'kind.networking'),
       h('div', { class: 'l-head-end' },
         h('label', { class: 'l-toggle', for: 'l-incognito' }, incog, h('span', null, t('lounge.incognito'))),
-        h('div', { class: 'w-conn', role: 'status', 'aria-label': t('conn.label') }, pill))),
+        conn.el)),
     rounds.banner, welcome,
     h('div', { class: 'l-layout' },
       h('div', { class: 'l-main' }, stage.el, rounds.admin, tables.el),

@@ -5,13 +5,11 @@
  * snapshot, then events in seq order, see web/webinar/state.js); this page only draws it and sends requests.
  */
 
-import { get } from '../api.js';
 import { navigate } from '../app.js';
-import { h, icon } from '../dom.js';
+import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { missionLive } from '../live.js';
-import { loadMission, missionId } from '../mission-common.js';
-import { formatTime, zoneCity } from '../time.js';
+import { connPill, loadRoomItem, roomTitle, toastArea } from '../room-page.js';
 import { badge } from '../ui.js';
 import { errText } from '../webinar/common.js';
 import { consolePanel } from '../webinar/console.js';
@@ -28,51 +26,20 @@ import { viewerZone } from './mission.js';
 
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
-  const mid = missionId(ctx.params);
-  const itemId = Number(ctx.params[1]);
-  const [view, who, programme] = await Promise.all([
-    loadMission(mid), ctx.me(), get(`/api/missions/${mid}/programme`, { signal: ctx.signal }),
-  ]);
-  const m = view.mission;
-  const item = /** @type {any[]} */ (programme).find((x) => x.id === itemId && x.kind === 'webinar');
-  if (!item) {
-    return { title: t('webinar.notFound'), node: h('div', { class: 'card notice' },
-      h('h1', { tabindex: '-1' }, t('webinar.notFound')), h('p', null, h('a', { href: `/m/${mid}` }, t('webinar.backToProgramme')))) };
-  }
-  const meId = /** @type {any} */ (who).user.id;
+  const { mid, itemId, m, item, notFound, meId } = await loadRoomItem(ctx, 'webinar', 'webinar.notFound');
+  if (notFound) return notFound;
   const zone = viewerZone();
   const live = missionLive(mid);
   const session = new WebinarSession(live, itemId, meId);
   if (ctx.query.has('test')) /** @type {any} */ (window).__webinar = session;
 
-  const toasts = h('div', { class: 'w-toasts', role: 'status', 'aria-live': 'polite', id: 'w-toasts' });
-  /** @param {string} text @param {string} [cls] */
-  const toast = (text, cls = '') => {
-    const el = h('p', { class: `w-toast ${cls}` }, text);
-    toasts.append(el);
-    setTimeout(() => el.classList.add('is-leaving'), 6000);
-    setTimeout(() => el.remove(), 6600);
-  };
-
-  const pill = h('span', { class: 'conn-pill', id: 'conn-pill' }, h('span', { class: 'pill-dot', 'aria-hidden': 'true' }),
-    h('span', { class: 'pill-text' }));
-  const drawConn = () => {
-    pill.dataset.state = live.state;
-    /** @type {HTMLElement} */ (pill.lastChild).textContent = t(`conn.${live.state}`);
-  };
-  live.addEventListener('state', drawConn);
-  drawConn();
+  const { el: toasts, toast } = toastArea('w-toasts');
+  const conn = connPill(live);
 
   const roleBadge = h('span', { class: 'w-role' });
   const body = h('div', { class: 'w-body' }, h('div', { class: 'card w-waiting' }, h('p', null, t('webinar.joining'))));
   const head = h('div', { class: 'w-head' },
-    h('div', { class: 'w-title' },
-      h('a', { href: `/m/${mid}`, class: 'w-back' }, icon('back'), h('span', null, t('webinar.backToProgramme'))),
-      h('p', { class: 'eyebrow' }, icon('video'), t('kind.webinar'), ' · ', m.title),
-      h('h1', { tabindex: '-1' }, item.title),
-      h('p', { class: 'muted small' },
-        `${formatTime(item.starts_at, zone)}–${formatTime(item.ends_at, zone)} ${zoneCity(zone)}`, ' ', roleBadge)),
-    h('div', { class: 'w-conn', role: 'status', 'aria-label': t('conn.label') }, pill));
+    roomTitle(mid, m, item, zone, 'video', 'kind.webinar', ' ', roleBadge), conn.el);
 
   /** @type {Array<() => void>} */
   const cleanup = [];
@@ -221,7 +188,7 @@ export async function render(ctx) {
   if (session.ready) build();
 
   ctx.signal.addEventListener('abort', () => {
-    live.removeEventListener('state', drawConn);
+    conn.close();
     for (const fn of cleanup) fn();
     session.close();
     if (/** @type {any} */ (window).__webinar === session) delete /** @type {any} */ (window).__webinar;

@@ -10,6 +10,7 @@
  */
 
 import { ProtocolError } from '../protocol.js';
+import { RoomSession } from '../room-session.js';
 import { apply, emptyState, fromSnapshot, merged } from './state.js';
 
 export const EMOJI = ['👏', '👍', '❤️', '😂', '🎉', '🤔'];
@@ -18,17 +19,12 @@ function newKey() {
   return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export class WebinarSession extends EventTarget {
+export class WebinarSession extends RoomSession {
   /**
    * @param {import('../live.js').MissionLive} live @param {number} item @param {number} me my user id
    */
   constructor(live, item, me) {
-    super();
-    this.live = live;
-    this.conn = live.conn;
-    this.item = item;
-    this.me = me;
-    this.room = `webinar:${item}`;
+    super(live, item, me, `webinar:${item}`);
     this.staffRoom = `webinar-staff:${item}`;
     this.pub = emptyState();
     /** @type {import('./state.js').RoomState|null} */
@@ -44,8 +40,6 @@ export class WebinarSession extends EventTarget {
     this.iceServers = [];
     /** @type {string|null} why joining failed */
     this.joinError = null;
-    /** @type {Array<[string, EventListener]>} */
-    this.subs = [];
     this.listen('event', (e) => this.onEvent(/** @type {CustomEvent} */ (e).detail));
     this.listen('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
     this.listen('error-frame', (e) => {
@@ -61,22 +55,9 @@ export class WebinarSession extends EventTarget {
     this.conn.join(this.room).catch(() => {});
   }
 
-  /** @param {string} type @param {EventListener} fn */
-  listen(type, fn) {
-    this.conn.addEventListener(type, fn);
-    this.subs.push([type, fn]);
-  }
-
-  /** @param {string} type @param {any} [detail] */
-  emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
-  }
-
   /** Leave both rooms and let go of the connection (it stays up for the mission). */
   close() {
-    for (const [type, fn] of this.subs) this.conn.removeEventListener(type, fn);
-    this.subs = [];
-    this.conn.leave(this.room).catch(() => {});
+    super.close();
     if (this.staff) this.conn.leave(this.staffRoom).catch(() => {});
   }
 
@@ -165,11 +146,6 @@ export class WebinarSession extends EventTarget {
   }
 
   // -- requests ------------------------------------------------------------------------------------------------
-
-  /** @param {Record<string, any>} body @param {boolean} [retry] */
-  send(body, retry = false) {
-    return this.conn.request({ room: this.room, ...body }, retry);
-  }
 
   /** @param {string} text @param {boolean} anonymous */
   ask(text, anonymous) {
