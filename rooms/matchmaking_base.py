@@ -60,22 +60,17 @@ class MatchmakingBase:
         return found, membership
 
     async def card(self, mission_id: int, user_id: int) -> Card:
-        entry = await self._store.directory_entry(mission_id, user_id)
-        if entry is None:
+        found = await self.cards(mission_id, [user_id])
+        if user_id not in found:
             raise NotFound("Person", "person-not-found")
-        p = entry.profile
-        return Card(user_id=user_id, name=p.name, organisation=p.organisation, org_type=p.org_type,
-                    side=entry.side, country=p.country)
+        return found[user_id]
 
     async def cards(self, mission_id: int, user_ids: Sequence[int]) -> dict[int, Card]:
-        """Cards of the people a list of requests or meetings names, by user id (those who left are skipped)."""
-        out: dict[int, Card] = {}
-        for user_id in dict.fromkeys(user_ids):
-            entry = await self._store.directory_entry(mission_id, user_id)
-            if entry is not None:
-                p = entry.profile
-                out[user_id] = Card(user_id, p.name, p.organisation, p.org_type, entry.side, p.country)
-        return out
+        """Cards of the people a list of requests or meetings names, by user id (those who left are skipped),
+        read in one query."""
+        return {e.profile.user_id: Card(e.profile.user_id, e.profile.name, e.profile.organisation,
+                                        e.profile.org_type, e.side, e.profile.country)
+                for e in await self._store.mission_directory(mission_id, user_ids)}
 
     async def _notify(self, sender: int, notes: Sequence[tuple[int, EventBody]], key: str | None = None) -> Appended:
         if not notes:

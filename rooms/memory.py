@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -356,9 +356,12 @@ class MemoryStore(MemoryItemRoles, MemoryMeetings, MemoryAggregates):
             return None
         return DirectoryEntry(_copy_profile(self._profiles[user_id]), membership.role, membership.side)
 
-    async def mission_directory(self, mission_id: int) -> list[DirectoryEntry]:
+    async def mission_directory(self, mission_id: int, user_ids: Collection[int] | None = None
+                                ) -> list[DirectoryEntry]:
+        wanted = None if user_ids is None else set(user_ids)
         return [DirectoryEntry(_copy_profile(m.profile), m.membership.role, m.membership.side)
-                for m in sorted(self._members(mission_id), key=lambda m: m.membership.user_id)]
+                for m in sorted(self._members(mission_id), key=lambda m: m.membership.user_id)
+                if wanted is None or m.membership.user_id in wanted]
 
     def _members(self, mission_id: int) -> Iterator[_Member]:
         for (member_mission_id, user_id), membership in self._memberships.items():

@@ -11,7 +11,7 @@ Guarantees every implementation keeps (the contract tests in tests/test_store_co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from rooms.aggregate import AggregateStore
@@ -102,8 +102,10 @@ class DirectoryStore(Protocol):
 
     async def directory_entry(self, mission_id: int, user_id: int) -> DirectoryEntry | None: ...
 
-    async def mission_directory(self, mission_id: int) -> list[DirectoryEntry]:
-        """Every member of the mission (organisers too), by user id, in one read: what recommendations score."""
+    async def mission_directory(self, mission_id: int, user_ids: Collection[int] | None = None
+                                ) -> list[DirectoryEntry]:
+        """Every member of the mission (organisers too) — or only those of `user_ids` who are members — by user
+        id, in one read: what recommendations score, the people a round places, the cards a list names."""
         ...
 
 

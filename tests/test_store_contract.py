@@ -933,3 +933,12 @@ async def test_the_mission_directory_is_every_member_by_user_id_in_one_call(peop
     eve = next(e for e in await p.store.mission_directory(p.mission.id) if e.profile.user_id == p.eve.id)
     assert (eve.profile.name, eve.profile.offers) == ("Eve Zimmer", "Series A")
     assert await p.store.mission_directory(999_999) == []
+
+
+async def test_the_mission_directory_of_some_people_is_those_members_only(people: _Directory) -> None:
+    p = people
+    some = await p.store.mission_directory(p.mission.id, [p.eve.id, p.ana.id, p.outsider.id, p.ana.id, 999_999])
+    assert [e.profile.user_id for e in some] == sorted([p.ana.id, p.eve.id])  # outsiders and unknowns left out
+    assert some == [e for e in await p.store.mission_directory(p.mission.id)
+                    if e.profile.user_id in (p.ana.id, p.eve.id)]
+    assert await p.store.mission_directory(p.mission.id, []) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
@@ -100,8 +101,12 @@ async def search_directory(s: AsyncSession, mission_id: int, query: DirectoryQue
     )
 
 
-async def mission_directory(s: AsyncSession, mission_id: int) -> list[DirectoryEntry]:
-    found = await s.execute(_members().where(MembershipRow.mission_id == mission_id).order_by(ProfileRow.user_id))
+async def mission_directory(s: AsyncSession, mission_id: int,
+                            user_ids: Collection[int] | None = None) -> list[DirectoryEntry]:
+    query = _members().where(MembershipRow.mission_id == mission_id)
+    if user_ids is not None:
+        query = query.where(MembershipRow.user_id.in_(sorted(set(user_ids))))
+    found = await s.execute(query.order_by(ProfileRow.user_id))
     return [_entry(*r) for r in found.all()]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -363,9 +363,10 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
         async with self._read() as s:
             return await directory_entry(s, mission_id, user_id)
 
-    async def mission_directory(self, mission_id: int) -> list[DirectoryEntry]:
+    async def mission_directory(self, mission_id: int, user_ids: Collection[int] | None = None
+                                ) -> list[DirectoryEntry]:
         async with self._read() as s:
-            return await mission_directory(s, mission_id)
+            return await mission_directory(s, mission_id, user_ids)
 
     # -- invitations ---------------------------------------------------------------------------------------
 
