@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from rooms.clock import Clock
-from rooms.events import EventBody, RoomEvent, webinar
+from rooms.errors import Invalid
+from rooms.events import EventBody, webinar
 from rooms.live import Appended
 from rooms.reactions import ReactionAggregator
 from rooms.webinar_events import Feed, StageChanged, TimeboxChanged, WebinarEnded
@@ -26,7 +27,7 @@ from server.ws.frames import encode
 from server.ws.hub import Hub, LocalRoom
 from server.ws.observer import Observed, RoomObserver, sleep_until
 from server.ws.protocol_webinar import Reactions, StageOffer
-from signaling.stage import StageMedia
+from signaling.stage import StageError, StageMedia
 
 log = logging.getLogger("roundtable.webinar")
 
@@ -100,11 +101,18 @@ class WebinarNode(RoomObserver[WebinarObserved]):
         old = seen.watchers.pop(conn.id, None)
         if old is not None:
             await self.stage.unwatch(item, conn.id)
-        feeds = await self._without_dead(seen, list(seen.live)) if seen.live else []
+        feeds = list(seen.live)
         watcher = seen.watchers[conn.id] = Watcher(conn, tuple(f.feed for f in feeds))
         async with watcher.lock:
             try:
-                sdp = await self.stage.watch(item, conn.id, list(watcher.feeds))
+                try:
+                    sdp = await self.stage.watch(item, conn.id, list(watcher.feeds))
+                except StageError:
+                    # Only when the SFU refuses (a feed it lost) is it asked which feeds it has: not on every join
+                    # of a 300-viewer storm.
+                    feeds = await self._without_dead(seen, feeds)
+                    watcher.feeds = tuple(f.feed for f in feeds)
+                    sdp = await self.stage.watch(item, conn.id, list(watcher.feeds))
             except Exception:
                 seen.watchers.pop(conn.id, None)
                 raise
@@ -113,8 +121,6 @@ class WebinarNode(RoomObserver[WebinarObserved]):
     async def watch_answer(self, item: int, conn: Connection, sdp: str) -> None:
         seen = self._observed.get(item)
         if seen is None or conn.id not in seen.watchers:
-            from rooms.errors import Invalid
-
             raise Invalid("not-watching", "Ask for the stage with stage-watch first.", "room")
         await self.stage.watch_answer(item, conn.id, sdp)
 
@@ -196,7 +202,3 @@ class WebinarNode(RoomObserver[WebinarObserved]):
             self._flusher.cancel()
         await super().close()
         await self.stage.aclose()
-
-
-def first_event(appended: Appended) -> RoomEvent:
-    return appended.events[0]
