@@ -276,10 +276,6 @@ async def put_availability(ctx: Context, body: AvailabilityBody) -> list[MySlot]
 # -- recommendations -------------------------------------------------------------------------------------------
 
 
-async def _directory(ctx: Context, mission_id: int) -> list[DirectoryEntry]:
-    return await ctx.services.store.mission_directory(mission_id)
-
-
 async def _not_again(svc: MatchmakingService, user: User, mission_id: int) -> set[int]:
     """People not to recommend: met or meeting (any meeting not cancelled), asked or asking (pending or
     accepted), and anyone who declined me or whom I declined."""
@@ -300,7 +296,7 @@ async def recommendations(ctx: Context, query: RecommendationQuery) -> list[Reco
     require(actor, Action.VIEW_MATCHMAKING)
     svc = service(ctx)
     rules = await svc.rules(user, mid)
-    entries = await _directory(ctx, mid)
+    entries = await ctx.services.store.mission_directory(mid)
     cache: RecommendationCache = ctx.request.app.state.recommendations
     index = cache.index(mid, entries, mission.sectors)
     ranked = recommend(index, user.id, await _not_again(svc, user, mid),
