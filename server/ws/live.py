@@ -7,10 +7,11 @@ import contextlib
 import logging
 import secrets
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from rooms.broker import Broker
 from rooms.broker_memory import MemoryBroker
-from rooms.events import RoomKind, RoomRef, Status
+from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
 from rooms.live import Appended, LiveService
 from rooms.lounge_service import LoungeService
 from rooms.matchmaking_service import MatchmakingService
@@ -83,22 +84,32 @@ class Live:
     async def heartbeat(self) -> None:
         """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
         for room in self.hub.local_rooms():
-            kind = RoomRef.parse(room.name).kind
-            if kind not in (RoomKind.LOBBY, RoomKind.WEBINAR, RoomKind.MEETING, RoomKind.LOUNGE, RoomKind.TABLE):
-                continue
+            ref = RoomRef.parse(room.name)
+            if ref.kind in (RoomKind.INBOX, RoomKind.WEBINAR_STAFF):
+                continue  # no presence there
             await self.presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
             for gone in await self.presence.expire(room.name):
-                if kind is RoomKind.WEBINAR:
-                    await self.publish(await self.webinars.leave(gone.user_id, RoomRef.parse(room.name).id))
-                elif kind is RoomKind.MEETING:
-                    await gone_from_meeting(self, RoomRef.parse(room.name), gone.user_id)
-                elif kind is RoomKind.LOUNGE:
-                    await gone_from_lounge(self, RoomRef.parse(room.name), gone)
-                elif kind is RoomKind.TABLE:
-                    await gone_from_table(self, RoomRef.parse(room.name), gone.user_id)
-                elif gone.status is not Status.INVISIBLE:
-                    await self.hub.publish_ephemeral(room.name, encode(PresenceLeave(room=room.name,
-                                                                                     user_id=gone.user_id)))
+                await self._gone(ref, gone)
+
+    async def _gone(self, ref: RoomRef, gone: PresenceEntry) -> None:
+        """Someone whose node died left `ref`: what leaving means there."""
+        match ref.kind:
+            case RoomKind.LOBBY:
+                if gone.status is not Status.INVISIBLE:
+                    await self.hub.publish_ephemeral(ref.name, encode(PresenceLeave(room=ref.name,
+                                                                                    user_id=gone.user_id)))
+            case RoomKind.WEBINAR:
+                await self.publish(await self.webinars.leave(gone.user_id, ref.id))
+            case RoomKind.MEETING:
+                await gone_from_meeting(self, ref, gone.user_id)
+            case RoomKind.LOUNGE:
+                await gone_from_lounge(self, ref, gone)
+            case RoomKind.TABLE:
+                await gone_from_table(self, ref, gone.user_id)
+            case RoomKind.INBOX | RoomKind.WEBINAR_STAFF:
+                pass
+            case _:
+                assert_never(ref.kind)
 
     async def close(self) -> None:
         if self._heartbeat is not None:
