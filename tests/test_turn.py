@@ -13,16 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
-from rooms.clock import FixedClock
 from rooms.mission import ItemKind
 from rooms.service import MissionService
-from server.app import create_app
-from server.db.migrate import upgrade
 from server.settings import Settings
 from server.turn import ice_servers, turn_credential
-from tests.world import NOW, World, item_draft
+from tests.world import NOW, World, item_draft, make_world
 
 SECRET = "coturn-shared-secret"
 STUN = ("stun:stun.example.org:3478",)
@@ -82,22 +78,9 @@ def test_settings_read_and_check_the_urls(monkeypatch: pytest.MonkeyPatch, tmp_p
 # -- the endpoint -------------------------------------------------------------------------------------------------
 
 
-def _world(tmp_path: Path, **ice: object) -> Iterator[World]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'turn.db'}"
-    upgrade(url)
-    settings = Settings(database_url=url, secret_key="test-secret-" + "x" * 32, public_url="http://testserver",
-                        **ice)  # type: ignore[arg-type]
-    clock = FixedClock(NOW)
-    app = create_app(settings, clock=clock)
-    with TestClient(app) as client:
-        world = World(client, app.state.services.store, clock, settings)
-        world.run(world.populate)
-        yield world
-
-
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    yield from _world(tmp_path, stun_urls=STUN, turn_urls=TURN, turn_secret=SECRET)
+    yield from make_world(tmp_path, stun_urls=STUN, turn_urls=TURN, turn_secret=SECRET)
 
 
 def book(w: World, a: str = "host", b: str = "participant") -> int:
@@ -164,7 +147,7 @@ def test_only_the_two_members_get_them(world: World) -> None:
 
 
 def test_without_turn_configured_stun_only(tmp_path: Path) -> None:
-    for w in _world(tmp_path, stun_urls=STUN):
+    for w in make_world(tmp_path, stun_urls=STUN):
         meeting = book(w)
         body = w.call("host", "GET", f"/api/meetings/{meeting}/ice").json()
         assert body == {"ice_servers": [{"urls": list(STUN)}], "expires_at": None}

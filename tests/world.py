@@ -98,10 +98,12 @@ def item_draft(kind: ItemKind = ItemKind.WEBINAR) -> ItemDraft:
                      ends_at=start + dt.timedelta(minutes=45))
 
 
-def make_world(tmp_path: Path) -> Iterator[World]:
+def make_world(tmp_path: Path, **settings_extra: Any) -> Iterator[World]:
+    """A populated world on a fresh SQLite file; `settings_extra` adds settings (e.g. TURN servers)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'world.db'}"
     upgrade(url)
-    settings = Settings(database_url=url, secret_key="test-secret-" + "x" * 32, public_url="http://testserver")
+    settings = Settings(database_url=url, secret_key="test-secret-" + "x" * 32, public_url="http://testserver",
+                        **settings_extra)
     clock = FixedClock(NOW)
     app = create_app(settings, clock=clock)
     with TestClient(app) as client:
