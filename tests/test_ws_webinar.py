@@ -414,6 +414,7 @@ async def test_every_joiner_folds_snapshot_and_events_to_the_same_votes(server: 
                 await asyncio.sleep(0.06)  # within the frames a person may send a second
 
         snapshots: list[int] = []
+        all_in = asyncio.Event()
 
         async def joiner(token: str) -> int:
             client = await Client.open(server.url, token)
@@ -421,6 +422,8 @@ async def test_every_joiner_folds_snapshot_and_events_to_the_same_votes(server: 
             joined = await client.join(r.public)
             snap = await client.expect("webinar")
             snapshots.append(snap["seq"])
+            if len(snapshots) == 9:
+                all_in.set()
             assert snap["seq"] == joined["seq"]
             seen = snap["seq"]
             votes = next((q["votes"] for q in snap["state"]["questions"] if q["id"] == qid), 0)
@@ -437,8 +440,7 @@ async def test_every_joiner_folds_snapshot_and_events_to_the_same_votes(server: 
 
         joiners = [asyncio.create_task(joiner(tokens[who])) for who in ("anna", "organiser", "moderator") * 3]
         await toggles()
-        while len(snapshots) < len(joiners):  # every page is in before the last change
-            await asyncio.sleep(0.05)
+        await asyncio.wait_for(all_in.wait(), 30)  # every page is in before the last change
         marker = await call(mike, {"type": "hand", "room": r.public, "up": True})  # what every joiner waits for
         assert marker["type"] == "ack", marker
         assert await asyncio.gather(*joiners) == [1] * 9
