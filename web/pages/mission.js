@@ -102,7 +102,10 @@ export async function render(ctx) {
       item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null,
       over ? h('p', { class: 'item-join item-over', id: `over-${item.id}` }, badge(t('programme.webinarEnded'), 'neutral'),
         after ? h('a', { href: `#item-${after.id}`, class: 'item-next' },
-          t('programme.webinarNext', { title: after.title, time: formatTime(after.starts_at, zone) })) : null,
+          dayKey(after.starts_at, zone) === dayKey(item.starts_at, zone)
+            ? t('programme.webinarNext', { title: after.title, time: formatTime(after.starts_at, zone) })
+            : t('programme.webinarNextOn', { title: after.title, day: formatDayShort(after.starts_at, zone),
+              time: formatTime(after.starts_at, zone) })) : null,
         w?.may_reopen ? h('a', { href: `/m/${id}/webinar/${item.id}`, class: 'btn btn-secondary btn-small reopen-webinar',
           'aria-label': t('programme.reopenWebinarTitle', { title: item.title }) }, t('programme.reopenWebinar')) : null)
       : item.kind === 'webinar' ? h('p', { class: 'item-join' },

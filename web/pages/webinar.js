@@ -141,7 +141,8 @@ export async function render(ctx) {
         pub.say(t('webinar.turnEnded'));
       }
       wasGuest = guest;
-      pub.draw(speaker || guest, guest ? meId : null);
+      // After the end nobody publishes (the server refuses it too) until the host reopens it.
+      pub.draw((speaker || guest) && v.timebox?.status !== 'ended', guest ? meId : null);
     };
 
     let frame = 0;

@@ -409,6 +409,7 @@ export default {
   'programme.joinWebinarTitle': 'Join the webinar “{title}”',
   'programme.webinarEnded': 'Ended',
   'programme.webinarNext': 'Next: {title} at {time}',
+  'programme.webinarNextOn': 'Next: {title}, {day} at {time}',
   'programme.reopenWebinar': 'Reopen',
   'programme.reopenWebinarTitle': 'Reopen the webinar “{title}”',
 

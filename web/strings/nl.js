@@ -409,6 +409,7 @@ export default {
   'programme.joinWebinarTitle': 'Naar het webinar “{title}”',
   'programme.webinarEnded': 'Afgelopen',
   'programme.webinarNext': 'Hierna: {title} om {time}',
+  'programme.webinarNextOn': 'Hierna: {title}, {day} om {time}',
   'programme.reopenWebinar': 'Heropenen',
   'programme.reopenWebinarTitle': 'Het webinar “{title}” heropenen',
 
