@@ -118,7 +118,10 @@ def test_green_room_rehearsal_early_start_end_and_reopen(size: str, lang: str, s
     expect(host.locator("#w-state")).to_have_attribute("data-status", "scheduled")
     host.locator(".tb-start").click()
     host.locator("#early-yes").click()
+    for page in (anna, host):  # from here on the pages' clocks agree with the server's: it runs from now
+        page.clock.set_fixed_time(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
     expect(badge).to_have_attribute("data-status", "live")
+    expect(anna.locator(".tb-time")).to_have_text(re.compile(r"^4[45]:\d\d$"))
     expect(badge).to_have_text(words["live"])
     expect(anna.locator("#q-list .question", has_text="slides")).to_be_visible()  # carried over
     shot(anna, "5-attendee-live", lang, size)
