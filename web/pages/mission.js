@@ -54,13 +54,13 @@ function description(text) {
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
   const id = missionId(ctx.params);
-  const [view, items, webinarList] = await Promise.all([
+  const [view, items] = await Promise.all([
     loadMission(id), get(`/api/missions/${id}/programme`, { signal: ctx.signal }),
-    // Where each webinar stands (not started / live / ended): the programme says what is true, not a guess.
-    get(`/api/missions/${id}/webinars`, { signal: ctx.signal }).catch(() => []),
   ]);
-  /** @type {Map<number, {timebox: {status: string}, may_reopen: boolean}>} */
-  const webinars = new Map(/** @type {any[]} */ (webinarList).map((w) => [w.item_id, w]));
+  /** Where each webinar stands (not started / live / ended), so the programme says what is true; it arrives
+   * after the first drawing, which it then corrects (the page never waits for it).
+   * @type {Map<number, {timebox: {status: string}, may_reopen: boolean}>} */
+  const webinars = new Map();
   const m = view.mission;
   const canManage = view.permissions.includes('manage-programme');
   let zone = viewerZone();
@@ -212,6 +212,10 @@ export async function render(ctx) {
   } }) : null;
 
   draw();
+  get(`/api/missions/${id}/webinars`, { signal: ctx.signal }).then((list) => {
+    for (const w of /** @type {any[]} */ (list)) webinars.set(w.item_id, w);
+    draw();
+  }, () => { /* the programme stays as drawn from the times */ });
   const about = h('aside', { class: 'card about', 'aria-labelledby': 'about-h' },
     h('h2', { id: 'about-h' }, t('mission.about')),
     description(m.description),
