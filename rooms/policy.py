@@ -158,6 +158,7 @@ class WebinarAction(enum.StrEnum):
     CONSOLE = "console"
     START = "start"
     END = "end"
+    REOPEN = "reopen"
 
 
 _EVERY_WEBINAR_ROLE = frozenset(WebinarRole)
@@ -180,7 +181,12 @@ WEBINAR_RULES: Mapping[WebinarAction, frozenset[WebinarRole]] = {
     WebinarAction.CONSOLE: _WEBINAR_STAFF,
     WebinarAction.START: _WEBINAR_STAFF,
     WebinarAction.END: _WEBINAR_STAFF,
+    # Undoing an end is the host's call: the one person who answers for the session.
+    WebinarAction.REOPEN: frozenset({WebinarRole.HOST}),
 }
+
+# Host, moderators and speakers: the green room before the start, and not attendees in the figures.
+_GREEN_ROOM = frozenset({WebinarRole.HOST, WebinarRole.MODERATOR, WebinarRole.SPEAKER})
 
 # A granted guest (an attendee who accepted a stage invitation) may publish while the grant lasts.
 _GUEST_EXTRA = frozenset({WebinarAction.PUBLISH})
@@ -222,6 +228,23 @@ def require_webinar_console(role: WebinarRole, mission_role: Role) -> None:
     if mission_role is Role.ORGANISER:
         return
     require_webinar(role, WebinarAction.CONSOLE)
+
+
+def is_webinar_staff(role: WebinarRole) -> bool:
+    """Host, moderators and speakers: they are in the green room before the start, what they try there is a
+    rehearsal, and they are not counted as attendees."""
+    return role in _GREEN_ROOM
+
+
+def may_see_stage(role: WebinarRole, *, live: bool, guest: bool = False) -> bool:
+    """Stage media: everyone while the webinar is live; before the start (the green room) and after the end
+    only the staff, who rehearse there unseen by attendees."""
+    return live or guest or is_webinar_staff(role)
+
+
+def require_stage_view(role: WebinarRole, *, live: bool, guest: bool = False) -> None:
+    if not may_see_stage(role, live=live, guest=guest):
+        raise NotAllowed("The stage opens to attendees when the webinar starts.", "not-started")
 
 
 def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:

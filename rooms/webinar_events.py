@@ -59,10 +59,16 @@ class Source(enum.StrEnum):
 
 class Timebox(msgspec.Struct, frozen=True):
     status: TimeboxStatus
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: dt.datetime  # the scheduled start
+    ends_at: dt.datetime  # the scheduled end, moved by an early or late start
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    # Counts the runs of the time box: 1 at the start, one more per reopening. The timers of one run write their
+    # warnings and end with keys of that run, so a reopened webinar warns and ends again.
+    run: int = 0
+    # The staff are rehearsing in the green room (before the start): what they ask and the polls they open now
+    # are try-outs, seen by the staff only and dropped when the rehearsal stops or the webinar starts.
+    rehearsal: bool = False
 
 
 class Question(msgspec.Struct, frozen=True):
@@ -75,6 +81,7 @@ class Question(msgspec.Struct, frozen=True):
     votes: int
     asked_at: dt.datetime
     seq: int  # the aggregate's order of asking: the tie-break after pin and votes
+    rehearsal: bool = False  # asked by the staff while rehearsing: only the staff see it, then it is dropped
 
 
 class Hand(msgspec.Struct, frozen=True):
@@ -113,6 +120,7 @@ class Poll(msgspec.Struct, frozen=True):
     status: PollStatus
     counts: list[int]
     voters: int
+    rehearsal: bool = False  # opened while rehearsing: only the staff see it; then it is a draft again
 
 
 class Counts(msgspec.Struct, frozen=True):
@@ -129,6 +137,7 @@ class AttendeeCard(msgspec.Struct, frozen=True):
     side: Side | None
     country: str
     joined_at: dt.datetime
+    staff: bool = False  # host, moderator or speaker: recorded, but not counted as an attendee
 
 
 class NextItem(msgspec.Struct, frozen=True):

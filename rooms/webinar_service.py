@@ -22,6 +22,8 @@ from rooms.people import Membership, User
 from rooms.policy import (
     WebinarAction,
     WebinarRole,
+    is_webinar_staff,
+    require_stage_view,
     require_webinar,
     require_webinar_console,
     webinar_allowed,
@@ -62,6 +64,8 @@ from rooms.webinar_state import (
     decide_lower_hand,
     decide_moderate,
     decide_qa_mode,
+    decide_rehearse,
+    decide_reopen,
     decide_reply,
     decide_set_poll,
     decide_start,
@@ -71,6 +75,7 @@ from rooms.webinar_state import (
     decide_went_live,
     decide_went_off,
     initial_state,
+    may_reopen,
     public_view,
     staff_view,
     stage_full,
@@ -87,6 +92,7 @@ class WebinarSnapshot(msgspec.Struct, frozen=True):
     permissions: list[str]
     my_votes: list[int]  # the questions this viewer upvoted
     my_ballots: dict[int, list[int]]  # poll id -> this viewer's choices
+    may_reopen: bool = False  # ended, within its time slot, and this viewer may reopen it
 
     @property
     def state_json(self) -> bytes:
@@ -106,6 +112,18 @@ class _Viewer(NamedTuple):
     webinar: _Webinar
     membership: Membership
     role: WebinarRole
+
+    @property
+    def staff(self) -> bool:
+        return is_webinar_staff(self.role)
+
+
+class WebinarStatus(msgspec.Struct, frozen=True):
+    """One webinar of the programme as it stands: what the programme shows instead of a time-based guess."""
+
+    item_id: int
+    timebox: Timebox
+    may_reopen: bool  # for this viewer, now
 
 
 class _Unchanged(Exception):
@@ -179,7 +197,11 @@ class WebinarService:
                 raise Invalid("bad-room", "This is not a webinar room.", "room")
 
     async def may_watch(self, user: User, item: int) -> None:
-        await self._acting(user, item, WebinarAction.WATCH)
+        """Stage media: refused to attendees before the start (`not-started`)."""
+        viewer = await self._acting(user, item, WebinarAction.WATCH)
+        state, _ = await self._load(viewer.webinar, webinar(item).name)
+        require_stage_view(viewer.role, live=state.timebox.status is TimeboxStatus.LIVE,
+                           guest=user.id in state.stage.guests)
 
     async def may_react(self, user: User, item: int) -> None:
         await self._acting(user, item, WebinarAction.REACT)
@@ -207,7 +229,22 @@ class WebinarService:
                                permissions=webinar_permissions(viewer.role, guest=guest),
                                my_votes=sorted(q.id for q in state.questions.values() if user.id in q.voters),
                                my_ballots={p.id: list(p.ballots[user.id]) for p in state.polls.values()
-                                           if user.id in p.ballots})
+                                           if user.id in p.ballots},
+                               may_reopen=self._may_reopen(viewer, state))
+
+    def _may_reopen(self, viewer: _Viewer, state: WebinarState) -> bool:
+        return webinar_allowed(viewer.role, WebinarAction.REOPEN) and may_reopen(state, self._clock.now())
+
+    async def statuses(self, user: User, mission_id: int) -> list[WebinarStatus]:
+        """Every webinar of a mission as it stands, for the programme (members only)."""
+        out = []
+        for it in await self._store.programme(mission_id):
+            if it.kind is ItemKind.WEBINAR:
+                viewer = await self._viewer(user, it.id)
+                state, _ = await self._load(viewer.webinar, webinar(it.id).name)
+                out.append(WebinarStatus(item_id=it.id, timebox=state.timebox,
+                                         may_reopen=self._may_reopen(viewer, state)))
+        return out
 
     async def timebox(self, item: int) -> Timebox:
         w = await self._webinar(item)
@@ -246,6 +283,7 @@ class WebinarService:
     async def attend(self, user: User, item: int) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.WATCH)
         _, card = await self._author(viewer.webinar, user.id)
+        card = msgspec.structs.replace(card, staff=viewer.staff)
         now = self._clock.now()
         return await self._run(viewer.webinar, user.id, None, lambda s: decide_attend(s, card, now))
 
@@ -263,11 +301,13 @@ class WebinarService:
         text = clean_question(text)
         author, _ = await self._author(viewer.webinar, user.id)
         now = self._clock.now()
-        return await self._run(viewer.webinar, user.id, key, lambda s: decide_ask(s, author, text, anonymous, now))
+        return await self._run(viewer.webinar, user.id, key,
+                               lambda s: decide_ask(s, author, text, anonymous, now, viewer.staff))
 
     async def vote(self, user: User, item: int, question: int, up: bool) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.VOTE_QUESTION)
-        return await self._run(viewer.webinar, user.id, None, lambda s: decide_vote(s, question, user.id, up))
+        return await self._run(viewer.webinar, user.id, None,
+                               lambda s: decide_vote(s, question, user.id, up, viewer.staff))
 
     async def moderate(self, user: User, item: int, question: int, action: str) -> Appended:
         what = _parse(Moderation, action, "action")
@@ -321,7 +361,8 @@ class WebinarService:
 
     async def vote_poll(self, user: User, item: int, poll: int, choices: list[int]) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.VOTE_POLL)
-        return await self._run(viewer.webinar, user.id, None, lambda s: decide_vote_poll(s, poll, user.id, choices))
+        return await self._run(viewer.webinar, user.id, None,
+                               lambda s: decide_vote_poll(s, poll, user.id, choices, viewer.staff))
 
     # -- time box ----------------------------------------------------------------------------------------------
 
@@ -332,10 +373,19 @@ class WebinarService:
                 return NextItem(id=it.id, title=it.title, kind=it.kind, starts_at=it.starts_at)
         return None
 
-    async def start(self, user: User, item: int) -> Appended:
+    async def start(self, user: User, item: int, confirm: bool = False) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.START)
         now = self._clock.now()
-        return await self._run(viewer.webinar, user.id, None, lambda s: decide_start(s, now))
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_start(s, now, user.id, confirm))
+
+    async def rehearse(self, user: User, item: int, on: bool) -> Appended:
+        viewer = await self._acting(user, item, WebinarAction.START)
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_rehearse(s, on, user.id))
+
+    async def reopen(self, user: User, item: int) -> Appended:
+        viewer = await self._acting(user, item, WebinarAction.REOPEN)
+        now = self._clock.now()
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_reopen(s, now))
 
     async def end(self, user: User, item: int) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.END)
@@ -343,19 +393,19 @@ class WebinarService:
         now = self._clock.now()
         return await self._run(viewer.webinar, user.id, None, lambda s: decide_end(s, next_item, now, user.id))
 
-    async def warn(self, item: int, minutes: int) -> Appended:
-        """A minutes-left warning, written once whichever node's timer fires first; no events when it is not
-        due (already given, the webinar not live, or the time box moved)."""
+    async def warn(self, item: int, minutes: int, run: int = 1) -> Appended:
+        """A minutes-left warning of one run of the time box, written once whichever node's timer fires first;
+        no events when it is not due (already given, the webinar not live, the time box moved, another run)."""
         now = self._clock.now()
-        return await self._run(await self._webinar(item), SYSTEM, f"warn-{minutes}",
-                               lambda s: decide_warn(s, minutes, now))
+        return await self._run(await self._webinar(item), SYSTEM, f"warn-{run}-{minutes}",
+                               lambda s: decide_warn(s, minutes, now, run))
 
-    async def finish(self, item: int) -> Appended:
-        """The end at time-up; no events when already ended or when the time is not up."""
+    async def finish(self, item: int, run: int = 1) -> Appended:
+        """The end at time-up of one run; no events when already ended, not live, or the time is not up."""
         w = await self._webinar(item)
         next_item = await self._next_item(w)
         now = self._clock.now()
-        return await self._run(w, SYSTEM, "end", lambda s: decide_finish(s, next_item, now))
+        return await self._run(w, SYSTEM, f"end-{run}", lambda s: decide_finish(s, next_item, now, run))
 
     # -- stage media -------------------------------------------------------------------------------------------
 

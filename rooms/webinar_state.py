@@ -65,6 +65,8 @@ MAX_OPTION = 200
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 MAX_CAMERAS = 6  # the stage layout shows up to six people
 WARNINGS = (10, 5, 1)
+# A start earlier than this before the scheduled start is more likely a slip than a choice: it needs a confirmation.
+EARLY_START = dt.timedelta(minutes=15)
 # Timers on different nodes fire a little early or late; a timer earlier than this is stale (the time box moved).
 TIMER_SLACK = dt.timedelta(seconds=5)
 
@@ -143,7 +145,7 @@ def ordered_questions(questions: list[Question]) -> list[Question]:
 
 def public_view(s: WebinarState) -> PublicView:
     questions = ordered_questions([q.record(public=True) for q in s.questions.values() if q.public])
-    polls = [p.record() for _, p in sorted(s.polls.items()) if p.status is not PollStatus.DRAFT]
+    polls = [p.record() for _, p in sorted(s.polls.items()) if p.public]
     return PublicView(timebox=s.timebox, qa_mode=s.qa_mode, questions=questions, hands=list(s.hands),
                       stage=s.stage, polls=polls)
 
@@ -160,10 +162,9 @@ def attendance_records(s: WebinarState, now: dt.datetime) -> list[AttendanceReco
     """Everyone who attended, by first join; time watched counted up to `now` for those still here."""
     out = []
     for a in sorted(s.attendance.values(), key=lambda a: (a.first_joined, a.card.user_id)):
-        seconds = a.seconds + ((now - a.last_joined).total_seconds() if a.present else 0.0)
         out.append(AttendanceRecord(person=a.card, first_joined=a.first_joined, last_joined=a.last_joined,
-                                    left_at=a.left_at, present=a.present, seconds=int(seconds),
-                                    questions=a.questions))
+                                    left_at=a.left_at, present=a.present, seconds=int(a.watched(now)),
+                                    questions=a.questions, attended=a.attended, staff=a.staff))
     return out
 
 
@@ -177,30 +178,36 @@ def stage_full(s: WebinarState, user_id: int, source: Source) -> bool:
 # -- attendance ----------------------------------------------------------------------------------------------
 
 
+def _live(s: WebinarState) -> bool:
+    return s.timebox.status is TimeboxStatus.LIVE
+
+
+def _count_peak(s: WebinarState) -> None:
+    if _live(s):
+        s.peak = max(s.peak, s.counts().now)
+
+
 def decide_attend(s: WebinarState, card: AttendeeCard, now: dt.datetime) -> Outcome:
-    if s.timebox.status is TimeboxStatus.ENDED:
-        return Outcome([], s)
+    """A person's first connection. Presence is recorded in every phase (the console shows who waits in the
+    green room); only time while live counts as watched."""
     card = msgspec.structs.replace(card, joined_at=now)
     a = s.attendance.get(card.user_id)
     if a is None:
         a = s.attendance[card.user_id] = Attendee(card=card, first_joined=now, last_joined=now)
     if not a.present:
         a.last_joined, a.left_at, a.card, a.present = now, None, card, True
-    counts = s.counts()
-    s.peak = max(s.peak, counts.now)
+    if _live(s):
+        a.begin_stretch(now)
+    _count_peak(s)
     return Outcome([(Audience.STAFF, Attended(person=a.card, counts=s.counts()))], s)
-
-
-def _close_session(a: Attendee, now: dt.datetime) -> None:
-    a.seconds += max(0.0, (now - a.last_joined).total_seconds())
-    a.present, a.left_at = False, now
 
 
 def decide_leave(s: WebinarState, user_id: int, now: dt.datetime) -> Outcome:
     a = s.attendance.get(user_id)
     if a is None or not a.present:
         return Outcome([], s)
-    _close_session(a, now)
+    a.end_stretch(now)
+    a.present, a.left_at = False, now
     return Outcome([(Audience.STAFF, Left(user_id=user_id, counts=s.counts()))], s)
 
 
@@ -221,29 +228,36 @@ def _question_events(q: AskedQuestion, by: int, *, was_public: bool) -> list[tup
     return out
 
 
-def decide_ask(s: WebinarState, author: Author, text: str, anonymous: bool, now: dt.datetime) -> Outcome:
+def _rehearsing(s: WebinarState, staff: bool) -> bool:
+    """What the staff do during a rehearsal is a try-out: seen by the staff only, dropped afterwards."""
+    return staff and s.timebox.rehearsal
+
+
+def decide_ask(s: WebinarState, author: Author, text: str, anonymous: bool, now: dt.datetime,
+               staff: bool = False) -> Outcome:
     _not_ended(s)
     text = clean_question(text)
     ident = _next_id(s)
     status = QuestionStatus.APPROVED if s.qa_mode is QaMode.OPEN else QuestionStatus.PENDING
+    rehearsal = _rehearsing(s, staff)
     q = s.questions[ident] = AskedQuestion(id=ident, text=text, author=author, anonymous=anonymous, status=status,
-                                           pinned=False, voters=[], asked_at=now, seq=ident)
+                                           pinned=False, voters=[], asked_at=now, seq=ident, rehearsal=rehearsal)
     attendee = s.attendance.get(author.user_id)
-    if attendee is not None:
+    if attendee is not None and not rehearsal:
         attendee.questions += 1
     return Outcome(_question_events(q, author.user_id, was_public=False), s)
 
 
-def _visible_question(s: WebinarState, ident: int) -> AskedQuestion:
+def _visible_question(s: WebinarState, ident: int, staff: bool) -> AskedQuestion:
     q = s.questions.get(ident)
-    if q is None or not q.public:
+    if q is None or not q.shown or (q.rehearsal and not staff):
         raise NotFound("Question", "question-not-found")
     return q
 
 
-def decide_vote(s: WebinarState, ident: int, voter: int, up: bool) -> Outcome:
+def decide_vote(s: WebinarState, ident: int, voter: int, up: bool, staff: bool = False) -> Outcome:
     _not_ended(s)
-    q = _visible_question(s, ident)
+    q = _visible_question(s, ident, staff)
     if up == (voter in q.voters):
         if up:
             raise Conflict("already-voted", "You have already upvoted this question.")
@@ -252,8 +266,10 @@ def decide_vote(s: WebinarState, ident: int, voter: int, up: bool) -> Outcome:
         q.voters.append(voter)
     else:
         q.voters.remove(voter)
-    return Outcome([(Audience.STAFF, QuestionVoted(q.record(public=False), voter, up)),
-                    (Audience.PUBLIC, QuestionVoted(q.record(public=True), voter, up))], s)
+    events: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, QuestionVoted(q.record(public=False), voter, up))]
+    if q.public:
+        events.append((Audience.PUBLIC, QuestionVoted(q.record(public=True), voter, up)))
+    return Outcome(events, s)
 
 
 def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) -> Outcome:
@@ -265,7 +281,7 @@ def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) ->
     events: list[tuple[Audience, WebinarEvent]] = []
     match action:
         case Moderation.APPROVE:
-            if q.public:
+            if q.shown:
                 raise Conflict("already-approved", "This question is already approved.")
             q.status = QuestionStatus.APPROVED
         case Moderation.DISMISS:
@@ -273,7 +289,7 @@ def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) ->
                 raise Conflict("already-dismissed", "This question is already dismissed.")
             q.status, q.pinned = QuestionStatus.DISMISSED, False
         case Moderation.PIN:
-            if not q.public:
+            if not q.shown:
                 raise Conflict("not-approved", "Approve a question before pinning it.")
             if q.pinned:
                 raise Conflict("already-pinned", "This question is already pinned.")
@@ -411,67 +427,139 @@ def decide_set_poll(s: WebinarState, ident: int, status: PollStatus, by: int) ->
         raise Invalid("invalid-status", "A poll can be opened or closed.", "status")
     if poll.status is status:
         raise Conflict(f"poll-already-{status.value}", f"This poll is already {status.value}.")
+    if poll.status is PollStatus.DRAFT:
+        # Opened during a rehearsal: a try-out for the staff, a draft again afterwards.
+        poll.rehearsal = _rehearsing(s, True)
     poll.status = status
     record = poll.record()
-    return Outcome([(Audience.STAFF, PollChanged(record, by)), (Audience.PUBLIC, PollChanged(record, by))], s)
+    events: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, PollChanged(record, by))]
+    if poll.public:
+        events.append((Audience.PUBLIC, PollChanged(record, by)))
+    return Outcome(events, s)
 
 
-def decide_vote_poll(s: WebinarState, ident: int, voter: int, choices: list[int]) -> Outcome:
+def decide_vote_poll(s: WebinarState, ident: int, voter: int, choices: list[int], staff: bool = False) -> Outcome:
     _not_ended(s)
     poll = s.polls.get(ident)
-    if poll is None or poll.status is PollStatus.DRAFT:
+    if poll is None or poll.status is PollStatus.DRAFT or (poll.rehearsal and not staff):
         raise NotFound("Poll", "poll-not-found")
     if poll.status is PollStatus.CLOSED:
         raise Conflict("poll-closed", "This poll is closed.")
     chosen = clean_choices(poll, choices)
     poll.ballots[voter] = chosen  # one ballot per person: a second one replaces the first
     record = poll.record()
-    return Outcome([(Audience.STAFF, PollVoted(record)), (Audience.PUBLIC, PollVoted(record))], s)
+    events: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, PollVoted(record))]
+    if poll.public:
+        events.append((Audience.PUBLIC, PollVoted(record)))
+    return Outcome(events, s)
 
 
 # -- time box ------------------------------------------------------------------------------------------------
 
 
-def decide_start(s: WebinarState, now: dt.datetime) -> Outcome:
+def _drop_rehearsal(s: WebinarState, by: int) -> list[tuple[Audience, WebinarEvent]]:
+    """A rehearsal's try-outs leave no trace in the real session: the staff's questions go (sent once more as
+    dismissed, so staff clients drop them), polls opened to try them are drafts again without ballots. Drafts,
+    the attendees' questions asked before the start, the Q&A mode and raised hands carry over."""
+    events: list[tuple[Audience, WebinarEvent]] = []
+    for ident, q in list(s.questions.items()):
+        if q.rehearsal:
+            del s.questions[ident]
+            q.status, q.pinned = QuestionStatus.DISMISSED, False
+            events.append((Audience.STAFF, QuestionChanged(q.record(public=False), by)))
+    for poll in s.polls.values():
+        if poll.rehearsal:
+            poll.status, poll.ballots, poll.rehearsal = PollStatus.DRAFT, {}, False
+            events.append((Audience.STAFF, PollChanged(poll.record(), by)))
+    return events
+
+
+def _go_live(s: WebinarState, now: dt.datetime, timebox: Timebox) -> None:
+    s.timebox = msgspec.structs.replace(timebox, status=TimeboxStatus.LIVE, run=s.timebox.run + 1)
+    for a in s.attendance.values():
+        if a.present:
+            a.begin_stretch(now)
+    _count_peak(s)
+
+
+def decide_start(s: WebinarState, now: dt.datetime, by: int = 0, confirm: bool = False) -> Outcome:
+    """The real start, from the green room. Earlier than EARLY_START before the scheduled start it needs
+    `confirm` (code `early-start` otherwise, which clients turn into a question)."""
     _not_ended(s)
     if s.timebox.status is TimeboxStatus.LIVE:
         raise Conflict("already-live", "This webinar has already started.")
-    s.timebox = msgspec.structs.replace(s.timebox, status=TimeboxStatus.LIVE, started_at=now,
-                                        ends_at=now + dt.timedelta(seconds=s.length_s))
+    if now < s.timebox.starts_at - EARLY_START and not confirm:
+        minutes = int((s.timebox.starts_at - now).total_seconds() // 60)
+        raise Conflict("early-start", f"This webinar is scheduled to start in {minutes} minutes: confirm to start "
+                                      "it now.")
+    events = _drop_rehearsal(s, by)
+    _go_live(s, now, msgspec.structs.replace(s.timebox, started_at=now, rehearsal=False,
+                                             ends_at=now + dt.timedelta(seconds=s.length_s)))
+    events.append((Audience.PUBLIC, TimeboxChanged(s.timebox)))
+    return Outcome(events, s)
+
+
+def decide_rehearse(s: WebinarState, on: bool, by: int) -> Outcome:
+    """Starts or stops a rehearsal in the green room; stopping drops its try-outs (and so does the start)."""
+    _not_ended(s)
+    if s.timebox.status is TimeboxStatus.LIVE:
+        raise Conflict("already-live", "This webinar has already started.")
+    if s.timebox.rehearsal == on:
+        raise Conflict("already-rehearsing" if on else "not-rehearsing",
+                       "A rehearsal is already running." if on else "No rehearsal is running.")
+    events = [] if on else _drop_rehearsal(s, by)
+    s.timebox = msgspec.structs.replace(s.timebox, rehearsal=on)
+    events.append((Audience.PUBLIC, TimeboxChanged(s.timebox)))
+    return Outcome(events, s)
+
+
+def decide_reopen(s: WebinarState, now: dt.datetime) -> Outcome:
+    """An ended webinar goes live again until the end its time box had (an end clicked by mistake is undone);
+    after that end its slot is over. Q&A, polls and attendance go on where they were; the stage starts empty."""
+    if s.timebox.status is not TimeboxStatus.ENDED:
+        raise Conflict("not-ended", "Only an ended webinar can be reopened.")
+    if now >= s.timebox.ends_at - TIMER_SLACK:
+        raise Conflict("slot-over", "The time slot of this webinar is over: it cannot be reopened.")
+    _go_live(s, now, msgspec.structs.replace(s.timebox, ended_at=None))
     return Outcome([(Audience.PUBLIC, TimeboxChanged(s.timebox))], s)
 
 
+def may_reopen(s: WebinarState, now: dt.datetime) -> bool:
+    return s.timebox.status is TimeboxStatus.ENDED and now < s.timebox.ends_at - TIMER_SLACK
+
+
 def decide_end(s: WebinarState, next_item: NextItem | None, now: dt.datetime, by: int) -> Outcome:
-    """The graceful end: guests and live feeds leave the stage, open attendance closes, clients go back to the
-    lobby with the next programme item."""
+    """The graceful end: guests and live feeds leave the stage, watched time stops counting, clients go back to
+    the lobby with the next programme item."""
     _not_ended(s)
     events: list[tuple[Audience, WebinarEvent]] = []
     if s.stage != Stage():
         events.append(_stage_event(s, Stage(), by))
     for a in s.attendance.values():
-        if a.present:
-            _close_session(a, now)
+        a.end_stretch(now)
     s.timebox = msgspec.structs.replace(s.timebox, status=TimeboxStatus.ENDED, ended_at=now)
     events.append((Audience.PUBLIC, TimeboxChanged(s.timebox)))
-    summary = AttendanceSummary(unique=len(s.attendance), peak=s.peak)
+    counts = s.counts()
+    summary = AttendanceSummary(unique=counts.unique, peak=counts.peak)
     events.append((Audience.PUBLIC, WebinarEnded(next=next_item, attendance=summary)))
     return Outcome(events, s)
 
 
-def decide_finish(s: WebinarState, next_item: NextItem | None, now: dt.datetime) -> Outcome:
-    """The end at time-up, by whichever node's timer fires first; a stale timer (the time box moved) does
-    nothing."""
-    if s.timebox.status is TimeboxStatus.ENDED or now < s.timebox.ends_at - TIMER_SLACK:
+def decide_finish(s: WebinarState, next_item: NextItem | None, now: dt.datetime, run: int | None = None) -> Outcome:
+    """The end at time-up, by whichever node's timer fires first; a stale timer (the time box moved, or it is
+    another run's) does nothing."""
+    if (s.timebox.status is not TimeboxStatus.LIVE or now < s.timebox.ends_at - TIMER_SLACK
+            or (run is not None and run != s.timebox.run)):
         return Outcome([], s)
     return decide_end(s, next_item, now, 0)
 
 
-def decide_warn(s: WebinarState, minutes: int, now: dt.datetime) -> Outcome:
+def decide_warn(s: WebinarState, minutes: int, now: dt.datetime, run: int | None = None) -> Outcome:
     if minutes not in WARNINGS:
         raise Invalid("invalid-warning", f"Warnings are given at {WARNINGS} minutes left.", "minutes")
     left = s.timebox.ends_at - now
     if (s.timebox.status is not TimeboxStatus.LIVE or minutes in s.warned
-            or left > dt.timedelta(minutes=minutes) + TIMER_SLACK):
+            or left > dt.timedelta(minutes=minutes) + TIMER_SLACK or (run is not None and run != s.timebox.run)):
         return Outcome([], s)
     s.warned.append(minutes)
     return Outcome([(Audience.PUBLIC, TimeWarning(minutes))], s)

@@ -96,6 +96,11 @@ class Webinar:
             await client.expect("webinar")
         return client, snapshot
 
+    async def go_live(self, host: Client) -> None:
+        """Starts the webinar (days ahead of its slot: confirmed): before the start attendees get no stage."""
+        started = await call(host, {"type": "webinar-start", "room": self.room, "confirm": True})
+        assert started["type"] == "ack" or started.get("code") == "already-live", started
+
     async def publish(self, client: Client) -> tuple[SyntheticPublisher, dict[str, Any]]:
         """Publishes a camera through `stage-publish`; the publisher is connected when the reply is an answer."""
         publisher = SyntheticPublisher()
@@ -199,6 +204,7 @@ async def publish_and_watch(env: dict[str, str], tokens: dict[str, str], log_dir
     out: dict[str, Any] = {}
     async with webinar(env, log_dir, tokens["organiser"], 0) as w:
         host, snap = await w.enter(tokens["host"])
+        await w.go_live(host)
         out["media"] = snap["media"]
         publisher, answer = await w.publish(host)
         out["publish"] = {"type": answer["type"], "feed": answer.get("feed"), "code": answer.get("code")}
@@ -220,6 +226,7 @@ async def attendee_refused(env: dict[str, str], tokens: dict[str, str], log_dir:
     out: dict[str, Any] = {}
     async with webinar(env, log_dir, tokens["organiser"], 2) as w:
         host, _ = await w.enter(tokens["host"])
+        await w.go_live(host)
         _, hosted = await w.publish(host)
         out["host_feed"] = hosted.get("feed")
         anna, _ = await w.enter(tokens["anna"])
@@ -239,6 +246,7 @@ async def bring_on_stage(env: dict[str, str], tokens: dict[str, str], log_dir: s
     out: dict[str, Any] = {}
     async with webinar(env, log_dir, tokens["organiser"], 1) as w:
         host, _ = await w.enter(tokens["host"])
+        await w.go_live(host)
         moderator, _ = await w.enter(tokens["moderator"], staff=True)
         anna, _ = await w.enter(tokens["anna"])
         mike, _ = await w.enter(tokens["mike"])
@@ -298,6 +306,7 @@ async def relay_cap(env: dict[str, str], tokens: dict[str, str], log_dir: str) -
     out: dict[str, Any] = {}
     async with webinar(env, log_dir, tokens["organiser"], 0) as w:
         host, snap = await w.enter(tokens["host"])
+        await w.go_live(host)
         out["media"] = snap["media"]
         publisher, answer = await w.publish(host)
         out["publish"] = answer["type"]

@@ -176,6 +176,7 @@ def _attendance(w: World) -> str:
 
 
 CASES.append(Case("GET", A, _attendance, {"organiser", "host", "moderator"}))
+CASES.append(Case("GET", M + "/webinars", lambda w: f"{_mission(w)}/webinars", EVERY_MEMBER))
 
 
 # -- matchmaking (docs/matchmaking.md) ---------------------------------------------------------------------

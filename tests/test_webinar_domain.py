@@ -30,6 +30,7 @@ from rooms.webinar_events import (
     QuestionChanged,
     Source,
     StageChanged,
+    TimeboxChanged,
     TimeboxStatus,
     WebinarEnded,
 )
@@ -46,12 +47,15 @@ from rooms.webinar_state import (
     decide_leave,
     decide_moderate,
     decide_qa_mode,
+    decide_rehearse,
+    decide_reopen,
     decide_set_poll,
     decide_start,
     decide_vote,
     decide_vote_poll,
     decide_warn,
     initial_state,
+    may_reopen,
     public_view,
     staff_view,
 )
@@ -215,6 +219,7 @@ def test_a_second_poll_ballot_replaces_the_first() -> None:
 
 def test_attendance_counts_people_and_time_watched() -> None:
     s = initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60)
+    s = decide_start(s, NOW).state
     s = decide_attend(s, card(1), NOW).state
     s = decide_attend(s, card(2), NOW).state
     s = decide_leave(s, 1, NOW + dt.timedelta(minutes=3)).state
@@ -225,8 +230,31 @@ def test_attendance_counts_people_and_time_watched() -> None:
     assert (view.counts.now, view.counts.peak, view.counts.unique) == (1, 2, 2)
     s = decide_end(s, None, NOW + dt.timedelta(minutes=10), 99).state
     records = {r.person.user_id: r for r in attendance_records(s, NOW + dt.timedelta(hours=1))}
-    assert records[1].seconds == (3 + 5) * 60 and not records[1].present
-    assert records[2].seconds == 6 * 60
+    # Time after the end does not count, though the page stays open until its owner leaves.
+    assert records[1].seconds == (3 + 5) * 60 and records[1].present
+    assert records[2].seconds == 6 * 60 and not records[2].present
+
+
+def test_staff_and_the_green_room_are_not_counted_as_attendance() -> None:
+    s = initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60)
+    host = msgspec.structs.replace(card(9), staff=True)
+    s = decide_attend(s, host, NOW).state
+    s = decide_attend(s, card(1), NOW).state  # waits in the room before the start
+    s = decide_attend(s, card(2), NOW).state
+    s = decide_leave(s, 2, NOW + dt.timedelta(minutes=2)).state  # leaves before the start: did not attend
+    counts = staff_view(s).counts
+    assert (counts.now, counts.peak, counts.unique) == (1, 0, 0)
+    assert [a.user_id for a in staff_view(s).attendees] == [1, 9]  # the console still shows who is here
+    s = decide_start(s, NOW + dt.timedelta(minutes=10)).state
+    counts = staff_view(s).counts
+    assert (counts.now, counts.peak, counts.unique) == (1, 1, 1)
+    ended = decide_end(s, None, NOW + dt.timedelta(minutes=40), 9)
+    summary = ended.events[-1][1]
+    assert isinstance(summary, WebinarEnded) and (summary.attendance.unique, summary.attendance.peak) == (1, 1)
+    records = {r.person.user_id: r for r in attendance_records(ended.state, NOW + dt.timedelta(hours=1))}
+    assert records[1].seconds == 30 * 60 and records[1].attended and not records[1].staff
+    assert records[9].staff and records[9].seconds == 30 * 60  # recorded, apart from the attendees
+    assert records[2].seconds == 0 and not records[2].attended
 
 
 def test_time_box_start_warnings_and_end() -> None:
@@ -236,6 +264,8 @@ def test_time_box_start_warnings_and_end() -> None:
     start = STARTS + dt.timedelta(minutes=3)
     s = decide_start(s, start).state
     assert s.timebox.status is TimeboxStatus.LIVE and s.timebox.ends_at == start + dt.timedelta(minutes=60)
+    assert s.timebox.run == 1
+    assert decide_warn(s, 10, s.timebox.ends_at - dt.timedelta(minutes=10), run=2).events == []  # another run's
     assert decide_warn(s, 10, STARTS).events == []  # a stale timer: too early for this warning
     outcome = decide_warn(s, 10, s.timebox.ends_at - dt.timedelta(minutes=10))
     assert len(outcome.events) == 1
@@ -424,8 +454,124 @@ async def test_start_warn_and_finish_through_the_service() -> None:
     assert last.attendance.unique == 1
     assert await w.svc.live_feeds(w.item) == []
     [record] = await w.svc.attendance(w.users["organiser"], w.item)
-    assert not record.present and record.seconds == 72 * 60
+    # Only the hour it was live counts, not the 12 minutes Anna waited for the start.
+    assert record.present and record.attended and record.seconds == 60 * 60
     retried = await w.svc.finish(w.item)  # the same key: already written, nothing new
     assert not retried.fresh and retried.events[0] == ended.events[0]
     with pytest.raises(Conflict):
         await w.svc.ask(w.users["anna"], w.item, "Still there?", False, None)
+
+
+# -- a lifecycle that forgives mistakes --------------------------------------------------------------------------
+
+
+def test_starting_long_before_the_scheduled_start_needs_a_confirmation() -> None:
+    s = initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60)
+    with pytest.raises(Conflict) as exc:
+        decide_start(s, STARTS - dt.timedelta(minutes=16))
+    assert exc.value.code == "early-start" and s.timebox.status is TimeboxStatus.SCHEDULED
+    assert decide_start(s, STARTS - dt.timedelta(minutes=16), confirm=True).state.timebox.status == "live"
+    # Within a quarter of an hour of the start, or late, no question is asked.
+    s = initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60)
+    assert decide_start(s, STARTS - dt.timedelta(minutes=15)).state.timebox.status == "live"
+
+
+def test_a_rehearsal_leaves_no_trace_in_the_real_session() -> None:
+    s = initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60)
+    s = decide_create_poll(s, "Prepared poll", ["Yes", "No"], False, 99).state
+    [prepared] = staff_view(s).polls
+    s = decide_ask(s, author(5), "Asked while waiting", False, NOW).state  # an attendee, before any rehearsal
+    outcome = decide_rehearse(s, True, 99)
+    assert outcome.state.timebox.rehearsal
+    s = outcome.state
+    tried = decide_ask(s, author(99), "Can you hear me?", False, NOW, staff=True)
+    assert [to for to, _ in tried.events] == [Audience.STAFF]  # the room never sees the staff's try-outs
+    s = tried.state
+    s = decide_set_poll(s, prepared.id, PollStatus.OPEN, 99).state
+    assert public_view(s).polls == [] and staff_view(s).polls[0].rehearsal
+    s = decide_vote_poll(s, prepared.id, 99, [0], staff=True).state
+    with pytest.raises(NotFound):
+        decide_vote_poll(s, prepared.id, 5, [0])  # attendees cannot reach a rehearsal poll
+    rehearsal_q = next(q for q in staff_view(s).questions if q.rehearsal)
+    with pytest.raises(NotFound):
+        decide_vote(s, rehearsal_q.id, 5, True)
+    s = decide_vote(s, rehearsal_q.id, 98, True, staff=True).state
+    # Stopping drops the try-outs; starting for real then works, with nothing of the rehearsal in it.
+    stopped = decide_rehearse(s, False, 99)
+    assert not stopped.state.timebox.rehearsal
+    assert {type(e).__name__ for to, e in stopped.events if to is Audience.STAFF} == {"QuestionChanged",
+                                                                                      "PollChanged"}
+    s = decide_start(stopped.state, STARTS).state
+    assert [q.text for q in staff_view(s).questions] == ["Asked while waiting"]
+    [poll] = staff_view(s).polls
+    assert (poll.status, poll.counts, poll.rehearsal) == (PollStatus.DRAFT, [0, 0], False)
+    # Starting during a rehearsal ends it the same way.
+    s = decide_rehearse(initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60), True, 99).state
+    s = decide_ask(s, author(99), "Test", False, NOW, staff=True).state
+    started = decide_start(s, STARTS)
+    assert staff_view(started.state).questions == [] and not started.state.timebox.rehearsal
+    with pytest.raises(Conflict) as exc:
+        decide_rehearse(started.state, True, 99)
+    assert exc.value.code == "already-live"
+
+
+def test_an_ended_webinar_reopens_within_its_slot_and_ends_again_by_itself() -> None:
+    s = initial_state(1, STARTS, STARTS + dt.timedelta(minutes=45), 60)
+    with pytest.raises(Conflict) as exc:
+        decide_reopen(s, STARTS)
+    assert exc.value.code == "not-ended"
+    s = decide_start(s, STARTS).state
+    s = decide_attend(s, card(1), STARTS).state
+    s = decide_ask(s, author(1), "Kept?", False, STARTS).state
+    s = decide_end(s, None, STARTS + dt.timedelta(minutes=20), 99).state  # a slip: 25 minutes too early
+    assert may_reopen(s, STARTS + dt.timedelta(minutes=21))
+    reopened = decide_reopen(s, STARTS + dt.timedelta(minutes=22))
+    box = reopened.state.timebox
+    assert (box.status, box.ended_at, box.run, box.ends_at) == ("live", None, 2, STARTS + dt.timedelta(minutes=45))
+    assert [e for _, e in reopened.events] == [TimeboxChanged(box)]
+    s = reopened.state
+    assert [q.text for q in public_view(s).questions] == ["Kept?"]
+    # The first run's timers are stale; the second run's end comes at the slot's end.
+    assert decide_finish(s, None, box.ends_at, run=1).events == []
+    ended = decide_finish(s, None, box.ends_at, run=2)
+    assert ended.state.timebox.status is TimeboxStatus.ENDED
+    records = {r.person.user_id: r for r in attendance_records(ended.state, box.ends_at)}
+    assert records[1].seconds == (20 + 23) * 60  # the two minutes it was ended do not count
+    # After the slot it stays ended.
+    assert not may_reopen(ended.state, box.ends_at)
+    with pytest.raises(Conflict) as exc:
+        decide_reopen(ended.state, box.ends_at + dt.timedelta(minutes=1))
+    assert exc.value.code == "slot-over"
+
+
+async def test_reopen_is_the_hosts_and_the_green_room_stage_is_the_staffs() -> None:
+    w = await make_webinar(minutes=60)
+    host, moderator, anna = w.users["host"], w.users["moderator"], w.users["anna"]
+    # Before the start the stage is the staff's: attendees get no stage media.
+    await w.svc.may_watch(w.users["speaker0"], w.item)
+    await w.svc.may_watch(moderator, w.item)
+    with pytest.raises(NotAllowed) as refused:
+        await w.svc.may_watch(anna, w.item)
+    assert refused.value.code == "not-started"
+    w.clock.advance(dt.timedelta(minutes=-20))  # half an hour before the start
+    with pytest.raises(Conflict) as early:
+        await w.svc.start(host, w.item)
+    assert early.value.code == "early-start"
+    await w.svc.start(host, w.item, confirm=True)
+    await w.svc.may_watch(anna, w.item)  # live: the stage is everyone's
+    await w.svc.attend(anna, w.item)
+    await w.svc.end(moderator, w.item)
+    snapshot = await w.svc.snapshot(host, RoomRef.parse(w.public))
+    assert snapshot.may_reopen
+    assert not (await w.svc.snapshot(moderator, RoomRef.parse(w.public))).may_reopen
+    with pytest.raises(NotAllowed):
+        await w.svc.reopen(moderator, w.item)
+    reopened = await w.svc.reopen(host, w.item)
+    assert [kind_of(e.body) for e in reopened.events] == ["w-timebox"]
+    [status] = await w.svc.statuses(anna, (await w.store.get_item(w.item)).mission_id)  # type: ignore[union-attr]
+    assert status.timebox.status == "live" and status.timebox.run == 2 and not status.may_reopen
+    # Its timers write with keys of the second run: the first run's keys are not in the way.
+    w.clock.advance(status.timebox.ends_at - w.clock.now())
+    assert (await w.svc.finish(w.item, run=1)).events == []
+    ended = await w.svc.finish(w.item, run=2)
+    assert ended.fresh and kind_of(ended.events[-1].body) == "w-ended"

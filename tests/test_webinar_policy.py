@@ -10,7 +10,17 @@ import pytest
 from rooms.errors import Conflict, Invalid, NotAllowed
 from rooms.events import RoomRef
 from rooms.people import ItemRole, Membership, Role, Side
-from rooms.policy import WEBINAR_RULES, WebinarAction, WebinarRole, webinar_permissions, webinar_role
+from rooms.policy import (
+    WEBINAR_RULES,
+    WebinarAction,
+    WebinarRole,
+    is_webinar_staff,
+    may_see_stage,
+    require_stage_view,
+    webinar_allowed,
+    webinar_permissions,
+    webinar_role,
+)
 from rooms.webinar import PublicView, StaffView
 from rooms.webinar_events import PollChanged, PollVoted, QuestionChanged, QuestionVoted
 from tests.test_webinar_domain import bodies, make_webinar
@@ -27,8 +37,23 @@ def test_the_rules_table_is_the_documented_one() -> None:
     assert set(webinar_permissions(WebinarRole.ATTENDEE, guest=True)) == everyone | {"publish"}
     assert set(webinar_permissions(WebinarRole.SPEAKER)) == everyone | {"publish"}
     assert set(webinar_permissions(WebinarRole.MODERATOR)) == everyone | STAFF_ONLY
-    assert set(webinar_permissions(WebinarRole.HOST)) == everyone | STAFF_ONLY | {"publish"}
+    assert set(webinar_permissions(WebinarRole.HOST)) == everyone | STAFF_ONLY | {"publish", "reopen"}
     assert set(WEBINAR_RULES) == set(WebinarAction)
+
+
+def test_the_green_room_and_reopening() -> None:
+    # Host, moderators and speakers are the staff: the green room's stage is theirs before the start.
+    assert [r for r in WebinarRole if is_webinar_staff(r)] == [WebinarRole.HOST, WebinarRole.MODERATOR,
+                                                                 WebinarRole.SPEAKER]
+    for role in WebinarRole:
+        assert may_see_stage(role, live=True)
+        assert may_see_stage(role, live=False) == (role is not WebinarRole.ATTENDEE)
+    assert may_see_stage(WebinarRole.ATTENDEE, live=False, guest=True)
+    with pytest.raises(NotAllowed) as exc:
+        require_stage_view(WebinarRole.ATTENDEE, live=False)
+    assert exc.value.code == "not-started"
+    # Only the host undoes an end.
+    assert [r for r in WebinarRole if webinar_allowed(r, WebinarAction.REOPEN)] == [WebinarRole.HOST]
 
 
 def test_roles_from_mission_membership_and_grant() -> None:

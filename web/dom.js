@@ -73,9 +73,11 @@ export function uid(prefix = 'id') {
   return `${prefix}-${counter}`;
 }
 
+/** @typedef {keyof typeof ICONS} IconName */
+
 /**
  * An inline SVG icon from a small set of paths (no markup strings: built with createElementNS).
- * @param {keyof typeof ICONS} name
+ * @param {IconName} name
  * @param {string} [label] accessible label; if absent the icon is decorative
  */
 export function icon(name, label) {
@@ -132,4 +134,21 @@ export const ICONS = {
   megaphone: ['M3 11v3a1 1 0 0 0 1 1h2l5 4V6L6 10H4a1 1 0 0 0-1 1z', 'M15.5 8.5a5 5 0 0 1 0 7', 'M18.5 5.5a9 9 0 0 1 0 13'],
   send: ['M22 2L11 13', 'M22 2l-7 20-4-9-9-4z'],
   refresh: ['M23 4v6h-6', 'M20.5 15a9 9 0 1 1-2.1-9.4L23 10'],
+  // Webinar reactions and hands: drawn, not emoji, so they show where no emoji font is installed.
+  hand: ['M18 11V6a2 2 0 0 0-4 0v5', 'M14 10V4a2 2 0 0 0-4 0v6', 'M10 10.5V6a2 2 0 0 0-4 0v8',
+    'M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.9-5.9-2.3l-3.6-3.6a2 2 0 0 1 2.8-2.8L7 15'],
+  applause: ['M9.5 19.5L5 15a2 2 0 0 1 0-2.8l6.4-6.4a1.5 1.5 0 0 1 2.1 2.1L11 10.5',
+    'M13 8.5l1.9-1.9a1.5 1.5 0 0 1 2.1 2.1l-4.5 4.5', 'M16.5 11.5a1.5 1.5 0 0 1 2.1 2.1L13 19.2a4 4 0 0 1-3.5.3',
+    'M18 2.5l-.8 2', 'M21.5 6l-2 .8', 'M14.5 2l.3 2.2'],
+  thumbsUp: ['M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.3a2 2 0 0 0 2-1.7l1.4-9a2 2 0 0 0-2-2.3z',
+    'M7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3'],
+  heart: ['M20.8 4.6a5.5 5.5 0 0 0-7.8 0L12 5.7l-1-1.1a5.5 5.5 0 0 0-7.8 7.8l1 1.1L12 21l7.8-7.5 1-1.1a5.5 5.5 0 0 0 0-7.8z'],
+  laugh: ['M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z', 'M7 13h10a5 5 0 0 1-10 0z', 'M7.5 9.5q1.5-1.5 3 0',
+    'M13.5 9.5q1.5-1.5 3 0'],
+  party: ['M5.8 11.3L2 22l10.7-3.8', 'M4 3h.01', 'M22 8h.01', 'M15 2h.01', 'M22 20h.01',
+    'M22 2l-2.2.7a3 3 0 0 0-2 3.4 3 3 0 0 1-2 3.4L15 10',
+    'M11 13c1.9 1.9 2.8 4.1 2 4.9-.8.8-3-.1-4.9-2-1.9-1.9-2.8-4.1-2-4.9.8-.8 3 .1 4.9 2z'],
+  thinking: ['M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z', 'M8.5 16l6.5-1.5', 'M9 10h.01', 'M15 10h.01',
+    'M13.5 7l3-1'],
+  monitor: ['M2 3h20v14H2z', 'M8 21h8', 'M12 17v4'],
 };

@@ -41,15 +41,16 @@ export function toastArea(id) {
 }
 
 /**
- * The connection's state as a pill; `close` stops following it (the connection outlives the page).
- * @param {import('./live.js').MissionLive} live
+ * The connection's state as a pill; `close` stops following it (the connection outlives the page). A page whose
+ * room has its own "live" (a webinar) names the open connection `openKey` instead, so the two never read alike.
+ * @param {import('./live.js').MissionLive} live @param {string} [openKey]
  */
-export function connPill(live) {
+export function connPill(live, openKey = 'conn.open') {
   const pill = h('span', { class: 'conn-pill', id: 'conn-pill' }, h('span', { class: 'pill-dot', 'aria-hidden': 'true' }),
     h('span', { class: 'pill-text' }));
   const draw = () => {
     pill.dataset.state = live.state;
-    /** @type {HTMLElement} */ (pill.lastChild).textContent = t(`conn.${live.state}`);
+    /** @type {HTMLElement} */ (pill.lastChild).textContent = t(live.state === 'open' ? openKey : `conn.${live.state}`);
   };
   live.addEventListener('state', draw);
   draw();

@@ -10,18 +10,21 @@ from rooms.errors import NotFound
 from rooms.item_roles import ItemRoles, ItemRoleService, RoleGrants
 from rooms.policy import Action, Actor, require
 from rooms.webinar import AttendanceRecord
-from rooms.webinar_service import WebinarService
+from rooms.webinar_service import WebinarService, WebinarStatus
 from server.api.core import Context, Endpoint
 
 
 class Attendance(msgspec.Struct, frozen=True):
-    """Who came to a webinar, for the console and the organiser's figures (minutes counted up to now)."""
+    """Who came to a webinar, for the console and the organiser's figures (minutes counted up to now). The
+    figures count attendees only, and only time while the webinar was live; its host, moderators and speakers are
+    listed apart in `staff`."""
 
-    unique: int
-    present: int
+    unique: int  # attendees who were here while it was live
+    present: int  # attendees here now
     minutes_watched: int
     questions: int
-    people: list[AttendanceRecord]
+    people: list[AttendanceRecord]  # attendees, also those who only waited before the start (attended: false)
+    staff: list[AttendanceRecord]
 
 
 def _ids(ctx: Context) -> tuple[int, int]:
@@ -48,15 +51,27 @@ async def attendance(ctx: Context, _: Any) -> Attendance:
     webinars = WebinarService(ctx.services.store, ctx.services.clock)
     if await webinars.mission_of(item_id) != mission_id:
         raise NotFound("Webinar", "webinar-not-found")
-    people = await webinars.attendance(user, item_id)
-    return Attendance(unique=len(people), present=sum(p.present for p in people),
+    records = await webinars.attendance(user, item_id)
+    people = [r for r in records if not r.staff]
+    return Attendance(unique=sum(p.attended for p in people), present=sum(p.present for p in people),
                       minutes_watched=sum(p.seconds for p in people) // 60,
-                      questions=sum(p.questions for p in people), people=people)
+                      questions=sum(p.questions for p in people), people=people,
+                      staff=[r for r in records if r.staff])
+
+
+async def statuses(ctx: Context, _: Any) -> list[WebinarStatus]:
+    mission_id = ctx.path_id("mission_id")
+    user = await ctx.user_in(mission_id)
+    require(Actor(user, await ctx.services.store.get_membership(mission_id, user.id)), Action.VIEW_MISSION)
+    return await WebinarService(ctx.services.store, ctx.services.clock).statuses(user, mission_id)
 
 
 def endpoints() -> list[Endpoint]:
     roles = "/api/missions/{mission_id:int}/programme/{item_id:int}/roles"
     return [
+        Endpoint("GET", "/api/missions/{mission_id:int}/webinars", statuses,
+                 "Each webinar of the programme as it stands: not started, live or ended (its time box), and "
+                 "whether you may reopen it", "webinars", returns=list[WebinarStatus]),
         Endpoint("GET", "/api/missions/{mission_id:int}/programme/{item_id:int}/attendance", attendance,
                  "Who attended a webinar: joined, left, minutes watched, questions (its host, moderators and "
                  "organisers)", "webinars", returns=Attendance, errors=("webinar-not-found",)),

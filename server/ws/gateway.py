@@ -385,7 +385,8 @@ class Session:
                                 role=snapshot.role.value, may_publish=snapshot.may_publish,
                                 permissions=snapshot.permissions, media=self.live.webinar_node.stage.name,
                                 my_votes=snapshot.my_votes, my_ballots=snapshot.my_ballots,
-                                ice_servers=list(self.live.services.settings.ice_servers))
+                                ice_servers=list(self.live.services.settings.ice_servers),
+                                may_reopen=snapshot.may_reopen)
 
         def start(seq: int, history: list[EventFrame] | None) -> None:
             # Events up to the snapshot's seq may follow: the snapshot already has them, clients skip them.

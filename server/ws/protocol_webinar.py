@@ -94,10 +94,20 @@ class Greet(Request, frozen=True, tag="greet"):
 
 class WebinarStart(Request, frozen=True, tag="webinar-start"):
     room: RoomName
+    confirm: bool = False  # needed to start more than 15 minutes before the scheduled start (else `early-start`)
 
 
 class WebinarEnd(Request, frozen=True, tag="webinar-end"):
     room: RoomName
+
+
+class WebinarReopen(Request, frozen=True, tag="webinar-reopen"):
+    room: RoomName
+
+
+class WebinarRehearse(Request, frozen=True, tag="webinar-rehearse"):
+    room: RoomName
+    on: bool
 
 
 class React(Request, frozen=True, tag="react"):
@@ -130,8 +140,9 @@ class StageUnwatch(Request, frozen=True, tag="stage-unwatch"):
 
 
 WebinarRequest = (Ask | Vote | Moderate | SetQaMode | Hand | LowerHand | StageInvite | StageReply | StageEnd
-                  | PollCreate | PollState | PollVote | Greet | WebinarStart | WebinarEnd | React | StagePublish
-                  | StageUnpublish | StageWatch | StageWatchAnswer | StageUnwatch)
+                  | PollCreate | PollState | PollVote | Greet | WebinarStart | WebinarEnd | WebinarReopen
+                  | WebinarRehearse | React | StagePublish | StageUnpublish | StageWatch | StageWatchAnswer
+                  | StageUnwatch)
 
 AnyRequest = ClientMessage | WebinarRequest
 
@@ -152,6 +163,7 @@ class WebinarSnapshot(Frame, frozen=True, tag="webinar"):
     my_votes: list[int]
     my_ballots: dict[int, list[int]]
     ice_servers: list[dict[str, object]] = msgspec.field(default_factory=list)
+    may_reopen: bool = False  # ended within its time slot, and this viewer is its host
 
 
 class Reactions(Frame, frozen=True, tag="reactions"):

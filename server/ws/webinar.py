@@ -43,6 +43,8 @@ from server.ws.protocol_webinar import (
     StageWatchAnswer,
     Vote,
     WebinarEnd,
+    WebinarRehearse,
+    WebinarReopen,
     WebinarRequest,
     WebinarStart,
 )
@@ -115,9 +117,13 @@ class WebinarRequests:
             case Greet():
                 await ack(request.id, await svc.greet(user, item, request.user))
             case WebinarStart():
-                await ack(request.id, await svc.start(user, item))
+                await ack(request.id, await svc.start(user, item, request.confirm))
             case WebinarEnd():
                 await self._end(request, item)
+            case WebinarReopen():
+                await ack(request.id, await svc.reopen(user, item))
+            case WebinarRehearse():
+                await ack(request.id, await svc.rehearse(user, item, request.on))
             case React():
                 await self._react(request, item)
             case StagePublish():

@@ -182,9 +182,9 @@ class WebinarNode(RoomObserver[WebinarObserved]):
         pending = [(at, m) for at, m in due if at > now]
         for at, minutes in pending:
             await sleep_until(self._clock, at)
-            await self._publish(await self._webinars.warn(item, minutes))
+            await self._publish(await self._webinars.warn(item, minutes, box.run))
         await sleep_until(self._clock, box.ends_at)
-        await self._publish(await self._webinars.finish(item))
+        await self._publish(await self._webinars.finish(item, box.run))
 
     # -- reactions -----------------------------------------------------------------------------------------
 

@@ -132,6 +132,7 @@ def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
 
             # The host starts the webinar and goes live with the camera: now there is a stage.
             host.get_by_role("button", name="Start webinar").click()
+            host.get_by_role("button", name="Start now").click()  # the demo's webinars are days ahead
             expect(mike.locator(".timebox")).to_have_attribute("data-status", "live")
             host.locator(".pub-camera").click()
             out["host_on_mike"] = decoding(mike, tile(STAGE, ids["host"]), "the host on Mike's page")
@@ -147,7 +148,12 @@ def stage_turn(env: dict[str, str], log_dir: str) -> dict[str, Any]:
             mikes_q = mike.locator("#q-list .question", has_text=QUESTION)
             mikes_q.locator(".q-vote").click()
             mods_q = mod.locator("#q-list .question", has_text=QUESTION)
-            expect(mods_q.locator(".q-votes")).to_have_text("1")
+            # Each page gets the vote by its own socket (the moderator's count even from the staff room, published
+            # before the public one): wait for every page, as a person would, rather than read them all at the
+            # moment the first one shows it. A page that never shows it fails here.
+            for name in ("moderator", "mike", "anna"):
+                expect(pages[name].locator("#q-list .question", has_text=QUESTION).locator(".q-votes")).to_have_text(
+                    "1", timeout=TIMEOUT_MS)
             out["votes"] = {name: pages[name].locator("#q-list .question", has_text=QUESTION).locator(".q-votes")
                             .inner_text() for name in ("mike", "anna", "moderator")}
             mark("question-approved-upvoted")

@@ -57,6 +57,10 @@ export async function render(ctx) {
   const [view, items] = await Promise.all([
     loadMission(id), get(`/api/missions/${id}/programme`, { signal: ctx.signal }),
   ]);
+  /** Where each webinar stands (not started / live / ended), so the programme says what is true; it arrives
+   * after the first drawing, which it then corrects (the page never waits for it).
+   * @type {Map<number, {timebox: {status: string}, may_reopen: boolean}>} */
+  const webinars = new Map();
   const m = view.mission;
   const canManage = view.permissions.includes('manage-programme');
   let zone = viewerZone();
@@ -80,7 +84,11 @@ export async function render(ctx) {
     const here = zone === browserZone() ? t('time.yourTime') : zoneCity(zone);
     const mins = minutesBetween(item.starts_at, item.ends_at);
     const now = Date.now();
-    const live = now >= Date.parse(item.starts_at) && now < Date.parse(item.ends_at);
+    const w = item.kind === 'webinar' ? webinars.get(item.id) : undefined;
+    const live = w ? w.timebox.status === 'live' : now >= Date.parse(item.starts_at) && now < Date.parse(item.ends_at);
+    // A webinar is over when it ended, or when its slot passed without it going live.
+    const over = Boolean(w) && (w?.timebox.status === 'ended' || (w?.timebox.status === 'scheduled' && now >= Date.parse(item.ends_at)));
+    const after = over ? programme.find((x) => Date.parse(x.starts_at) >= Date.parse(item.ends_at) && x.id !== item.id) : undefined;
     const actions = h('div', { class: 'item-actions' });
     const body = h('div', { class: 'item-body' },
       h('div', { class: 'item-top' }, h('div', { class: 'item-tags' },
@@ -92,7 +100,15 @@ export async function render(ctx) {
       h('h3', { class: 'item-title' }, item.title),
       item.description ? h('p', { class: 'item-desc' }, item.description) : null,
       item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null,
-      item.kind === 'webinar' ? h('p', { class: 'item-join' },
+      over ? h('p', { class: 'item-join item-over', id: `over-${item.id}` }, badge(t('programme.webinarEnded'), 'neutral'),
+        after ? h('a', { href: `#item-${after.id}`, class: 'item-next' },
+          dayKey(after.starts_at, zone) === dayKey(item.starts_at, zone)
+            ? t('programme.webinarNext', { title: after.title, time: formatTime(after.starts_at, zone) })
+            : t('programme.webinarNextOn', { title: after.title, day: formatDayShort(after.starts_at, zone),
+              time: formatTime(after.starts_at, zone) })) : null,
+        w?.may_reopen ? h('a', { href: `/m/${id}/webinar/${item.id}`, class: 'btn btn-secondary btn-small reopen-webinar',
+          'aria-label': t('programme.reopenWebinarTitle', { title: item.title }) }, t('programme.reopenWebinar')) : null)
+      : item.kind === 'webinar' ? h('p', { class: 'item-join' },
         h('a', { href: `/m/${id}/webinar/${item.id}`, class: ['btn', live ? 'btn-primary' : 'btn-secondary', 'btn-small', 'join-webinar'],
           'aria-label': t('programme.joinWebinarTitle', { title: item.title }) },
         icon('video'), h('span', null, t('programme.joinWebinar')))) : null,
@@ -196,6 +212,10 @@ export async function render(ctx) {
   } }) : null;
 
   draw();
+  get(`/api/missions/${id}/webinars`, { signal: ctx.signal }).then((list) => {
+    for (const w of /** @type {any[]} */ (list)) webinars.set(w.item_id, w);
+    draw();
+  }, () => { /* the programme stays as drawn from the times */ });
   const about = h('aside', { class: 'card about', 'aria-labelledby': 'about-h' },
     h('h2', { id: 'about-h' }, t('mission.about')),
     description(m.description),

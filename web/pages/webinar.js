@@ -21,7 +21,7 @@ import { qaPanel } from '../webinar/qa.js';
 import { reactionBar } from '../webinar/reactions.js';
 import { WebinarSession } from '../webinar/session.js';
 import { stageView } from '../webinar/stage.js';
-import { timeboxView } from '../webinar/timebox.js';
+import { stateBadge, timeboxView } from '../webinar/timebox.js';
 import { viewerZone } from './mission.js';
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -34,18 +34,22 @@ export async function render(ctx) {
   if (ctx.query.has('test')) /** @type {any} */ (window).__webinar = session;
 
   const { el: toasts, toast } = toastArea('w-toasts');
-  const conn = connPill(live);
+  // "Connected", never "Live": whether the webinar is live is the state badge's to say.
+  const conn = connPill(live, 'conn.connected');
 
   const roleBadge = h('span', { class: 'w-role' });
+  // What the webinar is doing, apart from the connection pill (which only says whether we are connected).
+  const phaseBadge = stateBadge();
   const body = h('div', { class: 'w-body' }, h('div', { class: 'card w-waiting' }, h('p', null, t('webinar.joining'))));
   const head = h('div', { class: 'w-head' },
-    roomTitle(mid, m, item, zone, 'video', 'kind.webinar', ' ', roleBadge), conn.el);
+    roomTitle(mid, m, item, zone, 'video', 'kind.webinar', ' ', roleBadge, ' ', phaseBadge.el), conn.el);
 
   /** @type {Array<() => void>} */
   const cleanup = [];
   const build = () => {
     roleBadge.replaceChildren(badge(t(`webinar.role.${session.role}`), 'role'));
-    const tb = timeboxView(session);
+    const tb = timeboxView(session, zone);
+    const green = h('p', { class: 'w-green', id: 'w-green', role: 'status', hidden: true });
     const floaters = h('div', { class: 'floaters', 'aria-hidden': 'true' });
     const pub = publisher(session, () => stage.redraw());
     const stage = stageView(session, pub);
@@ -96,6 +100,7 @@ export async function render(ctx) {
       tabs.map((x) => x.panel));
 
     const main = h('div', { class: 'w-main' },
+      green,
       h('section', { class: 'stage', 'aria-label': t('webinar.stage') }, stage.el, floaters,
         h('div', { class: 'stage-over' }, tb.el)),
       pub.el,
@@ -136,7 +141,8 @@ export async function render(ctx) {
         pub.say(t('webinar.turnEnded'));
       }
       wasGuest = guest;
-      pub.draw(speaker || guest, guest ? meId : null);
+      // After the end nobody publishes (the server refuses it too) until the host reopens it.
+      pub.draw((speaker || guest) && v.timebox?.status !== 'ended', guest ? meId : null);
     };
 
     let frame = 0;
@@ -144,6 +150,12 @@ export async function render(ctx) {
       frame = 0;
       const v = session.view();
       tb.update(v);
+      phaseBadge.update(v.timebox);
+      // The staff's green room: what they see before the start, and whether a rehearsal runs.
+      const before = v.timebox?.status === 'scheduled';
+      green.hidden = !(before && session.onStaff);
+      green.dataset.rehearsal = String(Boolean(v.timebox?.rehearsal));
+      green.textContent = v.timebox?.rehearsal ? t('webinar.rehearsalOn') : t('webinar.greenRoom');
       stage.update(v);
       qa.draw(v);
       hands.draw(v);

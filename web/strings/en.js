@@ -407,6 +407,11 @@ export default {
 
   'programme.joinWebinar': 'Join webinar',
   'programme.joinWebinarTitle': 'Join the webinar “{title}”',
+  'programme.webinarEnded': 'Ended',
+  'programme.webinarNext': 'Next: {title} at {time}',
+  'programme.webinarNextOn': 'Next: {title}, {day} at {time}',
+  'programme.reopenWebinar': 'Reopen',
+  'programme.reopenWebinarTitle': 'Reopen the webinar “{title}”',
 
   'err.not-on-stage': 'You are not on stage (any more).',
   'err.stage-full': 'The stage is full right now.',

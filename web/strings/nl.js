@@ -407,6 +407,11 @@ export default {
 
   'programme.joinWebinar': 'Naar webinar',
   'programme.joinWebinarTitle': 'Naar het webinar “{title}”',
+  'programme.webinarEnded': 'Afgelopen',
+  'programme.webinarNext': 'Hierna: {title} om {time}',
+  'programme.webinarNextOn': 'Hierna: {title}, {day} om {time}',
+  'programme.reopenWebinar': 'Heropenen',
+  'programme.reopenWebinarTitle': 'Het webinar “{title}” heropenen',
 
   'err.not-on-stage': 'Je staat niet (meer) op het podium.',
   'err.stage-full': 'Het podium zit nu vol.',

@@ -5,7 +5,7 @@
  * People whose card the server did not include are named from the lobby's presence list.
  */
 
-import { h } from '../dom.js';
+import { h, icon } from '../dom.js';
 import { countryName, t } from '../i18n.js';
 import { reconcile } from '../lobby/controls.js';
 import { formatTime } from '../time.js';
@@ -53,7 +53,7 @@ export function consolePanel(session, zone) {
   const item = (row) => {
     const c = row.card;
     const greet = h('button', { type: 'button', class: 'btn btn-secondary btn-small att-greet',
-      'aria-label': t('webinar.greetName', { name: c.name }) }, `👋 ${t('webinar.greet')}`);
+      'aria-label': t('webinar.greetName', { name: c.name }) }, icon('hand'), h('span', null, t('webinar.greet')));
     greet.addEventListener('click', async () => {
       const done = await act(greet, greetNote, () => session.greet(c.user_id));
       if (done) greetNote.set(t('webinar.greeted', { name: c.name }), 'ok');
@@ -67,8 +67,9 @@ export function consolePanel(session, zone) {
         c.country ? h('span', { class: 'att-country', title: countryName(c.country) }, c.country.toUpperCase()) : null,
         c.joined_at ? h('time', { class: 'att-time', datetime: c.joined_at, title: t('webinar.joinedAt') },
           formatTime(c.joined_at, zone)) : null,
+        c.staff ? badge(t('webinar.staffBadge'), 'role') : null,
         row.present ? null : badge(t('webinar.left'), 'neutral')),
-      c.user_id !== session.me && row.present ? greet : null);
+      c.user_id !== session.me && row.present && !c.staff ? greet : null);
   };
 
   /** @param {import('./state.js').FeedEntry} f */

@@ -6,7 +6,7 @@
 
 import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
-import { formatTime } from '../time.js';
+import { dayKey, formatDayShort, formatTime } from '../time.js';
 
 export const ENDED_KEY = 'rt.webinarEnded';
 
@@ -15,6 +15,16 @@ export function rememberEnded(info) {
   try {
     sessionStorage.setItem(ENDED_KEY, JSON.stringify(info));
   } catch { /* the lobby then shows no card */ }
+}
+
+/**
+ * "Webinar at 16:30" today, "Webinar on Tue 15 Dec at 16:30" on another day (in the viewer's zone).
+ * @param {{kind: string, starts_at: string}} next @param {string} zone @param {Date} [now]
+ */
+export function nextWhen(next, zone, now = new Date()) {
+  const vars = { kind: t(`kind.${next.kind}`), time: formatTime(next.starts_at, zone) };
+  if (dayKey(next.starts_at, zone) === dayKey(now, zone)) return t('webinar.nextAt', vars);
+  return t('webinar.nextOn', { ...vars, day: formatDayShort(next.starts_at, zone) });
 }
 
 /** The card for this mission, once (null when there is none). @param {number} mission @param {string} zone */
@@ -33,7 +43,7 @@ export function endedCard(mission, zone) {
       info.attendance ? h('p', { class: 'muted' }, t('webinar.endedStats',
         { unique: Number(info.attendance.unique) || 0, peak: Number(info.attendance.peak) || 0 })) : null,
       next ? h('p', { class: 'ended-next' }, h('strong', null, `${t('webinar.nextUp')}: `), String(next.title), ' — ',
-        t('webinar.nextAt', { kind: t(`kind.${next.kind}`), time: formatTime(next.starts_at, zone) }))
+        nextWhen(next, zone))
         : h('p', null, t('webinar.nothingNext'))),
     next && next.kind === 'webinar'
       ? h('a', { class: 'btn btn-primary', href: `/m/${mission}/webinar/${Number(next.id)}` }, icon('video'), h('span', null, t('webinar.joinNext')))

@@ -1,7 +1,7 @@
 // @ts-check
 /** Raised hands: raise or lower my own; the queue in the order hands went up; moderators lower any or invite. */
 
-import { h } from '../dom.js';
+import { h, icon } from '../dom.js';
 import { t, tn } from '../i18n.js';
 import { reconcile } from '../lobby/controls.js';
 import { avatar } from '../ui.js';
@@ -53,7 +53,7 @@ export function handsPanel(session) {
   const draw = (v) => {
     up = v.hands.some((x) => x.user_id === session.me);
     mine.setAttribute('aria-pressed', String(up));
-    mine.textContent = up ? `✋ ${t('webinar.lowerMine')}` : `✋ ${t('webinar.raiseHand')}`;
+    mine.replaceChildren(icon('hand'), h('span', null, up ? t('webinar.lowerMine') : t('webinar.raiseHand')));
     mine.classList.toggle('is-up', up);
     count.textContent = tn('webinar.handsCount', v.hands.length);
     emptyEl.hidden = v.hands.length > 0;

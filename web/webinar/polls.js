@@ -70,7 +70,8 @@ export function pollsPanel(session) {
     return h('li', { class: ['poll', `is-${p.status}`], dataset: { id: p.id, status: p.status } },
       h('div', { class: 'poll-head' },
         h('h3', { class: 'poll-q' }, p.question),
-        badge(t(`webinar.poll.${p.status}`), p.status === 'open' ? 'live' : 'neutral')),
+        badge(t(`webinar.poll.${p.status}`), p.status === 'open' ? 'live' : 'neutral'),
+        p.rehearsal ? badge(t('webinar.rehearsalItem'), 'status-pending') : null),
       h('p', { class: 'poll-sub muted small' },
         p.multiple ? t('webinar.pollMultiple') : t('webinar.pollSingle'), ' · ', tn('webinar.voters', p.voters || 0)),
       h('fieldset', { class: 'poll-options' }, h('legend', { class: 'sr-only' }, p.question),
@@ -160,7 +161,7 @@ export function pollsPanel(session) {
     const polls = v.polls.filter((p) => manage || p.status !== 'draft')
       .map((p) => ({ ...p, mine: v.myBallots.get(p.id) || [] }));
     emptyEl.hidden = polls.length > 0;
-    reconcile(list, polls, (p) => String(p.id), (p) => JSON.stringify([p.status, p.counts, p.voters, p.mine]), item);
+    reconcile(list, polls, (p) => String(p.id), (p) => JSON.stringify([p.status, p.counts, p.voters, p.mine, p.rehearsal]), item);
   };
   return { el, draw };
 }

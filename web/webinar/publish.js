@@ -7,7 +7,7 @@
  * Also the device check an invited attendee sees: a preview, a choice of camera and microphone, Accept/Decline.
  */
 
-import { h, replace } from '../dom.js';
+import { h, icon, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { act, errText, note } from './common.js';
 import { gathered } from './stage.js';
@@ -88,10 +88,13 @@ export function publisher(session, changed) {
 
   // -- the controls --------------------------------------------------------------------------------------------
   const bar = h('div', { class: 'pub-bar', role: 'group', 'aria-label': t('webinar.yourMedia') });
-  /** @param {string} label @param {string} cls @param {() => any} fn @param {boolean|null} [pressed] */
-  const btn = (label, cls, fn, pressed = null) => {
+  /**
+   * @param {string} label @param {string} cls @param {() => any} fn @param {boolean|null} [pressed]
+   * @param {import('../dom.js').IconName} [glyph] drawn, not an emoji: it shows without an emoji font
+   */
+  const btn = (label, cls, fn, pressed = null, glyph = undefined) => {
     const b = h('button', { type: 'button', class: `btn btn-secondary btn-small ${cls}`,
-      'aria-pressed': pressed === null ? undefined : String(pressed) }, label);
+      'aria-pressed': pressed === null ? undefined : String(pressed) }, glyph ? icon(glyph) : null, h('span', null, label));
     b.addEventListener('click', () => fn());
     return b;
   };
@@ -99,12 +102,12 @@ export function publisher(session, changed) {
   const draw = (allowed, guestEnd) => {
     const cam = out.has('camera');
     replace(bar,
-      allowed && !cam ? btn(`🎥 ${t('webinar.goLive')}`, 'pub-camera', () => camera()) : null,
-      cam ? btn(enabled('audio') ? `🎙 ${t('webinar.mute')}` : `🔇 ${t('webinar.unmute')}`, 'pub-mute', () => toggle('audio'), !enabled('audio')) : null,
-      cam ? btn(enabled('video') ? `📷 ${t('webinar.cameraOff')}` : `📷 ${t('webinar.cameraOn')}`, 'pub-video', () => toggle('video'), !enabled('video')) : null,
+      allowed && !cam ? btn(t('webinar.goLive'), 'pub-camera', () => camera(), null, 'video') : null,
+      cam ? btn(enabled('audio') ? t('webinar.mute') : t('webinar.unmute'), 'pub-mute', () => toggle('audio'), !enabled('audio'), 'mic') : null,
+      cam ? btn(enabled('video') ? t('webinar.cameraOff') : t('webinar.cameraOn'), 'pub-video', () => toggle('video'), !enabled('video'), 'video') : null,
       allowed && navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
-        ? (out.has('screen') ? btn(`🖥 ${t('webinar.stopShare')}`, 'pub-screen', () => stop('screen', true))
-          : btn(`🖥 ${t('webinar.shareScreen')}`, 'pub-screen', () => screen())) : null,
+        ? (out.has('screen') ? btn(t('webinar.stopShare'), 'pub-screen', () => stop('screen', true), null, 'monitor')
+          : btn(t('webinar.shareScreen'), 'pub-screen', () => screen(), null, 'monitor')) : null,
       cam ? btn(t('webinar.stopPublishing'), 'pub-stop', () => stop('camera', true)) : null,
       guestEnd !== null ? (() => {
         const b = btn(t('webinar.leaveStage'), 'pub-leave', () => act(b, pubNote, async () => {

@@ -2,6 +2,10 @@
 /**
  * Q&A: the ask box (optionally without my name for the room), the list in the shared order with upvotes, and
  * for moderators the mode switch, the pending queue and approve / dismiss / pin / answered / bring on stage.
+ *
+ * The asker of a question that is not anonymous is named with `data-user-id` on its `.q-author` element: the hook
+ * for "request a meeting" with that person (the shared request dialog attaches to it; this module builds none).
+ * An anonymous question never carries the asker's id, not even for the moderators who see the name.
  */
 
 import { h, icon } from '../dom.js';
@@ -59,7 +63,7 @@ export function qaPanel(session) {
   /** @param {import('./state.js').Question} q */
   const who = (q) => {
     if (!q.author) return h('span', { class: 'q-author is-anon' }, t('webinar.anonymous'));
-    return h('span', { class: 'q-author' }, q.author.name,
+    return h('span', { class: 'q-author', dataset: q.anonymous ? {} : { userId: q.author.user_id } }, q.author.name,
       q.author.organisation ? h('span', { class: 'q-org' }, ` · ${q.author.organisation}`) : null,
       q.anonymous ? h('span', { class: 'q-hidden' }, ` (${t('webinar.hiddenFromRoom')})`) : null);
   };
@@ -94,6 +98,7 @@ export function qaPanel(session) {
     h('div', { class: 'q-body' },
       h('p', { class: 'q-meta' }, avatar(q.author?.name || '?', 'avatar-xs'), who(q),
         q.pinned ? badge(t('webinar.nowAnswering'), 'live') : null,
+        q.rehearsal ? badge(t('webinar.rehearsalItem'), 'status-pending') : null,
         q.status === 'answered' ? badge(t('webinar.answered'), 'neutral') : null),
       h('p', { class: 'q-text' }, q.text),
       tools));
@@ -132,7 +137,9 @@ export function qaPanel(session) {
     const qs = v.questions.map((q) => ({ ...q, mine: v.myVotes.has(q.id) }));
     emptyEl.hidden = qs.length > 0;
     reconcile(list, qs, (q) => String(q.id),
-      (q) => JSON.stringify([q.text, q.votes, q.pinned, q.status, q.mine, q.author]), item);
+      (q) => JSON.stringify([q.text, q.votes, q.pinned, q.status, q.mine, q.author, q.rehearsal]), item);
+    // After the end nobody can ask any more: the list stays to read.
+    form.hidden = v.timebox?.status === 'ended';
   };
   return { el, draw };
 }

@@ -1,16 +1,20 @@
 // @ts-check
 /**
- * Reactions: a bar of the six emoji; a click sends `react`. The server sums everyone's clicks per short interval
+ * Reactions: a bar of six; a click sends `react`. On the wire a reaction is named by its emoji (docs/webinar.md);
+ * on screen each is an SVG icon, so it shows where no emoji font is installed. The server sums everyone's clicks per short interval
  * (`reactions` frames); each sum becomes a small burst floating up over the stage — or, for people who prefer
  * reduced motion, a count that lights up next to the emoji.
  */
 
-import { h } from '../dom.js';
+import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
 import { errText, note } from './common.js';
 import { EMOJI } from './session.js';
 
 const MAX_FLOATERS = 40; // per frame: a room of 300 clapping at once stays readable and cheap
+
+/** The icon for each reaction's wire name. @type {Record<string, import('../dom.js').IconName>} */
+export const REACTION_ICON = { '👏': 'applause', '👍': 'thumbsUp', '❤️': 'heart', '😂': 'laugh', '🎉': 'party', '🤔': 'thinking' };
 
 /** @param {import('./session.js').WebinarSession} session @param {HTMLElement} layer where bursts float */
 export function reactionBar(session, layer) {
@@ -23,7 +27,7 @@ export function reactionBar(session, layer) {
     tallies.set(emoji, tally);
     const b = h('button', { type: 'button', class: 'react-btn', dataset: { emoji },
       'aria-label': t('webinar.react', { emoji: t(`emoji.${emoji}`) }), title: t(`emoji.${emoji}`) },
-    h('span', { class: 'react-emoji', 'aria-hidden': 'true' }, emoji), tally);
+    h('span', { class: 'react-emoji', 'aria-hidden': 'true' }, icon(REACTION_ICON[emoji])), tally);
     b.addEventListener('click', () => {
       try {
         session.react(emoji);
@@ -40,7 +44,8 @@ export function reactionBar(session, layer) {
   /** @param {string} emoji @param {number} n @param {boolean} mine */
   const float = (emoji, n, mine) => {
     for (let i = 0; i < Math.min(n, MAX_FLOATERS); i += 1) {
-      const f = h('span', { class: ['floater', mine && 'is-mine'], 'aria-hidden': 'true' }, emoji);
+      const f = h('span', { class: ['floater', mine && 'is-mine'], 'aria-hidden': 'true', dataset: { emoji } },
+        icon(REACTION_ICON[emoji]));
       // Through the CSSOM: the page's CSP allows no inline style attributes.
       f.style.left = `${8 + Math.random() * 84}%`;
       f.style.animationDelay = `${Math.round(Math.random() * 400)}ms`;

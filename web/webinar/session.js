@@ -13,6 +13,7 @@ import { ProtocolError } from '../protocol.js';
 import { RoomSession } from '../room-session.js';
 import { apply, emptyState, fromSnapshot, merged } from './state.js';
 
+/** The reactions' names on the wire (docs/webinar.md); the page draws each as an SVG icon (reactions.js). */
 export const EMOJI = ['👏', '👍', '❤️', '😂', '🎉', '🤔'];
 
 function newKey() {
@@ -34,6 +35,8 @@ export class WebinarSession extends RoomSession {
     /** @type {string[]} */
     this.permissions = [];
     this.mayPublish = false;
+    /** the host may reopen this ended webinar now (from the latest snapshot) */
+    this.mayReopen = false;
     this.media = 'relay';
     /** The one place ICE servers come from: the server's snapshot, else none (host candidates only). */
     /** @type {RTCIceServer[]} */
@@ -65,6 +68,11 @@ export class WebinarSession extends RoomSession {
     return this.permissions.includes('console') || this.permissions.includes('moderate-qa');
   }
 
+  /** Host, moderator or speaker: in the green room before the start, not an attendee in the figures. */
+  get onStaff() {
+    return this.role !== 'attendee';
+  }
+
   /** @param {string} action e.g. 'moderate-qa' */
   may(action) {
     return this.permissions.includes(action);
@@ -83,6 +91,7 @@ export class WebinarSession extends RoomSession {
           this.role = frame.role || 'attendee';
           this.permissions = Array.isArray(frame.permissions) ? frame.permissions : [];
           this.mayPublish = Boolean(frame.may_publish);
+          this.mayReopen = Boolean(frame.may_reopen);
           this.media = frame.media || 'relay';
           if (Array.isArray(frame.ice_servers) && frame.ice_servers.length) this.iceServers = frame.ice_servers;
           this.joinError = null;
@@ -220,8 +229,21 @@ export class WebinarSession extends RoomSession {
     return this.send({ type: 'greet', user });
   }
 
-  start() {
-    return this.send({ type: 'webinar-start' });
+  /** @param {boolean} [confirm] start although it is more than 15 minutes early (else error `early-start`) */
+  start(confirm = false) {
+    return this.send({ type: 'webinar-start', ...(confirm ? { confirm: true } : {}) });
+  }
+
+  /** @param {boolean} on start or stop a rehearsal in the green room */
+  rehearse(on) {
+    return this.send({ type: 'webinar-rehearse', on });
+  }
+
+  /** Reopen an ended webinar within its time slot (its host). */
+  async reopen() {
+    const ack = await this.send({ type: 'webinar-reopen' });
+    this.mayReopen = false;
+    return ack;
   }
 
   end() {

@@ -145,6 +145,13 @@ export function stageView(session, mine) {
 
   let liveFeeds = /** @type {import('./state.js').Feed[]} */ ([]);
   let guests = /** @type {number[]} */ ([]);
+  let status = 'none';
+  /** What an empty stage says: it depends on where the webinar stands (never "starts in a moment" after the end). */
+  const emptyText = () => {
+    if (status === 'ended') return t('webinar.stageEnded');
+    if (status === 'live') return t('webinar.stageEmpty');
+    return session.onStaff ? t('webinar.stageGreenRoom') : t('webinar.stageNotStarted');
+  };
   const draw = () => {
     const others = liveFeeds.filter((f) => f.user_id !== session.me);
     const own = mine.local().filter((x) => x.stream);
@@ -161,12 +168,15 @@ export function stageView(session, mine) {
     const key = (/** @type {HTMLElement} */ el) => `${el.dataset.feed}/${el.dataset.source}/${el.classList.contains('no-video')}/${el.classList.contains('is-guest')}`;
     const before = new Map([...grid.children].map((el) => [key(/** @type {HTMLElement} */ (el)), el]));
     replace(grid, tiles.length ? tiles.map((el) => before.get(key(el)) || el)
-      : h('div', { class: 'stage-empty' }, h('p', null, t('webinar.stageEmpty'))));
+      : h('div', { class: 'stage-empty', dataset: { status } }, h('p', null, emptyText())));
   };
 
   /** @param {import('./state.js').View} v */
   const update = (v) => {
-    liveFeeds = v.stage.live;
+    status = v.timebox?.status || 'none';
+    // Before the start the stage is the green room: attendees get no media (the server refuses them too).
+    const mayWatch = status === 'live' || session.onStaff || v.stage.guests.includes(session.me);
+    liveFeeds = mayWatch ? v.stage.live : [];
     guests = v.stage.guests;
     if (liveFeeds.some((f) => f.user_id !== session.me)) watch();
     draw();

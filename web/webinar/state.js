@@ -13,17 +13,17 @@
  * @typedef {{user_id: number, name: string, organisation: string}} Author
  * @typedef {{id: number, text: string, author: Author|null, anonymous: boolean,
  *            status: 'pending'|'approved'|'dismissed'|'answered', pinned: boolean, votes: number, asked_at: string,
- *            seq: number}} Question
+ *            seq: number, rehearsal?: boolean}} Question
  * @typedef {{user_id: number, name: string, organisation: string, raised_at: string}} Hand
  * @typedef {{user_id: number, name: string, organisation?: string, source: 'camera'|'screen', feed: number}} Feed
  * @typedef {{user_id: number, name: string, by?: number, question?: number|null}} Invite
  * @typedef {{guests: number[], invited: Invite[], live: Feed[]}} Stage
  * @typedef {{id: number, question: string, options: string[], multiple: boolean,
- *            status: 'draft'|'open'|'closed', counts: number[], voters: number}} Poll
+ *            status: 'draft'|'open'|'closed', counts: number[], voters: number, rehearsal?: boolean}} Poll
  * @typedef {{status: 'scheduled'|'live'|'ended', starts_at: string, ends_at: string, started_at: string|null,
- *            ended_at: string|null}} Timebox
+ *            ended_at: string|null, run?: number, rehearsal?: boolean}} Timebox
  * @typedef {{user_id: number, name: string, organisation: string, org_type: string, side: string|null,
- *            country: string, joined_at: string}} AttendeeCard
+ *            country: string, joined_at: string, staff?: boolean}} AttendeeCard
  * @typedef {{card: AttendeeCard|null, present: boolean, first_joined: string|null, left_at: string|null,
  *            seconds: number, questions: number}} Attendee
  * @typedef {{now: number, peak: number, unique: number}} Counts
@@ -183,6 +183,7 @@ export function apply(st, frame, me) {
     }
     case 'w-timebox':
       next.timebox = ev.timebox;
+      if (ev.timebox?.status !== 'ended') next.ended = null; // reopened
       break;
     case 'w-attend': {
       const card = ev.person;
