@@ -40,9 +40,13 @@ export function tableStage(session, o) {
     }
   } });
   const devices = h('details', { class: 'meet-devices' }, h('summary', null, t('meet.devices')));
+  // Another tab of mine sits at this table's call: this one says so, and can take it back.
+  const moved = h('div', { class: 'notice l-moved', id: 'l-moved', role: 'status', hidden: true },
+    h('p', null, t('lounge.callMoved')),
+    button(t('lounge.useHere'), { variant: 'primary', attrs: { id: 'l-take' }, onclick: () => mesh?.call.takeBack() }));
   const el = h('section', { class: 'card l-stage', id: 'table-stage', 'aria-labelledby': 'l-stage-h', hidden: true },
     h('div', { class: 'l-stage-head' }, h('div', null, title, topic)),
-    grid,
+    moved, grid,
     h('div', { class: 'l-controls', role: 'toolbar', 'aria-label': t('meet.controls') }, micBtn, camBtn, standBtn),
     devices);
 
@@ -102,6 +106,7 @@ export function tableStage(session, o) {
     mesh?.close();
     mesh = null;
     current = tb;
+    moved.hidden = true;
     drawTiles();
     el.hidden = tb === null;
     if (tb === null) {
@@ -137,10 +142,9 @@ export function tableStage(session, o) {
     m.addEventListener('state', (e) => {
       const { user, state } = /** @type {CustomEvent} */ (e).detail;
       const x = tiles.get(user);
-      if (!x) return;
-      x.tile.dataset.live = state === 'connected' ? 'yes' : 'no';
-      x.state.textContent = state === 'connected' ? '' : t('lounge.connecting');
+      if (x) drawCallState(x, user, state);
     });
+    m.addEventListener('moved', (e) => { moved.hidden = !(/** @type {CustomEvent} */ (e).detail); });
     m.addEventListener('levels', (e) => {
       const levels = /** @type {Map<number, number>} */ (/** @type {CustomEvent} */ (e).detail);
       for (const [user, x] of tiles) {
@@ -149,6 +153,23 @@ export function tableStage(session, o) {
         x.tile.style.setProperty('--level', String(Math.min(1, level * 4)));
       }
     });
+  };
+
+  /**
+   * How the call with one table-mate goes, on their tile; "try again" when it could not connect.
+   * @param {{tile: HTMLElement, state: HTMLElement}} x @param {number} user @param {string} state
+   */
+  const drawCallState = (x, user, state) => {
+    x.tile.dataset.live = state === 'connected' ? 'yes' : 'no';
+    x.tile.dataset.call = state;
+    const text = { connecting: t('lounge.connecting'), reconnecting: t('lounge.reconnecting'),
+      failed: t('lounge.failed') }[state] ?? '';
+    x.state.replaceChildren(text);
+    if (state === 'failed') {
+      x.state.append(' ', h('button', { type: 'button', class: 'btn btn-ghost btn-small l-retry',
+        'aria-label': t('lounge.tryAgainWith', { name: session.card(user).name }),
+        onclick: () => mesh?.retry(user) }, t('lounge.tryAgain')));
+    }
   };
 
   const sync = () => {
