@@ -16,23 +16,29 @@ from typing import Any
 import httpx2 as httpx
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-from tests.browser.media_pages import ALLOWED, RECORDER, VIDEO, Watch, sign_in_link
+from tests.browser.media_pages import ALLOWED, RECORDER, Watch, sign_in_link
 from tests.procs import Server
 
 TIMEOUT_MS = 30_000
 
-# Video frames decoded so far on the page's open connections, per remote track (inbound-rtp stats).
-DECODED = """
-async () => {
-  const out = {};
+# For each <video> selector: its picture size, its track, and the frames the page has decoded of that track so
+# far (inbound-rtp stats); one pass over the page's connections for all of them, to keep the page's load low.
+PICTURES = """
+async (selectors) => {
+  const decoded = {};
   for (const pc of window.__rt.pcs) {
     if (pc.signalingState === 'closed') continue;
     const stats = await pc.getStats();
     stats.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') out[s.trackIdentifier] = s.framesDecoded || 0;
+      if (s.type === 'inbound-rtp' && s.kind === 'video') decoded[s.trackIdentifier] = s.framesDecoded || 0;
     });
   }
-  return out;
+  return selectors.map((selector) => {
+    const v = document.querySelector(selector);
+    const track = v?.srcObject?.getVideoTracks()[0];
+    if (!v || !track || track.readyState !== 'live') return null;
+    return { width: v.videoWidth, track: track.id, decoded: decoded[track.id] || 0 };
+  });
 }
 """
 
@@ -107,16 +113,6 @@ def api(server: Server, token: str, method: str, path: str, body: Any = None) ->
         return answer.json()
 
 
-async def sees_video(page: Any, selector: str) -> dict[str, Any] | None:
-    """The <video> at `selector` has a picture and the page decodes video: its picture size and the frames."""
-    seen: dict[str, Any] | None = await page.evaluate(VIDEO, selector)
-    if not seen or seen["width"] <= 0 or not seen["live"]:
-        return None
-    decoded: dict[str, int] = await page.evaluate(DECODED)
-    seen["decoded"] = decoded.get(seen["track"] or "", 0)
-    return seen if seen["decoded"] > 0 else None
-
-
 async def until(what: str, check: Callable[[], Awaitable[Any]], timeout: float, every: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -129,16 +125,34 @@ async def until(what: str, check: Callable[[], Awaitable[Any]], timeout: float, 
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
 
 
+async def pictures_flow(page: Any, selectors: list[str], what: str, timeout: float) -> list[dict[str, Any]]:
+    """Waits until every <video> of `selectors` shows a picture and the frames the page decodes of its track
+    rise; returns, per selector, the picture's width and the two counts seen."""
+    first: dict[int, dict[str, Any]] = {}
+    done: dict[int, dict[str, Any]] = {}
+
+    async def check() -> bool:
+        seen: list[dict[str, Any] | None] = await page.evaluate(PICTURES, selectors)
+        for i, now in enumerate(seen):
+            if i in done or not now or now["width"] <= 0 or now["decoded"] <= 0:
+                continue
+            was = first.get(i)
+            if was is None or was["track"] != now["track"]:
+                first[i] = now
+            elif now["decoded"] > was["decoded"]:
+                done[i] = {"width": now["width"], "first": was["decoded"], "later": now["decoded"]}
+        return len(done) == len(selectors)
+
+    try:
+        await until(what, check, timeout, every=0.4)
+    except AssertionError as failed:
+        missing = [selectors[i] for i in range(len(selectors)) if i not in done]
+        raise AssertionError(f"{failed}; no rising picture in {missing}") from None
+    return [done[i] for i in range(len(selectors))]
+
+
 async def video_flows(page: Any, selector: str, what: str, timeout: float) -> dict[str, Any]:
-    """Waits until the <video> at `selector` shows a picture and its decoded frames rise; returns both samples."""
-    first = await until(f"{what}: a decoded picture", lambda: sees_video(page, selector), timeout)
-
-    async def more() -> dict[str, Any] | None:
-        later = await sees_video(page, selector)
-        return later if later and later["decoded"] > first["decoded"] and later["track"] == first["track"] else None
-
-    later = await until(f"{what}: more frames", more, timeout)
-    return {"width": later["width"], "first": first["decoded"], "later": later["decoded"]}
+    return (await pictures_flow(page, [selector], what, timeout))[0]
 
 
 async def describe(pages: dict[str, Any], script: str) -> str:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.browser.call_pages import Browser, api, chromium, describe, run_of, until, video_flows
+from tests.browser.call_pages import Browser, api, chromium, describe, pictures_flow, run_of, until, video_flows
 from tests.browser.media_pages import tile
 from tests.meeting_scenarios import book_meeting
 from tests.procs import serving
@@ -209,9 +209,9 @@ async def _sit_together(b: Browser, url: str, table: int, ids: dict[str, int]) -
         await asyncio.gather(*(page.locator(sit).first.wait_for() for page in pages.values()))
         began = time.monotonic()
         await asyncio.gather(*(page.locator(sit).first.click() for page in pages.values()))
-        flows = [video_flows(pages[name], tile("#table-grid", ids[other]), f"{other} on {name}'s page", PATIENCE)
-                 for name in ids for other in ids if other != name]
-        out["seen"] = len(await asyncio.gather(*flows))
+        flows = [pictures_flow(pages[name], [tile("#table-grid", ids[other]) for other in ids if other != name],
+                               f"the others on {name}'s page", PATIENCE) for name in ids]
+        out["seen"] = sum(len(seen) for seen in await asyncio.gather(*flows))
         out["seconds"] = round(time.monotonic() - began, 2)
         out["states"] = {name: await page.evaluate(
             "() => [...document.querySelectorAll('#table-grid .tile:not(.is-me)')].map(t => t.dataset.call)")

@@ -114,19 +114,6 @@ export function tableStage(session, o) {
       drawControls();
       return;
     }
-    if (!media.stream && !starting) {
-      starting = true;
-      const stream = await media.start();
-      starting = false;
-      if (!stream) o.say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
-      if (!pickerAdded) {
-        pickerAdded = true;
-        devices.append(devicePicker(media, (track) => mesh?.replace(track), o.say));
-      }
-      drawControls();
-    }
-    // Sat elsewhere while the camera was starting: that move opened its own table.
-    if (current !== tb || mesh) return;
     const room = `table:${session.item}:${tb}`;
     const m = new TableMesh({ conn: session.conn, room, me: session.me, iceServers: session.iceServers,
       stream: () => media.stream });
@@ -153,6 +140,19 @@ export function tableStage(session, o) {
         x.tile.style.setProperty('--level', String(Math.min(1, level * 4)));
       }
     });
+    // The camera starts while the call is being set up: its tracks join the connections when they come.
+    if (!media.stream && !starting) {
+      starting = true;
+      const stream = await media.start();
+      starting = false;
+      if (!stream) o.say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
+      if (!pickerAdded) {
+        pickerAdded = true;
+        devices.append(devicePicker(media, (track) => mesh?.replace(track), o.say));
+      }
+      drawControls();
+      for (const track of stream?.getTracks() || []) mesh?.replace(track);
+    }
   };
 
   /**

@@ -18,7 +18,7 @@
  */
 
 export const FAIL_MS = 20000;
-const RETRY_MS = [3000, 4000, 6000, 8000, 10000];
+const RETRY_MS = [4000, 6000, 8000, 10000];
 const ANSWERER_LAG_MS = 1500; // the offerer usually repairs first; the answerer asks only if that did not help
 const DISCONNECT_GRACE_MS = 2500; // a connection often comes back by itself from 'disconnected'
 const KINDS = /** @type {const} */ (['audio', 'video']);
@@ -151,8 +151,10 @@ export class MeetingPeer extends EventTarget {
     if (!this.present || this.state === 'idle' || this.state === 'connected') return;
     const now = Date.now();
     if (this.state !== 'failed' && now - this.since > FAIL_MS) this.setState('failed');
-    const wait = RETRY_MS[Math.min(this.attempts, RETRY_MS.length - 1)]
+    let wait = RETRY_MS[Math.min(this.attempts, RETRY_MS.length - 1)]
       + (this.role === 'offerer' ? 0 : ANSWERER_LAG_MS);
+    // ICE is checking candidate pairs: on a busy machine or a slow network that takes a while; let it.
+    if (this.pc?.connectionState === 'connecting') wait *= 2;
     if (now - this.lastStep < wait) return;
     this.attempts += 1;
     // An ICE restart heals a path that broke; if that did not help, a fresh connection.
@@ -165,7 +167,8 @@ export class MeetingPeer extends EventTarget {
    * @param {boolean} fresh
    */
   async step(fresh) {
-    if (!this.present) return;
+    // Steps queue behind signals: by the time this one runs, the call may have come up.
+    if (!this.present || this.state === 'connected') return;
     this.lastStep = Date.now();
     if (this.role === 'offerer') {
       const pc = this.pc;
@@ -298,6 +301,7 @@ export class MeetingPeer extends EventTarget {
 
   /** @param {any} s */
   async handle(s) {
+    if (s.kind !== 'bye') this.lastStep = Date.now(); // the other side is at work: no need to push
     switch (s.kind) {
       case 'ready': return this.onReady(s);
       case 'offer': return this.onOffer(s);

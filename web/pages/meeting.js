@@ -227,16 +227,25 @@ export async function render(ctx) {
   endBtn.addEventListener('click', endCall);
 
   // -- go ------------------------------------------------------------------------------------------------------
-  const stream = await media.start();
-  if (!stream) say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
-  drawControls();
-  devices.append(devicePicker(media, (track) => { call?.replace(track); }, say));
+  // The call is set up while the camera starts (or waits for the person's permission): its tracks join the
+  // connection when they come.
   if (!ctx.signal.aborted) {
     call = new RoomCall({ conn, room, me: meId, iceServers, stream: () => media.stream, report: true });
     watch(call);
   }
+  drawControls();
   drawPrompt();
   drawCall();
+  media.start().then((stream) => {
+    if (ctx.signal.aborted || ended) {
+      media.stop();
+      return;
+    }
+    if (!stream) say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
+    drawControls();
+    devices.append(devicePicker(media, (track) => { call?.replace(track); }, say));
+    for (const track of stream?.getTracks() || []) call?.replace(track);
+  });
   if (ctx.query.has('test')) {
     /** @type {any} */ (window).__meeting = { get call() { return call; }, get peer() { return call?.peers.get(other.user_id); },
       media, get otherHere() { return otherHere; } };
