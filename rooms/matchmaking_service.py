@@ -149,7 +149,8 @@ class MatchmakingService(MeetingRequests):
         written = await self._store.append(
             [(meeting(meeting_id).name, MeetingMedia(user.id, sid, connected, frames))], user.id, None,
             self._clock.now())
-        if found.status is not MeetingStatus.HELD:  # once held, the figures are settled when people leave
+        # Only a report of media can make the meeting held; once held, the figures are settled when people leave.
+        if found.status is not MeetingStatus.HELD and connected and frames > 0:
             await self.settle_call(meeting_id)
         return Appended([event for event, _ in written], fresh=True)
 

@@ -163,3 +163,8 @@ def test_when_the_room_closes_a_meeting_is_a_no_show_failed_to_connect_or_held_b
     everyone = ok(mm.call("organiser", "GET", m(mm, "/matchmaking/meetings")))
     assert {x["id"]: x["status"] for x in everyone if x["id"] in (empty, joined, called)} == {
         empty: "no-show", joined: "failed-to-connect", called: "held"}
+    spec = mm.client.get("/openapi.json").json()
+    assert {"quality", "a_seconds"} <= set(spec["components"]["schemas"]["MeetingView"]["properties"])
+    assert set(spec["components"]["schemas"]["SideQuality"]["properties"]) == {
+        "media_seconds", "connect_seconds", "reconnects"}
+    assert "/api/missions/{mission_id}/matchmaking/meetings" in spec["paths"]

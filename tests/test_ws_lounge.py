@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -328,6 +329,20 @@ async def test_have_a_word_and_connect(server: Server, tokens: dict[str, str]) -
         # Both may enter the side room.
         for p in (anna, mike):
             assert (await p.call({"type": "join", "room": f"meeting:{meetings[0]}"}))["type"] == "joined"
+        # While the side room lasts, both are booked: another one between them is refused.
+        assert (await mike.call({"type": "word", "room": room, "user": anna.user_id}))["type"] == "ack"
+        again = (await anna.event("l-word", lambda ev: ev["invite"]["to"] == anna.user_id))["invite"]["id"]
+        refused = await anna.call({"type": "word-reply", "room": room, "invite": again, "accept": True})
+        assert refused.get("code") == "slot-taken", refused
+        # They leave it early (or the call never connected): it ends now, and their time is free again.
+        for p in (anna, mike):
+            assert (await p.call({"type": "leave", "room": f"meeting:{meetings[0]}"}))["type"] == "ack"
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {tokens[anna_email]}"}) as http:
+            ended = http.get(f"/api/meetings/{meetings[0]}").json()
+        booked = dt.datetime.fromisoformat(ended["ends_at"]) - dt.datetime.fromisoformat(ended["starts_at"])
+        assert ended["status"] == "failed-to-connect" and booked < dt.timedelta(minutes=1), ended
+        accepted = await anna.call({"type": "word-reply", "room": room, "invite": again, "accept": True})
+        assert accepted["type"] == "ack", accepted
 
         one_sided = await anna.call({"type": "connect", "room": room, "user": mike.user_id})
         assert (one_sided["type"], one_sided["mutual"]) == ("ack", False)

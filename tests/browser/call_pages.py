@@ -52,11 +52,13 @@ class Browser:
     env: dict[str, str]
     watch: Watch = field(default_factory=Watch)
     sessions: dict[str, Any] = field(default_factory=dict)  # email → saved storage state
+    console: list[str] = field(default_factory=list)  # what pages warned about: told when a step fails
 
-    async def context(self, email: str | None = None) -> Any:
+    async def context(self, email: str | None = None, *, locale: str = "en-GB",
+                      viewport: dict[str, int] = DESKTOP) -> Any:
         """A fresh context, signed in as `email` (from the session saved for them) or not signed in at all."""
         state = None if email is None else await self.session(email)
-        context = await self.browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Europe/Amsterdam",
+        context = await self.browser.new_context(viewport=viewport, locale=locale, timezone_id="Europe/Amsterdam",
                                                  permissions=["camera", "microphone"], storage_state=state)
         context.set_default_timeout(TIMEOUT_MS)
         await context.route("**/*", self.guard)
@@ -75,6 +77,8 @@ class Browser:
     async def page(self, context: Any, name: str) -> Any:
         page = await context.new_page()
         page.on("pageerror", lambda exc: self.watch.page_errors.append(f"{name}: {exc}"))
+        page.on("console", lambda msg: self.console.append(f"{name}: {msg.text}")
+                if msg.type in ("warning", "error") else None)
         return page
 
     async def session(self, email: str) -> Any:
@@ -166,13 +170,15 @@ async def describe(pages: dict[str, Any], script: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def run_of(out: dict[str, Any], pages: dict[str, Any], script: str, contexts: list[Any]) -> AsyncIterator[None]:
-    """One run: a step that did not happen is written into `out` with what each page shows (`script`), instead
-    of ending the scenario; the run's contexts are closed in any case."""
+async def run_of(out: dict[str, Any], pages: dict[str, Any], script: str, contexts: list[Any],
+                 more: Callable[[], list[str]] = list) -> AsyncIterator[None]:
+    """One run: a step that did not happen is written into `out` with what each page shows (`script`) and
+    `more` (what the pages warned about, the server's log), instead of ending the scenario; the run's contexts
+    are closed in any case."""
     try:
         yield
     except AssertionError as failed:
         out["error"] = str(failed)
-        out["diagnosis"] = await describe(pages, script)
+        out["diagnosis"] = "\n".join([await describe(pages, script), *more()])
     finally:
         await asyncio.gather(*(c.close() for c in contexts))

@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.call_pages import Browser, api, chromium, describe, pictures_flow, run_of, until, video_flows
+from tests.browser.conftest import DESKTOP as DESKTOP_SIZE
 from tests.browser.media_pages import tile
 from tests.meeting_scenarios import book_meeting
 from tests.procs import serving
 from tests.wsclient import Client, mint_tokens
 
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "tom": "tom.hermans@voltera.example",
-          "moderator": "moderator@roundtable.example", "organiser": "organiser@roundtable.example"}
+          "moderator": "moderator@roundtable.example", "organiser": "organiser@roundtable.example",
+          "host": "host@roundtable.example"}
 RUNS_AT_ONCE = 20
 OFFSETS = (0.5, 1.0, 2.0, 4.0)
 TABLE_RUNS = 3
@@ -33,6 +35,7 @@ PATIENCE = 30.0  # how long a scenario waits before it gives up and describes th
 REMOTE = "#remote-video"
 MEETING_DIAGNOSIS = (
     "() => ({url: location.href, call: document.querySelector('#meet-call')?.dataset.state,"
+    " note: document.querySelector('#meet-note')?.textContent,"
     " text: document.querySelector('#meet-call')?.textContent,"
     " presence: document.querySelector('#meet-presence')?.textContent,"
     " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")
@@ -85,7 +88,7 @@ async def _meet(b: Browser, url: str, offset: float | None, kind: str) -> dict[s
     anna, mike = await asyncio.gather(b.page(contexts[0], "anna"), b.page(contexts[1], "mike"))
     pages = {"anna": anna, "mike": mike}
     out: dict[str, Any] = {"kind": kind, "offset": offset}
-    async with run_of(out, pages, MEETING_DIAGNOSIS, list(contexts)):
+    async with run_of(out, pages, MEETING_DIAGNOSIS, list(contexts), lambda: _more(b)):
         if offset is None:
             await anna.goto(url)
             await anna.locator("#meet-call").wait_for()
@@ -124,6 +127,41 @@ async def _meet(b: Browser, url: str, offset: float | None, kind: str) -> dict[s
     return out
 
 
+async def _second_tab(b: Browser, url: str) -> dict[str, Any]:
+    """Anna, in a call with Mike, opens the meeting in a second tab: that one takes the call, the first says so;
+    then she takes it back in the first."""
+    contexts = await asyncio.gather(b.context(PEOPLE["anna"]), b.context(PEOPLE["mike"]))
+    first, mike = await asyncio.gather(b.page(contexts[0], "anna"), b.page(contexts[1], "mike"))
+    out: dict[str, Any] = {}
+    pages = {"anna": first, "mike": mike}
+    async with run_of(out, pages, MEETING_DIAGNOSIS, list(contexts), lambda: _more(b)):
+        await asyncio.gather(first.goto(url), mike.goto(url))
+        await asyncio.gather(video_flows(first, REMOTE, "Mike on Anna's page", PATIENCE),
+                             video_flows(mike, REMOTE, "Anna on Mike's page", PATIENCE))
+        old = await mike.evaluate("() => document.querySelector('#remote-video').srcObject.getVideoTracks()[0].id")
+        second = pages["anna (second tab)"] = await b.page(contexts[0], "anna (second tab)")
+        began = time.monotonic()
+        await second.goto(url)
+        moved = first.locator("#meet-call[data-state='moved']")
+        await moved.wait_for()
+        out["first_says"] = await moved.text_content()
+        out["first_note"] = await first.locator("#meet-note").text_content()
+
+        async def renewed() -> bool:
+            now = await mike.evaluate(
+                "() => document.querySelector('#remote-video').srcObject?.getVideoTracks()[0]?.id ?? null")
+            return bool(now and now != old)
+
+        await until("Mike's page meeting Anna's second tab", renewed, PATIENCE)
+        out["second"] = await asyncio.gather(video_flows(second, REMOTE, "Mike on Anna's second tab", PATIENCE),
+                                             video_flows(mike, REMOTE, "Anna's second tab on Mike's", PATIENCE))
+        out["second_seconds"] = round(time.monotonic() - began, 2)
+        await first.locator("#meet-take").click()
+        await second.locator("#meet-call[data-state='moved']").wait_for()
+        out["back"] = await video_flows(first, REMOTE, "Mike on Anna's first tab, taken back", PATIENCE)
+    return out
+
+
 async def meetings_at_once(env: dict[str, str], log_dir: str) -> dict[str, Any]:
     out: dict[str, Any] = {"runs": []}
     with serving(env, Path(log_dir)) as server:
@@ -142,6 +180,7 @@ async def meetings_at_once(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 out["runs"].append(await _meet(b, url, offset, "offset"))
             out["runs"].append(await _meet(b, url, 0.0, "reload"))
             out["runs"].append(await _meet(b, url, None, "signed-in-later"))
+            out["second_tab"] = await _second_tab(b, url)
             out["foreign"] = b.watch.foreign
             out["page_errors"] = b.watch.page_errors
         out["meeting"] = api(server, tokens["anna"], "GET", f"/api/meetings/{meeting_id}")
@@ -203,7 +242,7 @@ async def _sit_together(b: Browser, url: str, table: int, ids: dict[str, int]) -
     pages = dict(zip(ids, await asyncio.gather(*(b.page(c, name) for c, name in zip(contexts, ids, strict=True))),
                      strict=True))
     out: dict[str, Any] = {}
-    async with run_of(out, pages, TABLE_DIAGNOSIS, list(contexts)):
+    async with run_of(out, pages, TABLE_DIAGNOSIS, list(contexts), lambda: _more(b)):
         await asyncio.gather(*(page.goto(url) for page in pages.values()))
         sit = f"#l-tables .l-table[data-table-id='{table}'] .l-sit"
         await asyncio.gather(*(page.locator(sit).first.wait_for() for page in pages.values()))
@@ -264,13 +303,6 @@ async def one_side_blocked(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 out["leads"] = {name: [lead["meeting_id"] for lead in
                                        api(server, tokens[name], "GET", "/api/missions/1/leads")]
                                 for name in ("anna", "mike", "tom", "moderator")}
-                # The network is back: "try again" connects (the room has closed: it stays failed-to-connect).
-                await pages["anna"].evaluate("() => window.__network_back()")
-                await pages["anna"].locator("#meet-retry").click()
-                out["after_retry"] = await asyncio.gather(
-                    video_flows(pages["anna"], REMOTE, "Mike on Anna's page after trying again", PATIENCE),
-                    video_flows(pages["mike"], REMOTE, "Anna on Mike's page after trying again", PATIENCE))
-                out["status_after_retry"] = await _status(server, tokens["anna"], blocked)
                 # Anna hangs up: the after-call panel says when Mike would have become a lead.
                 await pages["anna"].locator("#meet-end").click()
                 lead = pages["anna"].locator("#meet-lead")
@@ -278,10 +310,20 @@ async def one_side_blocked(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 out["lead_text"] = await lead.text_content()
             except AssertionError as failed:
                 out["error"] = str(failed)
-                out["diagnosis"] = await describe(pages, MEETING_DIAGNOSIS)
+                out["diagnosis"] = "\n".join([await describe(pages, MEETING_DIAGNOSIS), *_more(b)])
             out["foreign"] = b.watch.foreign
             out["page_errors"] = b.watch.page_errors
     return out
+
+
+def _more(b: Browser) -> list[str]:
+    return [*b.console[-30:], *_log_tail(b.server.log)]
+
+
+def _log_tail(log: Path) -> list[str]:
+    """The server's log without its request lines: what went wrong there, if anything."""
+    lines = log.read_text(errors="replace").splitlines()
+    return ["--- server log ---", *[x for x in lines if '" 200' not in x and '" 201' not in x][-30:]]
 
 
 async def _held(server: Any, token: str, meeting_id: int) -> str | None:
@@ -292,3 +334,96 @@ async def _held(server: Any, token: str, meeting_id: int) -> str | None:
 async def _settled(server: Any, token: str, meeting_id: int) -> str | None:
     status = await _status(server, token, meeting_id)
     return None if status == "booked" else status
+
+
+# -- what the states look like -------------------------------------------------------------------------------
+
+
+async def call_screens(env: dict[str, str], log_dir: str) -> dict[str, Any]:
+    """Screenshots of the call states (both languages, desktop and phone) and the texts they show: two meetings
+    whose media cannot get through (one page of each blocked) fail visibly; a second tab takes a call; a lounge
+    table whose media cannot get through shows it on the tiles."""
+    from tests.browser.conftest import PHONE
+
+    out: dict[str, Any] = {"shots": [], "texts": {}}
+    shots = Path(log_dir)
+    with serving(env, Path(log_dir)) as server:
+        tokens = mint_tokens(env, PEOPLE)
+        ids = await _ids(server, tokens)
+        first = _future_meeting(server, tokens, ids["anna"], ids["mike"])
+        # (the moderator takes no meetings through the API: booked straight in the store)
+        second = book_meeting(env, PEOPLE["tom"], PEOPLE["moderator"], starts_in=dt.timedelta(days=1))["meeting"]
+        items = api(server, tokens["organiser"], "GET", "/api/missions/1/programme")
+        lounge = next(i for i in items if i["kind"] == "networking")["id"]
+        async with chromium(server, env) as b:
+            setups = {  # name: (person, meeting or lounge, locale, viewport, blocked)
+                "anna": ("anna", first, "en-GB", DESKTOP_SIZE, True), "mike": ("mike", first, "nl-NL", PHONE, False),
+                "tom": ("tom", second, "nl-NL", DESKTOP_SIZE, True),
+                "moderator": ("moderator", second, "en-GB", PHONE, False),
+                "host": ("organiser", None, "en-GB", DESKTOP_SIZE, True),
+                "guest": ("host", None, "nl-NL", PHONE, False)}
+            pages: dict[str, Any] = {}
+            for name, (person, _, locale, size, blocked) in setups.items():
+                context = await b.context(PEOPLE[person], locale=locale, viewport=size)
+                if blocked:
+                    await context.add_init_script(BLOCK_ICE)
+                pages[name] = await b.page(context, name)
+            for name, (_, meeting, *_rest) in setups.items():
+                where = f"meeting/{meeting}" if meeting else f"lounge/{lounge}"
+                await pages[name].goto(f"{server.url}/m/1/{where}?test")
+            try:
+                table = "#l-tables .l-table:first-child .l-sit"
+                for name in ("host", "guest"):
+                    await pages[name].locator(table).first.click()
+                for name in ("anna", "mike", "tom", "moderator"):
+                    state = pages[name].locator("#meet-call[data-state='failed']")
+                    await state.wait_for(timeout=40_000)
+                    out["texts"][f"{name}-failed"] = await state.text_content()
+                    out["texts"][f"{name}-retry"] = await pages[name].locator("#meet-retry").text_content()
+                for name in ("host", "guest"):
+                    failed = pages[name].locator("#table-grid .tile[data-call='failed']")
+                    await failed.wait_for(timeout=40_000)
+                    out["texts"][f"{name}-tile"] = await failed.locator(".l-tile-state").text_content()
+                for name, page in pages.items():
+                    path = shots / f"call-failed-{name}.png"
+                    if name in ("host", "guest"):  # the table, not the whole lounge
+                        await page.locator("#table-stage").screenshot(path=str(path))
+                    else:
+                        await page.screenshot(path=str(path), full_page=True)
+                    out["shots"].append(path.name)
+                # The network is back: "try again" connects, in a meeting and at a table.
+                for name in ("anna", "host"):
+                    await pages[name].evaluate("() => window.__network_back()")
+                await pages["anna"].locator("#meet-retry").click()
+                await pages["host"].locator("#table-grid .l-retry").click()
+                out["after_retry"] = await asyncio.gather(
+                    video_flows(pages["anna"], REMOTE, "Mike on Anna's page after trying again", PATIENCE),
+                    video_flows(pages["mike"], REMOTE, "Anna on Mike's page after trying again", PATIENCE),
+                    video_flows(pages["host"], tile("#table-grid", ids["host"]), "the guest at the table",
+                                PATIENCE),
+                    video_flows(pages["guest"], tile("#table-grid", ids["organiser"]), "the organiser at the "
+                                "table", PATIENCE))
+                # A second tab of Anna's and of Tom's takes the call: the first one says so.
+                for name in ("anna", "tom"):
+                    await (await b.page(pages[name].context, f"{name} again")).goto(pages[name].url)
+                    moved = pages[name].locator("#meet-call[data-state='moved']")
+                    await moved.wait_for()
+                    out["texts"][f"{name}-moved"] = await moved.text_content()
+                    path = shots / f"call-moved-{name}.png"
+                    await pages[name].screenshot(path=str(path), full_page=True)
+                    out["shots"].append(path.name)
+                # Hanging up: what the after-call panel says about the lead.
+                for name in ("mike", "moderator"):
+                    await pages[name].locator("#meet-end").click()
+                    lead = pages[name].locator("#meet-lead")
+                    await until("the lead text", lambda lead=lead: lead.text_content(), PATIENCE)
+                    out["texts"][f"{name}-lead"] = await lead.text_content()
+                    path = shots / f"call-after-{name}.png"
+                    await pages[name].screenshot(path=str(path), full_page=True)
+                    out["shots"].append(path.name)
+            except AssertionError as failed:
+                out["error"] = str(failed)
+                out["diagnosis"] = "\n".join([await describe(pages, MEETING_DIAGNOSIS), *_more(b)])
+            out["foreign"] = b.watch.foreign
+            out["page_errors"] = b.watch.page_errors
+    return out

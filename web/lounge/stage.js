@@ -18,7 +18,9 @@ const SPEAKING = 0.04;
  * @param {{say: (text: string) => void, actions: (user: number) => HTMLElement|null}} o
  */
 export function tableStage(session, o) {
-  const media = new LocalMedia();
+  // Every table-mate gets a stream of its own (a mesh): small tiles need no more, and 6 encoders of a bigger
+  // picture would saturate an ordinary laptop.
+  const media = new LocalMedia({ width: 480, height: 270, frameRate: 15 });
   /** @type {TableMesh|null} */
   let mesh = null;
   /** @type {any} */

@@ -160,8 +160,8 @@ export class RoomCall extends EventTarget {
     for (const p of this.peers.values()) p.stop();
     this.here.clear();
     this.conn.leave(this.room).catch(() => {});
-    this.emit('presence');
     this.emit('moved', true);
+    this.emit('presence');
   }
 
   /** Take the call back into this tab: join again (the newest tab takes part; the other one stops). */

@@ -47,6 +47,7 @@ export class MeetingPeer extends EventTarget {
     this.remoteSid = '';
     /** the other side's connection that last said ready (what a fresh offer is for) */
     this.readySid = '';
+    this.boundAt = 0; // when our connection was last paired with theirs (an answer came)
     /** @type {{sdp: string, at: number}|null} my offer still waiting for its answer */
     this.pendingOffer = null;
     /** @type {any} my last answer, sent again when its offer comes again */
@@ -316,8 +317,14 @@ export class MeetingPeer extends EventTarget {
   async onReady(s) {
     this.lastStep = Date.now();
     if (this.role === 'offerer') {
-      this.readySid = s.sid;
       const pc = this.pc;
+      if (pc && this.remoteSid && this.remoteSid !== s.sid
+        && (pc.connectionState === 'connected' || Date.now() - this.boundAt < RETRY_MS[0])) {
+        // A ready for another connection of theirs while ours with them works, or has just been answered: it
+        // crossed that answer. If they really need an offer, they ask again.
+        return;
+      }
+      this.readySid = s.sid;
       if (pc && this.remoteSid === s.sid && pc.connectionState !== 'closed') {
         // The answerer still has our connection but it does not work for them: restart ICE on it.
         if (pc.signalingState === 'stable') await this.offer(s.sid, true);
@@ -367,6 +374,7 @@ export class MeetingPeer extends EventTarget {
     const pc = this.pc;
     if (!pc || s.to !== this.sid || pc.signalingState !== 'have-local-offer') return;
     this.remoteSid = s.sid;
+    this.boundAt = Date.now();
     this.pendingOffer = null;
     await pc.setRemoteDescription({ type: 'answer', sdp: s.sdp });
   }

@@ -101,7 +101,7 @@ export async function render(ctx) {
     presence.dataset.state = here ? 'here' : 'away';
     /** @type {HTMLElement} */ (presence.lastChild).textContent = here ? t('meet.here', { name: other.name })
       : t('meet.notHere', { name: other.name });
-    if (!here && was && !ended) say(t('meet.left', { name: other.name }));
+    if (!here && was && !ended && !moved) say(t('meet.left', { name: other.name }));
     drawPrompt();
     drawCall();
   };
@@ -218,8 +218,8 @@ export async function render(ctx) {
     call?.close();
     media.stop();
     body.classList.add('is-ended');
-    say(t('meet.youEnded'));
-    drawCall();
+    say('');
+    drawCall(); // the stage says that you left
     drawPrompt();
     after.replaceChildren(afterPanel({ mid, meetingId: id, otherName: other.name }));
     /** @type {HTMLElement|null} */ (after.querySelector('textarea'))?.focus();
