@@ -19,7 +19,46 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.browser.media_pages import ALLOWED, RECORDER, Watch, sign_in_link
 from tests.procs import Server
 
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000  # page loads and clicks on a machine other tests load too; calls are timed on their own
+
+# Records, without changing anything, when the page's calls moved: every signal in and out, every `joined` of a
+# call room and every connection state, in ms since the page started (read when a run was slow).
+TIMELINE = """
+(() => {
+  const log = [];
+  Object.defineProperty(window, '__timeline', { value: log });
+  const at = () => Math.round(performance.now());
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (m) => {
+        try {
+          const f = JSON.parse(m.data);
+          if (f.type === 'signal') log.push([at(), `in ${f.signal.kind} from ${f.from} (${f.role})`]);
+          else if (f.type === 'joined' && /^(meeting|table):/.test(f.room)) log.push([at(), `joined ${f.room}`]);
+          else if (f.type === 'call-moved') log.push([at(), 'call-moved']);
+        } catch { /* not ours to judge */ }
+      });
+    }
+    send(data) {
+      try {
+        const f = JSON.parse(data);
+        if (f.type === 'signal' && f.signal.kind !== 'candidate') log.push([at(), `out ${f.signal.kind}`]);
+      } catch { /* not ours to judge */ }
+      super.send(data);
+    }
+  };
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      log.push([at(), 'new connection']);
+      this.addEventListener('connectionstatechange', () => log.push([at(), `connection ${this.connectionState}`]));
+    }
+  };
+})();
+"""
 
 # For each <video> selector: its picture size, its track, and the frames the page has decoded of that track so
 # far (inbound-rtp stats); one pass over the page's connections for all of them, to keep the page's load low.
@@ -63,6 +102,7 @@ class Browser:
         context.set_default_timeout(TIMEOUT_MS)
         await context.route("**/*", self.guard)
         await context.add_init_script(RECORDER)
+        await context.add_init_script(TIMELINE)
         return context
 
     async def guard(self, route: Any) -> None:

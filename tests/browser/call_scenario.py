@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -31,18 +32,22 @@ PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "tom"
 RUNS_AT_ONCE = 20
 OFFSETS = (0.5, 1.0, 2.0, 4.0)
 TABLE_RUNS = 3
-PATIENCE = 30.0  # how long a scenario waits before it gives up and describes the pages; tests demand far less
+PATIENCE = 45.0  # how long a scenario waits before it gives up and describes the pages; tests demand far less
+SLOW = 10.0  # a run slower than this keeps its pages' timelines, to show where the time went
 REMOTE = "#remote-video"
 MEETING_DIAGNOSIS = (
     "() => ({url: location.href, call: document.querySelector('#meet-call')?.dataset.state,"
     " note: document.querySelector('#meet-note')?.textContent,"
     " text: document.querySelector('#meet-call')?.textContent,"
     " presence: document.querySelector('#meet-presence')?.textContent,"
-    " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")
+    " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState]),"
+    " tiles: [...document.querySelectorAll('#table-grid .tile')].map(t => [t.dataset.userId, t.dataset.call]),"
+    " timeline: (window.__timeline || []).slice(-40)})")
 TABLE_DIAGNOSIS = (
     "() => ({url: location.href, table: window.__lounge?.session.seatOf(),"
     " tiles: [...document.querySelectorAll('#table-grid .tile')].map(t => [t.dataset.userId, t.dataset.call]),"
-    " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState])})")
+    " pcs: (window.__rt?.pcs || []).map(pc => [pc.connectionState, pc.signalingState]),"
+    " timeline: (window.__timeline || []).slice(-40)})")
 # A network on which this page's media cannot get through: its connections may only use a relay (TURN), and
 # there is none. `__network_back()` lifts that for the connections it makes from then on.
 BLOCK_ICE = """
@@ -107,6 +112,9 @@ async def _meet(b: Browser, url: str, offset: float | None, kind: str) -> dict[s
                                     video_flows(mike, REMOTE, "Anna on Mike's page", PATIENCE))
         out["seconds"] = round(time.monotonic() - began, 2)
         out["seen"] = seen
+        if out["seconds"] > SLOW:
+            out["timeline"] = {name: await page.evaluate("() => window.__timeline") for name, page in pages.items()}
+            out["load"] = os.getloadavg()
         if kind == "reload":
             before = await mike.evaluate("() => document.querySelector('#remote-video').srcObject"
                                          ".getVideoTracks()[0].id")
@@ -252,6 +260,9 @@ async def _sit_together(b: Browser, url: str, table: int, ids: dict[str, int]) -
                                f"the others on {name}'s page", PATIENCE) for name in ids]
         out["seen"] = sum(len(seen) for seen in await asyncio.gather(*flows))
         out["seconds"] = round(time.monotonic() - began, 2)
+        if out["seconds"] > SLOW:
+            out["timeline"] = {name: await page.evaluate("() => window.__timeline") for name, page in pages.items()}
+            out["load"] = os.getloadavg()
         out["states"] = {name: await page.evaluate(
             "() => [...document.querySelectorAll('#table-grid .tile:not(.is-me)')].map(t => t.dataset.call)")
             for name, page in pages.items()}

@@ -27,6 +27,14 @@ def _clean(r: dict[str, Any]) -> None:
     assert r["page_errors"] == [], r["page_errors"]
 
 
+def _slow(run: dict[str, Any]) -> str:
+    """A run that took too long, with each page's timeline (ms since the page started) and the machine's load."""
+    lines = [f"{run['seconds']} s (load average {run.get('load')})"]
+    for name, timeline in run.get("timeline", {}).items():
+        lines.append(f"{name}: " + ", ".join(f"{ms} {what}" for ms, what in timeline))
+    return "\n".join(lines)
+
+
 def _timings(title: str, seconds: list[float]) -> None:
     ordered = sorted(seconds)
     print(f"\n{title}: {len(seconds)} runs, min {ordered[0]:.2f} s, median {ordered[len(ordered) // 2]:.2f} s, "
@@ -47,7 +55,7 @@ def test_a_meeting_opened_at_the_same_instant_connects_every_time_and_so_do_offs
         # Video both ways: a picture on each page, and its decoded frames rising.
         for seen in run["seen"] + run.get("after_reload", []):
             assert seen["width"] > 0 and seen["later"] > seen["first"] > 0, run
-        assert run["seconds"] <= CONNECT_SECONDS, run
+        assert run["seconds"] <= CONNECT_SECONDS, _slow(run)
         assert run.get("reload_seconds", 0) <= CONNECT_SECONDS, run
         assert run["states"] == ["connected", "connected"], run
     _timings("1:1 meeting, both at the same instant",
@@ -74,7 +82,7 @@ def test_four_people_who_sit_down_at_a_table_together_all_see_each_other(tmp_pat
     assert len(r["runs"]) == call_scenario.TABLE_RUNS
     for run in r["runs"]:
         assert run["seen"] == 12, run  # each of the four pages decodes the other three
-        assert run["seconds"] <= CONNECT_SECONDS, run
+        assert run["seconds"] <= CONNECT_SECONDS, _slow(run)
         assert all(states == ["connected"] * 3 for states in run["states"].values()), run
     _timings("4-seat table, all sitting down at once", [run["seconds"] for run in r["runs"]])
 

@@ -35,20 +35,18 @@ export async function render(ctx) {
   }
   const other = meeting.a.user_id === meId ? meeting.b : meeting.a;
   const mine = viewerZone();
-  const zones = await loadZones(mid, m.timezone);
+  // STUN/TURN are optional: host candidates still work on one network.
+  const [zones, ice] = await Promise.all([loadZones(mid, m.timezone),
+    get(`/api/meetings/${id}/ice`, { signal: ctx.signal }).catch(() => null)]);
   const theirZone = sideZone(zones, other.side);
   const room = `meeting:${id}`;
   const live = missionLive(mid);
   const conn = live.conn;
-
-  let iceServers = [];
-  try {
-    const ice = await get(`/api/meetings/${id}/ice`, { signal: ctx.signal });
-    iceServers = ice.ice_servers || [];
-  } catch { /* STUN/TURN are optional: host candidates still work on one network */ }
+  /** @type {RTCIceServer[]} */
+  const iceServers = ice?.ice_servers || [];
 
   const media = new LocalMedia();
-  /** @type {RoomCall|null} the call, once the camera is up */
+  /** @type {RoomCall|null} */
   let call = null;
 
   // -- the view -------------------------------------------------------------------------------------------------
