@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 import msgspec
 
-from rooms.meeting_records import MatchmakingRules, Slot
+from rooms.meeting_records import Attendance, MatchmakingRules, Slot
 from rooms.mission import ItemKind, ProgrammeItem
 from rooms.people import Side
 from rooms.timezones import zone
@@ -86,12 +86,6 @@ def slot_at(programme: Iterable[ProgrammeItem], rules: MatchmakingRules, start: 
 
 def overlaps(a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime, b_end: dt.datetime) -> bool:
     return a_start < b_end and b_start < a_end
-
-
-class Attendance(msgspec.Struct, frozen=True):
-    a_seconds: int
-    b_seconds: int
-    both_seconds: int
 
 
 def attendance(changes: Iterable[tuple[int, bool, dt.datetime]], a: int, b: int, now: dt.datetime) -> Attendance:

@@ -11,18 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import msgspec
 
 from rooms.errors import Gone, Invalid, NotFound
 from rooms.events import EventBody, RoomEvent, meeting
 from rooms.live import Appended
-from rooms.matchmaking import Attendance, TimedSlot, attendance, overlaps, slots
+from rooms.matchmaking import TimedSlot, overlaps, slots
 from rooms.matchmaking_base import SYSTEM
 from rooms.matchmaking_requests import MeetingRequests
-from rooms.meeting_records import Lead, LeadSource, MatchmakingRules, Meeting, MeetingNotes, MeetingStatus
+from rooms.meeting_call import Report, call_figures, outcome
+from rooms.meeting_records import (
+    Attendance,
+    Lead,
+    LeadSource,
+    MatchmakingRules,
+    Meeting,
+    MeetingNotes,
+    MeetingStatus,
+)
 from rooms.mission import ItemKind, ProgrammeItem
-from rooms.notification_events import MeetingJoined, MeetingLeft, MeetingStarting
+from rooms.notification_events import MeetingJoined, MeetingLeft, MeetingMedia, MeetingStarting
 from rooms.people import User
 from rooms.policy import Action
 from rooms.timezones import zone
@@ -40,6 +50,15 @@ class MySlot(msgspec.Struct, frozen=True):
     @property
     def booked(self) -> bool:
         return self.meeting_id is not None
+
+
+class Settled(NamedTuple):
+    meeting: Meeting
+    present: tuple[bool, bool]  # whether a and b are in the room now
+
+    @property
+    def status(self) -> MeetingStatus:
+        return self.meeting.status
 
 
 class Schedule(msgspec.Struct, frozen=True):
@@ -113,13 +132,27 @@ class MatchmakingService(MeetingRequests):
         return found
 
     async def meeting_joined(self, user: User, meeting_id: int) -> Appended:
-        """One connection of `user` entered the room: recorded durably (`m-joined`), attendance updated."""
+        """The person entered the room (their first connection): recorded durably (`m-joined`), figures updated."""
         await self.may_join_meeting(user, meeting_id)
         return await self._presence(meeting_id, user.id, joined=True)
 
     async def meeting_left(self, user_id: int, meeting_id: int) -> Appended:
-        """One connection left (or dropped). No check: leaving is always allowed, even once the room closed."""
+        """The person's last connection left (or dropped). No check: leaving is always allowed, even once the room
+        closed. A meeting booked from the lounge ("have a word") ends when its room empties: its time is free
+        again, and it is settled as it stands."""
         return await self._presence(meeting_id, user_id, joined=False)
+
+    async def call_report(self, user: User, meeting_id: int, sid: str, connected: bool, frames: int) -> Appended:
+        """A member's page says how its call goes (`m-media`, rooms/meeting_call.py); the meeting becomes held as
+        soon as media flowed both ways for the mission's `held_seconds`."""
+        found = await self.may_join_meeting(user, meeting_id)
+        written = await self._store.append(
+            [(meeting(meeting_id).name, MeetingMedia(user.id, sid, connected, frames))], user.id, None,
+            self._clock.now())
+        # Only a report of media can make the meeting held; once held, the figures are settled when people leave.
+        if found.status is not MeetingStatus.HELD and connected and frames > 0:
+            await self.settle_call(meeting_id)
+        return Appended([event for event, _ in written], fresh=True)
 
     async def _presence(self, meeting_id: int, user_id: int, *, joined: bool) -> Appended:
         now = self._clock.now()
@@ -128,42 +161,59 @@ class MatchmakingService(MeetingRequests):
             raise NotFound("Meeting", "meeting-not-found")
         body = MeetingJoined(user_id) if joined else MeetingLeft(user_id)
         written = await self._store.append([(meeting(meeting_id).name, body)], user_id, None, now)
-        await self.settle_attendance(meeting_id)
+        settled = await self.settle_call(meeting_id)
+        if not joined and not any(settled.present) and now < found.ends_at and await self._from_lounge(found):
+            await self._store.end_meeting(meeting_id, now)
+            await self.settle_call(meeting_id, closed=True)
         return Appended([event for event, _ in written], fresh=True)
 
-    async def settle_attendance(self, meeting_id: int) -> Meeting:
-        """Recomputes the meeting's connected seconds from its room's log up to now, stores them, and gives each
-        side a lead once the meeting is held. Idempotent; the gateway may call it again at the room's close."""
+    async def _from_lounge(self, found: Meeting) -> bool:
+        """A side room booked from the lounge ("have a word") rather than a matchmaking slot."""
+        item = await self._store.get_item(found.item_id)
+        return item is not None and item.kind is ItemKind.NETWORKING
+
+    async def settle_call(self, meeting_id: int, *, closed: bool = False) -> Settled:
+        """Recomputes the meeting's figures from its room's log up to now, stores them with the status they give
+        (rooms/meeting_call.py; `closed`: the room has closed, so a meeting not held is a no-show or failed to
+        connect), and gives each side a lead once the meeting is held. Idempotent: every node, and the meeting
+        clock at the room's close, may call it again."""
         found = await self._store.get_meeting(meeting_id)
         if found is None:
             raise NotFound("Meeting", "meeting-not-found")
         if found.status is MeetingStatus.CANCELLED:
-            return found
-        counted = attendance(await self._changes(meeting_id), found.a, found.b, self._clock.now())
+            return Settled(found, (False, False))
+        rules = await self._store.get_rules(found.mission_id)
+        changes, reports = await self._room_log(meeting_id)
+        figures = call_figures(changes, reports, found.a, found.b, self._clock.now())
+        status = outcome(found.status, figures, rules.held_seconds, closed=closed)
         recorded = found
-        if counted != Attendance(found.a_seconds, found.b_seconds, found.both_seconds):
-            recorded = await self._store.record_attendance(meeting_id, counted.a_seconds, counted.b_seconds,
-                                                           counted.both_seconds)
+        if (figures.attendance, figures.quality, status) != (
+                Attendance(found.a_seconds, found.b_seconds, found.both_seconds), found.quality, found.status):
+            recorded = await self._store.record_call(meeting_id, figures.attendance, figures.quality, status)
         if recorded.status is MeetingStatus.HELD:  # again on every call: add_lead is idempotent
             for owner in recorded.members():
                 await self._store.add_lead(recorded.mission_id, owner, recorded.other(owner), LeadSource.MEETING,
                                            recorded.id, self._clock.now())
-        return recorded
+        return Settled(recorded, figures.present)
 
-    async def _changes(self, meeting_id: int) -> list[tuple[int, bool, dt.datetime]]:
-        room, after, out = meeting(meeting_id).name, 0, []
+    async def _room_log(self, meeting_id: int) -> tuple[list[tuple[int, bool, dt.datetime]], list[Report]]:
+        room, after = meeting(meeting_id).name, 0
+        changes: list[tuple[int, bool, dt.datetime]] = []
+        reports: list[Report] = []
         while True:
             page: list[RoomEvent] = await self._store.since(room, after, _LOG_PAGE)
             for event in page:
                 match event.body:
                     case MeetingJoined(user_id=user_id):
-                        out.append((user_id, True, event.at))
+                        changes.append((user_id, True, event.at))
                     case MeetingLeft(user_id=user_id):
-                        out.append((user_id, False, event.at))
+                        changes.append((user_id, False, event.at))
+                    case MeetingMedia(user_id=user_id, sid=sid, connected=connected, frames=frames):
+                        reports.append(Report(user_id, event.at, sid, connected, frames))
                     case _:
-                        pass  # the room carries only these; anything else is not attendance
+                        pass  # the room carries only these
             if len(page) < _LOG_PAGE:
-                return out
+                return changes, reports
             after = page[-1].seq
 
     async def starting(self, meeting_id: int) -> Appended:
@@ -194,6 +244,12 @@ class MatchmakingService(MeetingRequests):
         """My notes on the meeting (private: never anyone else's)."""
         await self._meeting_of(user, meeting_id)
         return await self._store.get_notes(meeting_id, user.id)
+
+    async def mission_meetings(self, user: User, mission_id: int) -> list[Meeting]:
+        """Every meeting of the mission with its outcome and call quality (organisers): where a call failed, the
+        figures say whether the people or the network did."""
+        await self._viewer(user, mission_id, Action.MANAGE_MATCHMAKING)
+        return await self._store.meetings_in(mission_id)
 
     async def leads(self, user: User, mission_id: int) -> list[Lead]:
         await self._viewer(user, mission_id, Action.VIEW_MATCHMAKING)

@@ -28,6 +28,8 @@ class MatchmakingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     organiser_booking: bool = False
     delegation_timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] = "Europe/Amsterdam"
     no_show_minutes: Annotated[int, msgspec.Meta(ge=1, le=30)] = 5
+    # A meeting is held once media flowed both ways at once for this long (rooms/meeting_call.py).
+    held_seconds: Annotated[int, msgspec.Meta(ge=5, le=1800)] = 120
 
 
 class Card(msgspec.Struct, frozen=True):
@@ -72,9 +74,32 @@ class MeetingRequest(msgspec.Struct, frozen=True):
 
 class MeetingStatus(enum.StrEnum):
     BOOKED = "booked"
-    HELD = "held"  # both were connected at some point
-    NO_SHOW = "no-show"
+    HELD = "held"  # media flowed both ways for the mission's held_seconds: the call happened (final)
+    NO_SHOW = "no-show"  # the room closed and one of them never came
+    FAILED = "failed-to-connect"  # the room closed; both came, but media did not flow both ways long enough
     CANCELLED = "cancelled"
+
+
+class Attendance(msgspec.Struct, frozen=True):
+    """Seconds each member, and both at once, were in the meeting room."""
+
+    a_seconds: int = 0
+    b_seconds: int = 0
+    both_seconds: int = 0
+
+
+class SideQuality(msgspec.Struct, frozen=True):
+    """How the call went for one member, from their page's reports."""
+
+    media_seconds: int = 0  # seconds the other's media reached this member
+    connect_seconds: int | None = None  # from both being in the room to the first media here; None: never
+    reconnects: int = 0  # times media to this member stopped and came back
+
+
+class CallQuality(msgspec.Struct, frozen=True):
+    media_seconds: int = 0  # seconds media flowed both ways at once: what makes a meeting held
+    a: SideQuality = msgspec.field(default_factory=SideQuality)
+    b: SideQuality = msgspec.field(default_factory=SideQuality)
 
 
 class Meeting(msgspec.Struct, frozen=True):
@@ -92,6 +117,7 @@ class Meeting(msgspec.Struct, frozen=True):
     a_seconds: int = 0
     b_seconds: int = 0
     both_seconds: int = 0
+    quality: CallQuality = msgspec.field(default_factory=CallQuality)
 
     def members(self) -> tuple[int, int]:
         return (self.a, self.b)

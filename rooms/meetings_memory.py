@@ -15,6 +15,8 @@ import msgspec
 
 from rooms.errors import Conflict, NotFound
 from rooms.meeting_records import (
+    Attendance,
+    CallQuality,
     Lead,
     LeadSource,
     MatchmakingRules,
@@ -169,13 +171,6 @@ class MemoryMeetings:
                        if m.status in (MeetingStatus.BOOKED, MeetingStatus.HELD) and after < m.ends_at <= until),
                       key=lambda m: (m.ends_at, m.id))
 
-    async def mark_no_show(self, meeting_id: int) -> Meeting:
-        meeting = self._require_meeting(meeting_id)
-        if meeting.status is not MeetingStatus.BOOKED:
-            return meeting
-        self._meetings[meeting_id] = missed = msgspec.structs.replace(meeting, status=MeetingStatus.NO_SHOW)
-        return missed
-
     async def cancel_meeting(self, meeting_id: int) -> Meeting:
         meeting = self._require_meeting(meeting_id)
         if meeting.status is not MeetingStatus.BOOKED:
@@ -183,13 +178,22 @@ class MemoryMeetings:
         self._meetings[meeting_id] = cancelled = msgspec.structs.replace(meeting, status=MeetingStatus.CANCELLED)
         return cancelled
 
-    async def record_attendance(self, meeting_id: int, a_seconds: int, b_seconds: int,
-                                both_seconds: int) -> Meeting:
+    async def record_call(self, meeting_id: int, attendance: Attendance, quality: CallQuality,
+                          status: MeetingStatus) -> Meeting:
         meeting = self._require_meeting(meeting_id)
-        status = MeetingStatus.HELD if both_seconds > 0 and meeting.status is MeetingStatus.BOOKED else meeting.status
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            status = meeting.status
         self._meetings[meeting_id] = recorded = msgspec.structs.replace(
-            meeting, a_seconds=a_seconds, b_seconds=b_seconds, both_seconds=both_seconds, status=status)
+            meeting, a_seconds=attendance.a_seconds, b_seconds=attendance.b_seconds,
+            both_seconds=attendance.both_seconds, quality=quality, status=status)
         return recorded
+
+    async def end_meeting(self, meeting_id: int, at: dt.datetime) -> Meeting:
+        meeting = self._require_meeting(meeting_id)
+        if meeting.status is MeetingStatus.CANCELLED or meeting.ends_at <= at:
+            return meeting
+        self._meetings[meeting_id] = ended = msgspec.structs.replace(meeting, ends_at=max(at, meeting.starts_at))
+        return ended
 
     def _require_meeting(self, meeting_id: int) -> Meeting:
         meeting = self._meetings.get(meeting_id)

@@ -1,5 +1,5 @@
 """Matchmaking notifications (durable events in a person's `inbox:<user>` room) and the meeting room's
-attendance events (`m-joined`/`m-left` in `meeting:<id>`), docs/matchmaking.md.
+attendance and call events (`m-joined`, `m-left`, `m-media` in `meeting:<id>`), docs/matchmaking.md.
 
 Every notification names its mission, so one inbox can serve several missions (`GET /api/notifications?mission=`).
 """
@@ -93,4 +93,14 @@ class MeetingLeft(msgspec.Struct, frozen=True, tag_field="kind", tag="m-left"):
     user_id: int
 
 
-MeetingRoomEvent = MeetingJoined | MeetingLeft
+class MeetingMedia(msgspec.Struct, frozen=True, tag_field="kind", tag="m-media"):
+    """`user_id`'s page reported its call: peer connection `sid`, connected or not, and the media frames it has
+    received on that connection so far (rooms/meeting_call.py turns these into seconds of media)."""
+
+    user_id: int
+    sid: str
+    connected: bool
+    frames: int
+
+
+MeetingRoomEvent = MeetingJoined | MeetingLeft | MeetingMedia

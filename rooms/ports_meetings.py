@@ -18,12 +18,15 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from rooms.meeting_records import (
+    Attendance,
+    CallQuality,
     Lead,
     LeadSource,
     MatchmakingRules,
     Meeting,
     MeetingNotes,
     MeetingRequest,
+    MeetingStatus,
     RequestStatus,
 )
 
@@ -100,14 +103,17 @@ class MeetingStore(Protocol):
         ones whose attendance the meeting clock settles when their room closes."""
         ...
 
-    async def mark_no_show(self, meeting_id: int) -> Meeting:
-        """A meeting still booked becomes no-show; any other is returned unchanged (several nodes may ask).
+    async def record_call(self, meeting_id: int, attendance: Attendance, quality: CallQuality,
+                          status: MeetingStatus) -> Meeting:
+        """Stores what the meeting room's log says (attendance, call quality) and moves the meeting to `status`
+        (the domain's decision, rooms/meeting_call.py) — except that a cancelled meeting stays cancelled and a
+        held one stays held (its leads exist), whatever a node settling the same meeting at once wrote.
         Raises NotFound."""
         ...
 
-    async def record_attendance(self, meeting_id: int, a_seconds: int, b_seconds: int,
-                                both_seconds: int) -> Meeting:
-        """Stores the connected durations; a meeting with both_seconds > 0 becomes held."""
+    async def end_meeting(self, meeting_id: int, at: dt.datetime) -> Meeting:
+        """Ends a meeting early: its end moves back to `at` (never before its start), so its time is free again.
+        A meeting that ended already, or a cancelled one, is returned unchanged. Raises NotFound."""
         ...
 
     async def save_notes(self, meeting_id: int, user_id: int, notes: str, rating: int | None,

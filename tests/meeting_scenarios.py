@@ -57,15 +57,18 @@ def book_meeting(env: dict[str, str], a: str, b: str, *, starts_in: dt.timedelta
 
 
 class MeetingPeer:
-    """One side of the call: sends synthetic video, decodes what arrives, speaks our `signal` messages.
+    """One side of the call: sends synthetic video, decodes what arrives, speaks our `signal` messages
+    (docs/protocol.md, "Calls"): the side the server names in `offer_to` offers, the other says `ready`.
 
     `trickle=True` behaves like a browser (SDP without candidates, then each candidate and an end-of-candidates
     signal); `trickle=False` like aiortc itself (one complete SDP)."""
 
-    def __init__(self, client: Client, room: str, trickle: bool) -> None:
+    def __init__(self, client: Client, room: str, trickle: bool, sid: str) -> None:
         self.client = client
         self.room = room
         self.trickle = trickle
+        self.sid = sid
+        self.remote_sid: str | None = None
         self.pc = RTCPeerConnection(ice_configuration())
         self.video = SyntheticVideo()
         self.pc.addTrack(self.video)
@@ -73,6 +76,7 @@ class MeetingPeer:
         self.sizes: set[tuple[int, int]] = set()
         self.signals_sent: list[str] = []
         self.signals_received: list[str] = []
+        self.roles: set[str] = set()  # the part the server said this side plays, in every frame it relayed
         self._tasks: list[asyncio.Task[None]] = []
         self.pc.on("track", self._on_track)
 
@@ -89,16 +93,17 @@ class MeetingPeer:
 
     async def signal(self, body: dict[str, Any]) -> None:
         self.signals_sent.append(body["kind"])
-        await self.client.send({"type": "signal", "room": self.room, "signal": body})
+        await self.client.send({"type": "signal", "room": self.room, "signal": {**body, "sid": self.sid}})
 
-    async def _describe(self, kind: str) -> None:
+    async def _describe(self, kind: str, to: str | None) -> None:
         sdp = self.pc.localDescription.sdp
+        addressed = {} if to is None else {"to": to}
         if not self.trickle:
-            await self.signal({"kind": kind, "sdp": sdp})
+            await self.signal({"kind": kind, "sdp": sdp, **addressed})
             return
         lines = sdp.splitlines()
         bare = [x for x in lines if not x.startswith(("a=candidate:", "a=end-of-candidates"))]
-        await self.signal({"kind": kind, "sdp": "\r\n".join(bare) + "\r\n"})
+        await self.signal({"kind": kind, "sdp": "\r\n".join(bare) + "\r\n", **addressed})
         mid: str | None = None
         mline = -1
         for line in lines:
@@ -110,21 +115,37 @@ class MeetingPeer:
                 await self.signal({"kind": "candidate", "candidate": line[2:], "mid": mid, "mline": mline})
         await self.signal({"kind": "candidate", "candidate": ""})
 
-    async def offer(self) -> None:
+    async def start(self, joined: dict[str, Any], other: int) -> None:
+        """What a page does once it is in the room with `other`: offer if the server says so, else ask."""
+        if other in joined.get("offer_to", []):
+            await self.offer(None)
+        else:
+            await self.signal({"kind": "ready"})
+
+    async def offer(self, to: str | None) -> None:
         await self.pc.setLocalDescription(await self.pc.createOffer())
-        await self._describe("offer")
+        await self._describe("offer", to)
 
     async def on_signal(self, frame: dict[str, Any]) -> None:
         body = frame["signal"]
+        self.roles.add(frame["role"])
         self.signals_received.append(body["kind"])
         match body["kind"]:
+            case "ready":
+                if frame["role"] == "offerer":
+                    await self.offer(body["sid"])
             case "offer":
+                self.remote_sid = body["sid"]
                 await self.pc.setRemoteDescription(RTCSessionDescription(body["sdp"], "offer"))
                 await self.pc.setLocalDescription(await self.pc.createAnswer())
-                await self._describe("answer")
+                await self._describe("answer", body["sid"])
             case "answer":
+                assert body["to"] == self.sid, body
+                self.remote_sid = body["sid"]
                 await self.pc.setRemoteDescription(RTCSessionDescription(body["sdp"], "answer"))
             case "candidate":
+                if body["sid"] != self.remote_sid:
+                    return
                 if not body["candidate"]:
                     await self.pc.addIceCandidate(None)
                     return
@@ -155,25 +176,29 @@ def both_connected(a: MeetingPeer, b: MeetingPeer) -> bool:
 # -- scenarios (module-level: tests/netns.in_netns runs them by name) ----------------------------------------------
 
 
-async def peers_meet(env: dict[str, str], tokens: dict[str, str], meeting: int, log_dir: str) -> dict[str, Any]:
-    """Anna and Mike join `meeting:<id>`; Mike (arriving second, he sees Anna present) offers with trickled
-    candidates, Anna answers with a complete SDP; both send video and count the frames they decode. The
-    moderator, a member of the mission but not of the meeting, tries to join and to signal."""
+async def peers_meet(env: dict[str, str], tokens: dict[str, str], ids: dict[str, int], meeting: int,
+                     log_dir: str) -> dict[str, Any]:
+    """Anna and Mike join `meeting:<id>`, Anna first; each does what `joined` tells it (the lower user id offers,
+    trickling its candidates like a browser; the other says `ready` and answers with one complete SDP like
+    aiortc); both send video and count the frames they decode. The moderator, a member of the mission but not
+    of the meeting, tries to join and to signal."""
     room = f"meeting:{meeting}"
     out: dict[str, Any] = {}
+    offers = "anna" if ids["anna"] < ids["mike"] else "mike"
     with serving(env, Path(log_dir)) as server:
         anna_client = await Client.open(server.url, tokens["anna"])
         anna_joined = await anna_client.join(room)
-        anna = MeetingPeer(anna_client, room, trickle=False)
+        anna = MeetingPeer(anna_client, room, trickle=offers == "anna", sid="anna-1")
         mike_client = await Client.open(server.url, tokens["mike"])
         mike_joined = await mike_client.join(room)
-        mike = MeetingPeer(mike_client, room, trickle=True)
+        mike = MeetingPeer(mike_client, room, trickle=offers == "mike", sid="mike-1")
         out["presence_seen_by_mike"] = sorted(m["user_id"] for m in mike_joined["presence"])
         out["presence_seen_by_anna"] = sorted(m["user_id"] for m in anna_joined["presence"])
+        out["offer_to"] = {"anna": anna_joined["offer_to"], "mike": mike_joined["offer_to"]}
         intruder = await Client.open(server.url, tokens["moderator"])
         listeners = [asyncio.create_task(anna.listen()), asyncio.create_task(mike.listen())]
         try:
-            await mike.offer()
+            await mike.start(mike_joined, ids["anna"])  # the one who arrives starts; Anna had nobody to call
             await wait_until(lambda: both_connected(anna, mike) or any(t.done() for t in listeners),
                              CONNECT_SECONDS, "both peers to connect")
             for t in listeners:
@@ -191,7 +216,7 @@ async def peers_meet(env: dict[str, str], tokens: dict[str, str], meeting: int, 
             refused = await intruder.expect("joined", "error")
             out["intruder_join"] = {"type": refused["type"], "code": refused.get("code"),
                                     "id_ok": refused.get("id") == rid}
-            rid = await intruder.request({"type": "signal", "room": room, "signal": {"kind": "bye"}})
+            rid = await intruder.request({"type": "signal", "room": room, "signal": {"kind": "bye", "sid": "x"}})
             refused = await intruder.expect("ack", "error")
             out["intruder_signal"] = {"type": refused["type"], "code": refused.get("code"),
                                       "id_ok": refused.get("id") == rid}
@@ -200,8 +225,10 @@ async def peers_meet(env: dict[str, str], tokens: dict[str, str], meeting: int, 
                 t.cancel()
             await asyncio.gather(*listeners, return_exceptions=True)
         # Nothing was ever echoed: each side received exactly what the other sent.
+        out["offerer"] = offers
         out["mike_sent"], out["anna_received"] = mike.signals_sent, anna.signals_received
         out["anna_sent"], out["mike_received"] = anna.signals_sent, mike.signals_received
+        out["roles"] = {"anna": sorted(anna.roles), "mike": sorted(mike.roles)}
         await intruder.close()
         await anna.close()
         await mike.close()

@@ -14,7 +14,14 @@ from rooms.errors import Conflict, Gone, Invalid, NotAllowed, NotFound
 from rooms.events import inbox, meeting
 from rooms.matchmaking import attendance, cut, is_night, slots
 from rooms.matchmaking_service import MatchmakingService
-from rooms.meeting_records import LeadSource, MatchmakingRules, MeetingStatus, RequestStatus, WhoMayRequest
+from rooms.meeting_records import (
+    LeadSource,
+    MatchmakingRules,
+    Meeting,
+    MeetingStatus,
+    RequestStatus,
+    WhoMayRequest,
+)
 from rooms.memory import MemoryStore
 from rooms.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
 from rooms.notification_events import (
@@ -340,7 +347,23 @@ async def test_the_meeting_room_is_for_its_two_members_while_open(world: World) 
     assert late.value.code == "meeting-closed"
 
 
-async def test_attendance_makes_a_meeting_held_with_a_lead_for_each_side_once(world: World) -> None:
+async def _report(w: World, user: User, meeting_id: int, frames: int, connected: bool = True,
+                  sid: str | None = None) -> None:
+    await w.service.call_report(user, meeting_id, sid or f"pc-{user.id}", connected, frames)
+
+
+async def _call(w: World, meeting_id: int, seconds: int, *, to_bo: bool = True, every: int = 5,
+                counted: int = 0) -> None:
+    """Both pages report every `every` seconds for `seconds` (after `counted` reports); Bo's media arrives only
+    when `to_bo`."""
+    for n in range(counted, counted + seconds // every + 1):
+        await _report(w, w.ana, meeting_id, 100 * (n + 1))
+        await _report(w, w.bo, meeting_id, 100 * (n + 1) if to_bo else 0, connected=to_bo)
+        w.clock.advance(dt.timedelta(seconds=every))
+
+
+async def test_being_in_the_room_is_not_a_call_media_both_ways_makes_it_held_with_a_lead_each(world: World
+                                                                                               ) -> None:
     w = world
     meeting_id = await _meet(w)
     found = await w.store.get_meeting(meeting_id)
@@ -350,18 +373,119 @@ async def test_attendance_makes_a_meeting_held_with_a_lead_for_each_side_once(wo
     assert [e.room for e in joined.events] == [meeting(meeting_id).name]
     w.clock.advance(2 * MIN)
     await w.service.meeting_joined(w.bo, meeting_id)
-    assert (await w.store.leads_of(w.mission.id, w.ana.id)) == []
-    w.clock.advance(10 * MIN)
+    w.clock.advance(5 * MIN)
     await w.service.meeting_left(w.bo.id, meeting_id)
-    w.clock.advance(MIN)
-    await w.service.meeting_left(w.ana.id, meeting_id)
+    together = await w.store.get_meeting(meeting_id)
+    assert together is not None and together.status is MeetingStatus.BOOKED  # five minutes together, no call
+    assert (together.a_seconds, together.b_seconds, together.both_seconds) == (7 * 60, 5 * 60, 5 * 60)
+    assert await w.store.leads_of(w.mission.id, w.ana.id) == []
+
+    await w.service.meeting_joined(w.bo, meeting_id)
+    w.clock.advance(3 * dt.timedelta(seconds=1))
+    await _call(w, meeting_id, 110)  # below the default 120 s
+    almost = await w.store.get_meeting(meeting_id)
+    assert almost is not None and almost.status is MeetingStatus.BOOKED
+    assert almost.quality.media_seconds == 110  # 23 reports 5 s apart: media between each and the next
+    await _call(w, meeting_id, 30, counted=23)
     held = await w.store.get_meeting(meeting_id)
     assert held is not None and held.status is MeetingStatus.HELD
-    assert (held.a_seconds, held.b_seconds, held.both_seconds) == (13 * 60, 10 * 60, 10 * 60)
-    await w.service.settle_attendance(meeting_id)
+    assert held.quality.a.connect_seconds == 3 and held.quality.a.reconnects == 0
     for owner, person in ((w.ana, w.bo), (w.bo, w.ana)):
         lead, = await w.service.leads(owner, w.mission.id)
         assert (lead.person, lead.source, lead.meeting_id) == (person.id, LeadSource.MEETING, meeting_id)
+    # Settling again (every node, the clock at the close) changes nothing and adds no lead.
+    w.clock.advance(30 * MIN)
+    again = (await w.service.settle_call(meeting_id, closed=True)).meeting
+    assert again.status is MeetingStatus.HELD
+    assert len(await w.service.leads(w.ana, w.mission.id)) == 1
+
+
+async def _both_in(w: World, held_seconds: int) -> Meeting:
+    """Ana and Bo's meeting, both in its room at its start, under a rule of `held_seconds`."""
+    await w.service.save_rules(w.organiser, w.mission.id, MatchmakingRules(held_seconds=held_seconds))
+    found = await w.store.get_meeting(await _meet(w))
+    assert found is not None
+    w.clock._at = found.starts_at
+    for who in (w.ana, w.bo):
+        await w.service.meeting_joined(who, found.id)
+    return found
+
+
+async def test_media_one_way_only_fails_to_connect_and_an_empty_side_is_a_no_show(world: World) -> None:
+    w = world
+    found = await _both_in(w, 30)
+    meeting_id = found.id
+    await _call(w, meeting_id, 10 * 60, to_bo=False)  # Ana sees Bo for ten minutes; Bo never sees Ana
+    one_way = await w.store.get_meeting(meeting_id)
+    assert one_way is not None and one_way.status is MeetingStatus.BOOKED
+    assert (one_way.quality.media_seconds, one_way.quality.b.media_seconds) == (0, 0)
+    assert one_way.quality.a.media_seconds > 9 * 60 and one_way.quality.b.connect_seconds is None
+    w.clock._at = found.ends_at + dt.timedelta(minutes=10)
+    failed = (await w.service.settle_call(meeting_id, closed=True)).meeting
+    assert failed.status is MeetingStatus.FAILED
+    assert await w.store.leads_of(w.mission.id, w.ana.id) == await w.store.leads_of(w.mission.id, w.bo.id) == []
+
+    alone = await _meet_other(w)
+    w.clock._at = alone.starts_at
+    await w.service.meeting_joined(w.dirk, alone.id)
+    w.clock._at = alone.ends_at + dt.timedelta(minutes=10)
+    missed = (await w.service.settle_call(alone.id, closed=True)).meeting
+    assert missed.status is MeetingStatus.NO_SHOW and missed.a_seconds > 0 and missed.b_seconds == 0
+
+
+async def _meet_other(w: World) -> Meeting:
+    sent = await w.service.request(w.dirk, w.mission.id, w.cy.id, "", w.slots[4:5])
+    return (await w.service.accept(w.cy, sent.value.id, w.slots[4])).value
+
+
+async def test_a_reload_starts_a_new_connection_and_its_media_counts_from_its_second_report(world: World
+                                                                                             ) -> None:
+    w = world
+    meeting_id = (await _both_in(w, 30)).id
+    for frames, sid in ((50, "one"), (900, "one"), (40, "two"), (80, "two"), (120, "two")):
+        await _report(w, w.ana, meeting_id, frames, sid=sid)
+        await _report(w, w.bo, meeting_id, frames, sid=sid)
+        w.clock.advance(dt.timedelta(seconds=10))
+    called = await w.store.get_meeting(meeting_id)
+    assert called is not None
+    # one→one: 10 s; one→two (another connection) and two's first report: nothing; two→two twice: 20 s.
+    assert called.quality.a.media_seconds == 30 and called.quality.a.reconnects == 1
+    assert called.quality.media_seconds == 30 and called.status is MeetingStatus.HELD
+
+
+async def test_a_side_room_from_the_lounge_ends_when_its_room_empties_and_frees_the_time(world: World) -> None:
+    w = world
+    meeting_id = await _meet(w)
+    lounge = await w.store.add_item(w.mission.id, ItemDraft(
+        kind=ItemKind.NETWORKING, title="Borrel", starts_at=_at(2027, 3, 26, 20),
+        ends_at=_at(2027, 3, 26, 22)).validated(w.mission))
+    start = _at(2027, 3, 26, 20, 10)
+    word = await w.store.book(w.mission.id, w.ana.id, w.bo.id, lounge.id, start, start + 15 * MIN, w.bo.id, 30,
+                              start)
+    w.clock._at = start
+    await w.service.meeting_joined(w.ana, word.id)
+    await w.service.meeting_joined(w.bo, word.id)
+    w.clock.advance(MIN)
+    await w.service.meeting_left(w.ana.id, word.id)  # one left: the other is still there, nothing ends
+    still = await w.store.get_meeting(word.id)
+    assert still is not None and still.ends_at == start + 15 * MIN
+    w.clock.advance(MIN)
+    await w.service.meeting_left(w.bo.id, word.id)
+    ended = await w.store.get_meeting(word.id)
+    assert ended is not None and ended.ends_at == start + 2 * MIN
+    assert ended.status is MeetingStatus.FAILED  # both came, no call
+    # Their time is free again: another side room right away is booked.
+    again = await w.store.book(w.mission.id, w.ana.id, w.bo.id, lounge.id, w.clock.now(),
+                               w.clock.now() + 15 * MIN, w.ana.id, 30, w.clock.now())
+    assert again.starts_at == ended.ends_at
+    # A slot meeting does not end when its room empties: its slot is its slot.
+    slot = await w.store.get_meeting(meeting_id)
+    assert slot is not None
+    w.clock._at = slot.starts_at
+    await w.service.meeting_joined(w.ana, meeting_id)
+    await w.service.meeting_left(w.ana.id, meeting_id)
+    kept = await w.store.get_meeting(meeting_id)
+    assert kept is not None and (kept.ends_at, kept.status) == (slot.ends_at, MeetingStatus.BOOKED)
 
 
 async def test_starting_notifies_both_once(world: World) -> None:

@@ -108,20 +108,29 @@ def test_a_meeting_starting_now_prompts_both_members_once_on_two_nodes(mm: World
     assert _meeting(mm, "bram", later)["status"] == "booked"
 
 
-def test_when_the_room_closes_an_empty_meeting_is_a_no_show_and_a_joined_one_held(mm: World) -> None:
+def test_when_the_room_closes_a_meeting_is_a_no_show_failed_to_connect_or_held_by_its_call(mm: World) -> None:
     empty = mm.run(_book, mm, "anna", "participant", DAY)
     joined = mm.run(_book, mm, "bram", "speaker", DAY)
+    called = mm.run(_book, mm, "host", "moderator", DAY)
     live = _live(mm)
 
     async def meet() -> None:
         _set(mm, DAY + MIN)
-        await live.publish(await live.meetings.meeting_joined(mm.users["bram"], joined))
+        for who, meeting_id in (("bram", joined), ("host", called)):
+            await live.publish(await live.meetings.meeting_joined(mm.users[who], meeting_id))
         _set(mm, DAY + 2 * MIN)
-        await live.publish(await live.meetings.meeting_joined(mm.users["speaker"], joined))
-        # Both are still connected when the meeting ends: only settling at the room's close counts their time.
+        for who, meeting_id in (("speaker", joined), ("moderator", called)):
+            await live.publish(await live.meetings.meeting_joined(mm.users[who], meeting_id))
+        # Bram and the speaker sit in the room together with no call; the host and the moderator talk for
+        # three minutes with media both ways. All are still there when the meeting ends.
+        for n in range(37):
+            for who in ("host", "moderator"):
+                await live.publish(await live.meetings.call_report(mm.users[who], called, "pc", True, 10 + 150 * n))
+            mm.clock.advance(5 * dt.timedelta(seconds=1))
 
     mm.run(meet)
     assert _meeting(mm, "bram", joined)["status"] == "booked"
+    assert _meeting(mm, "host", called)["status"] == "held"  # as soon as the call lasted two minutes
 
     async def close() -> None:
         async with _other_node(mm) as other:
@@ -137,11 +146,25 @@ def test_when_the_room_closes_an_empty_meeting_is_a_no_show_and_a_joined_one_hel
     mm.run(close)
     assert _meeting(mm, "anna", empty)["status"] == "no-show"
     assert _meeting(mm, "participant", empty)["status"] == "no-show"
-    held = _meeting(mm, "bram", joined)
-    assert held["status"] == "held" and held["both_seconds"] > 0
-    assert held["a_seconds"] > held["both_seconds"]  # bram came a minute earlier
-    for who, other in (("bram", "speaker"), ("speaker", "bram")):
+    failed = _meeting(mm, "bram", joined)
+    assert failed["status"] == "failed-to-connect" and failed["both_seconds"] > 0
+    assert failed["a_seconds"] > failed["both_seconds"]  # bram came a minute earlier
+    assert failed["quality"]["media_seconds"] == 0 and failed["quality"]["a"]["connect_seconds"] is None
+    held = _meeting(mm, "moderator", called)
+    assert held["status"] == "held" and held["quality"]["media_seconds"] == 180
+    assert held["quality"]["a"] == {"media_seconds": 180, "connect_seconds": 0, "reconnects": 0}
+    for who, other, meeting_id in (("host", "moderator", called), ("moderator", "host", called)):
         leads = ok(mm.call(who, "GET", m(mm, "/leads")))
         assert [(lead["person"]["user_id"], lead["meeting_id"]) for lead in leads] == [
-            (mm.users[other].id, joined)]
-    assert ok(mm.call("anna", "GET", m(mm, "/leads"))) == []
+            (mm.users[other].id, meeting_id)]
+    for who in ("anna", "bram", "speaker"):
+        assert ok(mm.call(who, "GET", m(mm, "/leads"))) == []
+    # The organiser sees every meeting's outcome and why.
+    everyone = ok(mm.call("organiser", "GET", m(mm, "/matchmaking/meetings")))
+    assert {x["id"]: x["status"] for x in everyone if x["id"] in (empty, joined, called)} == {
+        empty: "no-show", joined: "failed-to-connect", called: "held"}
+    spec = mm.client.get("/openapi.json").json()
+    assert {"quality", "a_seconds"} <= set(spec["components"]["schemas"]["MeetingView"]["properties"])
+    assert set(spec["components"]["schemas"]["SideQuality"]["properties"]) == {
+        "media_seconds", "connect_seconds", "reconnects"}
+    assert "/api/missions/{mission_id}/matchmaking/meetings" in spec["paths"]

@@ -16,7 +16,17 @@ from typing import Any
 import pytest
 
 from rooms.errors import Conflict, NotFound
-from rooms.meeting_records import LeadSource, MatchmakingRules, Meeting, MeetingStatus, RequestStatus, WhoMayRequest
+from rooms.meeting_records import (
+    Attendance,
+    CallQuality,
+    LeadSource,
+    MatchmakingRules,
+    Meeting,
+    MeetingStatus,
+    RequestStatus,
+    SideQuality,
+    WhoMayRequest,
+)
 from rooms.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
 from rooms.people import Role, Side, User
 from rooms.ports import Store
@@ -250,18 +260,67 @@ async def test_max_meetings_counts_live_meetings_in_the_mission(store: Store) ->
 
 
 
-async def test_attendance_is_recorded_and_makes_a_meeting_held(store: Store) -> None:
+QUALITY = CallQuality(media_seconds=540, a=SideQuality(560, 2, 1), b=SideQuality(550, 3, 0))
+
+
+async def test_a_call_is_recorded_with_the_status_the_domain_decided(store: Store) -> None:
     mission, item, owner = await _setup(store)
     ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
     bo, = await _people(store, mission, 1, "p", Side.PARTNER)
     meeting = await store.book(mission.id, ana.id, bo.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW)
-    alone = await store.record_attendance(meeting.id, 300, 0, 0)
+    assert meeting.quality == CallQuality() and meeting.quality.a.connect_seconds is None
+    alone = await store.record_call(meeting.id, Attendance(300, 0, 0), CallQuality(), MeetingStatus.BOOKED)
     assert (alone.a_seconds, alone.b_seconds, alone.both_seconds, alone.status) == (300, 0, 0, MeetingStatus.BOOKED)
-    held = await store.record_attendance(meeting.id, 900, 700, 600)
-    assert (held.a_seconds, held.b_seconds, held.both_seconds, held.status) == (900, 700, 600, MeetingStatus.HELD)
+    failed = await store.record_call(meeting.id, Attendance(900, 700, 600), CallQuality(media_seconds=30),
+                                     MeetingStatus.FAILED)
+    assert failed.status is MeetingStatus.FAILED and failed.quality.media_seconds == 30
+    held = await store.record_call(meeting.id, Attendance(900, 700, 600), QUALITY, MeetingStatus.HELD)
+    assert (held.both_seconds, held.quality, held.status) == (600, QUALITY, MeetingStatus.HELD)
     assert await store.get_meeting(meeting.id) == held
+    # Held is final (its leads exist): a node that settled from an older view cannot take it back.
+    later = await store.record_call(meeting.id, Attendance(960, 760, 660), QUALITY, MeetingStatus.FAILED)
+    assert (later.status, later.a_seconds) == (MeetingStatus.HELD, 960)
     with pytest.raises(NotFound):
-        await store.record_attendance(999_999, 1, 1, 1)
+        await store.record_call(999_999, Attendance(), CallQuality(), MeetingStatus.HELD)
+
+
+async def test_a_cancelled_meeting_stays_cancelled_and_settling_nodes_agree(store: Store) -> None:
+    mission, item, owner = await _setup(store)
+    ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
+    bo, cy = await _people(store, mission, 2, "p", Side.PARTNER)
+    gone = await store.book(mission.id, ana.id, bo.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW)
+    await store.cancel_meeting(gone.id)
+    kept = await store.record_call(gone.id, Attendance(60, 60, 60), QUALITY, MeetingStatus.HELD)
+    assert kept.status is MeetingStatus.CANCELLED
+    raced = await store.book(mission.id, ana.id, cy.id, item.id, SLOT + HOUR, SLOT + HOUR + 20 * MIN, owner.id,
+                             30, NOW)
+    async with _nodes(store) as nodes:
+        done = await asyncio.gather(*(nodes[n % len(nodes)].record_call(
+            raced.id, Attendance(600, 600, 600), QUALITY, MeetingStatus.FAILED if n % 2 else MeetingStatus.HELD)
+            for n in range(6)))
+    assert {m.status for m in done} <= {MeetingStatus.FAILED, MeetingStatus.HELD}
+    assert (await store.get_meeting(raced.id) or raced).status is MeetingStatus.HELD  # once held, always held
+
+
+async def test_ending_a_meeting_early_frees_its_time(store: Store) -> None:
+    mission, item, owner = await _setup(store)
+    ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
+    bo, cy = await _people(store, mission, 2, "p", Side.PARTNER)
+    word = await store.book(mission.id, ana.id, bo.id, item.id, SLOT, SLOT + 15 * MIN, owner.id, 30, NOW)
+    with pytest.raises(Conflict):
+        await store.book(mission.id, ana.id, cy.id, item.id, SLOT + 5 * MIN, SLOT + 20 * MIN, owner.id, 30, NOW)
+    ended = await store.end_meeting(word.id, SLOT + 4 * MIN)
+    assert ended.ends_at == SLOT + 4 * MIN and await store.get_meeting(word.id) == ended
+    assert await store.end_meeting(word.id, SLOT + 10 * MIN) == ended  # it had ended already
+    assert (await store.end_meeting(word.id, SLOT - MIN)).ends_at == SLOT  # never before its start
+    next_one = await store.book(mission.id, ana.id, cy.id, item.id, SLOT + 5 * MIN, SLOT + 20 * MIN, owner.id, 30,
+                                NOW)
+    assert next_one.starts_at == SLOT + 5 * MIN
+    await store.cancel_meeting(next_one.id)
+    assert await store.end_meeting(next_one.id, SLOT + 6 * MIN) == await store.get_meeting(next_one.id)
+    assert (await store.get_meeting(next_one.id) or next_one).ends_at == SLOT + 20 * MIN
+    with pytest.raises(NotFound):
+        await store.end_meeting(999_999, SLOT)
 
 
 async def test_notes_are_per_author_and_replaced(store: Store) -> None:
@@ -380,11 +439,11 @@ async def test_meetings_starting_are_the_booked_ones_in_the_window(store: Store)
     assert await starting(SLOT, SLOT + HOUR) == [later.id]  # the cancelled one is not due
     assert await starting(SLOT - HOUR, SLOT + 2 * HOUR) == [first.id, same.id, later.id]
     assert await starting(SLOT + MIN, SLOT + 59 * MIN) == []
-    await store.record_attendance(first.id, 60, 60, 60)  # held: no longer waiting to start
+    await store.record_call(first.id, Attendance(60, 60, 60), QUALITY, MeetingStatus.HELD)  # no longer waiting
     assert await starting(SLOT - MIN, SLOT) == [same.id]
 
 
-async def test_meetings_closing_are_booked_or_held_by_end_and_no_show_only_moves_booked(store: Store) -> None:
+async def test_meetings_closing_are_booked_or_held_by_end(store: Store) -> None:
     mission, item, owner = await _setup(store)
     ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
     bo, cy, di = await _people(store, mission, 3, "p", Side.PARTNER)
@@ -394,7 +453,7 @@ async def test_meetings_closing_are_booked_or_held_by_end_and_no_show_only_moves
                             30, NOW)
     gone = await store.book(mission.id, bo.id, di.id, item.id, SLOT + HOUR, SLOT + HOUR + 20 * MIN, owner.id,
                             30, NOW)
-    await store.record_attendance(held.id, 600, 600, 500)
+    await store.record_call(held.id, Attendance(600, 600, 500), QUALITY, MeetingStatus.HELD)
     await store.cancel_meeting(gone.id)
     end = SLOT + 20 * MIN
 
@@ -404,14 +463,7 @@ async def test_meetings_closing_are_booked_or_held_by_end_and_no_show_only_moves
     assert await closing(end - MIN, end) == [short.id, long.id]  # a 60-minute meeting is found by its end
     assert await closing(end, end + HOUR) == [held.id]  # held still settles; cancelled never
     assert await closing(end - 2 * HOUR, end - MIN) == []
-
-    missed = await store.mark_no_show(short.id)
+    missed = await store.record_call(short.id, Attendance(300, 0, 0), CallQuality(), MeetingStatus.NO_SHOW)
     assert missed.status is MeetingStatus.NO_SHOW and await store.get_meeting(short.id) == missed
-    assert await store.mark_no_show(short.id) == missed  # a second node changes nothing
-    assert (await store.mark_no_show(held.id)).status is MeetingStatus.HELD
-    assert (await store.mark_no_show(gone.id)).status is MeetingStatus.CANCELLED
-    assert await closing(end - MIN, end) == [long.id]  # settled: no longer closing
-    raced = await asyncio.gather(*(store.mark_no_show(long.id) for _ in range(5)))
-    assert {m.status for m in raced} == {MeetingStatus.NO_SHOW}
-    with pytest.raises(NotFound):
-        await store.mark_no_show(999_999)
+    await store.record_call(long.id, Attendance(300, 300, 300), CallQuality(), MeetingStatus.FAILED)
+    assert await closing(end - MIN, end) == []  # settled: no longer closing

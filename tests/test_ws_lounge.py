@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -22,6 +23,7 @@ from tests.procs import Server, env_for, roundtable, serving
 from tests.wsclient import Client, mint_tokens
 
 ORGANISER = "organiser@roundtable.example"
+READY = {"kind": "ready", "sid": "s1"}
 SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 Frame = dict[str, Any]
@@ -232,33 +234,40 @@ async def test_table_signalling_is_confined_to_its_members(server: Server, token
         for outsider in (d, e):
             assert (await outsider.call({"type": "join", "room": here}))["code"] == "not-seated"
             sent = await outsider.call({"type": "signal", "room": here, "to": a.user_id,
-                                        "signal": {"kind": "offer", "sdp": SDP}})
+                                        "signal": READY})
             assert sent["code"] == "not-allowed"
         # A signal goes to the named member only.
-        sent = await a.call({"type": "signal", "room": here, "to": b.user_id, "signal": {"kind": "offer", "sdp": SDP}})
+        sent = await a.call({"type": "signal", "room": here, "to": b.user_id, "signal": READY})
         assert sent["type"] == "ack", sent
         got = await b.wait(lambda f: f["type"] == "signal")
-        assert (got["room"], got["from"], got["signal"]["kind"]) == (here, a.user_id, "offer")
+        assert (got["room"], got["from"], got["signal"]["kind"]) == (here, a.user_id, "ready")
         # Not to someone seated elsewhere, not without naming a member.
-        to_d = await a.call({"type": "signal", "room": here, "to": d.user_id, "signal": {"kind": "offer", "sdp": SDP}})
+        to_d = await a.call({"type": "signal", "room": here, "to": d.user_id, "signal": READY})
         assert to_d["code"] == "not-allowed"
-        unnamed = await a.call({"type": "signal", "room": here, "signal": {"kind": "offer", "sdp": SDP}})
+        unnamed = await a.call({"type": "signal", "room": here, "signal": READY})
         assert unnamed["code"] == "to-required"
         # Seats change under the room: once B stood up, signals between A and B stop.
         assert (await b.call({"type": "stand", "room": room}))["type"] == "ack"
-        after = await a.call({"type": "signal", "room": here, "to": b.user_id, "signal": {"kind": "answer",
-                                                                                          "sdp": SDP}})
+        after = await a.call({"type": "signal", "room": here, "to": b.user_id, "signal": READY})
         assert after["code"] == "not-allowed"
-        back = await b.call({"type": "signal", "room": here, "to": a.user_id, "signal": {"kind": "answer",
-                                                                                         "sdp": SDP}})
+        back = await b.call({"type": "signal", "room": here, "to": a.user_id, "signal": READY})
         assert back["code"] == "not-allowed"
         # A last signal C → A proves delivery still works; by the time it arrives, nothing else did.
         assert (await c.call({"type": "signal", "room": here, "to": a.user_id,
-                              "signal": {"kind": "offer", "sdp": SDP}}))["type"] == "ack"
+                              "signal": READY}))["type"] == "ack"
         await a.wait(lambda f: f["type"] == "signal" and f["from"] == c.user_id)
         assert [s["from"] for s in a.signals()] == [c.user_id]
         assert [s["from"] for s in b.signals()] == [a.user_id]
         assert c.signals() == d.signals() == e.signals() == organiser.signals() == []
+        # At a table, as in a meeting, the lower user id of each pair makes the offers.
+        low, high = sorted((a, c), key=lambda p: p.user_id)
+        offer = {"kind": "offer", "sid": "o1", "sdp": SDP}
+        assert (await high.call({"type": "signal", "room": here, "to": low.user_id, "signal": offer}))[
+            "code"] == "wrong-role"
+        assert (await low.call({"type": "signal", "room": here, "to": high.user_id, "signal": offer}))[
+            "type"] == "ack"
+        got = await high.wait(lambda f: f["type"] == "signal" and f["signal"]["kind"] == "offer")
+        assert (got["from"], got["role"]) == (low.user_id, "answerer")
     finally:
         for p in everyone:
             await p.close()
@@ -320,6 +329,20 @@ async def test_have_a_word_and_connect(server: Server, tokens: dict[str, str]) -
         # Both may enter the side room.
         for p in (anna, mike):
             assert (await p.call({"type": "join", "room": f"meeting:{meetings[0]}"}))["type"] == "joined"
+        # While the side room lasts, both are booked: another one between them is refused.
+        assert (await mike.call({"type": "word", "room": room, "user": anna.user_id}))["type"] == "ack"
+        again = (await anna.event("l-word", lambda ev: ev["invite"]["to"] == anna.user_id))["invite"]["id"]
+        refused = await anna.call({"type": "word-reply", "room": room, "invite": again, "accept": True})
+        assert refused.get("code") == "slot-taken", refused
+        # They leave it early (or the call never connected): it ends now, and their time is free again.
+        for p in (anna, mike):
+            assert (await p.call({"type": "leave", "room": f"meeting:{meetings[0]}"}))["type"] == "ack"
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {tokens[anna_email]}"}) as http:
+            ended = http.get(f"/api/meetings/{meetings[0]}").json()
+        booked = dt.datetime.fromisoformat(ended["ends_at"]) - dt.datetime.fromisoformat(ended["starts_at"])
+        assert ended["status"] == "failed-to-connect" and booked < dt.timedelta(minutes=1), ended
+        accepted = await anna.call({"type": "word-reply", "room": room, "invite": again, "accept": True})
+        assert accepted["type"] == "ack", accepted
 
         one_sided = await anna.call({"type": "connect", "room": room, "user": mike.user_id})
         assert (one_sided["type"], one_sided["mutual"]) == ("ack", False)

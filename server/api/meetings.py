@@ -15,6 +15,7 @@ from rooms.events import RoomEvent, inbox
 from rooms.live import Appended
 from rooms.matchmaking_service import MatchmakingService, MySlot
 from rooms.meeting_records import (
+    CallQuality,
     Card,
     Lead,
     LeadSource,
@@ -125,9 +126,10 @@ class MeetingView(msgspec.Struct, frozen=True):
     booked_by: int
     request_id: int | None
     created_at: dt.datetime
-    a_seconds: int
+    a_seconds: int  # in the meeting room
     b_seconds: int
     both_seconds: int
+    quality: CallQuality  # how the call went: what made it held, or not
 
 
 class LeadView(msgspec.Struct, frozen=True):
@@ -203,7 +205,7 @@ class Views:
             id=m.id, mission_id=m.mission_id, a=cards.get(m.a) or _gone_card(m.a), b=cards.get(m.b) or _gone_card(m.b),
             item_id=m.item_id, starts_at=m.starts_at, ends_at=m.ends_at, status=m.status, booked_by=m.booked_by,
             request_id=m.request_id, created_at=m.created_at, a_seconds=m.a_seconds, b_seconds=m.b_seconds,
-            both_seconds=m.both_seconds)
+            both_seconds=m.both_seconds, quality=m.quality)
 
     async def leads(self, found: list[Lead]) -> list[LeadView]:
         if not found:
@@ -371,6 +373,12 @@ async def list_meetings(ctx: Context, _: Any) -> list[MeetingView]:
     return await Views(svc).meetings(await svc.my_meetings(await ctx.user_in(mid), mid))
 
 
+async def mission_meetings(ctx: Context, _: Any) -> list[MeetingView]:
+    mid = _mission_id(ctx)
+    svc = service(ctx)
+    return await Views(svc).meetings(await svc.mission_meetings(await ctx.user_in(mid), mid))
+
+
 async def get_meeting(ctx: Context, _: Any) -> MeetingView:
     user, meeting_id = await _meeting_user(ctx)
     svc = service(ctx)
@@ -511,6 +519,8 @@ def endpoints() -> list[Endpoint]:
                  errors=("organiser-booking-off", "too-many-meetings", *slot_errors)),
         Endpoint("GET", f"{m}/meetings", list_meetings, "My meetings, by start time", "meetings",
                  returns=list[MeetingView]),
+        Endpoint("GET", f"{mm}/meetings", mission_meetings, "Every meeting of the mission with its outcome and "
+                 "call quality (organisers)", "matchmaking", returns=list[MeetingView]),
         Endpoint("GET", meet, get_meeting, "One of my meetings", "meetings", returns=MeetingView,
                  errors=("meeting-not-found",)),
         Endpoint("POST", f"{meet}/cancel", cancel_meeting, "Cancel a meeting (its members, organisers)", "meetings",

@@ -15,12 +15,14 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 import msgspec
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.errors import Conflict, NotFound
 from rooms.meeting_records import (
+    Attendance,
+    CallQuality,
     Lead,
     LeadSource,
     MatchmakingRules,
@@ -29,6 +31,7 @@ from rooms.meeting_records import (
     MeetingRequest,
     MeetingStatus,
     RequestStatus,
+    SideQuality,
 )
 from rooms.meetings_memory import busy_conflict
 from server.db.models import (
@@ -67,7 +70,11 @@ def _meeting(row: MeetingRow) -> Meeting:
     return Meeting(
         id=row.id, mission_id=row.mission_id, a=row.a, b=row.b, item_id=row.item_id, starts_at=row.starts_at,
         ends_at=row.ends_at, status=MeetingStatus(row.status), booked_by=row.booked_by, request_id=row.request_id,
-        created_at=row.created_at, a_seconds=row.a_seconds, b_seconds=row.b_seconds, both_seconds=row.both_seconds)
+        created_at=row.created_at, a_seconds=row.a_seconds, b_seconds=row.b_seconds, both_seconds=row.both_seconds,
+        quality=CallQuality(
+            media_seconds=row.media_seconds,
+            a=SideQuality(row.a_media_seconds, row.a_connect_seconds, row.a_reconnects),
+            b=SideQuality(row.b_media_seconds, row.b_connect_seconds, row.b_reconnects)))
 
 
 def _lead(row: LeadRow) -> Lead:
@@ -238,18 +245,6 @@ class SqlMeetings:
                 .order_by(MeetingRow.ends_at, MeetingRow.id))
             return [_meeting(r) for r in found.scalars()]
 
-    async def mark_no_show(self: _Sessions, meeting_id: int) -> Meeting:
-        async with self._write() as s:
-            # Conditional on still being booked: a node settling the same meeting at once changes nothing.
-            await s.execute(update(MeetingRow).where(MeetingRow.id == meeting_id,
-                                                     MeetingRow.status == MeetingStatus.BOOKED.value)
-                            .values(status=MeetingStatus.NO_SHOW.value))
-            row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
-                                   .execution_options(populate_existing=True))).scalar_one_or_none()
-            if row is None:
-                raise NotFound("Meeting", "meeting-not-found")
-            return _meeting(row)
-
     async def cancel_meeting(self: _Sessions, meeting_id: int) -> Meeting:
         async with self._write() as s:
             row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
@@ -262,17 +257,35 @@ class SqlMeetings:
             await s.flush()
             return _meeting(row)
 
-    async def record_attendance(self: _Sessions, meeting_id: int, a_seconds: int, b_seconds: int,
-                                both_seconds: int) -> Meeting:
+    async def record_call(self: _Sessions, meeting_id: int, attendance: Attendance, quality: CallQuality,
+                          status: MeetingStatus) -> Meeting:
+        async with self._write() as s:
+            # FOR UPDATE: a cancellation or another node's settling waits, then this sees what it wrote.
+            row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
+                                   .with_for_update())).scalar_one_or_none()
+            if row is None:
+                raise NotFound("Meeting", "meeting-not-found")
+            row.a_seconds, row.b_seconds, row.both_seconds = (attendance.a_seconds, attendance.b_seconds,
+                                                              attendance.both_seconds)
+            row.media_seconds = quality.media_seconds
+            row.a_media_seconds, row.a_connect_seconds, row.a_reconnects = (
+                quality.a.media_seconds, quality.a.connect_seconds, quality.a.reconnects)
+            row.b_media_seconds, row.b_connect_seconds, row.b_reconnects = (
+                quality.b.media_seconds, quality.b.connect_seconds, quality.b.reconnects)
+            if row.status not in (MeetingStatus.CANCELLED.value, MeetingStatus.HELD.value):
+                row.status = status.value
+            await s.flush()
+            return _meeting(row)
+
+    async def end_meeting(self: _Sessions, meeting_id: int, at: dt.datetime) -> Meeting:
         async with self._write() as s:
             row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
                                    .with_for_update())).scalar_one_or_none()
             if row is None:
                 raise NotFound("Meeting", "meeting-not-found")
-            row.a_seconds, row.b_seconds, row.both_seconds = a_seconds, b_seconds, both_seconds
-            if both_seconds > 0 and row.status == MeetingStatus.BOOKED.value:
-                row.status = MeetingStatus.HELD.value
-            await s.flush()
+            if row.status != MeetingStatus.CANCELLED.value and at < row.ends_at:
+                row.ends_at = max(at, row.starts_at)
+                await s.flush()
             return _meeting(row)
 
     async def save_notes(self: _Sessions, meeting_id: int, user_id: int, notes: str, rating: int | None,

@@ -269,13 +269,21 @@ class MeetingRow(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"))
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
     booked_by: Mapped[int] = mapped_column(Integer)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_requests.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     a_seconds: Mapped[int] = mapped_column(Integer, default=0)
     b_seconds: Mapped[int] = mapped_column(Integer, default=0)
     both_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # The call's quality (rooms.meeting_records.CallQuality): seconds of media both ways, and per side.
+    media_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    a_media_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    b_media_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    a_connect_seconds: Mapped[int | None] = mapped_column(Integer)
+    b_connect_seconds: Mapped[int | None] = mapped_column(Integer)
+    a_reconnects: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    b_reconnects: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_meetings_a", "a", "starts_at"), Index("ix_meetings_b", "b", "starts_at"),
                       Index("ix_meetings_mission", "mission_id", "starts_at"),

@@ -49,7 +49,7 @@ from server.ws.protocol import (
     WelcomeUser,
 )
 from server.ws.protocol_lounge import LoungeRequest
-from server.ws.protocol_meeting import AnyRequest, MeetingRequest
+from server.ws.protocol_meeting import AnyRequest, MeetingRequest, SignalRequest
 from server.ws.protocol_webinar import WebinarRequest, WebinarSnapshot
 from server.ws.webinar import WebinarRequests
 
@@ -231,7 +231,7 @@ class Session:
         if isinstance(request, MeetingRequest):
             ref = RoomRef.parse(request.room)
             await self._in_scope_room(ref)
-            if ref.kind is RoomKind.TABLE:
+            if ref.kind is RoomKind.TABLE and isinstance(request, SignalRequest):
                 await self.lounge.signal(request)
             else:
                 await self.meetings.handle(request)
@@ -308,7 +308,7 @@ class Session:
     # -- rooms ---------------------------------------------------------------------------------------------
 
     async def _attach(self, name: str, since: int | None, request_id: str | None,
-                      presence: list[PresenceEntry]) -> None:
+                      presence: list[PresenceEntry], offer_to: list[int] | None = None) -> None:
         room = await self.live.hub.hold(name)
         self.rooms[name] = room
         announcement: EventFrame | None = None
@@ -319,7 +319,7 @@ class Session:
 
         def start(seq: int, history: list[EventFrame] | None) -> None:
             self.conn.send_frame(Joined(id=request_id, room=name, seq=seq, presence=presence,
-                                        announcement=announcement))
+                                        announcement=announcement, offer_to=offer_to))
             if history is not None:
                 self.conn.send_frame(Reset(room=name, seq=seq, history=history))
 

@@ -23,7 +23,7 @@ from rooms.lounge_events import WordReplied
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import LocalRoom
-from server.ws.meeting import Attach, enter_signalled
+from server.ws.meeting import Attach, enter_call, epoch_now, relay_signal
 from server.ws.protocol import Ack, EventFrame, Joined, PresenceJoin, PresenceLeave
 from server.ws.protocol_lounge import (
     Connect,
@@ -43,8 +43,7 @@ from server.ws.protocol_lounge import (
     WordAccepted,
     WordReply,
 )
-from server.ws.protocol_meeting import SignalFrame, SignalRequest
-from signaling.meeting import validate
+from server.ws.protocol_meeting import SignalRequest
 
 if TYPE_CHECKING:
     from server.ws.live import Live
@@ -76,7 +75,7 @@ class LoungeRequests:
         self._publish_ack = publish_ack
         self._ttl = presence_ttl
         self.lounges: set[int] = set()  # lounge items this connection is present in
-        self.tables: set[str] = set()  # table rooms this connection is in
+        self.tables: dict[str, int] = {}  # table rooms this connection is in → when it joined each (its epoch)
 
     async def mission_of(self, item: int) -> int:
         return await self.live.lounges.mission_of(item)
@@ -130,11 +129,9 @@ class LoungeRequests:
         await self.live.lounges.may_join(user, ref)
         entry = await self.live.rooms.presence_entry(user, await self.live.lounges.mission_of(ref.id),
                                                      Status.AVAILABLE)
-        # Ready for signals before anyone can learn we are here (as in the meeting room).
-        await self.live.signals.open(ref.name, user.id)
-        self.tables.add(ref.name)
-        await enter_signalled(self.live, self.conn, ref.name, entry, self._ttl, self._attach, since, request_id,
-                              lambda: self.tables.discard(ref.name))
+        self.tables[ref.name] = epoch_now(self.live)
+        await enter_call(self.live, self.conn, ref.name, entry, self._ttl, self._attach, since, request_id,
+                         lambda: self.tables.pop(ref.name, None))
 
     async def leave(self, ref: RoomRef) -> None:
         """The connection left the room (or closed); its person may be gone from it."""
@@ -145,7 +142,7 @@ class LoungeRequests:
                 await gone_from_lounge(self.live, ref, gone)
             await self.live.lounge_node.exit(ref.id)
         elif ref.kind is RoomKind.TABLE and ref.name in self.tables:
-            self.tables.discard(ref.name)
+            del self.tables[ref.name]
             self.live.signals.remove(ref.name, self.conn)
             gone = await self.live.presence.leave(ref.name, self.conn.id)
             if gone is not None:
@@ -239,11 +236,8 @@ class LoungeRequests:
         seated = await self.live.lounges.table_members(ref.id, ref.table)
         if user.id not in seated or request.to not in seated:
             raise NotAllowed(_ONLY_SEATED)
-        signal = validate(request.signal)
-        await self.live.signals.send(ref.name, request.to, SignalFrame(room=ref.name, from_=user.id, signal=signal))
-        # Candidates come by the dozen: only a request that names an id is acknowledged.
-        if request.id is not None:
-            self.conn.send_frame(Ack(id=request.id, room=ref.name))
+        await relay_signal(self.live, self.conn, ref.name, request.to, request.signal, self.tables[ref.name],
+                           request.id)
 
 
 async def gone_from_lounge(live: Live, ref: RoomRef, gone: PresenceEntry) -> None:

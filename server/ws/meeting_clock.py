@@ -1,10 +1,10 @@
 """The meeting clock: a per-node loop that tells both members "your meeting starts" at slot time and settles a
-meeting's attendance when its room closes (docs/matchmaking.md, "Meeting room").
+meeting when its room closes — held, no-show or failed to connect (docs/matchmaking.md, "Meeting room").
 
 Every node runs one. Nothing here coordinates nodes: the prompt is written once whatever the number of nodes
 (MatchmakingService.starting appends under the idempotency key `starting-<id>`, and only the write that was fresh
-is published), settling recomputes the same figures from the same log, and `mark_no_show` only moves a meeting
-that is still booked. Each tick reads two small index ranges, never the whole meetings table.
+is published), and settling recomputes the same figures from the same log (a held meeting stays held whatever
+another node wrote). Each tick reads two small index ranges, never the whole meetings table.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from rooms.clock import Clock
 from rooms.live import Appended
 from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
-from rooms.meeting_records import MeetingStatus
 from rooms.ports_meetings import MeetingStore
 
 log = logging.getLogger("roundtable.meeting_clock")
@@ -73,9 +72,7 @@ class MeetingClock:
         since = (now - CATCH_UP) if first else (last - OVERLAP)
         for closed in await self.store.meetings_closing(since - ROOM_OPEN_AFTER, now - ROOM_OPEN_AFTER):
             try:
-                settled = await self.meetings.settle_attendance(closed.id)
-                if settled.status is MeetingStatus.BOOKED:  # nobody held it by the time its room closed
-                    await self.store.mark_no_show(closed.id)
+                await self.meetings.settle_call(closed.id, closed=True)
             except Exception:
                 log.exception("settling meeting %d failed", closed.id)
         self._last = now

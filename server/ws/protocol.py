@@ -124,6 +124,7 @@ class Joined(Frame, frozen=True, tag="joined"):
     presence: list[PresenceEntry]
     id: str | None = None
     announcement: EventFrame | None = None
+    offer_to: list[int] | None = None  # in a call room: the members present that this connection makes offers to
 
 
 class Reset(Frame, frozen=True, tag="reset"):

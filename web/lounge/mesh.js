@@ -1,20 +1,17 @@
 // @ts-check
 /**
- * A table's video: a WebRTC mesh among the people seated at it (docs/lounge.md, "Table media"). One
- * MeetingPeer per other member; the lower user id makes the offer, so the higher one is the polite side. Signals
- * go through the table's room with a `to` field; the server relays them to that member only.
+ * A table's video: a WebRTC mesh among the people seated at it (docs/lounge.md, "Table media"), one connection
+ * per pair, negotiated like a 1:1 meeting (web/meeting/call.js: the server says who offers, lost signals are
+ * asked for again, an older tab gives way to the newest). Signals go through the table's room with a `to`
+ * field; the server relays them to that member only. Audio levels come from getStats.
  *
- * An offer made before the other page joined the table room is lost, so the offering side starts afresh
- * whenever the other member (re)appears in the room's presence. Audio levels come from getStats.
- *
- * Events: 'peers' (the set of connections changed), 'remote' (detail: user id; their stream changed),
- * 'state' (detail: {user, state}), 'levels' (detail: Map<user id, level 0..1>, me included).
+ * Events: 'remote' (detail: user id; their stream changed), 'state' (detail: {user, state}), 'moved' (detail:
+ * whether another tab has the table's call), 'levels' (detail: Map<user id, level 0..1>, me included).
  */
 
-import { MeetingPeer } from '../meeting/peer.js';
+import { RoomCall } from '../meeting/call.js';
 
 const SPEAKING_POLL_MS = 400;
-const RETRY_MS = 8000;
 
 export class TableMesh extends EventTarget {
   /**
@@ -25,29 +22,17 @@ export class TableMesh extends EventTarget {
     super();
     this.o = o;
     this.room = o.room;
-    /** @type {Map<number, MeetingPeer>} */
-    this.peers = new Map();
-    /** @type {Set<number>} who is in the table room now */
-    this.here = new Set();
     this.closed = false;
-    /** @type {Array<[string, EventListener]>} */
-    this.subs = [];
-    this.listen('joined', (e) => {
-      const f = /** @type {CustomEvent} */ (e).detail;
-      if (f.room === this.room) this.setHere((f.presence || []).map((/** @type {any} */ m) => m.user_id ?? m));
-    });
-    this.listen('presence', (e) => this.onPresence(/** @type {CustomEvent} */ (e).detail));
-    this.listen('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
-    /** @type {Map<number, number>} samples each offered connection has spent without connecting */
-    this.waiting = new Map();
-    this.timer = setInterval(() => { this.sampleLevels(); this.watchdog(); }, SPEAKING_POLL_MS);
-    o.conn.join(this.room).catch(() => {});
+    this.call = new RoomCall({ conn: o.conn, room: o.room, me: o.me, iceServers: o.iceServers, stream: o.stream });
+    for (const type of ['remote', 'state', 'moved']) {
+      this.call.addEventListener(type, (e) => this.emit(type, /** @type {CustomEvent} */ (e).detail));
+    }
+    this.timer = setInterval(() => this.sampleLevels(), SPEAKING_POLL_MS);
   }
 
-  /** @param {string} type @param {EventListener} fn */
-  listen(type, fn) {
-    this.o.conn.addEventListener(type, fn);
-    this.subs.push([type, fn]);
+  /** The connections, by the other member's user id. */
+  get peers() {
+    return this.call.peers;
   }
 
   /** @param {string} type @param {any} [detail] */
@@ -55,103 +40,26 @@ export class TableMesh extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  /** @param {number} user */
-  peer(user) {
-    let p = this.peers.get(user);
-    if (p) return p;
-    const conn = this.o.conn;
-    p = new MeetingPeer({
-      polite: this.o.me > user, iceServers: this.o.iceServers, stream: this.o.stream,
-      send: async (signal) => {
-        if (conn.state !== 'open' || !conn.ws || this.closed) throw new Error('offline');
-        conn.ws.send(JSON.stringify({ type: 'signal', room: this.room, to: user, signal }));
-      },
-    });
-    const peer = p;
-    p.addEventListener('remote', () => this.emit('remote', user));
-    p.addEventListener('state', (e) => this.emit('state', { user, state: /** @type {CustomEvent} */ (e).detail }));
-    p.addEventListener('bye', () => this.drop(user, peer));
-    this.peers.set(user, p);
-    this.emit('peers');
-    return p;
+  /** The state of the call with `user`. @param {number} user */
+  stateOf(user) {
+    return this.call.stateOf(user);
   }
 
-  /** @param {number} user @param {MeetingPeer} [which] */
-  drop(user, which) {
-    const p = this.peers.get(user);
-    if (!p || (which && p !== which)) return;
-    p.stop();
-    this.peers.delete(user);
-    this.emit('peers');
-  }
-
-  /** @param {number} user */
-  arrived(user) {
-    if (user === this.o.me || this.closed) return;
-    this.here.add(user);
-    // The lower id offers; a fresh connection meets whatever the other page has now.
-    if (this.o.me < user) this.peer(user).start(true);
-  }
-
-  /** @param {number[]} users */
-  setHere(users) {
-    const now = new Set(users.filter((u) => u !== this.o.me));
-    for (const u of [...this.here]) if (!now.has(u)) this.left(u);
-    for (const u of now) {
-      const p = this.peers.get(u);
-      if (!this.here.has(u) || !p || (p.state !== 'connected' && p.state !== 'connecting')) this.arrived(u);
-      else this.here.add(u);
-    }
-  }
-
-  /** @param {number} user */
-  left(user) {
-    this.here.delete(user);
-    this.drop(user);
-  }
-
-  /** @param {any} f */
-  onPresence(f) {
-    if (f.room !== this.room) return;
-    if (f.type === 'presence') this.setHere((f.members || []).map((/** @type {any} */ m) => m.user_id));
-    else if (f.type === 'presence-join') {
-      if (f.member?.user_id !== undefined && !this.here.has(f.member.user_id)) this.arrived(f.member.user_id);
-    } else if (f.type === 'presence-leave') this.left(f.user_id);
-  }
-
-  /** @param {any} f */
-  onFrame(f) {
-    if (f.type !== 'signal' || f.room !== this.room || this.closed || typeof f.from !== 'number') return;
-    if (f.from === this.o.me) return;
-    const p = this.peer(f.from);
-    this.here.add(f.from);
-    p.receive(f.signal);
+  /** Try again with `user`. @param {number} user */
+  retry(user) {
+    this.call.peers.get(user)?.retry();
   }
 
   /** Another camera or microphone. @param {MediaStreamTrack} track */
   replace(track) {
-    for (const p of this.peers.values()) p.replace(track);
-  }
-
-  /** An offer can be lost (refused while a move settles): the offering side tries again after a while. */
-  watchdog() {
-    for (const user of this.here) {
-      if (this.o.me > user) continue;
-      const s = this.peers.get(user)?.state;
-      const n = s === 'connected' ? 0 : (this.waiting.get(user) || 0) + 1;
-      this.waiting.set(user, n);
-      if (n * SPEAKING_POLL_MS > RETRY_MS) {
-        this.waiting.set(user, 0);
-        this.peer(user).start(true);
-      }
-    }
+    this.call.replace(track);
   }
 
   async sampleLevels() {
     /** @type {Map<number, number>} */
     const levels = new Map();
     let mine = 0;
-    for (const [user, p] of this.peers) {
+    for (const [user, p] of this.call.peers) {
       const pc = p.pc;
       if (!pc || pc.connectionState !== 'connected') continue;
       try {
@@ -174,13 +82,8 @@ export class TableMesh extends EventTarget {
   /** Leave the table: say goodbye to every member, close every connection and the room. */
   close() {
     if (this.closed) return;
-    for (const p of this.peers.values()) p.hangUp();
     this.closed = true;
     clearInterval(this.timer);
-    for (const [type, fn] of this.subs) this.o.conn.removeEventListener(type, fn);
-    this.subs = [];
-    this.peers.clear();
-    this.here.clear();
-    this.o.conn.leave(this.room).catch(() => {});
+    this.call.close();
   }
 }

@@ -18,7 +18,9 @@ const SPEAKING = 0.04;
  * @param {{say: (text: string) => void, actions: (user: number) => HTMLElement|null}} o
  */
 export function tableStage(session, o) {
-  const media = new LocalMedia();
+  // Every table-mate gets a stream of its own (a mesh): small tiles need no more, and 6 encoders of a bigger
+  // picture would saturate an ordinary laptop.
+  const media = new LocalMedia({ width: 480, height: 270, frameRate: 15 });
   /** @type {TableMesh|null} */
   let mesh = null;
   /** @type {any} */
@@ -40,9 +42,13 @@ export function tableStage(session, o) {
     }
   } });
   const devices = h('details', { class: 'meet-devices' }, h('summary', null, t('meet.devices')));
+  // Another tab of mine sits at this table's call: this one says so, and can take it back.
+  const moved = h('div', { class: 'notice l-moved', id: 'l-moved', role: 'status', hidden: true },
+    h('p', null, t('lounge.callMoved')),
+    button(t('lounge.useHere'), { variant: 'primary', attrs: { id: 'l-take' }, onclick: () => mesh?.call.takeBack() }));
   const el = h('section', { class: 'card l-stage', id: 'table-stage', 'aria-labelledby': 'l-stage-h', hidden: true },
     h('div', { class: 'l-stage-head' }, h('div', null, title, topic)),
-    grid,
+    moved, grid,
     h('div', { class: 'l-controls', role: 'toolbar', 'aria-label': t('meet.controls') }, micBtn, camBtn, standBtn),
     devices);
 
@@ -102,6 +108,7 @@ export function tableStage(session, o) {
     mesh?.close();
     mesh = null;
     current = tb;
+    moved.hidden = true;
     drawTiles();
     el.hidden = tb === null;
     if (tb === null) {
@@ -109,19 +116,6 @@ export function tableStage(session, o) {
       drawControls();
       return;
     }
-    if (!media.stream && !starting) {
-      starting = true;
-      const stream = await media.start();
-      starting = false;
-      if (!stream) o.say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
-      if (!pickerAdded) {
-        pickerAdded = true;
-        devices.append(devicePicker(media, (track) => mesh?.replace(track), o.say));
-      }
-      drawControls();
-    }
-    // Sat elsewhere while the camera was starting: that move opened its own table.
-    if (current !== tb || mesh) return;
     const room = `table:${session.item}:${tb}`;
     const m = new TableMesh({ conn: session.conn, room, me: session.me, iceServers: session.iceServers,
       stream: () => media.stream });
@@ -137,10 +131,9 @@ export function tableStage(session, o) {
     m.addEventListener('state', (e) => {
       const { user, state } = /** @type {CustomEvent} */ (e).detail;
       const x = tiles.get(user);
-      if (!x) return;
-      x.tile.dataset.live = state === 'connected' ? 'yes' : 'no';
-      x.state.textContent = state === 'connected' ? '' : t('lounge.connecting');
+      if (x) drawCallState(x, user, state);
     });
+    m.addEventListener('moved', (e) => { moved.hidden = !(/** @type {CustomEvent} */ (e).detail); });
     m.addEventListener('levels', (e) => {
       const levels = /** @type {Map<number, number>} */ (/** @type {CustomEvent} */ (e).detail);
       for (const [user, x] of tiles) {
@@ -149,6 +142,36 @@ export function tableStage(session, o) {
         x.tile.style.setProperty('--level', String(Math.min(1, level * 4)));
       }
     });
+    // The camera starts while the call is being set up: its tracks join the connections when they come.
+    if (!media.stream && !starting) {
+      starting = true;
+      const stream = await media.start();
+      starting = false;
+      if (!stream) o.say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
+      if (!pickerAdded) {
+        pickerAdded = true;
+        devices.append(devicePicker(media, (track) => mesh?.replace(track), o.say));
+      }
+      drawControls();
+      for (const track of stream?.getTracks() || []) mesh?.replace(track);
+    }
+  };
+
+  /**
+   * How the call with one table-mate goes, on their tile; "try again" when it could not connect.
+   * @param {{tile: HTMLElement, state: HTMLElement}} x @param {number} user @param {string} state
+   */
+  const drawCallState = (x, user, state) => {
+    x.tile.dataset.live = state === 'connected' ? 'yes' : 'no';
+    x.tile.dataset.call = state;
+    const text = { connecting: t('lounge.connecting'), reconnecting: t('lounge.reconnecting'),
+      failed: t('lounge.failed') }[state] ?? '';
+    x.state.replaceChildren(text);
+    if (state === 'failed') {
+      x.state.append(' ', h('button', { type: 'button', class: 'btn btn-ghost btn-small l-retry',
+        'aria-label': t('lounge.tryAgainWith', { name: session.card(user).name }),
+        onclick: () => mesh?.retry(user) }, t('lounge.tryAgain')));
+    }
   };
 
   const sync = () => {

@@ -35,11 +35,16 @@ export function afterPanel(o) {
       st.error(mmError(err));
     }
   });
-  get(`/api/missions/${o.mid}/leads`).then((data) => {
-    const list = Array.isArray(data) ? data : (data?.leads || []);
-    const mine = list.find((/** @type {any} */ l) => l.meeting_id === o.meetingId);
-    lead.textContent = mine ? t('meet.leadAdded', { name: mine.person?.name || o.otherName }) : t('meet.leadLater');
-  }).catch(() => {});
+  // A meeting gives a lead once it is held: once the call ran with media both ways for the mission's minimum.
+  Promise.all([get(`/api/missions/${o.mid}/leads`), get(`/api/missions/${o.mid}/matchmaking/rules`).catch(() => ({}))])
+    .then(([data, rules]) => {
+      const list = Array.isArray(data) ? data : (data?.leads || []);
+      const mine = list.find((/** @type {any} */ l) => l.meeting_id === o.meetingId);
+      const seconds = Number(rules?.held_seconds) || 120;
+      const time = seconds % 60 === 0 ? t('meet.minutes', { n: seconds / 60 }) : t('meet.seconds', { n: seconds });
+      lead.textContent = mine ? t('meet.leadAdded', { name: mine.person?.name || o.otherName })
+        : t('meet.leadLater', { name: o.otherName, time });
+    }).catch(() => {});
   return h('section', { class: 'card meet-after', 'aria-labelledby': 'meet-after-h' },
     h('h2', { id: 'meet-after-h' }, t('meet.afterTitle')), lead, form);
 }

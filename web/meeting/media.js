@@ -5,8 +5,10 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
 export class LocalMedia extends EventTarget {
-  constructor() {
+  /** @param {MediaTrackConstraints} [video] the picture to ask the camera for (a 1:1 call: 640×360) */
+  constructor(video = { width: 640, height: 360 }) {
     super();
+    this.video = video;
     /** @type {MediaStream|null} */
     this.stream = null;
     this.error = '';
@@ -18,7 +20,7 @@ export class LocalMedia extends EventTarget {
   async open(ids = {}) {
     try {
       const s = await navigator.mediaDevices.getUserMedia({
-        video: ids.video ? { deviceId: { exact: ids.video } } : { width: 640, height: 360 },
+        video: ids.video ? { ...this.video, deviceId: { exact: ids.video } } : this.video,
         audio: ids.audio ? { deviceId: { exact: ids.audio } } : true,
       });
       this.error = '';
@@ -38,7 +40,7 @@ export class LocalMedia extends EventTarget {
   /** Switch one kind of device; returns the new track for the peer. @param {'video'|'audio'} kind @param {string} id */
   async use(kind, id) {
     const got = await navigator.mediaDevices.getUserMedia(kind === 'video'
-      ? { video: { deviceId: { exact: id } } } : { audio: { deviceId: { exact: id } } });
+      ? { video: { ...this.video, deviceId: { exact: id } } } : { audio: { deviceId: { exact: id } } });
     const track = kind === 'video' ? got.getVideoTracks()[0] : got.getAudioTracks()[0];
     if (!this.stream) this.stream = new MediaStream();
     for (const old of this.stream.getTracks()) {

@@ -13,7 +13,7 @@ import { flatSlots, loadZones, mmError, sideZone, span } from '../matchmaking/co
 import { slotDialog } from '../matchmaking/slot-dialog.js';
 import { afterPanel } from '../meeting/after.js';
 import { devicePicker, LocalMedia } from '../meeting/media.js';
-import { MeetingPeer } from '../meeting/peer.js';
+import { RoomCall } from '../meeting/call.js';
 import { loadMission, missionId } from '../mission-common.js';
 import { formatTime, zoneCity } from '../time.js';
 import { avatar, button } from '../ui.js';
@@ -35,26 +35,19 @@ export async function render(ctx) {
   }
   const other = meeting.a.user_id === meId ? meeting.b : meeting.a;
   const mine = viewerZone();
-  const zones = await loadZones(mid, m.timezone);
+  // STUN/TURN are optional: host candidates still work on one network.
+  const [zones, ice] = await Promise.all([loadZones(mid, m.timezone),
+    get(`/api/meetings/${id}/ice`, { signal: ctx.signal }).catch(() => null)]);
   const theirZone = sideZone(zones, other.side);
   const room = `meeting:${id}`;
   const live = missionLive(mid);
   const conn = live.conn;
-
-  let iceServers = [];
-  try {
-    const ice = await get(`/api/meetings/${id}/ice`, { signal: ctx.signal });
-    iceServers = ice.ice_servers || [];
-  } catch { /* STUN/TURN are optional: host candidates still work on one network */ }
+  /** @type {RTCIceServer[]} */
+  const iceServers = ice?.ice_servers || [];
 
   const media = new LocalMedia();
-  const peer = new MeetingPeer({
-    polite: meId > other.user_id, iceServers, stream: () => media.stream,
-    send: async (signal) => {
-      if (conn.state !== 'open' || !conn.ws) throw new Error('offline');
-      conn.ws.send(JSON.stringify({ type: 'signal', room, signal }));
-    },
-  });
+  /** @type {RoomCall|null} */
+  let call = null;
 
   // -- the view -------------------------------------------------------------------------------------------------
   const note = h('p', { class: 'meet-note', role: 'status', 'aria-live': 'polite', id: 'meet-note' });
@@ -62,8 +55,10 @@ export async function render(ctx) {
   const remoteVideo = h('video', { class: 'meet-remote', id: 'remote-video', autoplay: true, playsinline: true });
   const localVideo = h('video', { class: 'meet-local', id: 'local-video', autoplay: true, playsinline: true, muted: true });
   localVideo.muted = true;
-  const placeholder = h('div', { class: 'meet-placeholder' }, avatar(other.name, 'avatar-xl'),
-    h('p', { id: 'meet-waiting' }, t('meet.waitingFor', { name: other.name })));
+  const callState = h('p', { id: 'meet-call', class: 'meet-call', role: 'status', 'aria-live': 'polite',
+    dataset: { state: 'idle' } }, t('meet.waitingFor', { name: other.name }));
+  const callAction = h('div', { class: 'meet-call-action' });
+  const placeholder = h('div', { class: 'meet-placeholder' }, avatar(other.name, 'avatar-xl'), callState, callAction);
   const stage = h('div', { class: 'meet-stage', dataset: { remote: 'none' } }, remoteVideo, placeholder, localVideo);
   const presence = h('span', { class: 'conn-pill', id: 'meet-presence', dataset: { state: 'away' } },
     h('span', { class: 'pill-dot', 'aria-hidden': 'true' }), h('span', { class: 'pill-text' }, t('meet.notHere', { name: other.name })));
@@ -92,10 +87,11 @@ export async function render(ctx) {
       devices, note),
     h('aside', { class: 'meet-side' }, prompt, after));
 
-  // -- presence and signals ---------------------------------------------------------------------------------------
+  // -- presence and the call ---------------------------------------------------------------------------------------
   let otherHere = false;
   let otherEverHere = false;
   let ended = false;
+  let moved = false;
   const setOther = (/** @type {boolean} */ here) => {
     const was = otherHere;
     otherHere = here;
@@ -103,35 +99,38 @@ export async function render(ctx) {
     presence.dataset.state = here ? 'here' : 'away';
     /** @type {HTMLElement} */ (presence.lastChild).textContent = here ? t('meet.here', { name: other.name })
       : t('meet.notHere', { name: other.name });
-    if (here && !was && !ended && !peer.pc) peer.start(true);
-    if (!here && was) say(t('meet.left', { name: other.name }));
+    if (!here && was && !ended && !moved) say(t('meet.left', { name: other.name }));
     drawPrompt();
+    drawCall();
   };
-  /** @param {any[]} members */
-  const fromMembers = (members) => setOther((members || []).some((x) => (x.user_id ?? x) === other.user_id));
 
-  const onJoined = (/** @type {Event} */ e) => {
-    const f = /** @type {CustomEvent} */ (e).detail;
-    if (f.room !== room) return;
-    if (f.presence) fromMembers(f.presence);
-    // Back after a dropped connection: if the call broke meanwhile, find a new path.
-    if (peer.pc && peer.state !== 'connected') peer.heal();
+  /** What the call is doing, in words on the stage, with the one button that helps. */
+  const drawCall = () => {
+    const state = moved ? 'moved' : ended ? 'ended' : call?.stateOf(other.user_id) ?? 'idle';
+    const shown = state === 'idle' && !otherHere ? 'waiting' : state === 'idle' ? 'connecting' : state;
+    callState.dataset.state = shown;
+    stage.dataset.remote = shown === 'connected' ? 'live' : 'none';
+    const text = {
+      waiting: t('meet.waitingFor', { name: other.name }),
+      connecting: t('meet.connecting', { name: other.name }),
+      connected: '',
+      reconnecting: t('meet.reconnectingCall'),
+      failed: t('meet.failed'),
+      moved: t('meet.moved'),
+      ended: t('meet.youEnded'),
+    }[shown] ?? '';
+    callState.textContent = text;
+    if (shown === 'failed') {
+      callAction.replaceChildren(button(t('meet.tryAgain'), { variant: 'primary', attrs: { id: 'meet-retry' },
+        onclick: () => { call?.retry(); drawCall(); } }));
+    } else if (shown === 'moved') {
+      callAction.replaceChildren(button(t('meet.useHere'), { variant: 'primary', attrs: { id: 'meet-take' },
+        onclick: () => call?.takeBack() }));
+    } else {
+      callAction.replaceChildren();
+    }
   };
-  const onPresence = (/** @type {Event} */ e) => {
-    const f = /** @type {CustomEvent} */ (e).detail;
-    if (f.room !== room) return;
-    if (f.type === 'presence') fromMembers(f.members);
-    else if (f.type === 'presence-join' || f.type === 'presence-update') {
-      if (f.member?.user_id === other.user_id) setOther(true);
-    } else if (f.type === 'presence-leave' && f.user_id === other.user_id) setOther(false);
-  };
-  const onFrame = (/** @type {Event} */ e) => {
-    const f = /** @type {CustomEvent} */ (e).detail;
-    if (f.type !== 'signal' || f.room !== room || ended) return;
-    if (f.from !== undefined && f.from !== other.user_id) return;
-    if (f.signal?.kind === 'offer' && !otherHere) setOther(true);
-    peer.receive(f.signal);
-  };
+
   const onError = (/** @type {Event} */ e) => {
     const f = /** @type {CustomEvent} */ (e).detail;
     if (f.room === room) say(mmError(f));
@@ -140,26 +139,35 @@ export async function render(ctx) {
     if (conn.state === 'reconnecting') say(t('meet.reconnecting'));
     else if (conn.state === 'open' && note.textContent === t('meet.reconnecting')) say('');
   };
-  conn.addEventListener('joined', onJoined);
-  conn.addEventListener('presence', onPresence);
-  conn.addEventListener('frame', onFrame);
   conn.addEventListener('error-frame', onError);
   conn.addEventListener('state', onState);
 
-  peer.addEventListener('remote', () => {
-    remoteVideo.srcObject = peer.remote;
-    remoteVideo.play().catch(() => {});
-  });
-  peer.addEventListener('state', (e) => {
-    const s = /** @type {CustomEvent} */ (e).detail;
-    stage.dataset.remote = s === 'connected' ? 'live' : 'none';
-    if (s === 'connected') say(t('meet.connected', { name: other.name }));
-    else if (s === 'disconnected' || s === 'failed') say(t('meet.reconnectingCall'));
-  });
-  peer.addEventListener('bye', () => {
-    say(t('meet.theyEnded', { name: other.name }));
-    stage.dataset.remote = 'none';
-  });
+  /** @param {RoomCall} c */
+  const watch = (c) => {
+    c.addEventListener('presence', () => setOther(c.here.has(other.user_id)));
+    c.addEventListener('remote', () => {
+      const p = c.peers.get(other.user_id);
+      if (!p) return;
+      remoteVideo.srcObject = p.remote;
+      remoteVideo.play().catch(() => {});
+    });
+    c.addEventListener('state', (e) => {
+      const { user, state } = /** @type {CustomEvent} */ (e).detail;
+      if (user !== other.user_id) return;
+      if (state === 'connected') say(t('meet.connected', { name: other.name }));
+      else if (note.textContent === t('meet.connected', { name: other.name })) say('');
+      drawCall();
+    });
+    c.addEventListener('bye', () => {
+      say(t('meet.theyEnded', { name: other.name }));
+      drawCall();
+    });
+    c.addEventListener('moved', (e) => {
+      moved = /** @type {CustomEvent} */ (e).detail;
+      if (moved) setOther(false);
+      drawCall();
+    });
+  };
 
   // -- start and no-show prompts -------------------------------------------------------------------------------
   const startsAt = Date.parse(meeting.starts_at);
@@ -205,12 +213,11 @@ export async function render(ctx) {
   const endCall = async () => {
     if (ended) return;
     ended = true;
-    await peer.hangUp();
+    call?.close();
     media.stop();
-    conn.leave(room).catch(() => {});
-    stage.dataset.remote = 'none';
     body.classList.add('is-ended');
-    say(t('meet.youEnded'));
+    say('');
+    drawCall(); // the stage says that you left
     drawPrompt();
     after.replaceChildren(afterPanel({ mid, meetingId: id, otherName: other.name }));
     /** @type {HTMLElement|null} */ (after.querySelector('textarea'))?.focus();
@@ -218,27 +225,39 @@ export async function render(ctx) {
   endBtn.addEventListener('click', endCall);
 
   // -- go ------------------------------------------------------------------------------------------------------
-  const stream = await media.start();
-  if (!stream) say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
+  // The call is set up while the camera starts (or waits for the person's permission): its tracks join the
+  // connection when they come.
+  if (!ctx.signal.aborted) {
+    call = new RoomCall({ conn, room, me: meId, iceServers, stream: () => media.stream, report: true });
+    watch(call);
+  }
   drawControls();
-  devices.append(devicePicker(media, (track) => { peer.replace(track); }, say));
-  conn.join(room).catch((err) => say(mmError(err)));
   drawPrompt();
-  if (ctx.query.has('test')) /** @type {any} */ (window).__meeting = { peer, media, get otherHere() { return otherHere; } };
-  const onUnload = () => { if (!ended) peer.hangUp(); };
+  drawCall();
+  media.start().then((stream) => {
+    if (ctx.signal.aborted || ended) {
+      media.stop();
+      return;
+    }
+    if (!stream) say(t(media.error === 'denied' ? 'meet.mediaDenied' : 'meet.mediaMissing'));
+    drawControls();
+    devices.append(devicePicker(media, (track) => { call?.replace(track); }, say));
+    for (const track of stream?.getTracks() || []) call?.replace(track);
+  });
+  if (ctx.query.has('test')) {
+    /** @type {any} */ (window).__meeting = { get call() { return call; }, get peer() { return call?.peers.get(other.user_id); },
+      media, get otherHere() { return otherHere; } };
+  }
+  const onUnload = () => { if (!ended) call?.close(); };
   window.addEventListener('pagehide', onUnload);
 
   ctx.signal.addEventListener('abort', () => {
     clearInterval(ticker);
     window.removeEventListener('pagehide', onUnload);
-    conn.removeEventListener('joined', onJoined);
-    conn.removeEventListener('presence', onPresence);
-    conn.removeEventListener('frame', onFrame);
     conn.removeEventListener('error-frame', onError);
     conn.removeEventListener('state', onState);
-    if (!ended) peer.hangUp();
+    if (!ended) call?.close();
     media.stop();
-    conn.leave(room).catch(() => {});
   });
 
   const node = h('div', { class: 'meeting' },
