@@ -295,6 +295,12 @@ def require_lounge(membership: Membership | None, action: LoungeAction) -> None:
         raise NotAllowed(f"Only the mission's organisers may {action.value.replace('-', ' ')}.")
 
 
+def mixes_only_by_choice(role: Role) -> bool:
+    """Whether mixing rounds leave this member where they are unless they opted in: the organisers, who open the
+    lounge to run it, are not seated in front of a live camera by a round they started."""
+    return role in LOUNGE_RULES[LoungeAction.MANAGE_ROUNDS]
+
+
 def require_table_member(membership: Membership | None, seated_at: int | None, table: int) -> None:
     """A table's room (its video signalling) is for the people seated at that table now, nobody else."""
     require_lounge(membership, LoungeAction.JOIN)

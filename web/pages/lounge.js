@@ -5,7 +5,6 @@
  * "connect" and "continue later". The state is the server's (web/lounge/session.js); this page draws it.
  */
 
-import { get, post } from '../api.js';
 import { navigate } from '../app.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -15,10 +14,9 @@ import { peopleView } from '../lounge/people.js';
 import { roundsView } from '../lounge/rounds.js';
 import { LoungeSession } from '../lounge/session.js';
 import { tablesView } from '../lounge/tables.js';
-import { flatSlots, loadZones, mmError, sideZone } from '../matchmaking/common.js';
-import { slotDialog } from '../matchmaking/slot-dialog.js';
+import { mmError } from '../matchmaking/common.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { connPill, loadRoomItem, roomTitle, toastArea } from '../room-page.js';
-import { zoneCity } from '../time.js';
 import { button } from '../ui.js';
 import { viewerZone } from './mission.js';
 
@@ -50,34 +48,21 @@ export async function render(ctx) {
   const fail = (/** @type {any} */ err) => say(errText(err), 'is-error');
 
   // -- person actions ---------------------------------------------------------------------------------------------
-  let zones = /** @type {any} */ (null);
-  const continueLater = async (/** @type {number} */ user) => {
-    const c = session.card(user);
-    try {
-      await session.continueLater(user);
-      zones ??= await loadZones(mid, m.timezone);
-      const slots = flatSlots(await get(`/api/missions/${mid}/matchmaking/slots`));
-      const other = { name: c.name, zone: sideZone(zones, c.side || null), side: c.side || null };
-      const sent = await slotDialog({ title: t('mm.requestTitle', { name: c.name }),
-        intro: t('mm.requestIntro', { name: c.name, zone: zoneCity(other.zone) }), slots, mine: zone, zones, other,
-        mySide: view.side, withMessage: true, submitLabel: t('mm.sendRequest'),
-        submit: (chosen, message) => post(`/api/missions/${mid}/meetings/requests`, { to: user, message, slots: chosen }) });
-      if (sent) say(t('mm.requestSent', { name: c.name }));
-    } catch (err) {
-      fail(err);
-    }
-  };
+  /** The request buttons of this page: one look-up of where I stand with everyone shown, kept while I am here. */
+  const rq = { mid };
   /** @param {number} user */
   const actions = (user) => {
-    const name = session.card(user).name;
-    /** @param {string} cls @param {string} label @param {string} aria @param {() => any} run */
-    const act = (cls, label, aria, run) => h('button', { type: 'button', class: `btn btn-ghost btn-small ${cls}`,
-      'aria-label': aria, onclick: run }, label);
+    const c = session.card(user);
+    const name = c.name;
+    // The visible words begin each accessible name ("Connect with Mike Alvarez"): speech input finds them.
+    /** @param {string} cls @param {string} label @param {string} title @param {() => any} run */
+    const act = (cls, label, title, run) => h('button', { type: 'button', class: `btn btn-ghost btn-small ${cls}`,
+      title, onclick: run }, h('span', null, label), h('span', { class: 'sr-only' }, ` ${t('mm.withName', { name })}`));
     return h('div', { class: 'l-actions' },
       act('l-word', t('lounge.word'), t('lounge.wordWith', { name }), async () => {
         try {
-          await session.word(user);
-          say(t('lounge.wordSent', { name }));
+          const ack = await session.word(user);
+          say(t(ack?.already_sent ? 'lounge.wordAlready' : 'lounge.wordSent', { name }));
         } catch (err) { fail(err); }
       }),
       act('l-connect', t('lounge.connect'), t('lounge.connectWith', { name }), async () => {
@@ -86,13 +71,14 @@ export async function render(ctx) {
           say(ack?.mutual ? t('lounge.connectedMutual', { name }) : t('lounge.connectSent', { name }));
         } catch (err) { fail(err); }
       }),
-      act('l-later', t('lounge.later'), t('lounge.laterWith', { name }), () => continueLater(user)));
+      requestMeetingButton(rq, { user_id: user, name, side: c.side ?? null },
+        { compact: true, label: t('lounge.later'), className: 'btn-ghost l-later' }));
   };
 
   // -- parts ------------------------------------------------------------------------------------------------------
   const stage = tableStage(session, { say, actions });
   const sectors = [...new Set([...(m.sectors || [])])];
-  const tables = tablesView(session, { say, fail, organiser, sectors });
+  const tables = tablesView(session, { say, fail, organiser, sectors, rq });
   const people = peopleView(session, { actions });
   const rounds = roundsView(session, { say, fail, organiser });
 
