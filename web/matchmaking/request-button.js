@@ -27,7 +27,8 @@ import { slotDialog } from './slot-dialog.js';
  * @typedef {{user_id: number, name?: string, side?: string|null}} Person
  * @typedef {{user_id: number, standing: string, request_id: number|null, meeting_id: number|null,
  *            starts_at: string|null, name: string, side: string|null}} Standing
- * @typedef {{compact?: boolean, iconOnly?: boolean, label?: string, small?: boolean, className?: string}} ButtonOptions
+ * @typedef {{compact?: boolean, iconOnly?: boolean, label?: string, small?: boolean, variant?: string,
+ *            className?: string}} ButtonOptions
  *   compact: say nothing where the rules alone keep us apart (same side, not taking meetings): on a list of many
  *   people that is noise; a profile page says it. iconOnly: a calendar icon when a request stands open, nothing
  *   otherwise (a seat at a lounge table has room for no more; the list of who is here says the rest).
@@ -176,7 +177,9 @@ export function requestMeetingButton(ctx, person, o = {}) {
     btn.disabled = true;
     try {
       if (await requestMeeting(ctx, { user_id: person.user_id, name, side: person.side ?? s.side ?? null })) {
+        // The note that replaces the button shows it; this says it to screen readers.
         st.ok(t('mm.requestSent', { name }));
+        st.el.classList.add('sr-only');
       }
     } catch (err) {
       st.error(mmError(err));
@@ -201,7 +204,7 @@ export function requestMeetingButton(ctx, person, o = {}) {
       return el.replaceChildren(...(note ? [note] : []), st.el);
     }
     // The visible words begin the accessible name: "Request a meeting with Mike Alvarez".
-    const btn = h('button', { type: 'button', class: ['btn', 'btn-primary', o.small !== false && 'btn-small', 'rq-btn', o.className],
+    const btn = h('button', { type: 'button', class: ['btn', `btn-${o.variant || 'primary'}`, o.small !== false && 'btn-small', 'rq-btn', o.className],
       onclick: () => ask(btn, name, s) },
     h('span', null, o.label || t('mm.request')), h('span', { class: 'sr-only' }, ` ${t('mm.withName', { name })}`));
     return el.replaceChildren(btn, st.el);

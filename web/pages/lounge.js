@@ -72,7 +72,7 @@ export async function render(ctx) {
         } catch (err) { fail(err); }
       }),
       requestMeetingButton(rq, { user_id: user, name, side: c.side ?? null },
-        { compact: true, label: t('lounge.later'), className: 'btn-ghost l-later' }));
+        { compact: true, label: t('lounge.later'), variant: 'ghost', className: 'l-later' }));
   };
 
   // -- parts ------------------------------------------------------------------------------------------------------
@@ -108,29 +108,44 @@ export async function render(ctx) {
   session.addEventListener('presence', () => people.draw());
   session.addEventListener('problem', (e) => fail(/** @type {CustomEvent} */ (e).detail));
   session.addEventListener('round', (e) => {
-    const r = /** @type {CustomEvent} */ (e).detail;
-    if (!r) return say(t('lounge.roundsOver'));
-    const tb = session.tableById(session.seatOf());
-    say(tb ? t('lounge.movedTo', { name: tb.name, n: r.number }) : t('lounge.roundStarted', { n: r.number }));
+    const { round, placed, moved, table } = /** @type {CustomEvent} */ (e).detail;
+    if (!round) return say(t('lounge.roundsOver'));
+    const tb = session.tableById(table);
+    // "You moved" only when I did: who opted out (or runs the rounds) stays put, and a placement may keep a table.
+    if (moved && tb) say(t('lounge.movedTo', { name: tb.name, n: round.number }));
+    else if (placed && tb) say(t('lounge.stayAt', { name: tb.name, n: round.number }));
+    else say(t('lounge.roundStarted', { n: round.number }));
   });
 
   // -- "have a word" ------------------------------------------------------------------------------------------------
+  /** The invitations to me on screen, by id: one that lapses closes by itself. @type {Map<string, HTMLDialogElement>} */
+  const open = new Map();
   /** @param {any} inv */
   const invited = (inv) => {
     const from = inv.from?.name || session.card(Number(inv.from)).name;
-    const dialog = h('dialog', { class: 'mm-dialog l-word-dialog', id: 'l-word-dialog', 'aria-labelledby': 'l-word-h' });
+    const dialog = h('dialog', { class: 'mm-dialog l-word-dialog', 'aria-labelledby': `l-word-h-${inv.id}`,
+      dataset: { invite: inv.id } });
     const reply = async (/** @type {boolean} */ accept) => {
       dialog.close();
       try {
         await session.wordReply(inv.id, accept);
-      } catch (err) { fail(err); }
+      } catch (err) {
+        const code = /** @type {any} */ (err)?.code;
+        // Nothing to pick again here: say who is busy, or that the invitation is gone.
+        if (code === 'they-are-busy') say(t('lounge.theyAreBusy', { name: from }), 'is-error');
+        else fail(err);
+      }
     };
-    dialog.append(h('h2', { id: 'l-word-h' }, t('lounge.wordInvite', { name: from })),
+    dialog.append(h('h2', { id: `l-word-h-${inv.id}` }, t('lounge.wordInvite', { name: from })),
       h('p', { class: 'muted' }, t('lounge.wordInviteText')),
       h('div', { class: 'form-actions' },
         button(t('lounge.accept'), { variant: 'primary', attrs: { id: 'l-word-accept' }, onclick: () => reply(true) }),
         button(t('lounge.decline'), { attrs: { id: 'l-word-decline' }, onclick: () => reply(false) })));
-    dialog.addEventListener('close', () => dialog.remove());
+    dialog.addEventListener('close', () => {
+      open.delete(String(inv.id));
+      dialog.remove();
+    });
+    open.set(String(inv.id), dialog);
     document.body.append(dialog);
     dialog.showModal();
   };
@@ -138,11 +153,20 @@ export async function render(ctx) {
   let leaving = false;
   session.addEventListener('word-reply', (e) => {
     const r = /** @type {CustomEvent} */ (e).detail;
+    const id = String(r.invite?.id ?? r.invite);
+    const fromMe = Number(r.invite?.from?.user_id ?? r.invite?.from) === meId;
+    const other = session.card(Number(fromMe ? (r.invite?.to?.user_id ?? r.invite?.to) : (r.invite?.from?.user_id ?? r.invite?.from)));
     if (r.accept && r.meeting_id && !leaving) {
       leaving = true;
       navigate(`/m/${mid}/meeting/${r.meeting_id}`);
-    } else if (!r.accept && Number(r.invite?.from?.user_id ?? r.invite?.from) === meId) {
-      say(t('lounge.wordDeclined', { name: session.card(Number(r.invite?.to?.user_id ?? r.invite?.to)).name }));
+    } else if (leaving) {
+      // On my way to a side room: the invitations it closed need no words.
+    } else if (r.withdrawn) {
+      const dialog = open.get(id);
+      if (dialog) dialog.close();
+      say(t('lounge.wordLapsed', { name: other.name }));
+    } else if (!r.accept && fromMe) {
+      say(t('lounge.wordDeclined', { name: other.name }));
     }
   });
 
