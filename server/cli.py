@@ -171,11 +171,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
             result = await seed_demo(store, SystemClock(), participants=args.participants)
             state = "created" if result.created else "already there"
             print(f"Demo missions {result.missions} {state}; {result.people} people.")
+            if result.live is not None:
+                print(f"Open now in the live demo mission {result.live} ({settings.public_url}/m/{result.live}):")
+                for item in result.live_items:
+                    print(f"  {item.kind.value:<12} {item.title}")
+                if result.live_meeting is not None:
+                    print(f"  {'meeting':<12} Anna and Mike's 1:1 "
+                          f"({settings.public_url}/m/{result.live}/meeting/{result.live_meeting})")
             if args.no_links:
                 return
-            print("\nSign-in links (single use, valid 24 hours):")
+            landing = result.live if result.live is not None else result.missions[0]
+            print("\nSign-in links (single use, valid 24 hours; open two in different browsers to meet):")
             for label, email in KEY_PEOPLE:
-                url = await _sign_in_url(store, settings, email, result.missions[0], CLI_LINK_TTL)
+                url = await _sign_in_url(store, settings, email, landing, CLI_LINK_TTL)
                 print(f"  {label:<12} {email:<30} {url}")
             print()
         finally:
