@@ -168,7 +168,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     async def run() -> None:
         store = await SqlStore.open(settings.database_url)
         try:
-            result = await seed_demo(store, SystemClock(), participants=args.participants)
+            result = await seed_demo(store, SystemClock(), participants=args.participants, live=args.live)
             state = "created" if result.created else "already there"
             print(f"Demo missions {result.missions} {state}; {result.people} people.")
             if result.live is not None:
@@ -220,6 +220,10 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--participants", type=int, default=None,
                       help="grow the first mission's directory to this many participants")
     demo.add_argument("--no-links", action="store_true", help="do not print sign-in links")
+    demo.add_argument("--live", action=argparse.BooleanOptionalAction,
+                      default=os.environ.get("ROUNDTABLE_DEMO_LIVE", "on").strip().lower() not in ("off", "0", "no"),
+                      help="seed the live mission (a webinar, a lounge and a meeting open now); default on, "
+                      "env ROUNDTABLE_DEMO_LIVE=off turns it off")
     demo.add_argument("--url", default=None, help="the server's address in the printed links (default: the running "
                       "server's, else ROUNDTABLE_PUBLIC_URL, else http://HOST:PORT)")
     demo.add_argument("--host", default=None, help=argparse.SUPPRESS)

@@ -97,10 +97,21 @@ def test_login_link_points_at_the_running_server(tmp_path: Path) -> None:
         printed = roundtable(env, "login-link", "anna@voltera.example").stdout.strip()
         assert printed.startswith(f"http://127.0.0.1:{port}/link#t="), printed
         assert printed.startswith(server.url)
-        demo = roundtable(env, "demo").stdout
-        assert all(url.startswith(server.url) for url, _ in LINK.findall(demo)), demo
+        # With the live mission (on unless ROUNDTABLE_DEMO_LIVE=off, as tests set it): its links land there.
+        demo = roundtable({**env, "ROUNDTABLE_DEMO_LIVE": "on"}, "demo").stdout
+        links = LINK.findall(demo)
+        assert len(links) == 5 and all(url.startswith(server.url) for url, _ in links), demo
+        live = re.search(r"live demo mission (\d+) ", demo)
+        assert live and "webinar" in demo and "networking" in demo and "Anna and Mike's 1:1" in demo, demo
         with httpx.Client(base_url=server.url) as client:
             assert _sign_in(client, printed).status_code == 200
+        with httpx.Client(base_url=server.url) as client:
+            anna = links[3][0]  # in the order of KEY_PEOPLE: organiser, host, moderator, Anna, Mike
+            landed = _sign_in(client, anna).json()
+            assert landed["mission_id"] == int(live.group(1)), landed
+            programme = client.get(f"/api/missions/{live.group(1)}/programme").json()
+            assert {i["kind"] for i in programme} == {"webinar", "networking", "matchmaking"}
+            assert len(client.get(f"/api/missions/{live.group(1)}/meetings").json()) == 1
         chosen = roundtable(env, "login-link", "anna@voltera.example", "--url", "https://rt.example.org/").stdout
         assert chosen.startswith("https://rt.example.org/link#t="), chosen
     # Stopped (SIGTERM: its record may stay behind, naming a process that is gone): the default comes back.
