@@ -9,17 +9,17 @@ import msgspec
 import pytest
 
 from rooms.clock import FixedClock
+from rooms.meeting_records import Meeting, MeetingStatus
 from rooms.memory import MemoryStore
 from rooms.mission import Format, ItemDraft, ItemKind, Mission, ProgrammeItem
-from rooms.meeting_records import Meeting, MeetingStatus
 from rooms.people import ItemRole, Role, Side
 from rooms.ports import Store
 from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, OrgType, ProfileDraft
 from server import demo_boston, demo_data
 from server.demo import (
     DEMO_MISSION_TITLES,
-    DemoResult,
     KEY_PEOPLE,
+    DemoResult,
     default_anchor,
     generated_member,
     generated_org,

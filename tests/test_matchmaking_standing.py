@@ -11,7 +11,10 @@ from rooms.errors import Conflict
 from rooms.matchmaking_standing import Standing
 from rooms.meeting_records import MatchmakingRules, WhoMayRequest
 from rooms.people import Role, Side
-from tests.test_matchmaking_domain import World, world  # noqa: F401  (the fixture)
+from tests import test_matchmaking_domain as domain
+from tests.test_matchmaking_domain import World
+
+world = domain.world  # the fixture: four people of both sides and a matchmaking block
 
 
 async def _standing(w: World, viewer_index: int = 0) -> dict[int, tuple[Standing, int | None, int | None]]:
