@@ -66,14 +66,15 @@ export function tablesView(session, o) {
     });
     for (let i = 0; i < free; i += 1) {
       seats.push(h('li', { class: 'l-seat is-free' }, here ? h('span', { class: 'l-seat-empty muted small' }, t('lounge.freeSeat'))
-        : h('button', { type: 'button', class: 'l-sit', 'aria-label': t('lounge.sitAt', { name: tb.name }),
-          onclick: async () => {
-            try {
-              await session.sit(tb.id);
-            } catch (err) {
-              o.fail(err);
-            }
-          } }, icon('plus'), h('span', null, t('lounge.sitHere')))));
+        : h('button', { type: 'button', class: 'l-sit', onclick: async () => {
+          try {
+            await session.sit(tb.id);
+          } catch (err) {
+            o.fail(err);
+          }
+        } }, icon('plus'), h('span', null, t('lounge.sitHere')),
+        // Heard as "Sit here at Table 2": the visible words first, so that speech input finds the button.
+        h('span', { class: 'sr-only' }, ` ${t('lounge.sitHereAt', { name: tb.name })}`))));
     }
     const headId = `l-table-${tb.id}`;
     return h('li', { class: ['card', 'l-table', here && 'is-mine', !free && 'is-full'], dataset: { tableId: tb.id },

@@ -5,7 +5,7 @@ export default {
   "lounge.tables": "Tables",
   "lounge.noTables": "No tables yet.",
   "lounge.sitHere": "Sit here",
-  "lounge.sitAt": "Sit at {name}",
+  "lounge.sitHereAt": "at {name}",
   "lounge.freeSeat": "Free seat",
   "lounge.seats": "{n} of {max} seats taken",
   "lounge.yourTable": "Your table",

@@ -406,12 +406,12 @@ export default {
   'newMission.submit': 'Create mission',
 
   'programme.joinWebinar': 'Join webinar',
-  'programme.joinWebinarTitle': 'Join the webinar “{title}”',
+  'programme.joinWebinarTitle': 'Join webinar: “{title}”',
   'programme.webinarEnded': 'Ended',
   'programme.webinarNext': 'Next: {title} at {time}',
   'programme.webinarNextOn': 'Next: {title}, {day} at {time}',
   'programme.reopenWebinar': 'Reopen',
-  'programme.reopenWebinarTitle': 'Reopen the webinar “{title}”',
+  'programme.reopenWebinarTitle': 'Reopen: “{title}”',
 
   'err.not-on-stage': 'You are not on stage (any more).',
   'err.stage-full': 'The stage is full right now.',
@@ -437,5 +437,5 @@ export default {
   'err.too-many-requests': "You have 20 open requests; wait for some answers first.",
 
   "programme.joinLounge": "Enter the lounge",
-  "programme.joinLoungeTitle": "Enter the networking lounge “{title}”",
+  "programme.joinLoungeTitle": "Enter the lounge: “{title}”",
 };

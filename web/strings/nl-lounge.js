@@ -5,7 +5,7 @@ export default {
   "lounge.tables": "Tafels",
   "lounge.noTables": "Nog geen tafels.",
   "lounge.sitHere": "Schuif aan",
-  "lounge.sitAt": "Schuif aan bij {name}",
+  "lounge.sitHereAt": "bij {name}",
   "lounge.freeSeat": "Vrije plek",
   "lounge.seats": "{n} van {max} plekken bezet",
   "lounge.yourTable": "Jouw tafel",

@@ -406,12 +406,12 @@ export default {
   'newMission.submit': 'Missie maken',
 
   'programme.joinWebinar': 'Naar webinar',
-  'programme.joinWebinarTitle': 'Naar het webinar “{title}”',
+  'programme.joinWebinarTitle': 'Naar webinar: “{title}”',
   'programme.webinarEnded': 'Afgelopen',
   'programme.webinarNext': 'Hierna: {title} om {time}',
   'programme.webinarNextOn': 'Hierna: {title}, {day} om {time}',
   'programme.reopenWebinar': 'Heropenen',
-  'programme.reopenWebinarTitle': 'Het webinar “{title}” heropenen',
+  'programme.reopenWebinarTitle': 'Heropenen: “{title}”',
 
   'err.not-on-stage': 'Je staat niet (meer) op het podium.',
   'err.stage-full': 'Het podium zit nu vol.',
@@ -437,5 +437,5 @@ export default {
   'err.too-many-requests': "Je hebt 20 open aanvragen; wacht eerst op een paar antwoorden.",
 
   "programme.joinLounge": "Naar de lounge",
-  "programme.joinLoungeTitle": "Naar de netwerklounge “{title}”",
+  "programme.joinLoungeTitle": "Naar de lounge: “{title}”",
 };
