@@ -14,10 +14,10 @@ import { peopleView } from '../lounge/people.js';
 import { roundsView } from '../lounge/rounds.js';
 import { LoungeSession } from '../lounge/session.js';
 import { tablesView } from '../lounge/tables.js';
+import { wordInvitations } from '../lounge/word.js';
 import { mmError } from '../matchmaking/common.js';
 import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { connPill, loadRoomItem, roomTitle, toastArea } from '../room-page.js';
-import { button } from '../ui.js';
 import { viewerZone } from './mission.js';
 
 const INCOGNITO_KEY = 'rt.loungeIncognito';
@@ -118,57 +118,7 @@ export async function render(ctx) {
   });
 
   // -- "have a word" ------------------------------------------------------------------------------------------------
-  /** The invitations to me on screen, by id: one that lapses closes by itself. @type {Map<string, HTMLDialogElement>} */
-  const open = new Map();
-  /** @param {any} inv */
-  const invited = (inv) => {
-    const from = inv.from?.name || session.card(Number(inv.from)).name;
-    const dialog = h('dialog', { class: 'mm-dialog l-word-dialog', 'aria-labelledby': `l-word-h-${inv.id}`,
-      dataset: { invite: inv.id } });
-    const reply = async (/** @type {boolean} */ accept) => {
-      dialog.close();
-      try {
-        await session.wordReply(inv.id, accept);
-      } catch (err) {
-        const code = /** @type {any} */ (err)?.code;
-        // Nothing to pick again here: say who is busy, or that the invitation is gone.
-        if (code === 'they-are-busy') say(t('lounge.theyAreBusy', { name: from }), 'is-error');
-        else fail(err);
-      }
-    };
-    dialog.append(h('h2', { id: `l-word-h-${inv.id}` }, t('lounge.wordInvite', { name: from })),
-      h('p', { class: 'muted' }, t('lounge.wordInviteText')),
-      h('div', { class: 'form-actions' },
-        button(t('lounge.accept'), { variant: 'primary', attrs: { id: 'l-word-accept' }, onclick: () => reply(true) }),
-        button(t('lounge.decline'), { attrs: { id: 'l-word-decline' }, onclick: () => reply(false) })));
-    dialog.addEventListener('close', () => {
-      open.delete(String(inv.id));
-      dialog.remove();
-    });
-    open.set(String(inv.id), dialog);
-    document.body.append(dialog);
-    dialog.showModal();
-  };
-  session.addEventListener('word', (e) => invited(/** @type {CustomEvent} */ (e).detail));
-  let leaving = false;
-  session.addEventListener('word-reply', (e) => {
-    const r = /** @type {CustomEvent} */ (e).detail;
-    const id = String(r.invite?.id ?? r.invite);
-    const fromMe = Number(r.invite?.from?.user_id ?? r.invite?.from) === meId;
-    const other = session.card(Number(fromMe ? (r.invite?.to?.user_id ?? r.invite?.to) : (r.invite?.from?.user_id ?? r.invite?.from)));
-    if (r.accept && r.meeting_id && !leaving) {
-      leaving = true;
-      navigate(`/m/${mid}/meeting/${r.meeting_id}`);
-    } else if (leaving) {
-      // On my way to a side room: the invitations it closed need no words.
-    } else if (r.withdrawn) {
-      const dialog = open.get(id);
-      if (dialog) dialog.close();
-      say(t('lounge.wordLapsed', { name: other.name }));
-    } else if (!r.accept && fromMe) {
-      say(t('lounge.wordDeclined', { name: other.name }));
-    }
-  });
+  const words = wordInvitations(session, { say, fail, open: (meeting) => navigate(`/m/${mid}/meeting/${meeting}`) });
 
   if (ctx.query.has('test')) /** @type {any} */ (window).__lounge = { session, stage };
   const onUnload = () => stage.close();
@@ -179,7 +129,7 @@ export async function render(ctx) {
     rounds.close();
     stage.close();
     session.close();
-    document.querySelectorAll('.l-word-dialog').forEach((d) => d.remove());
+    words.close();
   });
   drawAll();
 

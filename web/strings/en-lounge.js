@@ -80,4 +80,5 @@ export default {
   "lounge.err.rounds-running": "Mixing rounds are already running; stop them first.",
   "lounge.err.no-rounds": "No mixing rounds are running.",
   "lounge.err.table-occupied": "More people sit at this table than that; it cannot seat fewer.",
+  "lounge.wordInvites": "{n} people would like a word with you",
 };

@@ -80,4 +80,5 @@ export default {
   "lounge.err.rounds-running": "Er lopen al mengrondes; stop die eerst.",
   "lounge.err.no-rounds": "Er lopen geen mengrondes.",
   "lounge.err.table-occupied": "Er zitten meer mensen aan deze tafel; minder plekken kan niet.",
+  "lounge.wordInvites": "{n} mensen willen je even spreken",
 };
