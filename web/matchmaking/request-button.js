@@ -98,14 +98,6 @@ function standingsOf(ctx) {
 }
 
 /**
- * Where I stand with a person, as the buttons see it (for pages that want to decide more themselves).
- * @param {RequestCtx} ctx @param {number} user
- */
-export function standingWith(ctx, user) {
-  return standingsOf(ctx).of(user);
-}
-
-/**
  * Open the slot dialog and send the request; resolves whether it was sent.
  * @param {RequestCtx} ctx @param {{user_id: number, name: string, side: string|null}} p
  */
