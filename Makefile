@@ -10,7 +10,7 @@ export HOST PORT
 # Root installs system packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve demo test lint typecheck unit browser system-deps bench clean help
+.PHONY: run serve demo test lint typecheck unit browser system-deps axe bench clean help
 
 help:
 	@echo "make run    - install, migrate, seed the demo mission and serve on http://$(HOST):$(PORT)"
@@ -36,13 +36,14 @@ run: $(VENV)/.run-installed
 	$(BIN)/roundtable serve --host $(HOST) --port $(PORT)
 
 # Debian packages the tests drive: chromium (browser tests), redis-server (tests that kill and restart
-# their own private Redis; the machine's own Redis on 6379 is never touched) and janus (the webinar stage SFU;
-# tests start their own Janus inside a private network namespace).
+# their own private Redis; the machine's own Redis on 6379 is never touched), janus (the webinar stage SFU;
+# tests start their own Janus inside a private network namespace) and npm (fetches axe-core, below).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v janus >/dev/null || missing="$$missing janus"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages for the tests:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
@@ -54,13 +55,18 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
 
-test: $(VENV)/.test-installed system-deps lint typecheck
+# axe-core, the accessibility checker the browser tests run in every page: from the npm registry, pinned by
+# version and integrity (tests/browser/axe.py), into .cache/ (git-ignored).
+axe: $(VENV)/.test-installed system-deps
+	$(BIN)/python -m tests.browser.axe
+
+test: $(VENV)/.test-installed system-deps axe lint typecheck
 	$(BIN)/pytest
 
 unit: $(VENV)/.test-installed
 	$(BIN)/pytest -m "not browser and not postgres and not redis and not multinode and not janus and not chaos"
 
-browser: $(VENV)/.test-installed system-deps
+browser: $(VENV)/.test-installed system-deps axe
 	$(BIN)/pytest -m browser
 
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
@@ -71,4 +77,4 @@ bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .cache

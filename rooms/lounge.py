@@ -33,6 +33,7 @@ class LoungeState(msgspec.Struct):
     rounds_total: int = 0  # rounds started in this lounge so far
     met: set[tuple[int, int]] = msgspec.field(default_factory=set)  # (lower id, higher id)
     opt_out: set[int] = msgspec.field(default_factory=set)
+    opt_in: set[int] = msgspec.field(default_factory=set)  # of those who mix only by choice (organisers)
     connects: set[tuple[int, int]] = msgspec.field(default_factory=set)  # (from, to)
     invites: dict[int, Pending] = msgspec.field(default_factory=dict)
     version: int = 0  # the last id given to a table or an invitation

@@ -94,6 +94,9 @@ class WordReplied(msgspec.Struct, frozen=True, tag_field="kind", tag="l-word-rep
     meeting_id: int | None
     from_user: int
     to: int
+    # Closed unanswered because one of the two went into a side room with someone else: the invited person's
+    # dialog closes, the sender learns their invitation lapsed (not that it was declined).
+    withdrawn: bool = False
 
 
 class MixingChanged(msgspec.Struct, frozen=True, tag_field="kind", tag="l-mixing"):

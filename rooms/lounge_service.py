@@ -18,11 +18,11 @@ import msgspec
 
 from rooms.aggregate import Decision
 from rooms.clock import Clock
-from rooms.errors import Invalid, NotFound
+from rooms.errors import Conflict, Invalid, NotFound
 from rooms.events import EventBody, RoomKind, RoomRef, inbox, lounge
 from rooms.live import Appended
 from rooms.lounge import LoungeState, LoungeView, initial_state, view
-from rooms.lounge_events import LeadAdded, LoungeCard
+from rooms.lounge_events import LeadAdded, LoungeCard, WordAsked, WordInvite
 from rooms.lounge_state import (
     Outcome,
     clean_table,
@@ -39,14 +39,23 @@ from rooms.lounge_state import (
     decide_stop_rounds,
     decide_word,
     decide_word_reply,
+    mixing,
+    open_word,
     pending_word,
     seated_at,
 )
 from rooms.lounge_state import table_members as members_at
-from rooms.meeting_records import LeadSource
+from rooms.matchmaking import overlaps
+from rooms.meeting_records import LeadSource, MeetingStatus
 from rooms.mission import ItemKind, Mission, ProgrammeItem
 from rooms.people import Membership, User
-from rooms.policy import LoungeAction, lounge_permissions, require_lounge, require_table_member
+from rooms.policy import (
+    LoungeAction,
+    lounge_permissions,
+    mixes_only_by_choice,
+    require_lounge,
+    require_table_member,
+)
 from rooms.ports import Store
 
 SYSTEM = 0  # the sender of what the round timer does by itself
@@ -59,6 +68,19 @@ class LoungeSnapshot(msgspec.Struct, frozen=True):
     permissions: list[str]
     table: int | None  # where this viewer sits
     opt_out: bool  # whether this viewer opted out of mixing rounds
+
+
+class WordSent(NamedTuple):
+    invite: int
+    already_sent: bool  # an invitation to that person was still open: nothing new was sent
+    appended: Appended
+
+
+class Present(NamedTuple):
+    """The people a round may place: their cards, and which of them mix only if they opted in."""
+
+    cards: dict[int, LoungeCard]
+    by_choice: frozenset[int]
 
 
 class Connection(NamedTuple):
@@ -113,13 +135,18 @@ class LoungeService:
         return found[user_id]
 
     async def _cards(self, lo: _Lounge, user_ids: Sequence[int]) -> dict[int, LoungeCard]:
+        return (await self._present(lo, user_ids)).cards
+
+    async def _present(self, lo: _Lounge, user_ids: Sequence[int]) -> Present:
         """Cards of the people present, by user id, in one query (a round places hundreds); who is no longer a
         member is left out."""
-        return {e.profile.user_id: LoungeCard(user_id=e.profile.user_id, name=e.profile.name,
-                                              organisation=e.profile.organisation, org_type=e.profile.org_type,
-                                              side=e.side, country=e.profile.country,
-                                              sectors=list(e.profile.sectors))
-                for e in await self._store.mission_directory(lo.mission.id, user_ids)}
+        entries = await self._store.mission_directory(lo.mission.id, user_ids)
+        cards = {e.profile.user_id: LoungeCard(user_id=e.profile.user_id, name=e.profile.name,
+                                               organisation=e.profile.organisation, org_type=e.profile.org_type,
+                                               side=e.side, country=e.profile.country,
+                                               sectors=list(e.profile.sectors))
+                 for e in entries}
+        return Present(cards, frozenset(e.profile.user_id for e in entries if mixes_only_by_choice(e.role)))
 
     async def mission_of(self, item_id: int) -> int:
         return (await self._lounge(item_id)).mission.id
@@ -153,7 +180,8 @@ class LoungeService:
         lo, membership = await self._acting(user, ref.id, LoungeAction.JOIN)
         state, seq = await self._load(lo)
         return LoungeSnapshot(seq=seq, state=view(state), permissions=lounge_permissions(membership),
-                              table=seated_at(state, user.id), opt_out=user.id in state.opt_out)
+                              table=seated_at(state, user.id),
+                              opt_out=not mixing(state, user.id, mixes_only_by_choice(membership.role)))
 
     async def table_members(self, item: int, table: int) -> list[int]:
         """Who sits at the table now, in the order they sat down (the gateway relays signalling among them)."""
@@ -206,8 +234,9 @@ class LoungeService:
         return await self._run(lo, user.id, None, lambda s: decide_remove_table(s, table))
 
     async def set_mixing(self, user: User, item: int, opt_out: bool) -> Appended:
-        lo, _ = await self._acting(user, item, LoungeAction.MIX)
-        return await self._run(lo, user.id, None, lambda s: decide_mixing(s, user.id, opt_out))
+        lo, membership = await self._acting(user, item, LoungeAction.MIX)
+        by_choice = mixes_only_by_choice(membership.role)
+        return await self._run(lo, user.id, None, lambda s: decide_mixing(s, user.id, opt_out, by_choice))
 
     # -- rounds ------------------------------------------------------------------------------------------------
 
@@ -215,9 +244,10 @@ class LoungeService:
                            present: Sequence[int]) -> Appended:
         """Starts the series and places its first round among `present` (the gateway's presence list)."""
         lo, _ = await self._acting(user, item, LoungeAction.MANAGE_ROUNDS)
-        cards = await self._cards(lo, present)
+        people = await self._present(lo, present)
         now = self._clock.now()
-        return await self._run(lo, user.id, None, lambda s: decide_start_rounds(s, rounds, minutes, cards, now))
+        return await self._run(lo, user.id, None, lambda s: decide_start_rounds(s, rounds, minutes, people.cards, now,
+                                                                                 people.by_choice))
 
     async def stop_rounds(self, user: User, item: int) -> Appended:
         lo, _ = await self._acting(user, item, LoungeAction.MANAGE_ROUNDS)
@@ -228,9 +258,9 @@ class LoungeService:
         `present`, or ends the series after its last round, in one command. Conflict('no-rounds') when none
         runs."""
         lo, _ = await self._acting(user, item, LoungeAction.MANAGE_ROUNDS)
-        cards = await self._cards(lo, present)
+        people = await self._present(lo, present)
         now = self._clock.now()
-        return await self._run(lo, user.id, None, lambda s: decide_move_on(s, cards, now))
+        return await self._run(lo, user.id, None, lambda s: decide_move_on(s, people.cards, now, people.by_choice))
 
     # A timer's idempotency key names the transition by the lounge-wide round count (`rounds_total`), which only
     # grows: a round number restarts with each series, so a key built from it would find an earlier series'
@@ -245,11 +275,11 @@ class LoungeService:
         """Round `number` among `present`, written once (key `round-<lounge-wide count>`) whichever node's timer
         fires first; no events when it is not due."""
         lo = await self._lounge(item)
-        cards = await self._cards(lo, present)
+        people = await self._present(lo, present)
         total = await self._total(lo)
         now = self._clock.now()
         return await self._run(lo, SYSTEM, f"round-{total + 1}",
-                               lambda s: decide_next_round(s, number, cards, now, total))
+                               lambda s: decide_next_round(s, number, people.cards, now, total, people.by_choice))
 
     async def end_round(self, item: int, number: int) -> Appended:
         """The end of the series at the last round's time-up (key `round-end-<lounge-wide count>`); no events
@@ -267,13 +297,25 @@ class LoungeService:
 
     # -- have a word, exchange cards ---------------------------------------------------------------------------
 
-    async def word(self, user: User, item: int, target: int) -> Appended:
+    async def word(self, user: User, item: int, target: int) -> WordSent:
+        """Invites `target` for a word; a repeat while the first is open sends nothing and says so."""
         lo, _ = await self._acting(user, item, LoungeAction.WORD)
         if await self._store.get_membership(lo.mission.id, target) is None:
             raise NotFound("Person", "person-not-found")
         card = await self._card(lo, user.id)
         now = self._clock.now()
-        return await self._run(lo, user.id, None, lambda s: decide_word(s, card, target, now))
+        already: WordInvite | None = None
+
+        def decide(s: LoungeState) -> Outcome:
+            nonlocal already
+            already = open_word(s, user.id, target, now)
+            return decide_word(s, card, target, now)
+
+        appended = await self._run(lo, user.id, None, decide)
+        if already is not None:
+            return WordSent(already.id, True, appended)
+        asked = next(e.body for e in appended.events if isinstance(e.body, WordAsked))
+        return WordSent(asked.invite.id, False, appended)
 
     async def word_reply(self, user: User, item: int, invite: int, accept: bool) -> Appended:
         """Accepting books an ad-hoc meeting from now (the no-double-booking guarantee of MeetingStore.book: a
@@ -285,9 +327,12 @@ class LoungeService:
         meeting_id: int | None = None
         if accept:
             rules = await self._store.get_rules(lo.mission.id)
-            booked = await self._store.book(lo.mission.id, asked.from_.user_id, user.id, lo.item.id, now,
-                                            now + dt.timedelta(minutes=WORD_MINUTES), user.id, rules.max_meetings,
-                                            now)
+            try:
+                booked = await self._store.book(lo.mission.id, asked.from_.user_id, user.id, lo.item.id, now,
+                                                now + dt.timedelta(minutes=WORD_MINUTES), user.id,
+                                                rules.max_meetings, now)
+            except Conflict as refused:
+                raise await self._busy(lo, user.id, now, refused) from refused
             meeting_id = booked.id
         try:
             return await self._run(lo, user.id, None,
@@ -296,6 +341,19 @@ class LoungeService:
             if meeting_id is not None:  # answered meanwhile (another tab): the meeting booked here is not wanted
                 await self._store.cancel_meeting(meeting_id)
             raise
+
+    async def _busy(self, lo: _Lounge, user_id: int, now: dt.datetime, refused: Conflict) -> Conflict:
+        """Why a side room could not be booked, in words that fit a call now, not a slot to pick again: the person
+        answering is busy, or the one who asked is (with someone else since)."""
+        if refused.code != "slot-taken":
+            return refused
+        end = now + dt.timedelta(minutes=WORD_MINUTES)
+        mine = await self._store.meetings_of(lo.mission.id, user_id)
+        if any(m.status is not MeetingStatus.CANCELLED and overlaps(m.starts_at, m.ends_at, now, end) for m in mine):
+            return Conflict("busy-now", "You have another meeting now or within the next "
+                                        f"{WORD_MINUTES} minutes.")
+        return Conflict("they-are-busy", "They have another meeting now or within the next "
+                                         f"{WORD_MINUTES} minutes.")
 
     async def connect(self, user: User, item: int, target: int) -> Connection:
         """A one-sided connect is private (no lounge event). When both connected, each gets a lead with the

@@ -11,7 +11,7 @@ Permission checks are not made here but in rooms.policy, by the service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import NamedTuple
 
 from rooms.errors import Conflict, Gone, Invalid, NotFound
@@ -167,15 +167,21 @@ def decide_remove_table(s: LoungeState, table_id: int) -> Outcome:
 # -- mixing rounds -------------------------------------------------------------------------------------------
 
 
-def mixers(s: LoungeState, present: Mapping[int, LoungeCard]) -> list[Mixer]:
-    """Who a round places: the people present who did not opt out."""
+def mixing(s: LoungeState, user_id: int, by_choice: bool) -> bool:
+    """Whether rounds place this person: everyone who did not opt out, except who mixes only by choice
+    (rooms.policy.mixes_only_by_choice) and did not opt in."""
+    return user_id in s.opt_in if by_choice else user_id not in s.opt_out
+
+
+def mixers(s: LoungeState, present: Mapping[int, LoungeCard], by_choice: Set[int] = frozenset()) -> list[Mixer]:
+    """Who a round places: the people present who mix (`by_choice`: those of them who mix only if they opted in)."""
     return [Mixer(c.user_id, c.side, c.org_type, frozenset(x.casefold() for x in c.sectors))
-            for u, c in sorted(present.items()) if u not in s.opt_out]
+            for u, c in sorted(present.items()) if mixing(s, u, u in by_choice)]
 
 
 def _place_round(s: LoungeState, number: int, of: int, minutes: int, present: Mapping[int, LoungeCard],
-                 now: dt.datetime) -> list[LoungeEvent]:
-    people = mixers(s, present)
+                 now: dt.datetime, by_choice: Set[int]) -> list[LoungeEvent]:
+    people = mixers(s, present, by_choice)
     for p in people:
         _unseat(s, p.user_id)  # everyone placed moves; who stays put keeps their seat and it is not free
     seats = [Seats(t.id, t.free, t.sector) for _, t in sorted(s.tables.items())]
@@ -191,11 +197,11 @@ def _place_round(s: LoungeState, number: int, of: int, minutes: int, present: Ma
 
 
 def decide_start_rounds(s: LoungeState, rounds: int, minutes: int, present: Mapping[int, LoungeCard],
-                        now: dt.datetime) -> Outcome:
+                        now: dt.datetime, by_choice: Set[int] = frozenset()) -> Outcome:
     clean_rounds(rounds, minutes)
     if s.round is not None:
         raise Conflict("rounds-running", "Mixing rounds are already running; stop them first.")
-    return Outcome(_place_round(s, 1, rounds, minutes, present, now), s)
+    return Outcome(_place_round(s, 1, rounds, minutes, present, now, by_choice), s)
 
 
 def _due(s: LoungeState, number: int, now: dt.datetime) -> Round | None:
@@ -207,7 +213,7 @@ def _due(s: LoungeState, number: int, now: dt.datetime) -> Round | None:
 
 
 def decide_next_round(s: LoungeState, number: int, present: Mapping[int, LoungeCard], now: dt.datetime,
-                      total: int | None = None) -> Outcome:
+                      total: int | None = None, by_choice: Set[int] = frozenset()) -> Outcome:
     """Ends round `number - 1` and places round `number`; nothing when that is not due (already done, stopped,
     moved on, the last round passed, or the timer early). `total`, when given, is the lounge-wide count of the
     round that ends: another count means the lounge moved on since the caller looked."""
@@ -215,7 +221,7 @@ def decide_next_round(s: LoungeState, number: int, present: Mapping[int, LoungeC
     if r is None or number > r.of or (total is not None and total != s.rounds_total):
         return Outcome([], s)
     events: list[LoungeEvent] = [RoundEnded(number=r.number)]
-    events += _place_round(s, number, r.of, r.minutes, present, now)
+    events += _place_round(s, number, r.of, r.minutes, present, now, by_choice)
     return Outcome(events, s)
 
 
@@ -229,7 +235,8 @@ def decide_end_round(s: LoungeState, number: int, now: dt.datetime, total: int |
     return Outcome([RoundEnded(number=r.number), RoundChanged(round=None, rounds_total=s.rounds_total)], s)
 
 
-def decide_move_on(s: LoungeState, present: Mapping[int, LoungeCard], now: dt.datetime) -> Outcome:
+def decide_move_on(s: LoungeState, present: Mapping[int, LoungeCard], now: dt.datetime,
+                   by_choice: Set[int] = frozenset()) -> Outcome:
     """"Move everyone now": ends the running round early and places the next one of the same series (its
     numbering goes on), or ends the series when that was its last round."""
     r = s.round
@@ -238,7 +245,7 @@ def decide_move_on(s: LoungeState, present: Mapping[int, LoungeCard], now: dt.da
     if r.number >= r.of:
         return decide_stop_rounds(s)
     events: list[LoungeEvent] = [RoundEnded(number=r.number)]
-    events += _place_round(s, r.number + 1, r.of, r.minutes, present, now)
+    events += _place_round(s, r.number + 1, r.of, r.minutes, present, now, by_choice)
     return Outcome(events, s)
 
 
@@ -250,10 +257,15 @@ def decide_stop_rounds(s: LoungeState) -> Outcome:
     return Outcome([RoundEnded(number=r.number), RoundChanged(round=None, rounds_total=s.rounds_total)], s)
 
 
-def decide_mixing(s: LoungeState, user_id: int, opt_out: bool) -> Outcome:
-    if (user_id in s.opt_out) == opt_out:
+def decide_mixing(s: LoungeState, user_id: int, opt_out: bool, by_choice: bool = False) -> Outcome:
+    """Opting out of the rounds, or back in; for who mixes only by choice, opting in (`opt_out` False) or out."""
+    if mixing(s, user_id, by_choice) != opt_out:
         return Outcome([], s)
-    if opt_out:
+    if by_choice and opt_out:
+        s.opt_in.discard(user_id)
+    elif by_choice:
+        s.opt_in.add(user_id)
+    elif opt_out:
         s.opt_out.add(user_id)
     else:
         s.opt_out.discard(user_id)
@@ -268,12 +280,20 @@ def _prune(s: LoungeState, now: dt.datetime) -> None:
         del s.invites[invite_id]
 
 
+def open_word(s: LoungeState, from_user: int, to: int, now: dt.datetime) -> WordInvite | None:
+    """The invitation from `from_user` to `to` still waiting for an answer, if any."""
+    return next((p.invite for p in s.invites.values()
+                 if p.invite.from_.user_id == from_user and p.invite.to == to and now - p.at <= WORD_TTL), None)
+
+
 def decide_word(s: LoungeState, card: LoungeCard, to: int, now: dt.datetime) -> Outcome:
+    """A new invitation; none when one from the same person to the same person is still open (the service tells
+    the sender it was already sent)."""
     if to == card.user_id:
         raise Invalid("to-self", "You cannot invite yourself for a word.", "user")
     _prune(s, now)
     mine = [p for p in s.invites.values() if p.invite.from_.user_id == card.user_id]
-    if any(p.invite.to == to for p in mine):
+    if open_word(s, card.user_id, to, now) is not None:
         return Outcome([], s)
     if len(mine) >= MAX_PENDING_WORDS:
         raise Conflict("too-many-invites", "Wait for an answer to your earlier invitations first.")
@@ -295,10 +315,20 @@ def pending_word(s: LoungeState, invite_id: int, user_id: int, now: dt.datetime)
 
 def decide_word_reply(s: LoungeState, invite_id: int, user_id: int, accept: bool, meeting_id: int | None,
                       now: dt.datetime) -> Outcome:
+    """The answer; an accepted word also closes every other open invitation from or to either of the two, who are
+    now in a side room together: nobody is left to accept an invitation that could only fail."""
     invite = pending_word(s, invite_id, user_id, now)
     del s.invites[invite_id]
-    return Outcome([WordReplied(invite=invite_id, accept=accept, meeting_id=meeting_id,
-                                from_user=invite.from_.user_id, to=invite.to)], s)
+    events: list[LoungeEvent] = [WordReplied(invite=invite_id, accept=accept, meeting_id=meeting_id,
+                                             from_user=invite.from_.user_id, to=invite.to)]
+    if accept:
+        busy = {invite.from_.user_id, invite.to}
+        for other_id, p in sorted(s.invites.items()):
+            if p.invite.from_.user_id in busy or p.invite.to in busy:
+                del s.invites[other_id]
+                events.append(WordReplied(invite=other_id, accept=False, meeting_id=None,
+                                          from_user=p.invite.from_.user_id, to=p.invite.to, withdrawn=True))
+    return Outcome(events, s)
 
 
 # -- exchange cards ------------------------------------------------------------------------------------------

@@ -11,10 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Generic, NamedTuple, TypeVar
 
+import msgspec
+
 from rooms.errors import Conflict, Invalid, NotAllowed, NotFound
 from rooms.events import EventBody
 from rooms.live import Appended
 from rooms.matchmaking_base import MatchmakingBase, Viewer
+from rooms.matchmaking_standing import StandingWith, meeting_counts, require_member, require_open, standing
 from rooms.meeting_records import MatchmakingRules, Meeting, MeetingRequest, MeetingStatus, RequestStatus
 from rooms.notification_events import (
     Cancelled,
@@ -24,7 +27,7 @@ from rooms.notification_events import (
     RequestDeclined,
     RequestReceived,
 )
-from rooms.people import User
+from rooms.people import Membership, User
 from rooms.policy import (
     Action,
     Actor,
@@ -32,14 +35,12 @@ from rooms.policy import (
     may_meet,
     require,
     require_meeting_member,
-    require_meeting_pair,
     require_organiser_booking,
 )
 
 MAX_MESSAGE = 500
 MAX_REASON = 300
 MAX_PROPOSED = 5
-MAX_PENDING = 20  # pending requests per sender
 
 T = TypeVar("T")
 
@@ -78,19 +79,42 @@ class MeetingRequests(MatchmakingBase):
             chosen[slot.starts_at] = None
         return sorted(chosen)
 
-    async def _check_request(self, viewer: Viewer, to: int, counter_of: int | None) -> MatchmakingRules:
-        """Everything about a new request but its slots: the pair, no open request between them, the cap."""
+    async def _check_request(self, viewer: Viewer, to: int, counter_of: int | None,
+                             moving: int | None = None) -> MatchmakingRules:
+        """Everything about a new request but its slots, by the rule every page asks before offering one
+        (rooms.matchmaking_standing): the pair, no meeting or open request between them, the caps."""
         mission_id, me = viewer.mission.id, viewer.membership.user_id
         require(viewer.actor, Action.REQUEST_MEETING)
         rules = await self._store.get_rules(mission_id)
-        require_meeting_pair(rules, viewer.membership, await self._store.get_membership(mission_id, to))
-        mine = await self._store.requests_of(mission_id, me)
-        pending = [r for r in mine if r.status is RequestStatus.PENDING and r.id != counter_of]
-        if any({r.from_user, r.to_user} == {me, to} for r in pending):
-            raise Conflict("request-exists", "There is already an open request between you two.")
-        if sum(1 for r in pending if r.from_user == me) >= MAX_PENDING:
-            raise Conflict("too-many-requests", f"You have {MAX_PENDING} open requests; wait for some answers.")
+        other = require_member(await self._store.get_membership(mission_id, to))
+        mine = await self._store.meetings_of(mission_id, me)
+        counts = meeting_counts(mine)
+        counts[to] = meeting_counts(await self._store.meetings_of(mission_id, to)).get(to, 0)
+        found = standing(rules, viewer.membership, other, await self._store.requests_of(mission_id, me), mine,
+                         counts, self._clock.now(), ignore_request=counter_of, ignore_meeting=moving)
+        require_open(found, rules)
         return rules
+
+    async def standings(self, user: User, mission_id: int, people: Sequence[int]) -> list[StandingWith]:
+        """Where I stand with each of `people` (members of the mission; others are left out), in their order:
+        what a page offers beside a person. Reads my requests and the mission's meetings once."""
+        viewer = await self._viewer(user, mission_id, Action.VIEW_MATCHMAKING)
+        rules = await self._store.get_rules(mission_id)
+        everyone = await self._store.meetings_in(mission_id)
+        counts = meeting_counts(everyone)
+        mine = [m for m in everyone if user.id in m.members()]
+        requests = await self._store.requests_of(mission_id, user.id)
+        now = self._clock.now()
+        wanted = list(dict.fromkeys(people))
+        found = {e.profile.user_id: e for e in await self._store.mission_directory(mission_id, wanted)}
+        out: list[StandingWith] = []
+        for person in wanted:
+            entry = found.get(person)
+            if entry is not None:
+                other = Membership(mission_id, person, entry.role, entry.side)
+                where = standing(rules, viewer.membership, other, requests, mine, counts, now)
+                out.append(msgspec.structs.replace(where, name=entry.profile.name, side=entry.side))
+        return out
 
     async def _open_request(self, viewer: Viewer, to: int, message: str, starts: Sequence[dt.datetime],
                             counter_of: int | None = None) -> MeetingRequest:
@@ -232,7 +256,7 @@ class MeetingRequests(MatchmakingBase):
         mission = await self._store.get_mission(found.mission_id)
         assert mission is not None
         viewer = Viewer(Actor(user, membership), mission)
-        rules = await self._check_request(viewer, found.other(user.id), None)
+        rules = await self._check_request(viewer, found.other(user.id), None, moving=found.id)
         _text(message, MAX_MESSAGE, "message")
         # The meeting being moved does not count as busy: checked as if it were already cancelled.
         proposed = await self._proposed_ignoring(viewer, rules, slots, found)

@@ -97,17 +97,20 @@ def may_meet(membership: Membership | None) -> bool:
     return membership is not None and membership.role in _MEETERS
 
 
-def require_meeting_pair(rules: MatchmakingRules, sender: Membership, addressee: Membership | None) -> None:
-    """A request from `sender` to `addressee` (the sender's own right to request is checked by REQUEST_MEETING)."""
-    if addressee is None:
-        raise NotFound("Person", "person-not-found")
-    if addressee.user_id == sender.user_id:
-        raise NotAllowed("You cannot request a meeting with yourself.", "to-self")
+def may_request_meetings(membership: Membership) -> bool:
+    """REQUEST_MEETING for a member, as rooms.matchmaking_standing asks it of someone already known to belong."""
+    return membership.role in RULES[Action.REQUEST_MEETING]
+
+
+def meeting_pair_refusal(rules: MatchmakingRules, sender: Membership, addressee: Membership) -> str | None:
+    """Why the rules keep `sender` from asking `addressee` for a meeting ("not-bookable", "same-side"), or None.
+    The sender's own right to request is REQUEST_MEETING."""
     if not may_meet(addressee):
-        raise NotAllowed("This person does not take meetings in this mission.", "not-bookable")
+        return "not-bookable"
     if rules.who_may_request is WhoMayRequest.OTHER_SIDE and (
             sender.side is None or addressee.side is None or sender.side == addressee.side):
-        raise NotAllowed("In this mission meetings are between the delegation and the partners.", "same-side")
+        return "same-side"
+    return None
 
 
 def require_organiser_booking(actor: Actor, rules: MatchmakingRules) -> None:
@@ -290,6 +293,12 @@ def require_lounge(membership: Membership | None, action: LoungeAction) -> None:
         raise NotFound("Lounge", "lounge-not-found")
     if not lounge_allowed(membership, action):
         raise NotAllowed(f"Only the mission's organisers may {action.value.replace('-', ' ')}.")
+
+
+def mixes_only_by_choice(role: Role) -> bool:
+    """Whether mixing rounds leave this member where they are unless they opted in: the organisers, who open the
+    lounge to run it, are not seated in front of a live camera by a round they started."""
+    return role in LOUNGE_RULES[LoungeAction.MANAGE_ROUNDS]
 
 
 def require_table_member(membership: Membership | None, seated_at: int | None, table: int) -> None:

@@ -38,8 +38,19 @@ zou zoeken zoekt zoek bieden biedt bied aanbod graag nieuwe
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-_CLAUSE = re.compile(r"[^.;,:\n•!?()]+")
-MAX_PHRASE = 60
+# A clause ends at a sentence's punctuation; a point or comma inside a number or a version (6,000; 2.0.1) does not
+# end one.
+_CLAUSE = re.compile(r"(?:[^.,;:\n•!?()]|[.,](?=\S))+")
+MAX_PHRASE = 80
+# Words that begin a new part of a clause: a quoted phrase ends before one, never inside a part.
+_BOUNDARY_TEXT = """
+that which who whom whose where when while because so but and or to than
+die dat wat waar wanneer omdat zodat maar en of om dan
+"""
+_BOUNDARY = frozenset(_BOUNDARY_TEXT.split())
+# Words a quoted phrase does not begin with ("and a utility…" quotes "a utility…", "that spreads…" "spreads…").
+_LEADING_TEXT = "and or but also so that which who en of maar ook die dat"
+_LEADING = frozenset(_LEADING_TEXT.split())
 
 # Longest first: the first suffix that leaves a stem of at least 3 letters is cut (English and Dutch endings).
 _SUFFIXES = sorted((
@@ -62,28 +73,55 @@ def stem(word: str) -> str:
     return w
 
 
-def _phrase(fragment: str) -> str:
-    """A clause as a reason quotes it: spaces tidied, sentence case dropped, at most MAX_PHRASE characters."""
-    phrase = " ".join(fragment.split())
+def _parts(tokens: list[str]) -> list[list[str]]:
+    """A clause's words in parts, a new part at each boundary word."""
+    parts: list[list[str]] = [[]]
+    for i, token in enumerate(tokens):
+        if i and token.casefold().strip("\"'“”‘’") in _BOUNDARY:
+            parts.append([])
+        parts[-1].append(token)
+    return parts
+
+
+def _phrase(clause: str, at: int) -> str:
+    """What a reason quotes for the word at character `at` of `clause`: whole parts of the clause around it, at
+    most MAX_PHRASE characters (or the one part holding the word, however long): never a phrase cut off inside.
+    Spaces tidied, a leading "and" dropped, sentence case dropped."""
+    tokens = clause.split()
+    word = len(clause[:at].split())  # the index of the token holding the word
+    parts = _parts(tokens)
+    ends = [sum(len(p) for p in parts[: k + 1]) for k in range(len(parts))]
+    holding = next((k for k, end in enumerate(ends) if word < end), len(parts) - 1)
+
+    def text(first: int, last: int) -> str:
+        words = [t for p in parts[first: last + 1] for t in p]
+        while len(words) > 1 and words[0].casefold() in _LEADING:
+            words = words[1:]
+        return " ".join(words)
+
+    # From the clause's start when that reaches the word within the limit, else from the word's own part; then
+    # as many whole parts after it as fit.
+    first = 0 if len(text(0, holding)) <= MAX_PHRASE else holding
+    last = holding
+    while last + 1 < len(parts) and len(text(first, last + 1)) <= MAX_PHRASE:
+        last += 1
+    phrase = text(first, last)
     if len(phrase) > 1 and phrase[0].isupper() and phrase[1].islower():
         phrase = phrase[0].lower() + phrase[1:]
-    if len(phrase) > MAX_PHRASE:
-        phrase = phrase[:MAX_PHRASE].rsplit(" ", 1)[0] + "…"
     return phrase
 
 
 def terms(text: str) -> dict[str, str]:
-    """The stems of a free text after stop words, each with the clause it first came from: a reason quotes
+    """The stems of a free text after stop words, each with the phrase it first came from: a reason quotes
     "a distribution partner in California", not the stem "distribut"."""
     found: dict[str, str] = {}
     for fragment in _CLAUSE.finditer(text):
-        phrase = ""
-        for match in _WORD.finditer(fragment.group(0)):
+        clause = fragment.group(0)
+        for match in _WORD.finditer(clause):
             folded = match.group(0).casefold()
-            if folded in STOP_WORDS:
+            if folded in STOP_WORDS or stem(folded) in found:
                 continue
-            phrase = phrase or _phrase(fragment.group(0))
-            found.setdefault(stem(folded), phrase)
+            found[stem(folded)] = _phrase(clause, match.start())
     return found
 
 

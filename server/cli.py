@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import dataclasses
 import datetime as dt
+import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from rooms.accounts import AccountService
 from rooms.clock import SystemClock
@@ -20,8 +26,44 @@ from server.tokens import Purpose, Tokens
 CLI_LINK_TTL = dt.timedelta(hours=24)
 
 
+RUNNING = "server.json"  # under var/: where the last `roundtable serve` started from this directory listens
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None))
+    tls = bool(getattr(args, "ssl_certfile", None))
+    return Settings.from_env(host=getattr(args, "host", None), port=getattr(args, "port", None), tls=tls)
+
+
+def _record_running(settings: Settings) -> Path:
+    """Tells `login-link` and friends where this server is, so that a link printed later points at it."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.var_dir / RUNNING
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"url": settings.public_url, "pid": os.getpid()}))
+    tmp.replace(path)
+    return path
+
+
+def _forget_running(path: Path) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+
+
+def running_url(var_dir: Path) -> str | None:
+    """The public URL of the server running from this var/ directory, if one is (its process is alive)."""
+    try:
+        found = json.loads((var_dir / RUNNING).read_text())
+        pid, url = int(found["pid"]), str(found["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # it stopped without saying so (killed): its address means nothing now
+    except PermissionError:
+        pass  # alive, someone else's
+    return url.rstrip("/")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -30,16 +72,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
 
     settings = _settings(args)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
+        return 2
     upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
     from server.ws.uvicorn_protocol import FrameWriterProtocol
 
+    record = _record_running(settings)
+    try:
+        _run(uvicorn, create_app(settings), FrameWriterProtocol, args)
+    finally:
+        _forget_running(record)
+    return 0
+
+
+def _run(uvicorn: Any, app: Any, protocol: Any, args: argparse.Namespace) -> None:
     uvicorn.run(
-        create_app(settings),
-        ws=FrameWriterProtocol,
-        host=args.host or "127.0.0.1",
-        port=args.port or 8000,
+        app,
+        ws=protocol,
+        host=args.host or os.environ.get("HOST", "127.0.0.1"),
+        port=args.port or int(os.environ.get("PORT", "8000")),
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
         proxy_headers=True,
         server_header=False,
         # Our own limits, not uvicorn's 16 MiB default; compression is declined (memory and CPU per socket).
@@ -51,7 +107,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=10,
         log_level="info",
     )
-    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -70,8 +125,18 @@ async def _sign_in_url(store: SqlStore, settings: Settings, email: str, mission_
     return f"{settings.public_url}/link#t={token}"
 
 
-def cmd_login_link(args: argparse.Namespace) -> int:
+def _link_settings(args: argparse.Namespace) -> Settings:
+    """Where a printed link points: --url, else ROUNDTABLE_PUBLIC_URL, else the server running from this var/
+    directory (it recorded its address when it started), else where `serve` would listen by default."""
     settings = _settings(args)
+    url = args.url or os.environ.get("ROUNDTABLE_PUBLIC_URL") or running_url(settings.var_dir)
+    if url:
+        settings = dataclasses.replace(settings, public_url=url.rstrip("/"))
+    return settings
+
+
+def cmd_login_link(args: argparse.Namespace) -> int:
+    settings = _link_settings(args)
     upgrade(settings.database_url)
 
     async def run() -> str | None:
@@ -97,20 +162,28 @@ def cmd_login_link(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from server.demo import KEY_PEOPLE, seed_demo
 
-    settings = _settings(args)
+    settings = _link_settings(args)
     upgrade(settings.database_url)
 
     async def run() -> None:
         store = await SqlStore.open(settings.database_url)
         try:
-            result = await seed_demo(store, SystemClock(), participants=args.participants)
+            result = await seed_demo(store, SystemClock(), participants=args.participants, live=args.live)
             state = "created" if result.created else "already there"
             print(f"Demo missions {result.missions} {state}; {result.people} people.")
+            if result.live is not None:
+                print(f"Open now in the live demo mission {result.live} ({settings.public_url}/m/{result.live}):")
+                for item in result.live_items:
+                    print(f"  {item.kind.value:<12} {item.title}")
+                if result.live_meeting is not None:
+                    print(f"  {'meeting':<12} Anna and Mike's 1:1 "
+                          f"({settings.public_url}/m/{result.live}/meeting/{result.live_meeting})")
             if args.no_links:
                 return
-            print("\nSign-in links (single use, valid 24 hours):")
+            landing = result.live if result.live is not None else result.missions[0]
+            print("\nSign-in links (single use, valid 24 hours; open two in different browsers to meet):")
             for label, email in KEY_PEOPLE:
-                url = await _sign_in_url(store, settings, email, result.missions[0], CLI_LINK_TTL)
+                url = await _sign_in_url(store, settings, email, landing, CLI_LINK_TTL)
                 print(f"  {label:<12} {email:<30} {url}")
             print()
         finally:
@@ -133,6 +206,9 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the server (migrates the database first)")
     serve.add_argument("--host", default=None, help="interface to listen on (env HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (env PORT, default 8000)")
+    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM); browsers "
+                       "give cameras and microphones only to HTTPS pages and localhost")
+    serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key (PEM)")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -144,6 +220,12 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--participants", type=int, default=None,
                       help="grow the first mission's directory to this many participants")
     demo.add_argument("--no-links", action="store_true", help="do not print sign-in links")
+    demo.add_argument("--live", action=argparse.BooleanOptionalAction,
+                      default=os.environ.get("ROUNDTABLE_DEMO_LIVE", "on").strip().lower() not in ("off", "0", "no"),
+                      help="seed the live mission (a webinar, a lounge and a meeting open now); default on, "
+                      "env ROUNDTABLE_DEMO_LIVE=off turns it off")
+    demo.add_argument("--url", default=None, help="the server's address in the printed links (default: the running "
+                      "server's, else ROUNDTABLE_PUBLIC_URL, else http://HOST:PORT)")
     demo.add_argument("--host", default=None, help=argparse.SUPPRESS)
     demo.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
@@ -152,6 +234,8 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("email")
     link.add_argument("--mission", type=int, default=None, help="open this mission after signing in")
     link.add_argument("--ttl-minutes", type=int, default=int(CLI_LINK_TTL.total_seconds() // 60))
+    link.add_argument("--url", default=None, help="the server's address in the link (default: the running "
+                      "server's, else ROUNDTABLE_PUBLIC_URL, else http://HOST:PORT)")
     link.add_argument("--host", default=None, help=argparse.SUPPRESS)
     link.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
     link.set_defaults(func=cmd_login_link)

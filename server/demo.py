@@ -25,7 +25,7 @@ import msgspec
 
 from rooms.accounts import AccountService
 from rooms.clock import Clock
-from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft
+from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
 from rooms.people import ItemRole, Role, Side, User
 from rooms.ports import Store
 from rooms.profile import DirectoryQuery, NewMember, OrgType, ProfileDraft
@@ -34,11 +34,13 @@ from server import demo_boston as boston
 from server import demo_data as data
 from server import demo_names as names
 from server.demo_data import Org, Person
+from server.demo_live import seed_live
 
 SEED = 20200615  # the first Dutch digital trade mission opened on Monday 15 June 2020
 PEOPLE_PER_GENERATED_ORG = 3
 GROWTH_BATCH = 500  # generated people added per store call (one transaction each)
 MISSION_2_OFFSET = dt.timedelta(weeks=3)
+LIVE_CROWD = 16  # members of mission 1 who are in the live mission too, besides its staff, Anna and Mike
 HOME_TZ = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
 DEMO_MISSION_TITLES: tuple[str, str] = (data.M1_TITLE, boston.M2_TITLE)
@@ -61,6 +63,9 @@ class DemoResult(msgspec.Struct):
     missions: list[int]  # mission ids, in the order of DEMO_MISSION_TITLES
     created: bool  # False when both missions were already there
     people: int  # members of the demo missions, each person counted once
+    live: int | None = None  # the live mission (server.demo_live): where printed links land
+    live_items: list[ProgrammeItem] = msgspec.field(default_factory=list)  # open now: webinar, lounge, matchmaking
+    live_meeting: int | None = None  # Anna and Mike's meeting, open now
 
 
 # -- the programmes ----------------------------------------------------------------------------------------
@@ -416,9 +421,11 @@ def mission_drafts(anchor: dt.date) -> tuple[MissionDraft, MissionDraft]:
 
 
 async def seed_demo(
-    store: Store, clock: Clock, *, anchor: dt.date | None = None, participants: int | None = None
+    store: Store, clock: Clock, *, anchor: dt.date | None = None, participants: int | None = None,
+    live: bool = True,
 ) -> DemoResult:
-    """Creates the demo missions if they are missing, then grows mission 1 to `participants` members.
+    """Creates the demo missions if they are missing, then grows mission 1 to `participants` members; with
+    `live`, places the live mission's webinar, lounge and meeting around the clock's now (server.demo_live).
 
     `anchor` is mission 1's first day (default: the Monday at least a week after the clock's now); mission 2
     starts three weeks later. Existing missions keep their dates."""
@@ -433,4 +440,21 @@ async def seed_demo(
     if participants is not None:
         await seeder.grow(mission1.id, participants)
     ids = [mission1.id, mission2.id]
-    return DemoResult(missions=ids, created=created1 or created2, people=await seeder.people(ids))
+    result = DemoResult(missions=ids, created=created1 or created2, people=await seeder.people(ids))
+    if live:
+        # The staff, Anna and Mike, and a few more of mission 1 so that the lounge and the directory are not
+        # empty: each membership is a write, and the demo is seeded for every test server too.
+        keys = {email for _, email in KEY_PEOPLE}
+        everyone = mission1_members()
+        members = [m for m in everyone if m.email in keys or m.role is not Role.PARTICIPANT]
+        members += [m for m in everyone if m not in members][:LIVE_CROWD]
+
+        async def join(mission_id: int) -> None:
+            for member in members:
+                await seeder.join(mission_id, member)
+
+        now = seeder.clock.now()
+        found = await seed_live(store, seeder.missions, organiser, now, join)
+        await seeder.webinar_roles(found.mission.id, webinar_speakers(data.M1_DELEGATION, data.M1_PARTNERS))
+        result.live, result.live_items, result.live_meeting = found.mission.id, found.items, found.meeting_id
+    return result

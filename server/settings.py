@@ -58,12 +58,12 @@ class Settings:
         os.environ.get("ROUNDTABLE_WEB_DIR") or Path(__file__).resolve().parent.parent / "web"))
 
     @classmethod
-    def from_env(cls, *, host: str | None = None, port: int | None = None) -> Settings:
+    def from_env(cls, *, host: str | None = None, port: int | None = None, tls: bool = False) -> Settings:
         var_dir = Path(os.environ.get("ROUNDTABLE_VAR_DIR", str(DEFAULT_VAR)))
         database_url = os.environ.get("ROUNDTABLE_DATABASE_URL") or _default_sqlite(var_dir)
         host = host or os.environ.get("HOST", "127.0.0.1")
         port = port or int(os.environ.get("PORT", "8000"))
-        public_url = os.environ.get("ROUNDTABLE_PUBLIC_URL") or f"http://{host}:{port}"
+        public_url = os.environ.get("ROUNDTABLE_PUBLIC_URL") or f"{'https' if tls else 'http'}://{host}:{port}"
         origins = tuple(o.strip().rstrip("/") for o in os.environ.get("ROUNDTABLE_ALLOWED_ORIGINS", "").split(",")
                         if o.strip())
         return cls(

@@ -279,6 +279,8 @@ CASES.extend([
          lambda w: {"slots": [MM_DAY]}),
     Case("GET", MMR + "/recommendations", lambda w: _mm(w, "/matchmaking/recommendations"), EVERY_MEMBER),
     Case("GET", MMR + "/meetings", lambda w: _mm(w, "/matchmaking/meetings"), ORGANISER),
+    Case("GET", MMR + "/standing",
+         lambda w: _mm(w, f"/matchmaking/standing?person={w.users['participant'].id}"), EVERY_MEMBER),
     Case("POST", M + "/meetings/requests", lambda w: _mm(w, "/meetings/requests"), MEETERS,
          lambda w: {"to": w.run(_mm_delegate, w), "slots": [_mm_slot(w, w.unique())]}, 201),
     Case("GET", M + "/meetings/requests", lambda w: _mm(w, "/meetings/requests"), EVERY_MEMBER),

@@ -9,15 +9,17 @@ import msgspec
 import pytest
 
 from rooms.clock import FixedClock
+from rooms.meeting_records import Meeting, MeetingStatus
 from rooms.memory import MemoryStore
 from rooms.mission import Format, ItemDraft, ItemKind, Mission, ProgrammeItem
-from rooms.people import Role, Side
+from rooms.people import ItemRole, Role, Side
 from rooms.ports import Store
 from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, OrgType, ProfileDraft
 from server import demo_boston, demo_data
 from server.demo import (
     DEMO_MISSION_TITLES,
     KEY_PEOPLE,
+    DemoResult,
     default_anchor,
     generated_member,
     generated_org,
@@ -340,3 +342,60 @@ def test_generated_sides_use_their_own_countries(side: Side) -> None:
     members = [m for m in (generated_member(i) for i in range(1, 301)) if m.side is side]
     assert members
     assert {m.profile.country for m in members} == {"NL" if side is Side.DELEGATION else "US"}
+
+
+# -- the live mission ----------------------------------------------------------------------------------------
+
+
+async def _live(store: Store, at: dt.datetime) -> tuple[DemoResult, list[ProgrammeItem], list[Meeting]]:
+    result = await seed_demo(store, FixedClock(at), anchor=ANCHOR)
+    assert result.live is not None
+    items = await store.programme(result.live)
+    meetings = [m for m in await store.meetings_in(result.live) if m.status is not MeetingStatus.CANCELLED]
+    return result, items, meetings
+
+
+async def test_a_webinar_a_lounge_and_a_meeting_are_open_whenever_the_demo_starts(store: Store) -> None:
+    result, items, meetings = await _live(store, NOW)
+    assert result.live not in result.missions
+    assert {i.kind for i in items} == {ItemKind.WEBINAR, ItemKind.NETWORKING, ItemKind.MATCHMAKING}
+    assert all(i.starts_at <= NOW < i.ends_at for i in items), items
+    assert [i.id for i in result.live_items] == [i.id for i in items]
+    anna, mike = [await store.get_user_by_email(e) for e in ("anna@voltera.example", "mike@bayfleet.example")]
+    assert anna is not None and mike is not None
+    meeting, = meetings
+    assert meeting.id == result.live_meeting and set(meeting.members()) == {anna.id, mike.id}
+    assert meeting.starts_at <= NOW < meeting.ends_at
+    # Everyone whose link the demo prints is in it, the webinar has its host, and the lounge has company.
+    for _, email in KEY_PEOPLE:
+        user = await store.get_user_by_email(email)
+        assert user is not None and await store.get_membership(result.live, user.id) is not None, email
+    webinar = next(i for i in items if i.kind is ItemKind.WEBINAR)
+    assert ItemRole.HOST in (await store.item_roles(webinar.id)).values()
+    assert await _total(store, result.live) >= 15
+
+    # Started again a minute later: nothing changes.
+    again, same_items, same_meetings = await _live(store, NOW + dt.timedelta(minutes=1))
+    assert (again.live, [i.id for i in same_items], [m.id for m in same_meetings]) == (
+        result.live, [i.id for i in items], [meeting.id])
+
+    # Their meeting is nearly over, the rest still open: the next slot gets a meeting.
+    later = meeting.ends_at - dt.timedelta(minutes=2)
+    _, kept, two = await _live(store, later)
+    assert [i.id for i in kept] == [i.id for i in items]
+    assert len(two) == 2 and two[-1].starts_at <= later + dt.timedelta(minutes=10) and two[-1].ends_at > later
+
+    # Hours later (or the next day): everything is open again around the new now, in fresh rooms.
+    tomorrow = NOW + dt.timedelta(days=1, hours=3)
+    fresh, new_items, new_meetings = await _live(store, tomorrow)
+    assert fresh.live == result.live
+    assert not {i.id for i in new_items} & {i.id for i in items}
+    assert all(i.starts_at <= tomorrow < i.ends_at for i in new_items)
+    assert any(m.starts_at <= tomorrow < m.ends_at for m in new_meetings)
+    mission = await store.get_mission(result.live)
+    assert mission is not None and mission.start_date <= tomorrow.date() <= mission.end_date
+
+
+async def test_the_live_mission_can_be_left_out(store: Store) -> None:
+    result = await seed_demo(store, _clock(), anchor=ANCHOR, live=False)
+    assert result.live is None and result.live_items == []

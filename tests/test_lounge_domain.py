@@ -15,6 +15,7 @@ from rooms.events import inbox, lounge
 from rooms.live import Appended
 from rooms.lounge_events import (
     LeadAdded,
+    MixingChanged,
     RoundChanged,
     RoundEnded,
     SeatChanged,
@@ -23,7 +24,7 @@ from rooms.lounge_events import (
     WordInvite,
     WordReplied,
 )
-from rooms.lounge_service import LoungeService
+from rooms.lounge_service import LoungeService, WordSent
 from rooms.meeting_records import LeadSource
 from rooms.memory import MemoryStore
 from rooms.mission import ItemDraft, ItemKind, MissionDraft
@@ -211,9 +212,9 @@ async def test_timers_of_a_new_series_advance_it() -> None:
     assert (await lo.svc.snapshot(lo.organiser, lounge(lo.item))).state.round is None
 
 
-def invite_of(done: Appended) -> WordInvite:
-    body = done.events[0].body
-    assert isinstance(body, WordAsked)
+def invite_of(done: WordSent) -> WordInvite:
+    body = done.appended.events[0].body
+    assert isinstance(body, WordAsked) and body.invite.id == done.invite and not done.already_sent
     return body.invite
 
 
@@ -232,13 +233,74 @@ async def test_have_a_word_books_a_meeting_now() -> None:
     assert meeting.starts_at == NOW and meeting.ends_at == NOW + dt.timedelta(minutes=15)
     with pytest.raises(NotFound):
         await lo.svc.word_reply(b, lo.item, invite.id, True)  # answered once
-    # a is in a meeting now: a second word accepted with a is refused clearly, and no meeting is left behind
+    # a is in a meeting now: a second word accepted by a is refused in words about now (not "pick another time"),
+    # and no meeting is left behind
     again = invite_of(await lo.svc.word(c, lo.item, a.id))
     with pytest.raises(Conflict) as taken:
         await lo.svc.word_reply(a, lo.item, again.id, True)
-    assert taken.value.code == "slot-taken"
+    assert taken.value.code == "busy-now"
+    assert len(await lo.store.meetings_of(lo.mission, c.id)) == 0
     declined = await lo.svc.word_reply(a, lo.item, again.id, False)
     assert isinstance(declined.events[0].body, WordReplied) and declined.events[0].body.meeting_id is None
+    # and the other way round: d accepts an invitation from b, who is in the side room with a
+    d = lo.people[3]
+    late = invite_of(await lo.svc.word(b, lo.item, d.id))
+    with pytest.raises(Conflict) as busy:
+        await lo.svc.word_reply(d, lo.item, late.id, True)
+    assert busy.value.code == "they-are-busy"
+
+
+async def test_a_repeat_invitation_says_it_was_already_sent() -> None:
+    lo = await make_lounge(MemoryStore())
+    a, b = lo.people[:2]
+    first = invite_of(await lo.svc.word(a, lo.item, b.id))
+    again = await lo.svc.word(a, lo.item, b.id)
+    assert (again.invite, again.already_sent, again.appended.events) == (first.id, True, [])
+    # Once it lapsed, a new one goes out.
+    lo.clock.advance(dt.timedelta(minutes=6))
+    fresh = await lo.svc.word(a, lo.item, b.id)
+    assert fresh.already_sent is False and fresh.invite != first.id
+
+
+async def test_accepting_a_word_closes_the_other_invitations_of_both() -> None:
+    lo = await make_lounge(MemoryStore())
+    a, b, c, d, e = lo.people[:5]
+    to_b = invite_of(await lo.svc.word(a, lo.item, b.id))
+    to_c = invite_of(await lo.svc.word(a, lo.item, c.id))  # a asked two people
+    d_to_b = invite_of(await lo.svc.word(d, lo.item, b.id))  # b was asked twice
+    e_to_d = invite_of(await lo.svc.word(e, lo.item, d.id))  # nothing to do with a or b
+    replied = await lo.svc.word_reply(b, lo.item, to_b.id, True)
+    bodies = [ev.body for ev in replied.events]
+    assert all(isinstance(x, WordReplied) for x in bodies)
+    closed = {x.invite: (x.accept, x.withdrawn) for x in bodies if isinstance(x, WordReplied)}
+    assert closed == {to_b.id: (True, False), to_c.id: (False, True), d_to_b.id: (False, True)}
+    # c's and b's second dialog have nothing left to accept; e's invitation to d stands.
+    with pytest.raises(NotFound):
+        await lo.svc.word_reply(c, lo.item, to_c.id, True)
+    await lo.svc.word_reply(d, lo.item, e_to_d.id, False)
+
+
+async def test_organisers_are_placed_by_rounds_only_when_they_opt_in() -> None:
+    lo = await make_lounge(MemoryStore(), n=6)
+    present = [lo.organiser.id, *(p.id for p in lo.people)]
+    snap = await lo.svc.snapshot(lo.organiser, lounge(lo.item))
+    assert snap.opt_out is True  # by default the organiser runs the rounds from outside them
+    assert (await lo.svc.snapshot(lo.people[0], lounge(lo.item))).opt_out is False
+    assert (await lo.svc.set_mixing(lo.organiser, lo.item, True)).events == []  # out already
+    started = round_of(await lo.svc.start_rounds(lo.organiser, lo.item, 2, 5, present))
+    assert started.round is not None
+    assert sorted(u for g in started.round.groups for u in g.members) == sorted(p.id for p in lo.people)
+    assert await lo.svc.seated(lo.item, lo.organiser.id) is None
+    # Opting in: the next round places the organiser too, and the snapshot says so.
+    opted = await lo.svc.set_mixing(lo.organiser, lo.item, False)
+    assert [type(e.body) for e in opted.events] == [MixingChanged]
+    assert (await lo.svc.snapshot(lo.organiser, lounge(lo.item))).opt_out is False
+    moved = round_of(await lo.svc.move_on(lo.organiser, lo.item, present))
+    assert moved.round is not None
+    assert sorted(u for g in moved.round.groups for u in g.members) == sorted(present)
+    # And out again.
+    await lo.svc.set_mixing(lo.organiser, lo.item, True)
+    assert (await lo.svc.snapshot(lo.organiser, lounge(lo.item))).opt_out is True
 
 
 async def test_connect_is_private_until_mutual_then_both_get_a_lead() -> None:

@@ -135,3 +135,29 @@ def test_five_thousand_people_index_and_query() -> None:
     # Timings are reported, not asserted (the machine is shared).
     print(f"\n5000 people: build {1000 * (t1 - t0):.0f} ms, cached lookup incl. fingerprint "
           f"{1000 * (t2 - t1):.1f} ms, query {1000 * (t3 - t2) / 3:.1f} ms each")
+
+
+TOM = entry(20, Side.DELEGATION, OrgType.SME, sectors=["EV charging"],
+            offers="Smart-charging software (OCPP 2.0.1, ISO 15118) that spreads charging sessions over the grid "
+                   "capacity that is available and the cheapest hours. Runs 6,000 public and depot charge points in "
+                   "the Netherlands.",
+            seeks="US charge-point installers and operators to bring our software to their sites, and a utility "
+                  "that wants to pilot managed charging in California.")
+INSTALLER = entry(21, Side.PARTNER, OrgType.SME, offers="We are charge-point installers for utility depots",
+                  seeks="Smart charging software and grid capacity management for 6,000 sites")
+
+
+def test_reasons_quote_whole_phrases() -> None:
+    """A reason quotes whole parts of what someone wrote: never cut off with "…", never a number split at its
+    thousands separator, never starting with "and"."""
+    for text in (TOM.profile.offers, TOM.profile.seeks, INSTALLER.profile.offers, INSTALLER.profile.seeks):
+        for phrase in terms(text).values():
+            assert "…" not in phrase and not phrase.startswith(("and ", "that ", "000")), phrase
+            assert phrase.casefold() in " ".join(text.split()).casefold(), phrase
+            assert len(phrase) <= 80, phrase
+    assert terms(TOM.profile.seeks)[stem("utility")] == "a utility that wants to pilot managed charging in California"
+    assert terms(TOM.profile.offers)[stem("public")] == "runs 6,000 public and depot charge points in the Netherlands"
+    ranked = recommend(build_index([TOM, INSTALLER]), TOM.profile.user_id)
+    quoted = {r.code: r.params["what"] for r in ranked[0].reasons if "what" in r.params}
+    assert quoted["they-offer-what-you-seek"].startswith("US charge-point installers and operators"), quoted
+    assert "…" not in "".join(quoted.values()), quoted

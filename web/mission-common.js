@@ -96,13 +96,40 @@ export function missionHeader(view, active) {
         h('li', null, icon('calendar'), formatDateRange(m.start_date, m.end_date)),
         h('li', null, badge(t(`role.${view.role}`), 'role'),
           view.side ? badge(t(`side.${view.side}`), `side-${view.side}`) : null))),
-    h('nav', { class: 'tabs', 'aria-label': t('tabs.label') },
+    tabStrip(h('nav', { class: 'tabs', 'aria-label': t('tabs.label') },
       tab('programme', `/m/${m.id}`, 'calendar'),
       tab('lobby', `/m/${m.id}/lobby`, 'chat', unreadBadge(m.id)),
       tab('directory', `/m/${m.id}/directory`, 'users'),
       tab('matchmaking', `/m/${m.id}/matchmaking`, 'handshake'),
       tab('schedule', `/m/${m.id}/schedule`, 'clock'),
-      view.permissions.includes('invite') ? tab('organise', `/m/${m.id}/organise`, 'mail') : null));
+      view.permissions.includes('invite') ? tab('organise', `/m/${m.id}/organise`, 'mail') : null)));
+}
+
+/**
+ * A strip of tabs wider than the screen (a phone) scrolls sideways: once on the page, the current tab is scrolled
+ * to the middle, never left cut off at an edge, and an edge with more tabs past it fades.
+ * @param {HTMLElement} nav
+ */
+function tabStrip(nav) {
+  const edges = () => {
+    const start = nav.scrollLeft > 2;
+    const end = nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 2;
+    if (start || end) nav.dataset.more = start && end ? 'both' : start ? 'start' : 'end';
+    else delete nav.dataset.more;
+  };
+  // The strip is built before its page is on screen: the current tab is brought into view once the strip has a
+  // width, and again whenever that width changes (a phone turned sideways) and leaves it cut off.
+  new ResizeObserver(() => {
+    const current = /** @type {HTMLElement | null} */ (nav.querySelector('[aria-current="page"], .is-active'));
+    const cut = current && (current.offsetLeft < nav.scrollLeft
+      || current.offsetLeft + current.offsetWidth > nav.scrollLeft + nav.clientWidth);
+    if (current && cut && nav.clientWidth > 0) {
+      nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    }
+    edges();
+  }).observe(nav);
+  nav.addEventListener('scroll', edges, { passive: true });
+  return nav;
 }
 
 /** The route's mission id. @param {string[]} params */

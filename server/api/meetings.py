@@ -14,6 +14,7 @@ from rooms.aggregate import Decision
 from rooms.events import RoomEvent, inbox
 from rooms.live import Appended
 from rooms.matchmaking_service import MatchmakingService, MySlot
+from rooms.matchmaking_standing import StandingWith
 from rooms.meeting_records import (
     CallQuality,
     Card,
@@ -86,6 +87,10 @@ class NotesBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class RecommendationQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+class StandingQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    person: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=200)]
 
 
 class NotificationQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -307,6 +312,11 @@ async def recommendations(ctx: Context, query: RecommendationQuery) -> list[Reco
     return [Recommendation(by_id[r.user_id], r.score, r.reasons) for r in ranked]
 
 
+async def standings(ctx: Context, query: StandingQuery) -> list[StandingWith]:
+    mid = _mission_id(ctx)
+    return await service(ctx).standings(await ctx.user_in(mid), mid, query.person)
+
+
 # -- requests --------------------------------------------------------------------------------------------------
 
 
@@ -498,10 +508,14 @@ def endpoints() -> list[Endpoint]:
                  "matchmaking", body=AvailabilityBody, returns=list[MySlot], errors=("unknown-slot",)),
         Endpoint("GET", f"{mm}/recommendations", recommendations, "People I could meet, best first, with reasons",
                  "matchmaking", query=RecommendationQuery, returns=list[Recommendation]),
+        Endpoint("GET", f"{mm}/standing", standings, "Whether I may ask each person for a meeting, or why not "
+                 "(one or more `person` ids; non-members are left out)", "matchmaking", query=StandingQuery,
+                 returns=list[StandingWith]),
         Endpoint("POST", f"{m}/meetings/requests", create_request, "Ask someone for a meeting in 1–5 slots",
                  "meetings", body=RequestBody, returns=RequestView, status=201,
                  errors=("to-self", "same-side", "not-bookable", "person-not-found", "request-exists",
-                         "too-many-requests", "too-long", "bad-slots", *slot_errors)),
+                         "already-meeting", "too-many-meetings", "too-many-requests", "too-long", "bad-slots",
+                         *slot_errors)),
         Endpoint("GET", f"{m}/meetings/requests", list_requests, "My meeting requests, incoming and outgoing, "
                  "newest first", "meetings", returns=list[RequestView]),
         Endpoint("POST", f"{req}/accept", accept, "Accept a request in one of its slots: books the meeting",

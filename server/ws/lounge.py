@@ -41,6 +41,7 @@ from server.ws.protocol_lounge import (
     TableSave,
     Word,
     WordAccepted,
+    WordAck,
     WordReply,
 )
 from server.ws.protocol_meeting import SignalRequest
@@ -185,7 +186,10 @@ class LoungeRequests:
             case Word():
                 if request.user not in await present_users(self.live, item):
                     raise Invalid("not-present", "This person is not in the lounge now.", "user")
-                await ack(request.id, await svc.word(user, item, request.user))
+                sent = await svc.word(user, item, request.user)
+                await self.live.publish(sent.appended)
+                self.conn.send_frame(WordAck(id=request.id, room=request.room, invite=sent.invite,
+                                             already_sent=sent.already_sent))
             case WordReply():
                 await self._word_reply(request, item)
             case Connect():

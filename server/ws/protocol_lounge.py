@@ -114,6 +114,16 @@ class ConnectAck(Frame, frozen=True, tag="ack"):
     mutual: bool
 
 
+class WordAck(Frame, frozen=True, tag="ack"):
+    """The acknowledgement of `word`: the invitation's id, and `already_sent` when one to that person was still
+    waiting for an answer (nothing new was sent: the client says so instead of "sent")."""
+
+    id: str | None
+    room: str
+    invite: int
+    already_sent: bool
+
+
 class WordAccepted(Frame, frozen=True, tag="word-accepted"):
     """To both people of an accepted "have a word", on every tab that holds their inbox or the lounge."""
 

@@ -72,6 +72,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ROUNDTABLE_PUBLIC_URL": base,
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        # No live demo mission (Anna and Mike in a meeting now) unless a test starts a server that wants it.
+        "ROUNDTABLE_DEMO_LIVE": "off",
     })
     cli = Path(sys.executable).parent / "roundtable"
     assert cli.exists(), f"{cli} is missing: pip install -e '.[test]'"

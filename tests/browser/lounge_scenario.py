@@ -2,8 +2,8 @@
 
 `sit_and_mix` starts `roundtable serve` in the namespace and drives four headless Chromium contexts with fake
 cameras: Anna, Mike and Tom sit down at one table of the networking lounge and each page decodes both other
-members' video (the table's WebRTC mesh); then the organiser, who is in the lounge too, starts mixing rounds, the
-round places everyone present, and each page decodes its new table-mates. It returns plain JSON;
+members' video (the table's WebRTC mesh); then the organiser, who is in the lounge too, opts in and starts mixing
+rounds, the round places everyone present, and each page decodes its new table-mates. It returns plain JSON;
 tests/browser/test_lounge.py makes the assertions.
 """
 
@@ -103,6 +103,8 @@ def sit_and_mix(env: dict[str, str], log_dir: str) -> dict[str, Any]:
 
             # The organiser starts mixing rounds: everyone present is placed, and the new tables' media connects.
             org = pages["organiser"]
+            # Organisers run the rounds from outside them unless they opt in; this one takes part.
+            org.locator("#l-optout").check()
             org.locator("#lr-rounds").fill("2")
             org.locator("#lr-minutes").fill("5")
             org.locator("#l-rounds-start").click()

@@ -52,7 +52,7 @@ def book_and_meet(env: dict[str, str], log_dir: str) -> dict[str, Any]:
             out["slot_text"] = dialog.locator(".slot-option").first.inner_text()
             anna.locator("#mm-send").click()
             expect(dialog).to_have_count(0)
-            expect(card.locator(".rec-actions .badge")).to_contain_text("Requested")
+            expect(card.locator(".rec-actions .rq-requested")).to_contain_text("Request sent")
 
             # Mike sees it live (a notification) and accepts the proposed slot.
             mike.goto(f"{server.url}/m/1/matchmaking")

@@ -22,18 +22,21 @@ export function roundsView(session, o) {
   const time = h('span', { class: 'l-countdown', id: 'l-countdown', 'aria-hidden': 'true' });
   const label = h('span', { class: 'l-round-label', id: 'l-round-label' });
   const sr = h('span', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
-  const optOut = h('input', { type: 'checkbox', id: 'l-optout', class: 'switch' });
-  optOut.addEventListener('change', async () => {
+  // Everyone takes part unless they opt out; an organiser, who runs the rounds, only when they opt in.
+  const choice = h('input', { type: 'checkbox', id: 'l-optout', class: 'switch' });
+  const mixingWanted = () => (o.organiser ? choice.checked : !choice.checked);
+  choice.addEventListener('change', async () => {
     try {
-      await session.mixing(optOut.checked);
+      await session.mixing(!mixingWanted());
     } catch (err) {
-      optOut.checked = !optOut.checked;
+      choice.checked = !choice.checked;
       o.fail(err);
     }
   });
   const banner = h('div', { class: 'l-round', id: 'l-round', dataset: { state: 'free' } },
     h('div', { class: 'l-round-text' }, label, time, sr),
-    h('label', { class: 'l-toggle', for: 'l-optout' }, optOut, h('span', null, t('lounge.optOut'))));
+    h('label', { class: 'l-toggle', for: 'l-optout' }, choice,
+      h('span', null, t(o.organiser ? 'lounge.optIn' : 'lounge.optOut'))));
 
   /** @param {string} cls @param {string} text @param {() => Promise<any>} run */
   const act = (cls, text, run, variant = 'secondary') => button(text, { variant, small: true, attrs: { id: cls },
@@ -68,11 +71,15 @@ export function roundsView(session, o) {
   let lastAnnounced = '';
   const tick = () => {
     const r = session.round;
-    optOut.checked = session.optOut.has(session.me);
+    const out = session.optOut.has(session.me);
+    choice.checked = o.organiser ? !out : out;
     banner.dataset.state = r ? 'round' : 'free';
     if (!r) {
       label.textContent = t('lounge.freeSitting');
       time.textContent = '';
+      // Stopped or over: no "2 minutes left" lingers for screen readers (or the next series' first minute).
+      sr.textContent = '';
+      lastAnnounced = '';
       if (admin) { startForm.hidden = false; running.hidden = true; }
       return;
     }

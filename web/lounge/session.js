@@ -4,9 +4,10 @@
  * (tables, seats, the round, invitations, opt-outs), keeps who is present, and sends the lounge requests.
  * No DOM in here.
  *
- * Events (CustomEvent): 'change' (the view changed), 'presence' (who is here changed), 'round' (detail: the
- * round that just started, or null), 'word' (detail: an invitation to me), 'word-reply' (detail: {invite,
- * accept, meeting_id}), 'problem' (detail: {code, message}).
+ * Events (CustomEvent): 'change' (the view changed), 'presence' (who is here changed), 'round' (detail: {round:
+ * the round that just started, or null; placed: whether it placed me; moved: whether I sit at another table than
+ * before; table: where I sit now}), 'word' (detail: an invitation to me), 'word-reply' (detail: {invite, accept,
+ * meeting_id, withdrawn}), 'problem' (detail: {code, message}).
  */
 
 /**
@@ -158,6 +159,8 @@ export class LoungeSession extends RoomSession {
     this.round = s.round || null;
     this.roundsTotal = s.rounds_total ?? this.roundsTotal;
     this.optOut = new Set((s.opt_out || []).map(Number));
+    // Whether rounds leave me where I am is mine alone: the frame says it (an organiser is out until they opt in).
+    if (f.opt_out === true) this.optOut.add(this.me);
     for (const inv of s.invites || []) this.invites.set(String(inv.id), inv);
     const perms = f.permissions || s.permissions;
     if (Array.isArray(perms)) this.permissions = perms;
@@ -193,11 +196,19 @@ export class LoungeSession extends RoomSession {
         break;
       case 'l-round': {
         for (const c of ev.cards || []) if (c?.user_id) this.cards.set(c.user_id, c);
+        const before = this.seatOf();
         this.round = ev.round || null;
         this.roundsTotal = ev.rounds_total ?? this.roundsTotal;
+        let placed = false;
         // The placement is the server's, computed once: everyone moves to the table of their group.
-        if (this.round) for (const [tb, members] of this.placements(this.round)) for (const u of members) if (tb !== null) this.seat(u, tb);
-        if (live) this.emit('round', this.round);
+        if (this.round) {
+          for (const [tb, members] of this.placements(this.round)) {
+            for (const u of members) if (tb !== null) this.seat(u, tb);
+            if (members.includes(this.me)) placed = true;
+          }
+        }
+        const table = this.seatOf();
+        if (live) this.emit('round', { round: this.round, placed, moved: placed && String(table) !== String(before), table });
         break;
       }
       case 'l-round-end':
@@ -216,8 +227,10 @@ export class LoungeSession extends RoomSession {
           || { id: ev.invite, from: { user_id: ev.from_user }, to: ev.to };
         const from = Number(ev.from_user ?? inv.from?.user_id ?? inv.from);
         const to = Number(ev.to ?? inv.to?.user_id ?? inv.to);
+        this.invites.delete(String(ev.invite?.id ?? ev.invite));
         if (live && (from === this.me || to === this.me)) {
-          this.emit('word-reply', { invite: { ...inv, from: { user_id: from }, to }, accept: ev.accept, meeting_id: ev.meeting_id });
+          this.emit('word-reply', { invite: { ...inv, from: inv.from?.name ? inv.from : { user_id: from }, to },
+            accept: ev.accept, meeting_id: ev.meeting_id, withdrawn: Boolean(ev.withdrawn) });
         }
         break;
       }

@@ -64,6 +64,7 @@ export function tableStage(session, o) {
   micBtn.addEventListener('click', () => media.toggleMic());
   camBtn.addEventListener('click', () => media.toggleCam());
   media.addEventListener('change', drawControls);
+  drawControls();  // labelled from the start, not only once the camera answered
   let pickerAdded = false;
 
   /** @param {number} user */

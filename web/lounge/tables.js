@@ -6,11 +6,13 @@
 
 import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { avatar, badge, button, iconButton } from '../ui.js';
 
 /**
  * @param {import('./session.js').LoungeSession} session
- * @param {{say: (text: string) => void, fail: (err: any) => void, organiser: boolean, sectors: string[]}} o
+ * @param {{say: (text: string) => void, fail: (err: any) => void, organiser: boolean, sectors: string[],
+ *          rq: import('../matchmaking/request-button.js').RequestCtx}} o
  */
 export function tablesView(session, o) {
   const list = h('ul', { class: 'l-tables', id: 'l-tables', role: 'list' });
@@ -56,20 +58,23 @@ export function tablesView(session, o) {
     /** @type {HTMLElement[]} */
     const seats = tb.seats.map((u) => {
       const c = session.card(u);
+      const me = u === session.me;
       return h('li', { class: 'l-seat is-taken', dataset: { userId: u } }, avatar(c.name),
-        h('span', { class: 'l-seat-who' }, h('span', { class: 'l-seat-name' }, u === session.me ? t('lounge.you', { name: c.name }) : c.name),
-          c.organisation ? h('span', { class: 'muted small' }, c.organisation) : null));
+        h('span', { class: 'l-seat-who' }, h('span', { class: 'l-seat-name' }, me ? t('lounge.you', { name: c.name }) : c.name),
+          c.organisation ? h('span', { class: 'muted small' }, c.organisation) : null),
+        me ? null : requestMeetingButton(o.rq, { user_id: u, name: c.name, side: c.side ?? null }, { iconOnly: true }));
     });
     for (let i = 0; i < free; i += 1) {
       seats.push(h('li', { class: 'l-seat is-free' }, here ? h('span', { class: 'l-seat-empty muted small' }, t('lounge.freeSeat'))
-        : h('button', { type: 'button', class: 'l-sit', 'aria-label': t('lounge.sitAt', { name: tb.name }),
-          onclick: async () => {
-            try {
-              await session.sit(tb.id);
-            } catch (err) {
-              o.fail(err);
-            }
-          } }, icon('plus'), h('span', null, t('lounge.sitHere')))));
+        : h('button', { type: 'button', class: 'l-sit', onclick: async () => {
+          try {
+            await session.sit(tb.id);
+          } catch (err) {
+            o.fail(err);
+          }
+        } }, icon('plus'), h('span', null, t('lounge.sitHere')),
+        // Heard as "Sit here at Table 2": the visible words first, so that speech input finds the button.
+        h('span', { class: 'sr-only' }, ` ${t('lounge.sitHereAt', { name: tb.name })}`))));
     }
     const headId = `l-table-${tb.id}`;
     return h('li', { class: ['card', 'l-table', here && 'is-mine', !free && 'is-full'], dataset: { tableId: tb.id },

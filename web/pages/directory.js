@@ -4,6 +4,7 @@
 import { get, query } from '../api.js';
 import { h, icon, replace } from '../dom.js';
 import { countryName, t, tn } from '../i18n.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { avatar, badge, button, empty, errorMessage } from '../ui.js';
 
@@ -35,8 +36,11 @@ function toQuery(f) {
     page: f.page > 1 ? f.page : '' });
 }
 
-/** @param {any} entry @param {number} mid */
-function personCard(entry, mid) {
+/**
+ * @param {any} entry @param {number} mid
+ * @param {import('../matchmaking/request-button.js').RequestCtx} rq
+ */
+function personCard(entry, mid, rq) {
   const p = entry.profile;
   const place = [p.city, p.country ? countryName(p.country) : ''].filter(Boolean).join(', ');
   const sectors = p.sectors.slice(0, 3);
@@ -54,13 +58,17 @@ function personCard(entry, mid) {
     place ? h('p', { class: 'person-place' }, icon('pin'), place) : null,
     sectors.length ? h('ul', { class: 'chips', 'aria-label': t('profile.sectors') },
       sectors.map((/** @type {string} */ s) => h('li', { class: 'chip' }, s)),
-      p.sectors.length > 3 ? h('li', { class: 'chip chip-more' }, `+${p.sectors.length - 3}`) : null) : null);
+      p.sectors.length > 3 ? h('li', { class: 'chip chip-more' }, `+${p.sectors.length - 3}`) : null) : null,
+    h('div', { class: 'person-actions' },
+      requestMeetingButton(rq, { user_id: p.user_id, name: p.name, side: entry.side ?? null }, { compact: true })));
 }
 
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
   const mid = missionId(ctx.params);
   const view = await loadMission(mid);
+  /** One per page: the request buttons of every card ask where I stand in one look-up. */
+  const rq = { mid };
   /** @type {Filters} */
   const f = fromQuery(ctx.query);
   const api = (/** @type {Filters} */ s, /** @type {AbortSignal} */ signal) => get(
@@ -159,7 +167,7 @@ export async function render(ctx) {
     /** @type {HTMLElement} */ (toggle.lastChild).textContent = active
       ? `${t('directory.filters')} (${active})` : t('directory.filters');
     replace(results, page.entries.length
-      ? h('ul', { class: 'people-grid', role: 'list' }, page.entries.map((/** @type {any} */ e) => personCard(e, mid)))
+      ? h('ul', { class: 'people-grid', role: 'list' }, page.entries.map((/** @type {any} */ e) => personCard(e, mid, rq)))
       : empty(t('directory.noneTitle'), t('directory.noneText')));
     const pages = Math.max(1, Math.ceil(page.total / page.page_size));
     replace(pager, pages > 1 ? [

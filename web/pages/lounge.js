@@ -5,7 +5,6 @@
  * "connect" and "continue later". The state is the server's (web/lounge/session.js); this page draws it.
  */
 
-import { get, post } from '../api.js';
 import { navigate } from '../app.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -15,11 +14,10 @@ import { peopleView } from '../lounge/people.js';
 import { roundsView } from '../lounge/rounds.js';
 import { LoungeSession } from '../lounge/session.js';
 import { tablesView } from '../lounge/tables.js';
-import { flatSlots, loadZones, mmError, sideZone } from '../matchmaking/common.js';
-import { slotDialog } from '../matchmaking/slot-dialog.js';
+import { wordInvitations } from '../lounge/word.js';
+import { mmError } from '../matchmaking/common.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { connPill, loadRoomItem, roomTitle, toastArea } from '../room-page.js';
-import { zoneCity } from '../time.js';
-import { button } from '../ui.js';
 import { viewerZone } from './mission.js';
 
 const INCOGNITO_KEY = 'rt.loungeIncognito';
@@ -50,34 +48,21 @@ export async function render(ctx) {
   const fail = (/** @type {any} */ err) => say(errText(err), 'is-error');
 
   // -- person actions ---------------------------------------------------------------------------------------------
-  let zones = /** @type {any} */ (null);
-  const continueLater = async (/** @type {number} */ user) => {
-    const c = session.card(user);
-    try {
-      await session.continueLater(user);
-      zones ??= await loadZones(mid, m.timezone);
-      const slots = flatSlots(await get(`/api/missions/${mid}/matchmaking/slots`));
-      const other = { name: c.name, zone: sideZone(zones, c.side || null), side: c.side || null };
-      const sent = await slotDialog({ title: t('mm.requestTitle', { name: c.name }),
-        intro: t('mm.requestIntro', { name: c.name, zone: zoneCity(other.zone) }), slots, mine: zone, zones, other,
-        mySide: view.side, withMessage: true, submitLabel: t('mm.sendRequest'),
-        submit: (chosen, message) => post(`/api/missions/${mid}/meetings/requests`, { to: user, message, slots: chosen }) });
-      if (sent) say(t('mm.requestSent', { name: c.name }));
-    } catch (err) {
-      fail(err);
-    }
-  };
+  /** The request buttons of this page: one look-up of where I stand with everyone shown, kept while I am here. */
+  const rq = { mid };
   /** @param {number} user */
   const actions = (user) => {
-    const name = session.card(user).name;
-    /** @param {string} cls @param {string} label @param {string} aria @param {() => any} run */
-    const act = (cls, label, aria, run) => h('button', { type: 'button', class: `btn btn-ghost btn-small ${cls}`,
-      'aria-label': aria, onclick: run }, label);
+    const c = session.card(user);
+    const name = c.name;
+    // The visible words begin each accessible name ("Connect with Mike Alvarez"): speech input finds them.
+    /** @param {string} cls @param {string} label @param {string} title @param {() => any} run */
+    const act = (cls, label, title, run) => h('button', { type: 'button', class: `btn btn-ghost btn-small ${cls}`,
+      title, onclick: run }, h('span', null, label), h('span', { class: 'sr-only' }, ` ${t('mm.withName', { name })}`));
     return h('div', { class: 'l-actions' },
       act('l-word', t('lounge.word'), t('lounge.wordWith', { name }), async () => {
         try {
-          await session.word(user);
-          say(t('lounge.wordSent', { name }));
+          const ack = await session.word(user);
+          say(t(ack?.already_sent ? 'lounge.wordAlready' : 'lounge.wordSent', { name }));
         } catch (err) { fail(err); }
       }),
       act('l-connect', t('lounge.connect'), t('lounge.connectWith', { name }), async () => {
@@ -86,13 +71,14 @@ export async function render(ctx) {
           say(ack?.mutual ? t('lounge.connectedMutual', { name }) : t('lounge.connectSent', { name }));
         } catch (err) { fail(err); }
       }),
-      act('l-later', t('lounge.later'), t('lounge.laterWith', { name }), () => continueLater(user)));
+      requestMeetingButton(rq, { user_id: user, name, side: c.side ?? null },
+        { compact: true, label: t('lounge.later'), variant: 'ghost', className: 'l-later' }));
   };
 
   // -- parts ------------------------------------------------------------------------------------------------------
   const stage = tableStage(session, { say, actions });
   const sectors = [...new Set([...(m.sectors || [])])];
-  const tables = tablesView(session, { say, fail, organiser, sectors });
+  const tables = tablesView(session, { say, fail, organiser, sectors, rq });
   const people = peopleView(session, { actions });
   const rounds = roundsView(session, { say, fail, organiser });
 
@@ -122,43 +108,17 @@ export async function render(ctx) {
   session.addEventListener('presence', () => people.draw());
   session.addEventListener('problem', (e) => fail(/** @type {CustomEvent} */ (e).detail));
   session.addEventListener('round', (e) => {
-    const r = /** @type {CustomEvent} */ (e).detail;
-    if (!r) return say(t('lounge.roundsOver'));
-    const tb = session.tableById(session.seatOf());
-    say(tb ? t('lounge.movedTo', { name: tb.name, n: r.number }) : t('lounge.roundStarted', { n: r.number }));
+    const { round, placed, moved, table } = /** @type {CustomEvent} */ (e).detail;
+    if (!round) return say(t('lounge.roundsOver'));
+    const tb = session.tableById(table);
+    // "You moved" only when I did: who opted out (or runs the rounds) stays put, and a placement may keep a table.
+    if (moved && tb) say(t('lounge.movedTo', { name: tb.name, n: round.number }));
+    else if (placed && tb) say(t('lounge.stayAt', { name: tb.name, n: round.number }));
+    else say(t('lounge.roundStarted', { n: round.number }));
   });
 
   // -- "have a word" ------------------------------------------------------------------------------------------------
-  /** @param {any} inv */
-  const invited = (inv) => {
-    const from = inv.from?.name || session.card(Number(inv.from)).name;
-    const dialog = h('dialog', { class: 'mm-dialog l-word-dialog', id: 'l-word-dialog', 'aria-labelledby': 'l-word-h' });
-    const reply = async (/** @type {boolean} */ accept) => {
-      dialog.close();
-      try {
-        await session.wordReply(inv.id, accept);
-      } catch (err) { fail(err); }
-    };
-    dialog.append(h('h2', { id: 'l-word-h' }, t('lounge.wordInvite', { name: from })),
-      h('p', { class: 'muted' }, t('lounge.wordInviteText')),
-      h('div', { class: 'form-actions' },
-        button(t('lounge.accept'), { variant: 'primary', attrs: { id: 'l-word-accept' }, onclick: () => reply(true) }),
-        button(t('lounge.decline'), { attrs: { id: 'l-word-decline' }, onclick: () => reply(false) })));
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
-  };
-  session.addEventListener('word', (e) => invited(/** @type {CustomEvent} */ (e).detail));
-  let leaving = false;
-  session.addEventListener('word-reply', (e) => {
-    const r = /** @type {CustomEvent} */ (e).detail;
-    if (r.accept && r.meeting_id && !leaving) {
-      leaving = true;
-      navigate(`/m/${mid}/meeting/${r.meeting_id}`);
-    } else if (!r.accept && Number(r.invite?.from?.user_id ?? r.invite?.from) === meId) {
-      say(t('lounge.wordDeclined', { name: session.card(Number(r.invite?.to?.user_id ?? r.invite?.to)).name }));
-    }
-  });
+  const words = wordInvitations(session, { say, fail, open: (meeting) => navigate(`/m/${mid}/meeting/${meeting}`) });
 
   if (ctx.query.has('test')) /** @type {any} */ (window).__lounge = { session, stage };
   const onUnload = () => stage.close();
@@ -169,7 +129,7 @@ export async function render(ctx) {
     rounds.close();
     stage.close();
     session.close();
-    document.querySelectorAll('.l-word-dialog').forEach((d) => d.remove());
+    words.close();
   });
   drawAll();
 

@@ -4,18 +4,18 @@
  * up to five slots, my incoming and outgoing requests, my availability, and live notifications.
  */
 
-import { get, post } from '../api.js';
+import { get } from '../api.js';
 import { h } from '../dom.js';
 import { countryName, t } from '../i18n.js';
 import { missionLive } from '../live.js';
 import { availabilityGrid } from '../matchmaking/availability.js';
-import { flatSlots, loadZones, mmError, reasonText, sectionTitle, sideZone } from '../matchmaking/common.js';
+import { flatSlots, loadZones, mmError, reasonText, sectionTitle } from '../matchmaking/common.js';
 import { bell, Notifications, toasts } from '../matchmaking/notifications.js';
 import { requestsView } from '../matchmaking/requests.js';
-import { slotDialog } from '../matchmaking/slot-dialog.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { zoneCity } from '../time.js';
-import { avatar, badge, button, empty, loading, status } from '../ui.js';
+import { avatar, badge, button, empty, loading } from '../ui.js';
 import { viewerZone } from './mission.js';
 
 /** A recommendation's person, whichever card shape the API sends. @param {any} person */
@@ -91,21 +91,8 @@ export async function render(ctx) {
   /** @param {any} r */
   const recCard = (r) => {
     const p = personOf(r.person);
-    const st = status();
     const reasons = /** @type {any[]} */ (r.reasons || []);
-    const other = { name: p.name, zone: sideZone(zones, p.side), side: p.side };
-    const ask = button(t('mm.request'), { variant: 'primary', small: true, attrs: { class: 'btn btn-primary btn-small rec-request',
-      'aria-label': t('mm.requestWith', { name: p.name }) }, onclick: async () => {
-      const sent = await slotDialog({ title: t('mm.requestTitle', { name: p.name }),
-        intro: t('mm.requestIntro', { name: p.name, zone: zoneCity(other.zone) }), slots, mine, zones, other,
-        mySide: view.side, withMessage: true, submitLabel: t('mm.sendRequest'),
-        submit: (chosen, message) => post(`/api/missions/${mid}/meetings/requests`, { to: p.user_id, message, slots: chosen }) });
-      if (sent) {
-        ask.replaceWith(badge(t('mm.requested'), 'status-pending'));
-        st.ok(t('mm.requestSent', { name: p.name }));
-        loadRequests();
-      }
-    } });
+    const ask = requestMeetingButton(rq, { user_id: p.user_id, name: p.name, side: p.side }, { className: 'rec-request' });
     return h('li', { class: 'card rec-card', dataset: { userId: p.user_id } },
       h('div', { class: 'person-top' }, avatar(p.name),
         h('div', { class: 'person-id' },
@@ -116,9 +103,11 @@ export async function render(ctx) {
         p.country ? h('span', { class: 'muted small' }, countryName(p.country)) : null),
       reasons.length ? h('p', { class: 'rec-reason' }, reasonText(reasons[0])) : null,
       reasons.length > 1 ? h('ul', { class: 'rec-more small muted' }, reasons.slice(1, 3).map((x) => h('li', null, reasonText(x)))) : null,
-      h('div', { class: 'rec-actions' }, ask), st.el);
+      h('div', { class: 'rec-actions' }, ask));
   };
 
+  /** The request buttons of this page; a request sent shows in my requests at once. */
+  const rq = { mid, onSent: () => loadRequests() };
   notes.addEventListener('arrived', () => { loadRequests(); loadSlots(); });
   ctx.signal.addEventListener('abort', () => notes.close());
   await loadSlots();

@@ -4,6 +4,7 @@
 import { get } from '../api.js';
 import { h, icon } from '../dom.js';
 import { countryName, languageName, list, t } from '../i18n.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { avatar, badge } from '../ui.js';
 
@@ -67,8 +68,10 @@ export async function render(ctx) {
               new URL(url).host.replace(/^www\./, ''))) : null),
           me && me.user.id === p.user_id
             ? h('p', null, h('a', { href: '/profile', class: 'btn btn-secondary btn-small' }, icon('edit'), t('person.editMine')))
-            : h('p', null, h('a', { href: `/m/${mid}/lobby?dm=${p.user_id}`, class: 'btn btn-primary btn-small' },
-              icon('chat'), t('person.message'))))),
+            : h('div', { class: 'profile-actions' },
+              requestMeetingButton({ mid }, { user_id: p.user_id, name: p.name, side: entry.side ?? null }),
+              h('a', { href: `/m/${mid}/lobby?dm=${p.user_id}`, class: 'btn btn-secondary btn-small' },
+                icon('chat'), t('person.message'))))),
       h('div', { class: 'profile-grid' },
         block(t('person.offers'), p.offers),
         block(t('person.seeks'), p.seeks)),
