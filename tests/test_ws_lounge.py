@@ -341,7 +341,7 @@ async def test_have_a_word_and_connect(server: Server, tokens: dict[str, str]) -
         assert (await mike.call({"type": "word", "room": room, "user": anna.user_id}))["type"] == "ack"
         again = (await anna.event("l-word", lambda ev: ev["invite"]["to"] == anna.user_id))["invite"]["id"]
         refused = await anna.call({"type": "word-reply", "room": room, "invite": again, "accept": True})
-        assert refused.get("code") == "slot-taken", refused
+        assert refused.get("code") == "busy-now", refused
         # They leave it early (or the call never connected): it ends now, and their time is free again.
         for p in (anna, mike):
             assert (await p.call({"type": "leave", "room": f"meeting:{meetings[0]}"}))["type"] == "ack"

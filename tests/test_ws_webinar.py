@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +15,7 @@ import httpx2 as httpx
 import pytest
 
 from tests.procs import Server, env_for, roundtable, serving
-from tests.wsclient import Client, mint_tokens
+from tests.wsclient import Client, fresh_rate_window, mint_tokens
 
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example",
           "moderator": "moderator@roundtable.example", "host": "host@roundtable.example",
@@ -211,7 +210,7 @@ async def test_hands_polls_greeting_reactions_and_end(server: Server, tokens: di
                                     "options": ["Seattle", "Vancouver"], "multiple": False, "key": "p1"})
         # A draft is the moderators' own: only the staff room hears of it until it opens. (From a fresh rate
         # window: everyone's frames above count against their 20 a second.)
-        await asyncio.sleep(1.02 - time.time() % 1)
+        await fresh_rate_window()
         draft = await event(host, "w-poll")
         poll = draft["event"]["poll"]
         assert created["type"] == "ack" and poll["status"] == "draft" and draft["room"] == r.staff
@@ -244,7 +243,7 @@ async def test_hands_polls_greeting_reactions_and_end(server: Server, tokens: di
         while total < 6:
             total += (await host.expect("reactions"))["counts"].get("👏", 0)
         assert total == 6
-        await asyncio.sleep(1.02 - time.time() % 1)  # the start of a rate window (one per second, wall clock)
+        await fresh_rate_window()
         refused = [await call(anna, {"type": "react", "room": r.public, "emoji": "👏"}) for _ in range(6)]
         assert [f["type"] for f in refused] == ["ack"] * 4 + ["error"] * 2
         assert refused[-1]["code"] == "rate-limited" and "reactions" in refused[-1]["message"]

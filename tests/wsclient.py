@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -117,3 +118,9 @@ class Client:
 
     async def close(self) -> None:
         await self.ws.close()
+
+
+async def fresh_rate_window() -> None:
+    """Waits for the start of the next per-person rate window (one per wall-clock second), so a burst of up to the
+    limit is not refused for frames an earlier test sent in the same second."""
+    await asyncio.sleep(1.02 - time.time() % 1)

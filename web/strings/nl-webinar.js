@@ -147,7 +147,7 @@ export default {
   'webinar.tbStartsAt': 'Begint om {at}',
   'webinar.tbStartsSoon': 'Begint elk moment',
   'webinar.inMinutes': 'over {n} min',
-  'webinar.inHours': 'over {h} u {m} min',
+  'webinar.inHours': 'over {h} uur {m} min',
   'webinar.inDays': 'over {n} dagen',
   'webinar.stageEnded': 'Dit webinar is afgelopen.',
   'webinar.stageNotStarted': 'Het webinar is nog niet begonnen. Het podium gaat open bij de start.',
