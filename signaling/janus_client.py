@@ -156,9 +156,12 @@ class JanusClient:
         if msg.janus in ("ack", "keepalive"):
             return
         if msg.sender is not None and msg.sender in self._queues:
-            # Bounded: nobody is obliged to read a handle's notifications, and old ones are worthless.
-            with contextlib.suppress(asyncio.QueueFull):
-                self._queues[msg.sender].put_nowait(msg)
+            # Bounded: nobody is obliged to read a handle's notifications, and old ones are worthless; the newest
+            # (a renegotiation offer Janus sent by itself) must never be the one lost.
+            queue = self._queues[msg.sender]
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(msg)
         elif msg.janus == "timeout" and msg.session_id is not None:
             self._forget_session(msg.session_id)
 

@@ -241,6 +241,16 @@ class JanusStage:
                 msg = None
             pending = msg if msg is not None and msg.jsep is not None else await self._await_offer(current.handle)
         if pending is None or pending.jsep is None:
+            # Seen about once in 16 kicks: Janus applies the removal itself, answers our update "updated" without
+            # an offer and never sends one, leaving the viewer on a stale description. An ICE restart makes it offer.
+            log.info("viewer %s of webinar %d: no offer from Janus (adding %s, dropping %s); asking with a restart",
+                     viewer, webinar, add, drop)
+            try:
+                pending = await self._call(current.handle, {"request": "configure", "restart": True})
+            except JanusError as exc:
+                log.warning("viewer %s of webinar %d: Janus refused the restart: %s", viewer, webinar, exc)
+                pending = None
+        if pending is None or pending.jsep is None:
             current.feeds = wanted
             return None
         current.mids = _mids(pending)

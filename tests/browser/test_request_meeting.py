@@ -93,3 +93,28 @@ def test_request_a_meeting_from_the_directory_and_a_profile(server: Server, brow
     tom.goto(f"{base}/m/1/people/{anna_id}")
     expect(tom.locator(".profile-hero .rq-note")).to_have_text("Meetings here pair the delegation with the partners")
     expect(tom.locator(".profile-hero .rq-btn")).to_have_count(0)
+
+
+def test_request_a_meeting_with_someone_who_asked_in_a_webinar(server: Server, browsers: Browsers,
+                                                               sign_in: Callable[[Any, str], Any]) -> None:
+    from tests.browser.test_webinar_ui import MODERATOR, enter_webinar, first_webinar, question
+
+    base = server.base
+    tom = sign_in(browsers.new(), TOM)
+    asker, asker_email = _partners_beyond_the_top_20(tom, base)[2]
+    item = first_webinar(tom)
+    moderator = enter_webinar(sign_in(browsers.new(), MODERATOR), server, item, by_link=False)
+    moderator.locator("#qa-mode").select_option("open")
+    expect(moderator.locator("#qa-mode")).to_have_value("open")
+    partner = enter_webinar(sign_in(browsers.new(), asker_email), server, item, by_link=False)
+    partner.locator("#ask-input").fill("Which depots charge overnight?")
+    partner.get_by_role("button", name="Ask", exact=True).click()
+    enter_webinar(tom, server, item, by_link=False)
+    asked = question(tom, "Which depots charge overnight?")
+    expect(asked.locator(".q-author")).to_contain_text(asker)
+    # Nobody is offered a meeting with themselves.
+    expect(question(partner, "Which depots charge overnight?").locator(".rq-btn")).to_have_count(0)
+    asked.get_by_role("button", name=f"Request a meeting with {asker}").click()
+    _request_in_dialog(tom)
+    expect(asked.locator(".rq-btn")).to_have_count(0)
+    _receives(browsers, sign_in, base, asker_email)

@@ -54,7 +54,7 @@ export async function render(ctx) {
     const pub = publisher(session, () => stage.redraw());
     const stage = stageView(session, pub);
     const reactions = reactionBar(session, floaters);
-    const qa = qaPanel(session);
+    const qa = qaPanel(session, { mid });
     const hands = handsPanel(session);
     const polls = pollsPanel(session);
     const con = session.may('console') ? consolePanel(session, zone) : null;

@@ -4,7 +4,7 @@
  * for moderators the mode switch, the pending queue and approve / dismiss / pin / answered / bring on stage.
  *
  * The asker of a question that is not anonymous is named with `data-user-id` on its `.q-author` element: the hook
- * for "request a meeting" with that person (the shared request dialog attaches to it; this module builds none).
+ * for tests and styles; given a request context, a calendar button beside it requests a meeting with that person.
  * An anonymous question never carries the asker's id, not even for the moderators who see the name.
  */
 
@@ -13,13 +13,15 @@ import { t, tn } from '../i18n.js';
 import { reconcile } from '../lobby/controls.js';
 import { avatar, badge } from '../ui.js';
 import { act, note } from './common.js';
+import { requestMeetingButton } from '../matchmaking/request-button.js';
 
 const MAX_QUESTION = 500;
 
 /**
  * @param {import('./session.js').WebinarSession} session
+ * @param {import('../matchmaking/request-button.js').RequestCtx} [rq] offers "request a meeting" beside each named asker
  */
-export function qaPanel(session) {
+export function qaPanel(session, rq) {
   const staff = session.may('moderate-qa');
   const askNote = note('ask-note');
   const text = h('textarea', { id: 'ask-input', rows: 2, maxlength: MAX_QUESTION, name: 'text',
@@ -97,6 +99,8 @@ export function qaPanel(session) {
     vote,
     h('div', { class: 'q-body' },
       h('p', { class: 'q-meta' }, avatar(q.author?.name || '?', 'avatar-xs'), who(q),
+        rq && q.author && !q.anonymous && q.author.user_id !== session.me
+          ? requestMeetingButton(rq, { user_id: q.author.user_id, name: q.author.name }, { iconOnly: true }) : null,
         q.pinned ? badge(t('webinar.nowAnswering'), 'live') : null,
         q.rehearsal ? badge(t('webinar.rehearsalItem'), 'status-pending') : null,
         q.status === 'answered' ? badge(t('webinar.answered'), 'neutral') : null),
