@@ -74,13 +74,13 @@ export function has(key) {
 }
 
 /**
- * A count with the right plural: keys `${key}.one` and `${key}.other`, with {n}.
- * @param {string} key @param {number} n
+ * A count with the right plural: keys `${key}.one` and `${key}.other`, with {n} (and any other `vars`).
+ * @param {string} key @param {number} n @param {Record<string, string|number>} [vars]
  */
-export function tn(key, n) {
+export function tn(key, n, vars = {}) {
   const rule = new Intl.PluralRules(locale()).select(n);
   const k = has(`${key}.${rule}`) ? `${key}.${rule}` : `${key}.other`;
-  return t(k, { n: new Intl.NumberFormat(locale()).format(n) });
+  return t(k, { ...vars, n: new Intl.NumberFormat(locale()).format(n) });
 }
 
 /** A list: "a, b and c". @param {string[]} items */

@@ -24,8 +24,10 @@ HOST = "host@roundtable.example"
 MODERATOR = "moderator@roundtable.example"
 ORGANISER = "organiser@roundtable.example"
 OUT = SHOTS / "webinar-lifecycle"
-STATE = {"en": {"scheduled": "Not started", "live": "Live", "ended": "Ended"},
-         "nl": {"scheduled": "Nog niet begonnen", "live": "Live", "ended": "Afgelopen"}}
+STATE = {"en": {"scheduled": "Not started", "live": "Live", "ended": "Ended",
+                "took_part": "1 person took part, at most 1 at once."},
+         "nl": {"scheduled": "Nog niet begonnen", "live": "Live", "ended": "Afgelopen",
+                "took_part": "1 persoon deed mee, hooguit 1 tegelijk."}}
 
 
 def new_webinar(org: Any, server: Server, title: str, roles: dict[int, str]) -> dict[str, Any]:
@@ -132,6 +134,7 @@ def test_green_room_rehearsal_early_start_end_and_reopen(size: str, lang: str, s
     for page in (anna, host):
         page.wait_for_url("**/m/1/lobby")
         expect(page.locator("#ended-card")).to_be_visible()
+    expect(anna.locator("#ended-card")).to_contain_text(words["took_part"])  # Anna alone: the staff do not count
     shot(anna, "6-attendee-ended-lobby", lang, size)
     anna.goto(f"{server.base}/m/1")
     card = anna.locator(f"#item-{item['id']}")

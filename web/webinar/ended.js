@@ -5,7 +5,7 @@
  */
 
 import { h, icon } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import { dayKey, formatDayShort, formatTime } from '../time.js';
 
 export const ENDED_KEY = 'rt.webinarEnded';
@@ -40,8 +40,8 @@ export function endedCard(mission, zone) {
   const card = h('section', { class: 'card ended-card', id: 'ended-card', 'aria-labelledby': 'ended-h' },
     h('div', { class: 'ended-text' },
       h('h2', { id: 'ended-h', tabindex: '-1' }, t('webinar.endedTitle', { title: String(info.title || '') })),
-      info.attendance ? h('p', { class: 'muted' }, t('webinar.endedStats',
-        { unique: Number(info.attendance.unique) || 0, peak: Number(info.attendance.peak) || 0 })) : null,
+      info.attendance ? h('p', { class: 'muted' }, tn('webinar.endedStats',
+        Number(info.attendance.unique) || 0, { peak: Number(info.attendance.peak) || 0 })) : null,
       next ? h('p', { class: 'ended-next' }, h('strong', null, `${t('webinar.nextUp')}: `), String(next.title), ' — ',
         nextWhen(next, zone))
         : h('p', null, t('webinar.nothingNext'))),
