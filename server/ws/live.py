@@ -1,4 +1,4 @@
-"""The node's live machinery: broker, presence, rate limiter and hub, chosen by configuration."""
+"""The node's live machinery: broker, presence, rate limiter, hub and room types, chosen by configuration."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from dataclasses import dataclass, field
-from typing import assert_never
+from dataclasses import dataclass
 
 from rooms.broker import Broker
 from rooms.broker_memory import MemoryBroker
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
+from rooms.events import RoomRef
 from rooms.live import Appended, LiveService
 from rooms.lounge_service import LoungeService
 from rooms.matchmaking_service import MatchmakingService
@@ -20,58 +19,38 @@ from rooms.presence_memory import MemoryPresence
 from rooms.ratelimit import MemoryRateLimiter, RateLimiter
 from rooms.webinar_service import WebinarService
 from server.api.core import Services
-from server.ws.frames import encode
+from server.ws.delivery import Delivery
 from server.ws.hub import Hub
-from server.ws.lounge import gone_from_lounge, gone_from_table, present_users
-from server.ws.lounge_node import LoungeNode
-from server.ws.meeting import SignalRelay, gone_from_meeting
 from server.ws.meeting_clock import MeetingClock
-from server.ws.protocol import PresenceLeave
-from server.ws.webinar_node import WebinarNode
+from server.ws.node import HEARTBEAT, PRESENCE_TTL, Node
+from server.ws.relay import SignalRelay
+from server.ws.rooms.meeting import Meeting
+from server.ws.rooms.registry import Registry, RoomServices, room_types
 
 log = logging.getLogger("roundtable.live")
-
-# A dead node's people vanish from presence within PRESENCE_TTL + HEARTBEAT (13 s), inside the promised 15 s.
-PRESENCE_TTL = 10.0
-HEARTBEAT = 3.0
 
 
 @dataclass
 class Live:
     services: Services
     broker: Broker
-    presence: Presence
-    limiter: RateLimiter
-    hub: Hub
-    rooms: LiveService
-    webinars: WebinarService
-    webinar_node: WebinarNode
+    node: Node
+    registry: Registry
     meetings: MatchmakingService
-    signals: SignalRelay  # WebRTC signals to one member of a meeting or of a lounge table
-    lounges: LoungeService
-    lounge_node: LoungeNode
-    node: str = field(default_factory=lambda: secrets.token_hex(4))
-    rate_per_second: int = 20
-    history: int = 50
     _heartbeat: asyncio.Task[None] | None = None
-    meeting_clock: MeetingClock | None = None  # "your meeting starts", settling rooms that closed
+
+    @property
+    def meeting_clock(self) -> MeetingClock:
+        meeting = self.registry.types[Meeting.kind]
+        assert isinstance(meeting, Meeting)
+        return meeting.clock
 
     def start(self) -> None:
         self._heartbeat = asyncio.get_running_loop().create_task(self._beat(), name="presence heartbeat")
-        self.webinar_node.start()
-        self.meeting_clock = MeetingClock(self.services.store, self.meetings, self.services.clock, self.publish)
-        self.meeting_clock.start()
+        self.registry.start()
 
     async def publish(self, appended: Appended) -> None:
-        """Fans out what a command wrote (nothing, when it was a retry)."""
-        if not appended.fresh:
-            return
-        for event in appended.events:
-            try:
-                await self.hub.publish(event)
-            except Exception:
-                # The event is durable; subscribers fill the gap from the log when the broker is back.
-                log.exception("publishing %s#%d failed", event.room, event.seq)
+        await self.node.delivery.publish(appended)
 
     async def _beat(self) -> None:
         while True:
@@ -83,48 +62,27 @@ class Live:
 
     async def heartbeat(self) -> None:
         """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
-        for room in self.hub.local_rooms():
+        presence = self.node.presence
+        for room in self.node.hub.local_rooms():
             ref = RoomRef.parse(room.name)
-            if ref.kind in (RoomKind.INBOX, RoomKind.WEBINAR_STAFF):
-                continue  # no presence there
-            await self.presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
-            for gone in await self.presence.expire(room.name):
-                await self._gone(ref, gone)
-
-    async def _gone(self, ref: RoomRef, gone: PresenceEntry) -> None:
-        """Someone whose node died left `ref`: what leaving means there."""
-        match ref.kind:
-            case RoomKind.LOBBY:
-                if gone.status is not Status.INVISIBLE:
-                    await self.hub.publish_ephemeral(ref.name, encode(PresenceLeave(room=ref.name,
-                                                                                    user_id=gone.user_id)))
-            case RoomKind.WEBINAR:
-                await self.publish(await self.webinars.leave(gone.user_id, ref.id))
-            case RoomKind.MEETING:
-                await gone_from_meeting(self, ref, gone.user_id)
-            case RoomKind.LOUNGE:
-                await gone_from_lounge(self, ref, gone)
-            case RoomKind.TABLE:
-                await gone_from_table(self, ref, gone.user_id)
-            case RoomKind.INBOX | RoomKind.WEBINAR_STAFF:
-                pass
-            case _:
-                assert_never(ref.kind)
+            kind = self.registry.of(ref.kind)
+            if not kind.presence:
+                continue
+            await presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
+            for gone in await presence.expire(room.name):
+                await kind.gone(ref, gone)
 
     async def close(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat
-        await self.webinar_node.close()
-        await self.lounge_node.close()
-        if self.meeting_clock is not None:
-            await self.meeting_clock.close()
-        await self.signals.close()
-        await self.hub.close()
+        await self.registry.close()
+        await self.node.relay.close()
+        await self.node.hub.close()
         await self.broker.close()
-        await self.presence.close()
-        await self.limiter.close()
+        await self.node.presence.close()
+        await self.node.limiter.close()
 
 
 async def build_live(services: Services) -> Live:
@@ -146,21 +104,11 @@ async def build_live(services: Services) -> Live:
 
     hub = Hub(broker, services.store)
     webinars = WebinarService(services.store, services.clock)
-    stage = await build_stage(services.settings)
-    live: Live
-
-    async def publish(appended: Appended) -> None:
-        await live.publish(appended)
-
-    async def present(item: int) -> list[int]:
-        return await present_users(live, item)
-
-    node = WebinarNode(hub, webinars, stage, services.clock, publish)
     lounges = LoungeService(services.store, services.clock)
-    live = Live(services=services, broker=broker, presence=presence, limiter=limiter, hub=hub,
-                rooms=LiveService(services.store, services.clock, webinars, lounges), webinars=webinars,
-                webinar_node=node, meetings=MatchmakingService(services.store, services.clock),
-                signals=SignalRelay(broker), lounges=lounges,
-                lounge_node=LoungeNode(hub, lounges, services.clock, present, publish),
-                rate_per_second=services.settings.ws_rate_per_second)
-    return live
+    meetings = MatchmakingService(services.store, services.clock)
+    node = Node(id=secrets.token_hex(4), settings=services.settings, store=services.store, clock=services.clock,
+                hub=hub, presence=presence, limiter=limiter, relay=SignalRelay(broker), delivery=Delivery(hub),
+                rooms=LiveService(services.store, services.clock, webinars, lounges))
+    stage = await build_stage(services.settings)
+    registry = Registry(room_types(node, RoomServices(webinars, lounges, meetings, stage)))
+    return Live(services=services, broker=broker, node=node, registry=registry, meetings=meetings)

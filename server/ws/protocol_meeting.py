@@ -1,6 +1,5 @@
 """Requests and frames of the rooms where people call each other (meetings and lounge tables; docs/protocol.md,
-"Calls"). Joined to the request union here, with the lounge's (server/ws/protocol_lounge.py): the gateway decodes
-`AnyRequest` from this module."""
+"Calls")."""
 
 from __future__ import annotations
 
@@ -9,8 +8,6 @@ from typing import Annotated
 import msgspec
 
 from server.ws.protocol import Frame, Id, Request, RoomName
-from server.ws.protocol_lounge import LoungeRequest
-from server.ws.protocol_webinar import AnyRequest as _CoreAndWebinar
 from signaling.meeting import Role, Sid, Signal
 
 
@@ -34,8 +31,6 @@ class CallReport(Request, frozen=True, tag="call-report"):
 
 
 MeetingRequest = SignalRequest | CallReport
-
-AnyRequest = _CoreAndWebinar | MeetingRequest | LoungeRequest
 
 
 class SignalFrame(Frame, frozen=True, tag="signal"):

@@ -8,7 +8,7 @@ import msgspec
 
 from rooms.events import IdempotencyKey
 from rooms.webinar_events import Feed, Moderation, PollStatus, QaMode, Source
-from server.ws.protocol import ClientMessage, Frame, Id, Request, RoomName
+from server.ws.protocol import Frame, Id, Request, RoomName
 
 QuestionText = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 PollText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -143,8 +143,6 @@ WebinarRequest = (Ask | Vote | Moderate | SetQaMode | Hand | LowerHand | StageIn
                   | PollCreate | PollState | PollVote | Greet | WebinarStart | WebinarEnd | WebinarReopen
                   | WebinarRehearse | React | StagePublish | StageUnpublish | StageWatch | StageWatchAnswer
                   | StageUnwatch)
-
-AnyRequest = ClientMessage | WebinarRequest
 
 
 # -- server frames -------------------------------------------------------------------------------------------

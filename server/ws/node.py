@@ -1,0 +1,34 @@
+"""What every room type may use on this node: its shared ports, the hub, the signal relay and delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rooms.clock import Clock
+from rooms.live import LiveService
+from rooms.ports import Store
+from rooms.presence import Presence
+from rooms.ratelimit import RateLimiter
+from server.settings import Settings
+from server.ws.delivery import Delivery
+from server.ws.hub import Hub
+from server.ws.relay import SignalRelay
+
+# A dead node's people vanish from presence within PRESENCE_TTL + HEARTBEAT (13 s), inside the promised 15 s.
+PRESENCE_TTL = 10.0
+HEARTBEAT = 3.0
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    settings: Settings
+    store: Store
+    clock: Clock
+    hub: Hub
+    presence: Presence
+    limiter: RateLimiter
+    relay: SignalRelay  # WebRTC signals to one member of a call room
+    delivery: Delivery
+    rooms: LiveService  # presence entries, admission to lobbies and inboxes, chat and direct messages
+    history: int = 50  # events a first join gets as recent history

@@ -1,0 +1,95 @@
+"""The mission lobby (`lobby:<mission>`): presence with an invisible option, chat, announcements, status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, assert_never
+
+from rooms.errors import DomainError
+from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
+from server.ws.frames import encode, event_frame
+from server.ws.node import PRESENCE_TTL
+from server.ws.protocol import Ack, Announce, Join, PresenceJoin, PresenceLeave, PresenceUpdate, Remove, Say, SetStatus
+from server.ws.rooms.base import ConnectionState, Here, Opening, RoomType
+
+LobbyRequest = Say | Remove | Announce | SetStatus
+
+
+def visible(entry: PresenceEntry) -> bool:
+    """Invisible people are in presence (their own tabs see them) but nobody else is told about them."""
+    return entry.status is not Status.INVISIBLE
+
+
+@dataclass(eq=False)
+class InLobby(Here):
+    status: Status = Status.AVAILABLE
+
+
+class Lobby(RoomType[LobbyRequest]):
+    kind: ClassVar[RoomKind] = RoomKind.LOBBY
+    requests = (Say, Remove, Announce, SetStatus)
+    exclusive = True
+
+    async def mission_of(self, ref: RoomRef) -> int | None:
+        return ref.id
+
+    async def admit(self, s: ConnectionState, ref: RoomRef) -> None:
+        await s.in_scope_room(ref)
+        await self.node.rooms.may_join(s.conn.user, ref)
+
+    async def join(self, s: ConnectionState, ref: RoomRef, request: Join) -> None:
+        user = s.conn.user
+        entry = await self.node.rooms.presence_entry(user, ref.id, request.status)
+
+        async def prepare(first: bool) -> Opening:
+            if first and visible(entry):
+                await self.node.hub.publish_ephemeral(ref.name, encode(PresenceJoin(room=ref.name, member=entry)))
+            members = [m for m in await self.node.presence.members(ref.name) if visible(m) or m.user_id == user.id]
+            latest = await self.node.store.latest(ref.name, "announcement")
+            return Opening(members, announcement=None if latest is None else event_frame(latest))
+
+        await self.enter(s, InLobby(ref, status=request.status), request, entry, prepare)
+
+    async def leave(self, s: ConnectionState, here: Here) -> None:
+        gone = await self.node.presence.leave(here.ref.name, s.conn.id)
+        if gone is not None:
+            await self.gone(here.ref, gone)
+
+    async def gone(self, ref: RoomRef, entry: PresenceEntry) -> None:
+        if visible(entry):
+            await self.node.hub.publish_ephemeral(ref.name, encode(PresenceLeave(room=ref.name, user_id=entry.user_id)))
+
+    async def handle(self, s: ConnectionState, request: LobbyRequest) -> None:
+        rooms = self.node.rooms
+        user = s.conn.user
+        match request:
+            case Say():
+                s.in_scope(RoomRef.parse(request.room).id)
+                await s.reply(request.id, await rooms.say(user, RoomRef.parse(request.room), request.text,
+                                                          request.key))
+            case Announce():
+                s.in_scope(request.mission)
+                await s.reply(request.id, await rooms.announce(user, request.mission, request.text, request.key))
+            case Remove():
+                s.in_scope(RoomRef.parse(request.room).id)
+                await s.reply(request.id, await rooms.remove(user, RoomRef.parse(request.room), request.seq))
+            case SetStatus():
+                await self._set_status(s, request)
+            case _:
+                assert_never(request)
+
+    async def _set_status(self, s: ConnectionState, request: SetStatus) -> None:
+        here = s.find(request.room, InLobby)
+        if here is None:
+            raise DomainError("not-joined", "Join the lobby first.", "room")
+        before = here.status
+        entry = await self.node.rooms.presence_entry(s.conn.user, here.ref.id, request.status)
+        await self.node.presence.update(request.room, s.conn.id, entry, PRESENCE_TTL)
+        here.status = request.status
+        was, now = before is not Status.INVISIBLE, request.status is not Status.INVISIBLE
+        frame = (PresenceUpdate(room=request.room, member=entry) if was and now
+                 else PresenceJoin(room=request.room, member=entry) if now
+                 else PresenceLeave(room=request.room, user_id=entry.user_id) if was else None)
+        if frame is not None:
+            await self.node.hub.publish_ephemeral(request.room, encode(frame))
+        s.conn.send_frame(Ack(id=request.id, room=request.room))

@@ -1,0 +1,127 @@
+"""The Hub in one process, on the memory broker and event log: events injected out of order, twice, or not at all
+still reach every local connection exactly once, in order by seq; attach joins the stream without a gap."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from rooms.broker_memory import MemoryBroker
+from rooms.eventlog_memory import MemoryEventLog
+from rooms.events import RoomEvent
+from server.ws.hub import Hub, LocalRoom, wire
+from server.ws.protocol import EventFrame
+from tests.realtime.support import NOW, chat, connection, seqs
+
+ROOM = "lobby:1"
+
+
+class Bench:
+    def __init__(self) -> None:
+        self.broker = MemoryBroker()
+        self.log = MemoryEventLog()
+        self.hub = Hub(self.broker, self.log)
+
+    async def append(self, n: int, room: str = ROOM) -> list[RoomEvent]:
+        """Writes `n` events to the log without publishing them."""
+        written = await self.log.append([(room, chat(f"m{i}")) for i in range(n)], 1, None, NOW)
+        return [event for event, _ in written]
+
+    async def inject(self, *events: RoomEvent) -> None:
+        """Hands events to the broker as a node publishing them would, in the order given."""
+        for event in events:
+            await self.broker.publish(event.room, wire(event))
+
+    async def attached(self, since: int | None = 0) -> tuple[LocalRoom, object, list[tuple[int, int | None]]]:
+        room = await self.hub.hold(ROOM)
+        conn, socket = connection()
+        started: list[tuple[int, int | None]] = []
+
+        def start(seq: int, history: list[EventFrame] | None) -> None:
+            started.append((seq, None if history is None else len(history)))
+
+        await self.hub.attach(room, conn, since, 50, start)
+        return room, socket, started
+
+
+@pytest.fixture
+async def bench() -> AsyncIterator[Bench]:
+    b = Bench()
+    yield b
+    await b.hub.close()
+
+
+async def test_out_of_order_events_go_out_in_order_once(bench: Bench) -> None:
+    _, socket, _ = await bench.attached()
+    e1, e2, e3 = await bench.append(3)
+    await bench.inject(e3, e1, e2, e3)
+    assert seqs(await socket.quiet()) == [1, 2, 3]  # type: ignore[attr-defined]
+
+
+async def test_duplicates_are_dropped(bench: Bench) -> None:
+    _, socket, _ = await bench.attached()
+    e1, e2 = await bench.append(2)
+    await bench.inject(e1, e1, e2, e1, e2)
+    assert seqs(await socket.quiet()) == [1, 2]  # type: ignore[attr-defined]
+
+
+async def test_a_lost_event_is_filled_from_the_log_when_a_later_one_arrives(bench: Bench) -> None:
+    room, socket, _ = await bench.attached()
+    e1, _lost, e3 = await bench.append(3)
+    await bench.inject(e1, e3)
+    assert seqs(await socket.quiet()) == [1, 2, 3]  # type: ignore[attr-defined]
+    assert room.last_seq == 3
+
+
+async def test_ephemeral_frames_pass_through_without_a_seq(bench: Bench) -> None:
+    room, socket, _ = await bench.attached()
+    await bench.hub.publish_ephemeral(ROOM, b'{"type":"presence-leave","room":"lobby:1","user_id":3}')
+    (e1,) = await bench.append(1)
+    await bench.inject(e1)
+    got = await socket.quiet()  # type: ignore[attr-defined]
+    assert [f["type"] for f in got] == ["presence-leave", "event"]
+    assert room.last_seq == 1
+
+
+async def test_attach_resumes_exactly_after_since_then_goes_live(bench: Bench) -> None:
+    room, first, _ = await bench.attached()
+    events = await bench.append(5)
+    await bench.inject(*events)
+    assert seqs(await first.quiet()) == [1, 2, 3, 4, 5]  # type: ignore[attr-defined]
+    conn, socket = connection()
+    started: list[int] = []
+    await bench.hub.attach(room, conn, 2, 50, lambda seq, history: started.append(seq))
+    (e6,) = await bench.append(1)
+    await bench.inject(e6)
+    assert started == [2]
+    assert seqs(await socket.quiet()) == [3, 4, 5, 6]
+
+
+async def test_attach_while_events_arrive_misses_none_and_repeats_none(bench: Bench) -> None:
+    room, _, _ = await bench.attached()
+    await bench.inject(*await bench.append(3))
+    await asyncio.sleep(0.05)
+    conn, socket = connection()
+
+    async def publish_more() -> None:
+        for _ in range(20):
+            await bench.inject(*await bench.append(1))
+            await asyncio.sleep(0)
+
+    await asyncio.gather(bench.hub.attach(room, conn, 0, 50, lambda seq, history: None), publish_more())
+    assert seqs(await socket.quiet(0.2)) == list(range(1, 24))
+
+
+async def test_a_resume_from_the_future_or_too_far_back_gets_recent_history(bench: Bench) -> None:
+    room, _, _ = await bench.attached()
+    await bench.inject(*await bench.append(3))
+    await asyncio.sleep(0.05)
+    for since in (99, None):
+        conn, socket = connection()
+        started: list[tuple[int, int | None]] = []
+        await bench.hub.attach(room, conn, since, 50,
+                               lambda seq, history: started.append((seq, None if history is None else len(history))))
+        assert started == [(3, 3)]
+        assert seqs(await socket.quiet()) == []
