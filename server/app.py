@@ -15,14 +15,11 @@ from starlette.routing import Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rooms.accounts import AccountService
-from rooms.clock import Clock, SystemClock
+from rooms.clock import Clock
 from rooms.errors import DomainError
 from rooms.ports import Store
-from rooms.recommend import RecommendationCache
-from rooms.service import MissionService, ProfileService
 from server.api import auth, calendar, invitations, meeting_room, meetings, missions, webinars
-from server.api.core import Endpoint, Services
+from server.api.core import Endpoint
 from server.api.errors import (
     domain_error_handler,
     error_response,
@@ -31,12 +28,9 @@ from server.api.errors import (
     validation_error_handler,
 )
 from server.api.openapi import document
-from server.db.store_sql import SqlStore
-from server.passwords import Passwords
+from server.composition import build, root_of
 from server.settings import Settings
-from server.tokens import Tokens
 from server.ws import gateway
-from server.ws.live import build_live
 
 # Client-side routes: the server answers each with the web client's index.html.
 PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}")
@@ -86,46 +80,35 @@ class SecurityHeaders:
 
 
 def create_app(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Starlette:
-    clock = clock or SystemClock()
     endpoints = all_endpoints()
     openapi = msgspec.json.encode(document(endpoints, app_version()))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        own_store = store is None
-        used: Store = store if store is not None else await SqlStore.open(settings.database_url)
-        services = Services(
-            settings=settings, store=used, clock=clock, tokens=Tokens(settings.secret_key), passwords=Passwords(),
-            accounts=AccountService(used, clock), missions=MissionService(used, clock),
-            profiles=ProfileService(used),
-        )
-        app.state.services = services
-        app.state.recommendations = RecommendationCache()  # one index per mission, for this node
-        live = await build_live(services)
-        app.state.live = live
-        live.start()
+        root = await build(settings, store=store, clock=clock)
+        app.state.root = root
+        app.state.services = root.services
+        root.start()
         try:
             yield
         finally:
-            await live.close()
-            if own_store:
-                await used.close()
+            await root.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
         try:
-            await request.app.state.services.store.ping()
+            await root_of(request.app).services.store.ping()
         except Exception as exc:  # any failure of the database means "not ready"
             return error_response(503, "database-unavailable", f"The database is not reachable: {type(exc).__name__}")
-        live = request.app.state.live
+        root = root_of(request.app)
         try:
-            await live.broker.ping()
+            await root.ports.broker.ping()
         except Exception as exc:
             return error_response(503, "broker-unavailable", f"Redis is not reachable: {type(exc).__name__}")
         return JSONResponse({"status": "ready", "database": "ok",
-                             "broker": "redis" if live.services.settings.redis_url else "memory"})
+                             "broker": "redis" if root.settings.redis_url else "memory"})
 
     async def openapi_json(request: Request) -> Response:
         return Response(openapi, media_type="application/json")

@@ -16,8 +16,8 @@ from rooms.live import Appended
 from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
 from rooms.meeting_records import MeetingStatus
 from rooms.mission import ItemKind
+from server.composition import Root, root_of
 from server.db.store_sql import SqlStore
-from server.ws.live import Live
 from server.ws.meeting_clock import MeetingClock
 from tests.test_api_meetings import DAY, m, matchmaking_world, ok
 from tests.world import World
@@ -50,10 +50,10 @@ async def _other_node(world: World) -> AsyncIterator[_Node]:
         await store.close()
 
 
-def _live(world: World) -> Live:
-    live: Live = world.client.app.state.live  # type: ignore[attr-defined]
-    assert live.meeting_clock is not None, "Live.start() starts the meeting clock"
-    return live
+def _live(world: World) -> Root:
+    root = root_of(world.client.app)
+    assert root.live.meeting_clock is not None, "the root starts the meeting clock"
+    return root
 
 
 async def _book(world: World, a: str, b: str, start: dt.datetime) -> int:
@@ -85,7 +85,7 @@ def test_a_meeting_starting_now_prompts_both_members_once_on_two_nodes(mm: World
 
     async def ticks() -> list[Appended]:
         async with _other_node(mm) as other:
-            node = live.meeting_clock
+            node = live.live.meeting_clock
             assert node is not None
             _set(mm, DAY - 5 * MIN)  # too early: nothing yet
             await asyncio.gather(node.tick(), other.clock.tick())
@@ -117,15 +117,16 @@ def test_when_the_room_closes_a_meeting_is_a_no_show_failed_to_connect_or_held_b
     async def meet() -> None:
         _set(mm, DAY + MIN)
         for who, meeting_id in (("bram", joined), ("host", called)):
-            await live.publish(await live.meetings.meeting_joined(mm.users[who], meeting_id))
+            await live.services.delivery.publish(await live.services.meetings.meeting_joined(mm.users[who], meeting_id))
         _set(mm, DAY + 2 * MIN)
         for who, meeting_id in (("speaker", joined), ("moderator", called)):
-            await live.publish(await live.meetings.meeting_joined(mm.users[who], meeting_id))
+            await live.services.delivery.publish(await live.services.meetings.meeting_joined(mm.users[who], meeting_id))
         # Bram and the speaker sit in the room together with no call; the host and the moderator talk for
         # three minutes with media both ways. All are still there when the meeting ends.
         for n in range(37):
             for who in ("host", "moderator"):
-                await live.publish(await live.meetings.call_report(mm.users[who], called, "pc", True, 10 + 150 * n))
+                await live.services.delivery.publish(
+                    await live.services.meetings.call_report(mm.users[who], called, "pc", True, 10 + 150 * n))
             mm.clock.advance(5 * dt.timedelta(seconds=1))
 
     mm.run(meet)
@@ -134,7 +135,7 @@ def test_when_the_room_closes_a_meeting_is_a_no_show_failed_to_connect_or_held_b
 
     async def close() -> None:
         async with _other_node(mm) as other:
-            node = live.meeting_clock
+            node = live.live.meeting_clock
             assert node is not None
             _set(mm, DAY + 20 * MIN + ROOM_OPEN_AFTER - MIN)  # the room is still open: nothing settles
             await asyncio.gather(node.tick(), other.clock.tick())

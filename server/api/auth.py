@@ -11,7 +11,8 @@ import msgspec
 from rooms.people import Email, Id, Password, User, normalise_email
 from rooms.profile import Profile, ProfileDraft
 from rooms.service import MissionView
-from server.api.core import BEARER_TTL, BearerClaims, Context, Endpoint
+from server.api.core import Context, Endpoint
+from server.api.credentials import BEARER_TTL, BearerClaims
 from server.api.errors import ApiError
 from server.tokens import Purpose
 

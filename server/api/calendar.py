@@ -21,7 +21,7 @@ from rooms.matchmaking_service import MatchmakingService
 from rooms.meeting_records import Meeting
 from rooms.mission import ItemKind, ProgrammeItem
 from rooms.people import User
-from server.api.core import Context, Endpoint, Services
+from server.api.core import Context, Endpoint, services_of
 from server.api.meetings import MeetingView, Views
 from server.calendar_ics import ItemEntry, MeetingEntry, feed_ics, meeting_ics
 
@@ -45,7 +45,7 @@ def token_hash(token: str) -> str:
 
 
 def _service(ctx: Context) -> MatchmakingService:
-    return MatchmakingService(ctx.services.store, ctx.services.clock)
+    return ctx.services.meetings
 
 
 def meeting_url(ctx: Context, meeting: Meeting) -> str:
@@ -126,7 +126,7 @@ class CalendarEndpoint(Endpoint):
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
-            services: Services = request.app.state.services
+            services = services_of(request.app)
             ctx = Context(request, services)
             body: bytes = await self.handler(ctx, None)
             return ctx.apply(Response(body, media_type="text/calendar; charset=utf-8"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from starlette.requests import HTTPConnection, Request
@@ -15,20 +15,33 @@ from starlette.routing import Route
 
 from rooms.accounts import AccountService
 from rooms.clock import Clock
+from rooms.live import Appended, LiveService
+from rooms.lounge_service import LoungeService
+from rooms.matchmaking_service import MatchmakingService
 from rooms.people import MAX_ID, User
 from rooms.ports import Store
+from rooms.recommend import RecommendationCache
 from rooms.service import MissionService, ProfileService
+from rooms.webinar_service import WebinarService
+from server.api.credentials import BEARER_TTL as BEARER_TTL
+from server.api.credentials import SESSION_COOKIE, authenticate
+from server.api.credentials import BearerClaims as BearerClaims
 from server.api.errors import ApiError, Unauthenticated
 from server.passwords import Passwords
 from server.settings import Settings
-from server.tokens import ExpiredToken, Purpose, TokenError, Tokens
+from server.tokens import Tokens
 
-SESSION_COOKIE = "rt_session"
-BEARER_TTL = dt.timedelta(minutes=10)
+
+class Publisher(Protocol):
+    async def publish(self, appended: Appended) -> None:
+        """Sends what a use case appended to the rooms' subscribers on every node (it is durable already)."""
+        ...
 
 
 @dataclass(frozen=True)
 class Services:
+    """Every service of the process, built once by the composition root (server/composition.py)."""
+
     settings: Settings
     store: Store
     clock: Clock
@@ -37,11 +50,19 @@ class Services:
     accounts: AccountService
     missions: MissionService
     profiles: ProfileService
+    live: LiveService
+    webinars: WebinarService
+    lounges: LoungeService
+    meetings: MatchmakingService
+    delivery: Publisher
+    recommendations: RecommendationCache  # one index per mission, for this node
 
 
-class BearerClaims(msgspec.Struct, frozen=True):
-    u: int  # user id
-    m: int | None = None  # the one mission this token may act in, if scoped
+def services_of(app: Any) -> Services:
+    """The services the app's lifespan made."""
+    services = app.state.services
+    assert isinstance(services, Services), "the app's lifespan builds the services"
+    return services
 
 
 @dataclass
@@ -58,27 +79,13 @@ class Context:
         if self._user is not None:
             return self._user
         auth = self.request.headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            self._user = await self._bearer_user(auth[7:].strip())
-            return self._user
-        session_id = self.request.cookies.get(SESSION_COOKIE)
-        if session_id and len(session_id) <= 128:
-            self._user = await self.services.accounts.session_user(session_id)
+        bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        svc = self.services
+        found = await authenticate(svc.tokens, svc.store, svc.accounts, bearer=bearer,
+                                   session_id=None if bearer is not None else self.request.cookies.get(SESSION_COOKIE))
+        if found is not None:
+            self._user, self._scope = found.user, found.scope
         return self._user
-
-    async def _bearer_user(self, token: str) -> User:
-        try:
-            raw = self.services.tokens.verify(Purpose.BEARER, token, BEARER_TTL)
-            claims = msgspec.convert(raw, BearerClaims)
-        except ExpiredToken as exc:
-            raise Unauthenticated("This token has expired; get a new one.", "token-expired") from exc
-        except (TokenError, msgspec.ValidationError) as exc:
-            raise Unauthenticated("This token is not valid.", "token-invalid") from exc
-        user = await self.services.store.get_user(claims.u)
-        if user is None:
-            raise Unauthenticated("This token is not valid.", "token-invalid")
-        self._scope = claims.m
-        return user
 
     async def user(self) -> User:
         user = await self.maybe_user()
@@ -142,7 +149,7 @@ class Endpoint:
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
             # The services are made by the app's lifespan, so they are found per request.
-            services: Services = request.app.state.services
+            services = services_of(request.app)
             ctx = Context(request, services)
             _check_origin(request, services.settings)
             arg: Any = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
+from rooms.matchmaking_service import ROOM_OPEN_AFTER
 from server.api.core import Context, Endpoint
 from server.turn import IceServers, ice_servers
 
@@ -18,7 +18,7 @@ async def meeting_ice(ctx: Context, _: Any) -> IceServers:
     user = await ctx.user()
     meeting_id = ctx.path_id("meeting_id")
     # Its two members only, while the room is open; a token scoped to another mission may not.
-    meeting = await MatchmakingService(ctx.services.store, ctx.services.clock).may_join_meeting(user, meeting_id)
+    meeting = await ctx.services.meetings.may_join_meeting(user, meeting_id)
     user = await ctx.user_in(meeting.mission_id)
     # Never past the room's closing (the meeting's end + its 10-minute grace), never more than TURN_LIFETIME ahead.
     expiry = min(meeting.ends_at + ROOM_OPEN_AFTER, ctx.services.clock.now() + TURN_LIFETIME)

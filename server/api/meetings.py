@@ -41,7 +41,7 @@ from rooms.notification_events import (
 from rooms.people import Id, User
 from rooms.policy import Action, require
 from rooms.profile import DirectoryEntry, OrgType
-from rooms.recommend import Reason, RecommendationCache, recommend
+from rooms.recommend import Reason, recommend
 from server.api.core import Context, Endpoint
 
 Message = Annotated[str, msgspec.Meta(max_length=500)]
@@ -224,12 +224,12 @@ class Views:
 
 
 def service(ctx: Context) -> MatchmakingService:
-    return MatchmakingService(ctx.services.store, ctx.services.clock)
+    return ctx.services.meetings
 
 
 async def publish(ctx: Context, appended: Appended) -> None:
     """Sends the notifications a use case appended to the people they are for, live (they are durable already)."""
-    await ctx.request.app.state.live.publish(appended)
+    await ctx.services.delivery.publish(appended)
 
 
 def _mission_id(ctx: Context) -> int:
@@ -304,7 +304,7 @@ async def recommendations(ctx: Context, query: RecommendationQuery) -> list[Reco
     svc = service(ctx)
     rules = await svc.rules(user, mid)
     entries = await ctx.services.store.mission_directory(mid)
-    cache: RecommendationCache = ctx.request.app.state.recommendations
+    cache = ctx.services.recommendations
     index = cache.index(mid, entries, mission.sectors)
     ranked = recommend(index, user.id, await _not_again(svc, user, mid),
                        other_side_only=rules.who_may_request is WhoMayRequest.OTHER_SIDE, limit=query.limit)

@@ -10,10 +10,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from rooms.errors import DomainError
 from rooms.events import RoomRef, inbox
-from rooms.people import User
-from server.api.core import BEARER_TTL, SESSION_COOKIE, BearerClaims, origin_allowed
-from server.api.errors import describe_validation, error_response
-from server.tokens import Purpose, TokenError
+from server.api.core import Services, origin_allowed
+from server.api.credentials import SESSION_COOKIE, Identity, authenticate
+from server.api.errors import ApiError, describe_validation, error_response
+from server.composition import root_of
 from server.ws.connection import Connection
 from server.ws.live import Live
 from server.ws.protocol import (
@@ -60,47 +60,38 @@ class Refused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-async def authenticate(ws: WebSocket, live: Live) -> tuple[User, int | None]:
+async def identify(ws: WebSocket, services: Services) -> Identity:
     """The user this socket belongs to, and the one mission a scoped token limits it to."""
     protocols: list[str] = list(ws.scope.get("subprotocols", []))
     if SUBPROTOCOL not in protocols:
         raise Refused(400, "subprotocol-required", f"Offer the WebSocket subprotocol {SUBPROTOCOL}.")
     origin = ws.headers.get("origin")
     bearer = next((p[len(BEARER_PREFIX):] for p in protocols if p.startswith(BEARER_PREFIX)), None)
-    svc = live.services
-    if bearer is not None:
-        if origin is not None and not origin_allowed(origin, ws, live.services.settings):
-            raise Refused(403, "bad-origin", "Connections from this origin are not allowed.")
-        try:
-            claims = msgspec.convert(svc.tokens.verify(Purpose.BEARER, bearer, BEARER_TTL), BearerClaims)
-        except TokenError as exc:
-            raise Refused(401, exc.code, exc.message) from exc
-        except msgspec.ValidationError as exc:
-            raise Refused(401, "token-invalid", "This token is not valid.") from exc
-        user = await svc.store.get_user(claims.u)
-        if user is None:
-            raise Refused(401, "token-invalid", "This token is not valid.")
-        return user, claims.m
-    # A cookie rides along with any page's request: only our own pages may use it.
-    if origin is None or not origin_allowed(origin, ws, live.services.settings):
+    # A cookie rides along with any page's request: only our own pages may use it. A bearer token is sent on
+    # purpose, but a browser page of another origin may not use one either.
+    if (origin is None and bearer is None) or (origin is not None and not origin_allowed(origin, ws,
+                                                                                          services.settings)):
         raise Refused(403, "bad-origin", "Connections from this origin are not allowed.")
-    session_id = ws.cookies.get(SESSION_COOKIE)
-    found = await svc.accounts.session_user(session_id) if session_id and len(session_id) <= 128 else None
+    try:
+        found = await authenticate(services.tokens, services.store, services.accounts, bearer=bearer,
+                                   session_id=None if bearer is not None else ws.cookies.get(SESSION_COOKIE))
+    except ApiError as exc:
+        raise Refused(exc.status, exc.code, exc.message) from exc
     if found is None:
         raise Refused(401, "not-signed-in", "Sign in first.")
-    return found, None
+    return found
 
 
 async def endpoint(ws: WebSocket) -> None:
-    live: Live = ws.app.state.live
+    root = root_of(ws.app)
     try:
-        user, scope = await authenticate(ws, live)
+        identity = await identify(ws, root.services)
     except Refused as refused:
         # Refused before accept: the client gets an HTTP error, never an open socket.
         await ws.send_denial_response(error_response(refused.status, refused.code, refused.message))
         return
     await ws.accept(subprotocol=SUBPROTOCOL)
-    session = Session(live, Connection(ws, user, live.services.settings.ws_max_buffer), scope)
+    session = Session(root.live, Connection(ws, identity.user, root.settings.ws_max_buffer), identity.scope)
     try:
         await session.run()
     except WebSocketDisconnect:

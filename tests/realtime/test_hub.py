@@ -121,7 +121,10 @@ async def test_a_resume_from_the_future_or_too_far_back_gets_recent_history(benc
     for since in (99, None):
         conn, socket = connection()
         started: list[tuple[int, int | None]] = []
-        await bench.hub.attach(room, conn, since, 50,
-                               lambda seq, history: started.append((seq, None if history is None else len(history))))
+
+        def start(seq: int, history: list[EventFrame] | None, started: list[tuple[int, int | None]] = started) -> None:
+            started.append((seq, None if history is None else len(history)))
+
+        await bench.hub.attach(room, conn, since, 50, start)
         assert started == [(3, 3)]
         assert seqs(await socket.quiet()) == []

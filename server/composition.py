@@ -1,0 +1,117 @@
+"""The composition root: built once per process, in one direction — ports (memory or Redis, chosen here) →
+services → the real-time node. Everything else receives what it needs from here; nothing builds a service of
+its own."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from rooms.accounts import AccountService
+from rooms.broker import Broker
+from rooms.broker_memory import MemoryBroker
+from rooms.clock import Clock, SystemClock
+from rooms.live import LiveService
+from rooms.lounge_service import LoungeService
+from rooms.matchmaking_service import MatchmakingService
+from rooms.ports import Store
+from rooms.presence import Presence
+from rooms.presence_memory import MemoryPresence
+from rooms.ratelimit import MemoryRateLimiter, RateLimiter
+from rooms.recommend import RecommendationCache
+from rooms.service import MissionService, ProfileService
+from rooms.webinar_service import WebinarService
+from server.api.core import Services
+from server.passwords import Passwords
+from server.settings import Settings
+from server.tokens import Tokens
+from server.ws.delivery import Delivery
+from server.ws.hub import Hub
+from server.ws.live import Live
+from server.ws.node import Node
+from server.ws.relay import SignalRelay
+from server.ws.rooms.registry import Registry, RoomServices, room_types
+from signaling.stage import StageMedia
+
+
+@dataclass(frozen=True)
+class Ports:
+    store: Store
+    clock: Clock
+    broker: Broker
+    presence: Presence
+    limiter: RateLimiter
+    stage: StageMedia
+
+
+@dataclass
+class Root:
+    settings: Settings
+    ports: Ports
+    services: Services
+    live: Live
+    own_store: bool = False  # the root opened the store, so it closes it
+
+    def start(self) -> None:
+        self.live.start()
+
+    async def close(self) -> None:
+        try:
+            await self.live.close()
+        finally:
+            if self.own_store:
+                await self.ports.store.close()
+
+
+async def build_ports(settings: Settings, store: Store | None, clock: Clock | None) -> Ports:
+    from server.db.store_sql import SqlStore
+    from server.stage_factory import build_stage
+
+    used: Store = store if store is not None else await SqlStore.open(settings.database_url)
+    broker: Broker
+    presence: Presence
+    limiter: RateLimiter
+    if settings.redis_url:
+        from server.redis.broker_redis import RedisBroker
+        from server.redis.presence_redis import RedisPresence
+        from server.redis.ratelimit_redis import RedisRateLimiter
+
+        broker = await RedisBroker.connect(settings.redis_url)
+        presence = await RedisPresence.connect(settings.redis_url)
+        limiter = await RedisRateLimiter.connect(settings.redis_url)
+    else:
+        broker, presence, limiter = MemoryBroker(), MemoryPresence(), MemoryRateLimiter()
+    return Ports(store=used, clock=clock or SystemClock(), broker=broker, presence=presence, limiter=limiter,
+                 stage=await build_stage(settings))
+
+
+def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> Root:
+    store, clock = ports.store, ports.clock
+    hub = Hub(ports.broker, store)
+    delivery = Delivery(hub)
+    webinars = WebinarService(store, clock)
+    lounges = LoungeService(store, clock)
+    services = Services(
+        settings=settings, store=store, clock=clock, tokens=Tokens(settings.secret_key), passwords=Passwords(),
+        accounts=AccountService(store, clock), missions=MissionService(store, clock), profiles=ProfileService(store),
+        live=LiveService(store, clock, webinars, lounges), webinars=webinars, lounges=lounges,
+        meetings=MatchmakingService(store, clock), delivery=delivery, recommendations=RecommendationCache(),
+    )
+    node = Node(id=secrets.token_hex(4), settings=settings, store=store, clock=clock, hub=hub,
+                presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
+                delivery=delivery, rooms=services.live)
+    registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))
+    return Root(settings, ports, services, Live(ports.broker, node, registry), own_store)
+
+
+async def build(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Root:
+    return build_root(settings, await build_ports(settings, store, clock), own_store=store is None)
+
+
+def root_of(app: Starlette) -> Root:
+    """The app's root, made by its lifespan."""
+    root = app.state.root
+    assert isinstance(root, Root), "the app's lifespan builds the root"
+    return root
