@@ -20,12 +20,12 @@ import pytest
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from rooms.broker import GAP, Gap
 from server.redis.broker_redis import RedisBroker
 from tests.procs import free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.chaos]
 
-RESUBSCRIBED = b""
 
 
 class PrivateRedis:
@@ -105,8 +105,8 @@ async def two_nodes(private_redis: PrivateRedis) -> AsyncIterator[tuple[RedisBro
         await b.close()
 
 
-async def take(sub: AsyncIterator[bytes], n: int, timeout: float = 15.0) -> list[bytes]:
-    async def read() -> list[bytes]:
+async def take(sub: AsyncIterator[bytes | Gap], n: int, timeout: float = 15.0) -> list[bytes | Gap]:
+    async def read() -> list[bytes | Gap]:
         return [await anext(sub) for _ in range(n)]
 
     return await asyncio.wait_for(read(), timeout)
@@ -134,7 +134,7 @@ async def test_subscribers_are_told_to_refill_after_a_restart_and_then_receive_a
 
         private_redis.start()  # same port, empty
         for sub in (sa, sa2, sb, other):
-            assert await take(sub, 1) == [RESUBSCRIBED]
+            assert await take(sub, 1) == [GAP]
         late = await asyncio.wait_for(late_task, 15)
 
         # Both nodes receive every message again, in order.
@@ -156,7 +156,7 @@ async def test_repeated_outages_short_and_long(
             await asyncio.sleep(downtime)
             private_redis.start()
             for sub in (sa, sb):
-                assert await take(sub, 1) == [RESUBSCRIBED]
+                assert await take(sub, 1) == [GAP]
             await b.publish("lobby:1", b"round %d" % round_)
             for sub in (sa, sb):
                 assert await take(sub, 1) == [b"round %d" % round_]
@@ -171,6 +171,6 @@ async def test_a_frozen_redis_is_noticed_by_ping_and_subscriptions_come_back(
             await asyncio.sleep(2.0)  # past two PING intervals: the reader has given the connection up
         finally:
             private_redis.thaw()
-        assert await take(sa, 1) == [RESUBSCRIBED]
+        assert await take(sa, 1) == [GAP]
         await b.publish("lobby:1", b"thawed")
         assert await take(sa, 1) == [b"thawed"]

@@ -11,10 +11,10 @@ ordinary connections for PUBLISH. Channels are named `rt:` + topic (the prefix i
   receiving exactly at that confirmation in the stream: it gets nothing that was published before it
   subscribed, even while other local subscribers of the same topic are reading.
 - When the subscriber connection drops, the reader reconnects by itself (backoff 0.1 s, doubling up to 2 s),
-  SUBSCRIBEs every channel still in use and then hands `RESUBSCRIBED` (b"") to each local subscriber that was
+  SUBSCRIBEs every channel still in use and then hands `GAP` (rooms.broker) to each local subscriber that was
   receiving: what was published meanwhile is lost, and the consumer refills it from the event log. A
   `subscribe` made while Redis is unreachable waits for the reconnection (up to `subscribe_timeout`).
-- A full local queue drops its oldest payload (at most once) and yields `RESUBSCRIBED` next, so that the
+- A full local queue drops its oldest payload (at most once) and yields `GAP` next, so that the
   consumer refills from the log.
 - An idle subscriber connection is PINGed every `ping_interval`; no reply within another interval counts as a
   dropped connection (a half-open TCP connection would otherwise never be noticed).
@@ -22,7 +22,7 @@ ordinary connections for PUBLISH. Channels are named `rt:` + topic (the prefix i
 `publish` raises (redis.exceptions.ConnectionError, or TimeoutError after 5 s) when Redis cannot be reached;
 it does not queue the payload. Callers publish an event only after writing it to the SQL event log, so a failed publish
 delays that event but does not lose it: every node's subscription refills it from the log when it sees the
-next event's sequence number or its next `RESUBSCRIBED`. A publish retried after a lost reply may arrive
+next event's sequence number or its next `GAP`. A publish retried after a lost reply may arrive
 twice (consumers drop duplicates by sequence number).
 """
 
@@ -44,9 +44,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from rooms.broker import GAP, Gap
+
 log = logging.getLogger("roundtable.redis.broker")
 
-RESUBSCRIBED = b""  # the same marker as server.ws.hub.RESUBSCRIBED: events may have been missed, refill
 BACKOFF_START = 0.1
 BACKOFF_MAX = 2.0
 COMMAND_TIMEOUT = 5.0  # seconds for a command (or a connection) before Redis counts as unreachable
@@ -60,7 +61,7 @@ class _Local:
     def __init__(self, limit: int) -> None:
         self._items: deque[bytes] = deque()
         self._limit = limit
-        self._lost = False  # yield RESUBSCRIBED before anything else
+        self._lost = False  # yield GAP before anything else
         self._wake = asyncio.Event()
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.resume = False  # was receiving when the connection dropped: announce the resubscription
@@ -85,14 +86,14 @@ class _Local:
     def __aiter__(self) -> _Local:
         return self
 
-    async def __anext__(self) -> bytes:
+    async def __anext__(self) -> bytes | Gap:
         while True:
             if self.closed:
                 raise StopAsyncIteration
             if self._lost:
                 # Ahead of what is still queued: the refill covers those too (the consumer drops duplicates).
                 self._lost = False
-                return RESUBSCRIBED
+                return GAP
             if self._items:
                 return self._items.popleft()
             self._wake.clear()
@@ -177,7 +178,7 @@ class RedisBroker:
             await self._pub.ping()
 
     @asynccontextmanager
-    async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[bytes]]:
+    async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[bytes | Gap]]:
         if self._closed:
             raise RuntimeError("the broker is closed")
         name = self._channel(topic)

@@ -144,7 +144,7 @@ class Session:
                 continue
             request = self._decode(text)
             if request is not None:
-                await self._handle(request)
+                await self.handle(request)
 
     @property
     def _rate_limit(self) -> int:
@@ -182,7 +182,8 @@ class Session:
     async def _error(self, code: str, message: str, request_id: str | None, field: str | None = None) -> None:
         self.conn.send_frame(Error(code=code, message=message, id=request_id, field=field))
 
-    async def _handle(self, request: Request) -> None:
+    async def handle(self, request: Request) -> None:
+        """Answers one request: its reply, or an error frame; a failure never costs the connection."""
         try:
             await self._dispatch(request)
         except DomainError as exc:

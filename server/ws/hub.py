@@ -1,8 +1,13 @@
 """The node's rooms: one broker subscription per room per node, fanned out to the local connections.
 
 Durable events travel through the broker as `b"<seq>\\n<json>"`; ephemeral ones (presence) with seq 0. Each
-room delivers sequenced events in order, exactly once: duplicates are dropped, and a gap (a lost broker
-message, a reconnected subscription) is filled from the event log before the next event goes out.
+room delivers sequenced events in order, exactly once: duplicates are dropped, and a gap is filled from the event
+log before the next event goes out. A gap shows as a later seq, as the broker's `GAP` (a reconnected or overflowed
+subscription), or — in a room that went quiet after losing its last events — only when `check` compares the room
+with its log (the node's heartbeat does, for every room). Events whose publish failed are handed to `deliver_local`
+so this node's own connections get them at once.
+
+One task at a time moves a room's `last_seq` (the room's lock): the reader, a local delivery or a check.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rooms.broker import Broker
+from rooms.broker import Broker, Gap
 from rooms.eventlog import EventLog
 from rooms.events import RoomEvent
 from server.ws.connection import Connection
@@ -22,7 +27,6 @@ from server.ws.protocol import EventFrame
 
 log = logging.getLogger("roundtable.hub")
 
-RESUBSCRIBED = b""  # what a broker subscription yields after it reconnected: events may have been missed
 FILL_BATCH = 500
 
 
@@ -36,6 +40,7 @@ class LocalRoom:
     task: asyncio.Task[None] | None = None
     # Node-side listeners (a webinar's timers and stage subscriptions): called with each frame's JSON, in order.
     observers: list[Callable[[bytes], None]] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while delivering or filling
 
 
 def wire(event: RoomEvent) -> bytes:
@@ -51,7 +56,25 @@ class Hub:
     # -- publishing ----------------------------------------------------------------------------------------
 
     async def publish(self, event: RoomEvent) -> None:
+        """Raises when the broker cannot take it (see `deliver_local`)."""
         await self._broker.publish(event.room, wire(event))
+
+    async def deliver_local(self, event: RoomEvent) -> None:
+        """Delivers a durable event to this node's connections in its room, as if the broker had brought it."""
+        room = self._rooms.get(event.room)
+        if room is None or not room.ready.is_set():
+            return  # nobody here; a room being opened reads the log's last seq first
+        async with room.lock:
+            await self._deliver(room, wire(event))
+
+    async def check(self, room: LocalRoom) -> None:
+        """Compares the room with its log and delivers what it missed."""
+        if not room.ready.is_set():
+            return
+        upto = await self._log.last_seq(room.name)
+        if upto > room.last_seq:
+            async with room.lock:
+                await self._fill(room, upto)
 
     async def publish_ephemeral(self, room: str, payload: bytes) -> None:
         await self._broker.publish(room, b"0\n" + payload)
@@ -117,16 +140,18 @@ class Hub:
             try:
                 async with self._broker.subscribe(room.name) as events:
                     if room.ready.is_set():
-                        await self._fill(room, await self._log.last_seq(room.name))
+                        async with room.lock:
+                            await self._fill(room, await self._log.last_seq(room.name))
                     else:
                         room.last_seq = await self._log.last_seq(room.name)
                         room.ready.set()
                     backoff = 0.1
                     async for payload in events:
-                        if payload == RESUBSCRIBED:
-                            await self._fill(room, await self._log.last_seq(room.name))
-                        else:
-                            await self._deliver(room, payload)
+                        async with room.lock:
+                            if isinstance(payload, Gap):
+                                await self._fill(room, await self._log.last_seq(room.name))
+                            else:
+                                await self._deliver(room, payload)
             except asyncio.CancelledError:
                 raise
             except Exception:

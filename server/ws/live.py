@@ -44,9 +44,12 @@ class Live:
                 log.exception("presence heartbeat failed")
 
     async def heartbeat(self) -> None:
-        """Refreshes this node's connections and retires the people of nodes that stopped refreshing."""
+        """Refreshes this node's connections, retires the people of nodes that stopped refreshing, publishes
+        again what failed to publish, and fills every room this node holds up to its log."""
         presence = self.node.presence
-        for room in self.node.hub.local_rooms():
+        hub = self.node.hub
+        rooms = hub.local_rooms()
+        for room in rooms:
             ref = RoomRef.parse(room.name)
             kind = self.registry.of(ref.kind)
             if not kind.presence:
@@ -54,6 +57,12 @@ class Live:
             await presence.refresh(room.name, [c.id for c in room.conns], PRESENCE_TTL)
             for gone in await presence.expire(room.name):
                 await kind.gone(ref, gone)
+        await self.node.delivery.retry()
+        for room in rooms:
+            try:
+                await hub.check(room)
+            except Exception:
+                log.exception("checking room %s against its log failed", room.name)
 
     async def close(self) -> None:
         if self._heartbeat is not None:

@@ -16,7 +16,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from rooms.broker import Broker
+from rooms.broker import Broker, Gap
 from server.ws.connection import Connection
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Frame
@@ -82,8 +82,8 @@ class SignalRelay:
                     box.ready.set()
                     backoff = 0.1
                     async for payload in payloads:
-                        if not payload:
-                            continue  # the broker reconnected: whatever was missed stays missed
+                        if isinstance(payload, Gap):
+                            continue  # whatever was missed stays missed: pages ask again
                         out = Outgoing(payload)
                         for conn in list(box.conns):
                             if conn.user.id == box.user_id:  # by construction; checked anyway, it is cheap

@@ -128,3 +128,44 @@ async def test_a_resume_from_the_future_or_too_far_back_gets_recent_history(benc
         await bench.hub.attach(room, conn, since, 50, start)
         assert started == [(3, 3)]
         assert seqs(await socket.quiet()) == []
+
+
+class GappyBroker(MemoryBroker):
+    """A memory broker that can tell its subscribers of a gap, as one does after losing payloads."""
+
+    async def gap(self, topic: str) -> None:
+        for subscriber in self._topics.get(topic, ()):
+            subscriber._lost = True
+            subscriber._wake.set()
+
+
+async def test_a_gap_signal_refills_from_the_log() -> None:
+    bench = Bench()
+    bench.broker = GappyBroker()
+    bench.hub = Hub(bench.broker, bench.log)
+    try:
+        _, socket, _ = await bench.attached()
+        e1, _lost, _also_lost = await bench.append(3)
+        await bench.inject(e1)
+        await bench.broker.gap(ROOM)
+        assert seqs(await socket.quiet()) == [1, 2, 3]  # type: ignore[attr-defined]
+    finally:
+        await bench.hub.close()
+
+
+async def test_a_quiet_room_that_lost_its_last_events_gets_them_from_the_check(bench: Bench) -> None:
+    room, socket, _ = await bench.attached()
+    e1, _lost, _also_lost = await bench.append(3)
+    await bench.inject(e1)
+    assert seqs(await socket.quiet()) == [1]  # type: ignore[attr-defined]
+    await bench.hub.check(room)
+    assert seqs(await socket.quiet()) == [2, 3]  # type: ignore[attr-defined]
+    await bench.hub.check(room)  # nothing more to fill: nothing more sent
+    assert seqs(await socket.quiet()) == []  # type: ignore[attr-defined]
+
+
+async def test_a_local_delivery_and_the_broker_bringing_the_same_event_send_it_once(bench: Bench) -> None:
+    _, socket, _ = await bench.attached()
+    e1, e2 = await bench.append(2)
+    await asyncio.gather(bench.hub.deliver_local(e2), bench.inject(e1, e2), bench.hub.deliver_local(e1))
+    assert seqs(await socket.quiet()) == [1, 2]  # type: ignore[attr-defined]
