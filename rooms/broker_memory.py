@@ -10,55 +10,71 @@ from contextlib import asynccontextmanager
 from rooms.broker import GAP, Gap
 
 
-class _Subscriber:
-    """One subscription: a bounded queue that drops its oldest payload when full and then says so with GAP."""
+class Feed:
+    """One subscriber's bounded queue, filled by the broker and drained by the consumer. When full it drops its
+    oldest payload and yields GAP next (at most once: the consumer refills from the log). The Redis broker's local
+    subscribers are Feeds too."""
+
+    __slots__ = ("_items", "_limit", "_lost", "_wake", "closed")
 
     def __init__(self, limit: int) -> None:
         self._items: deque[bytes] = deque()
         self._limit = limit
-        self._lost = False
+        self._lost = False  # yield GAP before anything else
         self._wake = asyncio.Event()
+        self.closed = False
 
     def push(self, payload: bytes) -> None:
         if len(self._items) >= self._limit:
-            # At most once: a subscriber this far behind loses events and refills them from the log.
             self._items.popleft()
             self._lost = True
         self._items.append(payload)
         self._wake.set()
 
-    async def drain(self) -> AsyncIterator[bytes | Gap]:
+    def mark_lost(self) -> None:
+        self._lost = True
+        self._wake.set()
+
+    def end(self) -> None:
+        self.closed = True
+        self._wake.set()
+
+    def __aiter__(self) -> Feed:
+        return self
+
+    async def __anext__(self) -> bytes | Gap:
         while True:
+            if self.closed:
+                raise StopAsyncIteration
             if self._lost:
                 # Ahead of what is still queued: the refill covers those too (the consumer drops duplicates).
                 self._lost = False
-                yield GAP
-            elif self._items:
-                yield self._items.popleft()
-            else:
-                self._wake.clear()
-                await self._wake.wait()
+                return GAP
+            if self._items:
+                return self._items.popleft()
+            self._wake.clear()
+            await self._wake.wait()
 
 
 class MemoryBroker:
     def __init__(self, queue_size: int = 10_000) -> None:
-        self._topics: dict[str, set[_Subscriber]] = {}
+        self._topics: dict[str, set[Feed]] = {}
         self._queue_size = queue_size
 
     async def publish(self, topic: str, payload: bytes) -> None:
-        for subscriber in self._topics.get(topic, ()):
-            subscriber.push(payload)
+        for feed in self._topics.get(topic, ()):
+            feed.push(payload)
 
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[bytes | Gap]]:
-        subscriber = _Subscriber(self._queue_size)
-        self._topics.setdefault(topic, set()).add(subscriber)
+        feed = Feed(self._queue_size)
+        self._topics.setdefault(topic, set()).add(feed)
         try:
-            yield subscriber.drain()
+            yield feed
         finally:
             subscribers = self._topics.get(topic)
             if subscribers is not None:
-                subscribers.discard(subscriber)
+                subscribers.discard(feed)
                 if not subscribers:
                     del self._topics[topic]
 

@@ -44,7 +44,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from rooms.broker import GAP, Gap
+from rooms.broker import Gap
+from rooms.broker_memory import Feed
 
 log = logging.getLogger("roundtable.redis.broker")
 
@@ -53,51 +54,15 @@ BACKOFF_MAX = 2.0
 COMMAND_TIMEOUT = 5.0  # seconds for a command (or a connection) before Redis counts as unreachable
 
 
-class _Local:
+class _Local(Feed):
     """One local subscriber: a bounded queue that the reader fills and the consumer drains."""
 
-    __slots__ = ("_items", "_limit", "_lost", "_wake", "closed", "ready", "resume")
+    __slots__ = ("ready", "resume")
 
     def __init__(self, limit: int) -> None:
-        self._items: deque[bytes] = deque()
-        self._limit = limit
-        self._lost = False  # yield GAP before anything else
-        self._wake = asyncio.Event()
+        super().__init__(limit)
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.resume = False  # was receiving when the connection dropped: announce the resubscription
-        self.closed = False
-
-    def push(self, payload: bytes) -> None:
-        if len(self._items) >= self._limit:
-            # At most once: a consumer this far behind loses the oldest events and refills them from the log.
-            self._items.popleft()
-            self._lost = True
-        self._items.append(payload)
-        self._wake.set()
-
-    def mark_lost(self) -> None:
-        self._lost = True
-        self._wake.set()
-
-    def end(self) -> None:
-        self.closed = True
-        self._wake.set()
-
-    def __aiter__(self) -> _Local:
-        return self
-
-    async def __anext__(self) -> bytes | Gap:
-        while True:
-            if self.closed:
-                raise StopAsyncIteration
-            if self._lost:
-                # Ahead of what is still queued: the refill covers those too (the consumer drops duplicates).
-                self._lost = False
-                return GAP
-            if self._items:
-                return self._items.popleft()
-            self._wake.clear()
-            await self._wake.wait()
 
 
 class _Channel:

@@ -1,4 +1,4 @@
-"""One client connection: who it is, where it is, and a send that never waits.
+"""One client connection: who it is, and a send that never waits (where it is: server/ws/rooms/base.py).
 
 `send` is called from the room fan-out loop for every member, so it must not await: with the raw writer it
 appends the pre-built frame to the socket's buffer; a client whose buffer passes `max_buffer` has stopped
@@ -15,7 +15,6 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
-from rooms.events import Status
 from rooms.people import User
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Frame
@@ -32,9 +31,6 @@ class Connection:
         self.id = secrets.token_hex(8)
         self.user = user
         self.websocket = websocket
-        self.mission_id: int | None = None
-        self.rooms: set[str] = set()
-        self.status = Status.AVAILABLE
         self.closed = False
         self.dropped = False
         self._max_buffer = max_buffer

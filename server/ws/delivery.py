@@ -34,7 +34,11 @@ class Delivery:
                 log.warning("publishing %s#%d failed; delivered here, published again later", event.room,
                             event.seq, exc_info=True)
                 self._mark(event)
-                await self._hub.deliver_local(event)
+                try:
+                    await self._hub.deliver_local(event)
+                except Exception:
+                    # The request that wrote it succeeded: the heartbeat's check delivers it here instead.
+                    log.exception("delivering %s#%d here failed", event.room, event.seq)
 
     def unsent(self) -> list[str]:
         """The rooms marked for another publish."""

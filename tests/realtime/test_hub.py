@@ -134,9 +134,8 @@ class GappyBroker(MemoryBroker):
     """A memory broker that can tell its subscribers of a gap, as one does after losing payloads."""
 
     async def gap(self, topic: str) -> None:
-        for subscriber in self._topics.get(topic, ()):
-            subscriber._lost = True
-            subscriber._wake.set()
+        for feed in self._topics.get(topic, ()):
+            feed.mark_lost()
 
 
 async def test_a_gap_signal_refills_from_the_log() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import ClassVar, assert_never
+from typing import ClassVar, TypeVar, assert_never
 
 import msgspec
 
@@ -19,7 +19,7 @@ from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
 from rooms.reactions import allowed_emoji
 from rooms.webinar_service import WebinarService
 from server.ws.node import Node
-from server.ws.protocol import Ack, Join
+from server.ws.protocol import Ack, Join, Request
 from server.ws.protocol_webinar import (
     Ask,
     Greet,
@@ -57,6 +57,8 @@ log = logging.getLogger("roundtable.webinar")
 
 REACTIONS_PER_SECOND = 4
 
+R = TypeVar("R", bound=Request)
+
 
 def _source(value: str) -> StageSource:
     return "screen" if value == "screen" else "camera"
@@ -74,28 +76,12 @@ async def webinar_opening(node: Node, webinars: WebinarService, s: ConnectionSta
     return Opening([], snapshot=frame, snapshot_seq=snapshot.seq)
 
 
-@dataclass(eq=False)
-class InWebinar(Here):
-    observing: bool = False  # counted in the node's observation of the webinar (timers, stage)
-    publishing: set[str] = field(default_factory=set)  # the stage sources this connection publishes
-    watching: bool = False  # subscribed to the stage
+class WebinarRoom(RoomType[R]):
+    """What a webinar's public and staff rooms share: who may come in."""
 
-
-class Webinar(RoomType[WebinarRequest]):
-    kind: ClassVar[RoomKind] = RoomKind.WEBINAR
-    requests = WebinarRequest.__args__
-    exclusive = True
-
-    def __init__(self, node: Node, webinars: WebinarService, stage: StageMedia) -> None:
+    def __init__(self, node: Node, webinars: WebinarService) -> None:
         super().__init__(node)
         self.webinars = webinars
-        self.stage_node = WebinarNode(node.hub, webinars, stage, node.clock, node.delivery.publish)
-
-    def start(self) -> None:
-        self.stage_node.start()
-
-    async def close(self) -> None:
-        await self.stage_node.close()
 
     async def mission_of(self, ref: RoomRef) -> int | None:
         return await self.webinars.mission_of(ref.id)
@@ -103,6 +89,29 @@ class Webinar(RoomType[WebinarRequest]):
     async def admit(self, s: ConnectionState, ref: RoomRef) -> None:
         await s.in_scope_room(ref)
         await self.webinars.may_join(s.conn.user, ref)
+
+
+@dataclass(eq=False)
+class InWebinar(Here):
+    observing: bool = False  # counted in the node's observation of the webinar (timers, stage)
+    publishing: set[str] = field(default_factory=set)  # the stage sources this connection publishes
+    watching: bool = False  # subscribed to the stage
+
+
+class Webinar(WebinarRoom[WebinarRequest]):
+    kind: ClassVar[RoomKind] = RoomKind.WEBINAR
+    requests = WebinarRequest.__args__
+    exclusive = True
+
+    def __init__(self, node: Node, webinars: WebinarService, stage: StageMedia) -> None:
+        super().__init__(node, webinars)
+        self.stage_node = WebinarNode(node.hub, webinars, stage, node.clock, node.delivery.publish)
+
+    def start(self) -> None:
+        self.stage_node.start()
+
+    async def close(self) -> None:
+        await self.stage_node.close()
 
     async def join(self, s: ConnectionState, ref: RoomRef, request: Join) -> None:
         user = s.conn.user

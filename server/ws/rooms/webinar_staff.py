@@ -9,25 +9,17 @@ from rooms.events import RoomKind, RoomRef
 from rooms.webinar_service import WebinarService
 from server.ws.node import Node
 from server.ws.protocol import Join
-from server.ws.rooms.base import ConnectionState, Here, Opening, RoomType
-from server.ws.rooms.webinar import webinar_opening
+from server.ws.rooms.base import ConnectionState, Here, Opening
+from server.ws.rooms.webinar import WebinarRoom, webinar_opening
 
 
-class WebinarStaff(RoomType[Never]):
+class WebinarStaff(WebinarRoom[Never]):
     kind: ClassVar[RoomKind] = RoomKind.WEBINAR_STAFF
     presence = False
 
     def __init__(self, node: Node, webinars: WebinarService, media: str) -> None:
-        super().__init__(node)
-        self.webinars = webinars
+        super().__init__(node, webinars)
         self._media = media
-
-    async def mission_of(self, ref: RoomRef) -> int | None:
-        return await self.webinars.mission_of(ref.id)
-
-    async def admit(self, s: ConnectionState, ref: RoomRef) -> None:
-        await s.in_scope_room(ref)
-        await self.webinars.may_join(s.conn.user, ref)
 
     async def join(self, s: ConnectionState, ref: RoomRef, request: Join) -> None:
         async def prepare(first: bool) -> Opening:
