@@ -10,7 +10,7 @@ export HOST PORT
 # Root installs system packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve demo test lint typecheck unit browser system-deps axe bench clean help
+.PHONY: run serve demo test lint typecheck webcheck unit browser system-deps axe bench clean help
 
 help:
 	@echo "make run    - install, migrate, seed the demo mission and serve on http://$(HOST):$(PORT)"
@@ -60,7 +60,12 @@ typecheck: $(VENV)/.test-installed
 axe: $(VENV)/.test-installed system-deps
 	$(BIN)/python -m tests.browser.axe
 
-test: $(VENV)/.test-installed system-deps axe lint typecheck
+# The web client's JSDoc types (web/jsconfig.json: checkJs, strict) through `tsc --noEmit`; TypeScript is a dev
+# tool only, from the npm registry, pinned by version and integrity (tests/webcheck.py), into .cache/.
+webcheck: $(VENV)/.test-installed system-deps
+	$(BIN)/python -m tests.webcheck
+
+test: $(VENV)/.test-installed system-deps axe lint typecheck webcheck
 	$(BIN)/pytest
 
 unit: $(VENV)/.test-installed
