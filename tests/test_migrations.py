@@ -7,8 +7,9 @@ migration (or a migration edited after it ran) fails here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -19,6 +20,8 @@ from sqlalchemy.engine import Connection
 from server.db.engine import create_engine
 from server.db.migrate import upgrade
 from server.db.models import Base
+
+T = TypeVar("T")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -39,13 +42,17 @@ def _meeting_indexes(connection: Connection) -> set[str]:
     return {str(ix["name"]) for ix in inspect(connection).get_indexes("meetings")}
 
 
-async def _diff(url: str) -> list[Any]:
+async def _read(url: str, look: Callable[[Connection], T]) -> T:
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(_compare)
+            return await connection.run_sync(look)
     finally:
         await engine.dispose()
+
+
+async def _diff(url: str) -> list[Any]:
+    return await _read(url, _compare)
 
 
 async def _execute(url: str, sql: str) -> None:
@@ -53,15 +60,6 @@ async def _execute(url: str, sql: str) -> None:
     try:
         async with engine.begin() as connection:
             await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
-async def _indexes_on_meetings(url: str) -> set[str]:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(_meeting_indexes)
     finally:
         await engine.dispose()
 
@@ -81,4 +79,4 @@ async def test_a_database_migrated_before_ix_meetings_starts_at_gets_it(blank_ur
 
     upgrade(blank_url)
     assert await _diff(blank_url) == []
-    assert "ix_meetings_starts_at" in await _indexes_on_meetings(blank_url)
+    assert "ix_meetings_starts_at" in await _read(blank_url, _meeting_indexes)
