@@ -8,7 +8,8 @@ Guarantees every implementation gives:
   trickled through this port;
 - `kick` removes a feed whichever node published it, and is a no-op for a feed that is already gone;
 - `unwatch`, `unpublish` and `close` are idempotent;
-- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable` or `bad-sdp`.
+- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable`, `stage-media-missing` or
+  `bad-sdp`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,20 @@ class StageUnavailable(StageError):
 
     def __init__(self, why: str) -> None:
         super().__init__("stage-unavailable", f"The stage's media server is not available right now ({why}).")
+
+
+class StageMediaMissing(StageError):
+    """This installation has no stage media at all: no Janus, and the relay's aiortc is not installed. Unlike
+    `stage-unavailable`, trying again will not help; the rest of the webinar works without it."""
+
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self) -> None:
+        super().__init__(
+            "stage-media-missing",
+            "This installation has no media server for webinar stages, so the stage's video and sound are "
+            "unavailable; questions, polls and chat work. The organiser can install Janus, or the in-process relay "
+            "with pip install 'roundtable[relay]'.")
 
 
 class BadSdp(StageError):

@@ -29,9 +29,7 @@ def _postgres_missing(exc: BaseException) -> pytest.Failed:
     )
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+def _fresh_postgres_database() -> Iterator[str]:
     from server.db.admin import create_database, drop_database
 
     name = f"roundtable_test_{secrets.token_hex(4)}"
@@ -43,6 +41,19 @@ def postgres_database() -> Iterator[str]:
         yield url
     finally:
         drop_database(POSTGRES_ADMIN_URL, name)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (migrated by `postgres_url`), dropped afterwards."""
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture
+def postgres_blank_url() -> Iterator[str]:
+    """A PostgreSQL database of this test's own, empty and never migrated, dropped afterwards: for tests that
+    run migrations themselves without disturbing the session's database."""
+    yield from _fresh_postgres_database()
 
 
 @pytest.fixture

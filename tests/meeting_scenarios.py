@@ -16,8 +16,8 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
-from signaling.testpeer import SyntheticVideo, ice_configuration, wait_until
 from tests.procs import serving
+from tests.testpeer import SyntheticVideo, ice_configuration, wait_until
 from tests.wsclient import Client
 
 CONNECT_SECONDS = 30.0

@@ -501,7 +501,7 @@ def endpoints() -> list[Endpoint]:
         Endpoint("GET", f"{mm}/rules", get_rules, "The mission's matchmaking rules", "matchmaking",
                  returns=MatchmakingRules),
         Endpoint("PUT", f"{mm}/rules", put_rules, "Change the matchmaking rules (organisers)", "matchmaking",
-                 body=MatchmakingRules, returns=MatchmakingRules, errors=("unknown-timezone",)),
+                 body=MatchmakingRules, returns=MatchmakingRules, errors=("invalid-timezone",)),
         Endpoint("GET", f"{mm}/slots", get_slots, "Every matchmaking slot, local times of both sides, night flags, "
                  "and whether I am available or booked", "matchmaking", returns=list[MySlot]),
         Endpoint("PUT", f"{mm}/availability", put_availability, "Replace the slots I am available in",

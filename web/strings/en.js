@@ -436,6 +436,7 @@ export default {
 
   'err.not-on-stage': 'You are not on stage (any more).',
   'err.stage-full': 'The stage is full right now.',
+  'err.stage-media-missing': 'This installation cannot show the stage: it has no media server for webinars. Questions, polls and chat work.',
   'err.not-invited': 'There is no invitation for you (any more).',
   'err.poll-closed': 'This poll is closed.',
   'err.question-not-found': 'That question is gone.',

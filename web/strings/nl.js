@@ -436,6 +436,7 @@ export default {
 
   'err.not-on-stage': 'Je staat niet (meer) op het podium.',
   'err.stage-full': 'Het podium zit nu vol.',
+  'err.stage-media-missing': 'Deze installatie kan het podium niet tonen: er is geen mediaserver voor webinars. Vragen, peilingen en chat werken wel.',
   'err.not-invited': 'Er is (niet langer) een uitnodiging voor je.',
   'err.poll-closed': 'Deze peiling is gesloten.',
   'err.question-not-found': 'Die vraag is er niet meer.',
