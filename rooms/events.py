@@ -144,3 +144,4 @@ class PresenceEntry(msgspec.Struct, frozen=True):
     side: Side | None
     country: str
     status: Status = Status.AVAILABLE
+    sectors: list[str] = msgspec.field(default_factory=list)  # what a lounge filters people standing around by

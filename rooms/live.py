@@ -108,7 +108,7 @@ class LiveService:
             raise NotFound("Mission", "mission-not-found")
         p = entry.profile
         return PresenceEntry(user_id=user.id, name=p.name, organisation=p.organisation, org_type=p.org_type,
-                             side=entry.side, country=p.country, status=status)
+                             side=entry.side, country=p.country, status=status, sectors=list(p.sectors))
 
     async def say(self, user: User, room: RoomRef, text: str, key: str | None) -> Appended:
         if room.kind is not RoomKind.LOBBY:
