@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import msgspec
 
-from rooms.errors import NotAllowed, NotFound
-from rooms.meeting_records import MatchmakingRules, WhoMayRequest
-from rooms.people import ItemRole, Membership, Role, User
+from rooms.core.errors import NotAllowed, NotFound
+from rooms.matchmaking.records import MatchmakingRules, WhoMayRequest
+from rooms.missions.people import ItemRole, Membership, Role, User
 
 
 class Action(enum.StrEnum):
@@ -98,7 +98,7 @@ def may_meet(membership: Membership | None) -> bool:
 
 
 def may_request_meetings(membership: Membership) -> bool:
-    """REQUEST_MEETING for a member, as rooms.matchmaking_standing asks it of someone already known to belong."""
+    """REQUEST_MEETING for a member, as rooms.matchmaking.standing asks it of someone already known to belong."""
     return membership.role in RULES[Action.REQUEST_MEETING]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import itsdangerous
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 
 class Purpose(enum.StrEnum):

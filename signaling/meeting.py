@@ -23,7 +23,7 @@ from typing import Annotated, assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid, NotAllowed
+from rooms.core.errors import DomainError, Invalid, NotAllowed
 
 MAX_SDP = 32 * 1024
 MAX_CANDIDATE = 1024

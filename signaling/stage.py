@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 Source = Literal["camera", "screen"]
 SOURCES: tuple[Source, ...] = ("camera", "screen")
@@ -44,7 +44,7 @@ class StageFull(StageError):
 
 
 class StageUnavailable(StageError):
-    # No dedicated "unavailable" kind exists in rooms.errors; CONFLICT keeps it a refusal rather than bad input.
+    # No dedicated "unavailable" kind exists in rooms.core.errors; CONFLICT keeps it a refusal rather than bad input.
     kind = ErrorKind.CONFLICT
 
     def __init__(self, why: str) -> None:

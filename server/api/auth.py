@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import msgspec
 
-from rooms.people import Email, Id, Password, User, normalise_email
-from rooms.profile import Profile, ProfileDraft
-from rooms.service import MissionView
+from rooms.missions.people import Email, Id, Password, User, normalise_email
+from rooms.missions.profile import Profile, ProfileDraft
+from rooms.missions.service import MissionView
 from server.api.core import BEARER_TTL, BearerClaims, Context, Endpoint
 from server.api.errors import ApiError
 from server.tokens import Purpose

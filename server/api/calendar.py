@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rooms.errors import NotFound
-from rooms.matchmaking_service import MatchmakingService
-from rooms.meeting_records import Meeting
-from rooms.mission import ItemKind, ProgrammeItem
-from rooms.people import User
+from rooms.core.errors import NotFound
+from rooms.matchmaking.records import Meeting
+from rooms.matchmaking.service import MatchmakingService
+from rooms.missions.mission import ItemKind, ProgrammeItem
+from rooms.missions.people import User
 from server.api.core import Context, Endpoint, Services
 from server.api.meetings import MeetingView, Views
 from server.calendar_ics import ItemEntry, MeetingEntry, feed_ics, meeting_ics

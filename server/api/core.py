@@ -13,11 +13,11 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rooms.accounts import AccountService
-from rooms.clock import Clock
-from rooms.people import MAX_ID, User
-from rooms.ports import Store
-from rooms.service import MissionService, ProfileService
+from rooms.catalog import Store
+from rooms.core.clock import Clock
+from rooms.missions.accounts import AccountService
+from rooms.missions.people import MAX_ID, User
+from rooms.missions.service import MissionService, ProfileService
 from server.api.errors import ApiError, Unauthenticated
 from server.passwords import Passwords
 from server.settings import Settings

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 log = logging.getLogger("roundtable.api")
 

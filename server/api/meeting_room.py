@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
+from rooms.matchmaking.service import ROOM_OPEN_AFTER, MatchmakingService
 from server.api.core import Context, Endpoint
 from server.turn import IceServers, ice_servers
 

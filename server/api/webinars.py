@@ -6,11 +6,11 @@ from typing import Any
 
 import msgspec
 
-from rooms.errors import NotFound
-from rooms.item_roles import ItemRoles, ItemRoleService, RoleGrants
+from rooms.core.errors import NotFound
+from rooms.missions.item_roles import ItemRoles, ItemRoleService, RoleGrants
 from rooms.policy import Action, Actor, require
-from rooms.webinar import AttendanceRecord
-from rooms.webinar_service import WebinarService, WebinarStatus
+from rooms.webinar.service import WebinarService, WebinarStatus
+from rooms.webinar.state import AttendanceRecord
 from server.api.core import Context, Endpoint
 
 

@@ -9,8 +9,8 @@ from typing import Protocol
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.errors import NotFound
-from rooms.people import ItemRole
+from rooms.core.errors import NotFound
+from rooms.missions.people import ItemRole
 from server.db.models import ItemRoleRow, ItemRow, MembershipRow
 
 

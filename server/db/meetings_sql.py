@@ -1,6 +1,6 @@
 """The MeetingStore port in SQL, mixed into SqlStore.
 
-No double booking (rooms/ports_meetings.py): `book` and `accept` run in one write transaction that first locks
+No double booking (rooms/matchmaking/ports.py): `book` and `accept` run in one write transaction that first locks
 both people's `users` rows (PostgreSQL: SELECT … FOR UPDATE in id order, so two bookings sharing a person queue
 behind each other and never deadlock; SQLite: the write engine's BEGIN IMMEDIATE already serialises writers),
 then checks overlaps and `max_meetings` against what is committed, then inserts. A refusal raises before
@@ -19,8 +19,9 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.errors import Conflict, NotFound
-from rooms.meeting_records import (
+from rooms.core.errors import Conflict, NotFound
+from rooms.matchmaking.memory import busy_conflict
+from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
     Lead,
@@ -33,7 +34,6 @@ from rooms.meeting_records import (
     RequestStatus,
     SideQuality,
 )
-from rooms.meetings_memory import busy_conflict
 from server.db.models import (
     AvailabilityRow,
     CalendarFeedRow,

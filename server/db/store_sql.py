@@ -15,15 +15,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rooms.errors import Conflict, Gone, NotFound
-from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
-from rooms.profile import (
+from rooms.core.cards import OrgType, Side
+from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
     DirectoryQuery,
     NewMember,
-    OrgType,
     Profile,
     ProfileDraft,
     search_text,
@@ -82,7 +82,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
 
 
 class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
-    """One object implementing every part of rooms.ports.Store."""
+    """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
         self.url = url

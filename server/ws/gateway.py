@@ -9,10 +9,11 @@ from typing import assert_never
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from rooms.errors import DomainError
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status, inbox
-from rooms.live import Appended
-from rooms.people import User
+from rooms.core.errors import DomainError
+from rooms.core.events import Appended
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef, inbox
+from rooms.missions.people import User
 from server.api.core import BEARER_TTL, SESSION_COOKIE, BearerClaims, origin_allowed
 from server.api.errors import describe_validation, error_response
 from server.tokens import Purpose, TokenError

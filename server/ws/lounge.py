@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid, NotAllowed, NotFound
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status, inbox
-from rooms.live import Appended
-from rooms.lounge_events import WordReplied
+from rooms.core.errors import DomainError, Invalid, NotAllowed, NotFound
+from rooms.core.events import Appended
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef, inbox
+from rooms.lounge.events import WordReplied
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import LocalRoom

@@ -20,9 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, assert_never
 
-from rooms.broker import Broker
-from rooms.errors import DomainError, Invalid
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
+from rooms.core.broker import Broker
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef
 from server.ws.connection import Connection
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Ack, Frame, PresenceJoin, PresenceLeave

@@ -16,10 +16,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from rooms.clock import Clock
-from rooms.live import Appended
-from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
-from rooms.ports_meetings import MeetingStore
+from rooms.core.clock import Clock
+from rooms.core.events import Appended
+from rooms.matchmaking.ports import MeetingStore
+from rooms.matchmaking.service import ROOM_OPEN_AFTER, MatchmakingService
 
 log = logging.getLogger("roundtable.meeting_clock")
 

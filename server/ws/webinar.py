@@ -13,12 +13,12 @@ from typing import assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid
-from rooms.events import RoomKind, RoomRef
-from rooms.live import Appended
-from rooms.people import User
-from rooms.reactions import allowed_emoji
-from rooms.webinar_service import WebinarService
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.events import Appended
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.missions.people import User
+from rooms.webinar.reactions import allowed_emoji
+from rooms.webinar.service import WebinarService
 from server.ws.connection import Connection
 from server.ws.protocol import Ack
 from server.ws.protocol_webinar import (
