@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rooms.matchmaking.call import CallFigures, Report, call_figures, media_spans, outcome, overlap
+from rooms.matchmaking.call import CallFigures, Report, call_figures, media_spans, overlap
 from rooms.matchmaking.records import Attendance, CallQuality, MeetingStatus
+from rooms.matchmaking.settlement import outcome
 
 T = dt.datetime(2027, 3, 26, 16, 0, tzinfo=dt.UTC)
 S = dt.timedelta(seconds=1)

@@ -14,7 +14,8 @@ import pytest
 
 from rooms.core.events import Appended
 from rooms.matchmaking.records import MeetingStatus
-from rooms.matchmaking.service import ROOM_OPEN_AFTER, MatchmakingService
+from rooms.matchmaking.service import MatchmakingService
+from rooms.matchmaking.settlement import ROOM_OPEN_AFTER
 from rooms.missions.mission import ItemKind
 from server.db.store_sql import SqlStore
 from server.ws.live import Live

@@ -8,7 +8,8 @@ connected and how many media frames it has received on it. Media reached that me
 reports of the same connection when the later one is connected and counts more frames than the earlier, which
 had received some already (so the moment a call starts is not counted before it happened), and the reports are at
 most MAX_GAP apart (a page that fell silent is not trusted for the silence). Both ways at once is the overlap of
-the two members' spans.
+the two members' spans. What the meeting then is (held, no-show, failed to connect) is
+rooms/matchmaking/settlement.py's decision.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import NamedTuple
 
 import msgspec
 
-from rooms.matchmaking.records import Attendance, CallQuality, MeetingStatus, SideQuality
+from rooms.matchmaking.records import Attendance, CallQuality, SideQuality
 from rooms.matchmaking.slots import attendance
 
 MAX_GAP = dt.timedelta(seconds=20)  # pages report every 5 s; a longer silence is not media
@@ -109,16 +110,3 @@ def call_figures(changes: Sequence[tuple[int, bool, dt.datetime]], reports: Sequ
     quality = CallQuality(media_seconds=round(overlap(spans[a], spans[b])),
                           a=_side(mine[a], spans[a], together), b=_side(mine[b], spans[b], together))
     return CallFigures(attendance(changes, a, b, now), quality, came, present)
-
-
-def outcome(current: MeetingStatus, figures: CallFigures, held_seconds: int, *, closed: bool) -> MeetingStatus:
-    """The meeting's status from its figures. Held as soon as media flowed both ways for `held_seconds`, and held
-    is final (its leads exist), as is cancelled. Once the room closed (`closed`): no-show when one of them never
-    came, failed-to-connect when both came but the call did not hold."""
-    if current in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        return current
-    if figures.quality.media_seconds >= held_seconds:
-        return MeetingStatus.HELD
-    if not closed:
-        return current
-    return MeetingStatus.FAILED if all(figures.came) else MeetingStatus.NO_SHOW

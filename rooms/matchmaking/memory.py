@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import msgspec
 
 from rooms.core.errors import Conflict, NotFound
+from rooms.matchmaking.booking import busy_conflict
 from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
@@ -29,20 +30,6 @@ from rooms.matchmaking.records import (
 
 def _copy_request(request: MeetingRequest) -> MeetingRequest:
     return msgspec.structs.replace(request, slots=list(request.slots))
-
-
-def busy_conflict(names: Mapping[int, str], a: int, b: int, start: dt.datetime, end: dt.datetime,
-                  max_meetings: int, mission_id: int, meetings: Sequence[Meeting]) -> Conflict | None:
-    """Why a meeting of a and b from start to end cannot be booked next to `meetings` (the non-cancelled ones of
-    either person), or None. Shared with the SQL store so both refuse with the same words."""
-    for person in (a, b):
-        mine = [m for m in meetings if person in m.members()]
-        if any(m.starts_at < end and start < m.ends_at for m in mine):
-            return Conflict("slot-taken", f"{names.get(person, 'Someone')} already has a meeting at that time.")
-        if sum(1 for m in mine if m.mission_id == mission_id) >= max_meetings:
-            return Conflict("too-many-meetings",
-                            f"{names.get(person, 'Someone')} already has {max_meetings} meetings in this mission.")
-    return None
 
 
 class MemoryMeetings:

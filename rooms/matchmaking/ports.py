@@ -106,8 +106,8 @@ class MeetingStore(Protocol):
     async def record_call(self, meeting_id: int, attendance: Attendance, quality: CallQuality,
                           status: MeetingStatus) -> Meeting:
         """Stores what the meeting room's log says (attendance, call quality) and moves the meeting to `status`
-        (the domain's decision, rooms/matchmaking/call.py) — except that a cancelled meeting stays cancelled and a
-        held one stays held (its leads exist), whatever a node settling the same meeting at once wrote.
+        (the domain's decision, rooms/matchmaking/settlement.py) — except that a cancelled meeting stays cancelled
+        and a held one stays held (its leads exist), whatever a node settling the same meeting at once wrote.
         Raises NotFound."""
         ...
 

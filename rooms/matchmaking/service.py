@@ -20,7 +20,7 @@ from rooms.core.events import Appended, EventBody, RoomEvent
 from rooms.core.refs import meeting
 from rooms.core.timezones import zone
 from rooms.matchmaking.base import SYSTEM
-from rooms.matchmaking.call import Report, call_figures, outcome
+from rooms.matchmaking.call import Report, call_figures
 from rooms.matchmaking.events import MeetingJoined, MeetingLeft, MeetingMedia, MeetingStarting
 from rooms.matchmaking.records import (
     Attendance,
@@ -32,12 +32,12 @@ from rooms.matchmaking.records import (
     MeetingStatus,
 )
 from rooms.matchmaking.requests import MeetingRequests
+from rooms.matchmaking.settlement import ends_of_rooms_closed, outcome, room_closes_at
 from rooms.matchmaking.slots import TimedSlot, overlaps, slots
 from rooms.missions.mission import ItemKind, ProgrammeItem
 from rooms.missions.people import User
 from rooms.policy import Action
 
-ROOM_OPEN_AFTER = dt.timedelta(minutes=10)  # the meeting room stays open this long after the meeting's end
 MAX_NOTES = 5000
 _LOG_PAGE = 1000
 
@@ -127,7 +127,7 @@ class MatchmakingService(MeetingRequests):
         found, _ = await self._meeting_of(user, meeting_id)
         if found.status is MeetingStatus.CANCELLED:
             raise Gone("meeting-closed", "This meeting was cancelled.")
-        if self._clock.now() > found.ends_at + ROOM_OPEN_AFTER:
+        if self._clock.now() > room_closes_at(found):
             raise Gone("meeting-closed", "This meeting is over.")
         return found
 
@@ -174,7 +174,7 @@ class MatchmakingService(MeetingRequests):
 
     async def settle_call(self, meeting_id: int, *, closed: bool = False) -> Settled:
         """Recomputes the meeting's figures from its room's log up to now, stores them with the status they give
-        (rooms/matchmaking/call.py; `closed`: the room has closed, so a meeting not held is a no-show or failed to
+        (rooms/matchmaking/settlement.py; `closed`: the room has closed, so a meeting not held is a no-show or failed to
         connect), and gives each side a lead once the meeting is held. Idempotent: every node, and the meeting
         clock at the room's close, may call it again."""
         found = await self._store.get_meeting(meeting_id)
@@ -195,6 +195,15 @@ class MatchmakingService(MeetingRequests):
                 await self._store.add_lead(recorded.mission_id, owner, recorded.other(owner), LeadSource.MEETING,
                                            recorded.id, self._clock.now())
         return Settled(recorded, figures.present)
+
+    async def rooms_closed(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
+        """Booked or held meetings whose rooms closed in (after, until], by end: the meeting clock settles each
+        with settle_closed_room."""
+        return await self._store.meetings_closing(*ends_of_rooms_closed(after, until))
+
+    async def settle_closed_room(self, meeting_id: int) -> Settled:
+        """Settles a meeting whose room has closed: not held by now, it is a no-show or failed to connect."""
+        return await self.settle_call(meeting_id, closed=True)
 
     async def _room_log(self, meeting_id: int) -> tuple[list[tuple[int, bool, dt.datetime]], list[Report]]:
         room, after = meeting(meeting_id).name, 0

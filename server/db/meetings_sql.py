@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.core.errors import Conflict, NotFound
-from rooms.matchmaking.memory import busy_conflict
+from rooms.matchmaking.booking import busy_conflict
 from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
