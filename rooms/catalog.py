@@ -1,9 +1,9 @@
 """The contexts of Roundtable's domain, listed once: this is the only module that names every one of them.
 
 rooms.core knows no feature; each context (missions, lobby, webinar, matchmaking, lounge) declares its own
-events and ports. What needs all of them at once is assembled here: the union that decodes any durable event
-body, and the store that implements every context's ports (the adapters in `server/` implement the same).
-A new context adds one line to each.
+events, error codes and ports. What needs all of them at once is assembled here: the union that decodes any
+durable event body, every error code, and the store that implements every context's ports (the adapters in
+`server/` implement the same). A new context adds one line to each.
 """
 
 from __future__ import annotations
@@ -15,13 +15,19 @@ import msgspec
 
 from rooms.core.aggregate import AggregateStore
 from rooms.core.aggregate_memory import MemoryAggregates
+from rooms.core.errors import CODES as CORE_CODES
+from rooms.core.errors import codebook
 from rooms.core.eventlog import EventLog
 from rooms.core.events import RoomEvent
+from rooms.lobby.errors import CODES as LOBBY_CODES
 from rooms.lobby.events import LobbyEvent
+from rooms.lounge.errors import CODES as LOUNGE_CODES
 from rooms.lounge.events import LeadAdded, LoungeEvent
+from rooms.matchmaking.errors import CODES as MATCHMAKING_CODES
 from rooms.matchmaking.events import MeetingRoomEvent, Notification
 from rooms.matchmaking.memory import MemoryMeetings
 from rooms.matchmaking.ports import MeetingStore
+from rooms.missions.errors import CODES as MISSIONS_CODES
 from rooms.missions.memory import MemoryMissions
 from rooms.missions.ports import (
     DirectoryStore,
@@ -33,7 +39,11 @@ from rooms.missions.ports import (
     SignInStore,
     UserStore,
 )
+from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
+
+# Every error code the domain raises, with its meaning; each belongs to one context.
+ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
 AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded

@@ -37,8 +37,8 @@ class StageFull(StageError):
 
     def __init__(self, cap: int) -> None:
         super().__init__(
-            "stage-full",
-            f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
+            code="stage-full",
+            message=f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
             "without a media server (SFU). Ask the organiser to install Janus for larger audiences.")
         self.cap = cap
 
@@ -48,14 +48,15 @@ class StageUnavailable(StageError):
     kind = ErrorKind.CONFLICT
 
     def __init__(self, why: str) -> None:
-        super().__init__("stage-unavailable", f"The stage's media server is not available right now ({why}).")
+        super().__init__(code="stage-unavailable",
+                         message=f"The stage's media server is not available right now ({why}).")
 
 
 class BadSdp(StageError):
     kind = ErrorKind.INVALID
 
     def __init__(self, why: str) -> None:
-        super().__init__("bad-sdp", f"The session description was refused: {why}.", "sdp")
+        super().__init__(code="bad-sdp", message=f"The session description was refused: {why}.", field="sdp")
 
 
 class StageMedia(Protocol):

@@ -50,7 +50,7 @@ def increment(rooms: tuple[str, ...] = (PUBLIC,), by: int = 0) -> Callable[[byte
 
 
 def refuse(raw: bytes | None) -> Decision:
-    raise Invalid("refused", "No.")
+    raise Invalid(code="refused", message="No.")
 
 
 # -- the aggregate -----------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ class RoomRef(msgspec.Struct, frozen=True):
         if kind == RoomKind.TABLE:
             ident, _, table = ident.partition(":")
         if (not sep or not _is_id(ident) or not _is_id(table) or kind not in RoomKind.__members__.values()):
-            raise Invalid("bad-room", f"There is no room called {name[:80]!r}.", "room")
+            raise Invalid(code="bad-room", message=f"There is no room called {name[:80]!r}.", field="room")
         return cls(RoomKind(kind), int(ident), int(table))
 
 

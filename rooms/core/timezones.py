@@ -17,14 +17,16 @@ def _known() -> frozenset[str]:
 
 def zone(name: str, field: str = "timezone") -> zoneinfo.ZoneInfo:
     if name not in _known():
-        raise Invalid("invalid-timezone", f"Unknown time zone {name!r}; use an IANA name like Europe/Amsterdam.", field)
+        raise Invalid(code="invalid-timezone",
+                      message=f"Unknown time zone {name!r}; use an IANA name like Europe/Amsterdam.", field=field)
     return zoneinfo.ZoneInfo(name)
 
 
 def aware_utc(value: dt.datetime, field: str) -> dt.datetime:
     """Times enter the domain with an offset and are kept in UTC."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise Invalid("naive-datetime", "A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.", field)
+        raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
+                      field=field)
     return value.astimezone(dt.UTC)
 
 

@@ -30,9 +30,9 @@ def clean_text(text: str) -> str:
     # Stored as typed (escaping is the display's job); only trailing space and empty messages are refused.
     text = text.rstrip()
     if not text.strip():
-        raise Invalid("empty-message", "A message cannot be empty.", "text")
+        raise Invalid(code="empty-message", message="A message cannot be empty.", field="text")
     if len(text) > MAX_TEXT:
-        raise Invalid("too-long", f"A message has at most {MAX_TEXT} characters.", "text")
+        raise Invalid(code="too-long", message=f"A message has at most {MAX_TEXT} characters.", field="text")
     return text
 
 
@@ -53,7 +53,7 @@ class LiveService:
 
     async def _actor(self, user: User, mission_id: int, action: Action) -> Actor:
         if await self._store.get_mission(mission_id) is None:
-            raise NotFound("Mission", "mission-not-found")
+            raise NotFound(code="mission-not-found", message="Mission not found.")
         actor = Actor(user, await self._store.get_membership(mission_id, user.id))
         require(actor, action)
         return actor
@@ -69,17 +69,17 @@ class LiveService:
                 await self._actor(user, room.id, Action.JOIN_LOBBY)
             case RoomKind.INBOX:
                 if room.id != user.id:
-                    raise NotAllowed("This is someone else's inbox.")
+                    raise NotAllowed(code="not-allowed", message="This is someone else's inbox.")
             case RoomKind.WEBINAR | RoomKind.WEBINAR_STAFF:
                 if self._webinars is None:
-                    raise NotFound("Webinar", "webinar-not-found")
+                    raise NotFound(code="webinar-not-found", message="Webinar not found.")
                 await self._webinars.may_join(user, room)
             case RoomKind.MEETING:
                 # Meeting rooms are admitted by MatchmakingService.may_join_meeting (server/ws/meeting.py).
-                raise NotFound("Meeting", "meeting-not-found")
+                raise NotFound(code="meeting-not-found", message="Meeting not found.")
             case RoomKind.LOUNGE | RoomKind.TABLE:
                 if self._lounges is None:
-                    raise NotFound("Lounge", "lounge-not-found")
+                    raise NotFound(code="lounge-not-found", message="Lounge not found.")
                 await self._lounges.may_join(user, room)
             case _:
                 assert_never(room.kind)
@@ -87,14 +87,15 @@ class LiveService:
     async def presence_entry(self, user: User, mission_id: int, status: Status) -> PresenceEntry:
         entry = await self._store.directory_entry(mission_id, user.id)
         if entry is None:
-            raise NotFound("Mission", "mission-not-found")
+            raise NotFound(code="mission-not-found", message="Mission not found.")
         p = entry.profile
         return PresenceEntry(user_id=user.id, name=p.name, organisation=p.organisation, org_type=p.org_type,
                              side=entry.side, country=p.country, status=status)
 
     async def say(self, user: User, room: RoomRef, text: str, key: str | None) -> Appended:
         if room.kind is not RoomKind.LOBBY:
-            raise Invalid("bad-room", "Chat is for lobbies; use a direct message for one person.", "room")
+            raise Invalid(code="bad-room", message="Chat is for lobbies; use a direct message for one person.",
+                          field="room")
         await self._actor(user, room.id, Action.CHAT)
         body = ChatPosted(await self.author(user), clean_text(text))
         return await self._append([(room.name, body)], user, key)
@@ -107,18 +108,18 @@ class LiveService:
     async def direct(self, user: User, mission_id: int, to: int, text: str, key: str | None) -> Appended:
         await self._actor(user, mission_id, Action.DIRECT_MESSAGE)
         if to == user.id:
-            raise Invalid("to-self", "You cannot send a direct message to yourself.", "to")
+            raise Invalid(code="to-self", message="You cannot send a direct message to yourself.", field="to")
         if await self._store.get_membership(mission_id, to) is None:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         body = DirectMessage(await self.author(user), to=to, mission_id=mission_id, text=clean_text(text))
         return await self._append([(inbox(user.id).name, body), (inbox(to).name, body)], user, key)
 
     async def remove(self, user: User, room: RoomRef, seq: int) -> Appended:
         if room.kind is not RoomKind.LOBBY:
-            raise Invalid("bad-room", "Only lobby messages can be removed.", "room")
+            raise Invalid(code="bad-room", message="Only lobby messages can be removed.", field="room")
         await self._actor(user, room.id, Action.MODERATE_CHAT)
         if not await self._store.mark_removed(room.name, seq):
-            raise NotFound("Message", "message-not-found")
+            raise NotFound(code="message-not-found", message="Message not found.")
         # The removal is itself an event, so every client (and every later resume) learns of it.
         return await self._append([(room.name, MessageRemoved(seq, by=user.id))], user, None)
 

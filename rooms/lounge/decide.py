@@ -62,28 +62,30 @@ class TableDraft(NamedTuple):
 def clean_table(name: str, topic: str, capacity: int, sector: str | None) -> TableDraft:
     name, topic = " ".join(name.split()), " ".join(topic.split())
     if not name or len(name) > MAX_NAME:
-        raise Invalid("invalid-name", f"A table's name has 1 to {MAX_NAME} characters.", "name")
+        raise Invalid(code="invalid-name", message=f"A table's name has 1 to {MAX_NAME} characters.", field="name")
     if len(topic) > MAX_TOPIC:
-        raise Invalid("too-long", f"A table's topic has at most {MAX_TOPIC} characters.", "topic")
+        raise Invalid(code="too-long", message=f"A table's topic has at most {MAX_TOPIC} characters.", field="topic")
     if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
-        raise Invalid("invalid-capacity", f"A table seats {MIN_CAPACITY} to {MAX_CAPACITY} people.", "capacity")
+        raise Invalid(code="invalid-capacity", message=f"A table seats {MIN_CAPACITY} to {MAX_CAPACITY} people.",
+                      field="capacity")
     sector = " ".join(sector.split()) if sector is not None else None
     if sector is not None and len(sector) > MAX_SECTOR:
-        raise Invalid("too-long", f"A sector has at most {MAX_SECTOR} characters.", "sector")
+        raise Invalid(code="too-long", message=f"A sector has at most {MAX_SECTOR} characters.", field="sector")
     return TableDraft(name, topic, capacity, sector or None)
 
 
 def clean_rounds(rounds: int, minutes: int) -> None:
     if not MIN_ROUNDS <= rounds <= MAX_ROUNDS:
-        raise Invalid("invalid-rounds", f"Run {MIN_ROUNDS} to {MAX_ROUNDS} rounds.", "rounds")
+        raise Invalid(code="invalid-rounds", message=f"Run {MIN_ROUNDS} to {MAX_ROUNDS} rounds.", field="rounds")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise Invalid("invalid-minutes", f"A round lasts {MIN_MINUTES} to {MAX_MINUTES} minutes.", "minutes")
+        raise Invalid(code="invalid-minutes", message=f"A round lasts {MIN_MINUTES} to {MAX_MINUTES} minutes.",
+                      field="minutes")
 
 
 def _table(s: LoungeState, table_id: int) -> Table:
     found = s.tables.get(table_id)
     if found is None:
-        raise NotFound("Table", "table-not-found")
+        raise NotFound(code="table-not-found", message="Table not found.")
     return found
 
 
@@ -120,7 +122,7 @@ def decide_sit(s: LoungeState, card: LoungeCard, table_id: int) -> Outcome:
     if s.seated.get(card.user_id) == table_id:
         return Outcome([], s)
     if t.free <= 0:
-        raise Conflict("table-full", f"{t.name} is full.")
+        raise Conflict(code="table-full", message=f"{t.name} is full.")
     _unseat(s, card.user_id)
     _seat(s, card, table_id)
     return Outcome([SeatChanged(user_id=card.user_id, table=table_id, card=card)], s)
@@ -140,13 +142,14 @@ def decide_stand(s: LoungeState, user_id: int) -> Outcome:
 def decide_save_table(s: LoungeState, table_id: int | None, draft: TableDraft) -> Outcome:
     if table_id is None:
         if len(s.tables) >= MAX_TABLES:
-            raise Conflict("too-many-tables", f"A lounge has at most {MAX_TABLES} tables.")
+            raise Conflict(code="too-many-tables", message=f"A lounge has at most {MAX_TABLES} tables.")
         s.version += 1
         table_id, seats = s.version, []
     else:
         seats = list(_table(s, table_id).seats)
         if len(seats) > draft.capacity:
-            raise Conflict("table-occupied", f"{len(seats)} people sit at this table: it cannot seat fewer.")
+            raise Conflict(code="table-occupied",
+                           message=f"{len(seats)} people sit at this table: it cannot seat fewer.")
     s.tables[table_id] = Table(id=table_id, name=draft.name, topic=draft.topic, capacity=draft.capacity,
                                sector=draft.sector, seats=seats)
     return Outcome([_tables_changed(s)], s)
@@ -200,7 +203,7 @@ def decide_start_rounds(s: LoungeState, rounds: int, minutes: int, present: Mapp
                         now: dt.datetime, by_choice: Set[int] = frozenset()) -> Outcome:
     clean_rounds(rounds, minutes)
     if s.round is not None:
-        raise Conflict("rounds-running", "Mixing rounds are already running; stop them first.")
+        raise Conflict(code="rounds-running", message="Mixing rounds are already running; stop them first.")
     return Outcome(_place_round(s, 1, rounds, minutes, present, now, by_choice), s)
 
 
@@ -241,7 +244,7 @@ def decide_move_on(s: LoungeState, present: Mapping[int, LoungeCard], now: dt.da
     numbering goes on), or ends the series when that was its last round."""
     r = s.round
     if r is None:
-        raise Conflict("no-rounds", "No mixing rounds are running.")
+        raise Conflict(code="no-rounds", message="No mixing rounds are running.")
     if r.number >= r.of:
         return decide_stop_rounds(s)
     events: list[LoungeEvent] = [RoundEnded(number=r.number)]
@@ -290,13 +293,13 @@ def decide_word(s: LoungeState, card: LoungeCard, to: int, now: dt.datetime) -> 
     """A new invitation; none when one from the same person to the same person is still open (the service tells
     the sender it was already sent)."""
     if to == card.user_id:
-        raise Invalid("to-self", "You cannot invite yourself for a word.", "user")
+        raise Invalid(code="to-self", message="You cannot invite yourself for a word.", field="user")
     _prune(s, now)
     mine = [p for p in s.invites.values() if p.invite.from_.user_id == card.user_id]
     if open_word(s, card.user_id, to, now) is not None:
         return Outcome([], s)
     if len(mine) >= MAX_PENDING_WORDS:
-        raise Conflict("too-many-invites", "Wait for an answer to your earlier invitations first.")
+        raise Conflict(code="too-many-invites", message="Wait for an answer to your earlier invitations first.")
     s.version += 1
     invite = WordInvite(id=s.version, from_=card, to=to)
     s.invites[invite.id] = Pending(invite=invite, at=now)
@@ -307,9 +310,9 @@ def pending_word(s: LoungeState, invite_id: int, user_id: int, now: dt.datetime)
     """The invitation `user_id` may answer; others (even its sender) are told it does not exist."""
     p = s.invites.get(invite_id)
     if p is None or p.invite.to != user_id:
-        raise NotFound("Invitation", "invite-not-found")
+        raise NotFound(code="invite-not-found", message="Invitation not found.")
     if now - p.at > WORD_TTL:
-        raise Gone("invite-expired", "This invitation has expired.")
+        raise Gone(code="invite-expired", message="This invitation has expired.")
     return p.invite
 
 
@@ -342,7 +345,7 @@ class Connected(NamedTuple):
 
 def decide_connect(s: LoungeState, user_id: int, to: int) -> Connected:
     if to == user_id:
-        raise Invalid("to-self", "You cannot connect with yourself.", "user")
+        raise Invalid(code="to-self", message="You cannot connect with yourself.", field="user")
     already = (user_id, to) in s.connects
     s.connects.add((user_id, to))
     mutual = (to, user_id) in s.connects

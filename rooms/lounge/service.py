@@ -124,7 +124,7 @@ class LoungeService:
         item = await self._store.get_item(item_id)
         mission = await self._store.get_mission(item.mission_id) if item is not None else None
         if item is None or item.kind is not ItemKind.NETWORKING or mission is None:
-            raise NotFound("Lounge", "lounge-not-found")
+            raise NotFound(code="lounge-not-found", message="Lounge not found.")
         return _Lounge(item, mission)
 
     async def _acting(self, user: User, item_id: int, action: LoungeAction) -> tuple[_Lounge, Membership]:
@@ -137,7 +137,7 @@ class LoungeService:
     async def _card(self, lo: _Lounge, user_id: int) -> LoungeCard:
         found = await self._cards(lo, [user_id])
         if user_id not in found:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         return found[user_id]
 
     async def _cards(self, lo: _Lounge, user_ids: Sequence[int]) -> dict[int, LoungeCard]:
@@ -169,7 +169,7 @@ class LoungeService:
                 state, _ = await self._load(lo)
                 require_table_member(membership, seated_at(state, user.id), ref.table)
             case _:
-                raise Invalid("bad-room", "This is not a lounge room.", "room")
+                raise Invalid(code="bad-room", message="This is not a lounge room.", field="room")
 
     # -- reading -----------------------------------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ class LoungeService:
 
     async def snapshot(self, user: User, ref: RoomRef) -> LoungeSnapshot:
         if ref.kind is not RoomKind.LOUNGE:
-            raise Invalid("bad-room", "This is not a lounge room.", "room")
+            raise Invalid(code="bad-room", message="This is not a lounge room.", field="room")
         lo, membership = await self._acting(user, ref.id, LoungeAction.JOIN)
         state, seq = await self._load(lo)
         return LoungeSnapshot(seq=seq, state=view(state), permissions=lounge_permissions(membership),
@@ -307,7 +307,7 @@ class LoungeService:
         """Invites `target` for a word; a repeat while the first is open sends nothing and says so."""
         lo, _ = await self._acting(user, item, LoungeAction.WORD)
         if await self._store.get_membership(lo.mission.id, target) is None:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         card = await self._card(lo, user.id)
         now = self._clock.now()
         already: WordInvite | None = None
@@ -356,9 +356,11 @@ class LoungeService:
         end = now + dt.timedelta(minutes=WORD_MINUTES)
         mine = await self._store.meetings_of(lo.mission.id, user_id)
         if any(m.status is not MeetingStatus.CANCELLED and overlaps(m.starts_at, m.ends_at, now, end) for m in mine):
-            return Conflict("busy-now", "You have another meeting now or within the next "
+            return Conflict(code="busy-now",
+                            message="You have another meeting now or within the next "
                                         f"{WORD_MINUTES} minutes.")
-        return Conflict("they-are-busy", "They have another meeting now or within the next "
+        return Conflict(code="they-are-busy",
+                        message="They have another meeting now or within the next "
                                          f"{WORD_MINUTES} minutes.")
 
     async def connect(self, user: User, item: int, target: int) -> Connection:
@@ -366,12 +368,12 @@ class LoungeService:
         other's card and an `n-lead` in their inbox, written in the same transaction as the connect."""
         lo, _ = await self._acting(user, item, LoungeAction.CONNECT)
         if target == user.id:
-            raise Invalid("to-self", "You cannot connect with yourself.", "user")
+            raise Invalid(code="to-self", message="You cannot connect with yourself.", field="user")
         if await self._store.get_membership(lo.mission.id, target) is None:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         cards = await self._cards(lo, [user.id, target])
         if len(cards) < 2:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         mutual = False
 
         def decide(raw: bytes | None) -> Decision:

@@ -51,7 +51,7 @@ class MatchmakingBase:
     async def _viewer(self, user: User, mission_id: int, action: Action) -> Viewer:
         mission = await self._store.get_mission(mission_id)
         if mission is None:
-            raise NotFound("Mission", "mission-not-found")
+            raise NotFound(code="mission-not-found", message="Mission not found.")
         actor = Actor(user, await self._store.get_membership(mission_id, user.id))
         require(actor, action)
         return Viewer(actor, mission)
@@ -60,7 +60,7 @@ class MatchmakingBase:
         """The meeting, for one of its two members; the rest of the mission is refused, outsiders learn nothing."""
         found = await self._store.get_meeting(meeting_id)
         if found is None:
-            raise NotFound("Meeting", "meeting-not-found")
+            raise NotFound(code="meeting-not-found", message="Meeting not found.")
         membership = await self._store.get_membership(found.mission_id, user.id)
         require_meeting_member(membership, found.members())
         assert membership is not None
@@ -69,7 +69,7 @@ class MatchmakingBase:
     async def card(self, mission_id: int, user_id: int) -> Card:
         found = await self.cards(mission_id, [user_id])
         if user_id not in found:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         return found[user_id]
 
     async def cards(self, mission_id: int, user_ids: Sequence[int]) -> dict[int, Card]:
@@ -89,7 +89,8 @@ class MatchmakingBase:
     async def _slot(self, mission: Mission, rules: MatchmakingRules, start: dt.datetime, field: str) -> Slot:
         found = slot_at(await self._store.programme(mission.id), rules, start.astimezone(dt.UTC))
         if found is None:
-            raise Invalid("unknown-slot", f"There is no matchmaking slot starting at {start.isoformat()}.", field)
+            raise Invalid(code="unknown-slot", message=f"There is no matchmaking slot starting at {start.isoformat()}.",
+                          field=field)
         return found
 
     async def _busy(self, mission_id: int, user_id: int, start: dt.datetime, end: dt.datetime) -> Meeting | None:

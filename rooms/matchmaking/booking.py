@@ -18,8 +18,10 @@ def busy_conflict(names: Mapping[int, str], a: int, b: int, start: dt.datetime, 
     for person in (a, b):
         mine = [m for m in meetings if person in m.members()]
         if any(m.starts_at < end and start < m.ends_at for m in mine):
-            return Conflict("slot-taken", f"{names.get(person, 'Someone')} already has a meeting at that time.")
+            return Conflict(code="slot-taken",
+                            message=f"{names.get(person, 'Someone')} already has a meeting at that time.")
         if sum(1 for m in mine if m.mission_id == mission_id) >= max_meetings:
-            return Conflict("too-many-meetings",
-                            f"{names.get(person, 'Someone')} already has {max_meetings} meetings in this mission.")
+            name = names.get(person, "Someone")
+            return Conflict(code="too-many-meetings",
+                            message=f"{name} already has {max_meetings} meetings in this mission.")
     return None

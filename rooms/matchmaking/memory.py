@@ -103,9 +103,9 @@ class MemoryMeetings:
     def _pending(self, request_id: int) -> MeetingRequest:
         request = self._requests.get(request_id)
         if request is None:
-            raise NotFound("Meeting request", "request-not-found")
+            raise NotFound(code="request-not-found", message="Meeting request not found.")
         if request.status is not RequestStatus.PENDING:
-            raise Conflict("request-not-pending", f"This request was already {request.status.value}.")
+            raise Conflict(code="request-not-pending", message=f"This request was already {request.status.value}.")
         return request
 
     async def accept(self, request_id: int, start: dt.datetime, end: dt.datetime, item_id: int,
@@ -157,7 +157,7 @@ class MemoryMeetings:
     async def cancel_meeting(self, meeting_id: int) -> Meeting:
         meeting = self._require_meeting(meeting_id)
         if meeting.status is not MeetingStatus.BOOKED:
-            raise Conflict("meeting-not-booked", f"This meeting is {meeting.status.value}, not booked.")
+            raise Conflict(code="meeting-not-booked", message=f"This meeting is {meeting.status.value}, not booked.")
         self._meetings[meeting_id] = cancelled = msgspec.structs.replace(meeting, status=MeetingStatus.CANCELLED)
         return cancelled
 
@@ -181,7 +181,7 @@ class MemoryMeetings:
     def _require_meeting(self, meeting_id: int) -> Meeting:
         meeting = self._meetings.get(meeting_id)
         if meeting is None:
-            raise NotFound("Meeting", "meeting-not-found")
+            raise NotFound(code="meeting-not-found", message="Meeting not found.")
         return meeting
 
     async def save_notes(self, meeting_id: int, user_id: int, notes: str, rating: int | None,

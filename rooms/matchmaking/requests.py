@@ -54,7 +54,7 @@ class Done(NamedTuple, Generic[T]):
 def _text(value: str, limit: int, field: str) -> str:
     value = value.strip()
     if len(value) > limit:
-        raise Invalid("too-long", f"At most {limit} characters.", field)
+        raise Invalid(code="too-long", message=f"At most {limit} characters.", field=field)
     return value
 
 
@@ -64,17 +64,18 @@ class MeetingRequests(MatchmakingBase):
         """Validated slot starts proposed by the viewer: 1–5 distinct existing future slots in which the viewer
         has no meeting."""
         if not 1 <= len(starts) <= MAX_PROPOSED:
-            raise Invalid("bad-slots", f"Propose from 1 to {MAX_PROPOSED} slots.", "slots")
+            raise Invalid(code="bad-slots", message=f"Propose from 1 to {MAX_PROPOSED} slots.", field="slots")
         now = self._clock.now()
         chosen: dict[dt.datetime, None] = {}
         for start in starts:
             if start.tzinfo is None:
-                raise Invalid("naive-datetime", "A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.", "slots")
+                raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
+                              field="slots")
             slot = await self._slot(viewer.mission, rules, start, "slots")
             if slot.starts_at <= now:
-                raise Invalid("slot-past", "This slot has already begun.", "slots")
+                raise Invalid(code="slot-past", message="This slot has already begun.", field="slots")
             if await self._busy(viewer.mission.id, viewer.membership.user_id, slot.starts_at, slot.ends_at):
-                raise Conflict("slot-taken", "You already have a meeting at that time.", "slots")
+                raise Conflict(code="slot-taken", message="You already have a meeting at that time.", field="slots")
             chosen[slot.starts_at] = None
         return sorted(chosen)
 
@@ -127,23 +128,23 @@ class MeetingRequests(MatchmakingBase):
         """The request, for its sender or addressee; the rest of the mission is refused, outsiders learn nothing."""
         request = await self._store.get_request(request_id)
         if request is None:
-            raise NotFound("Meeting request", "request-not-found")
+            raise NotFound(code="request-not-found", message="Meeting request not found.")
         mission = await self._store.get_mission(request.mission_id)
         membership = await self._store.get_membership(request.mission_id, user.id)
         if mission is None or membership is None:
-            raise NotFound("Meeting request", "request-not-found")
+            raise NotFound(code="request-not-found", message="Meeting request not found.")
         require_meeting_member(membership, (request.from_user, request.to_user))
         return request, Viewer(Actor(user, membership), mission)
 
     @staticmethod
     def _require_pending(request: MeetingRequest) -> None:
         if request.status is not RequestStatus.PENDING:
-            raise Conflict("request-not-pending", f"This request was already {request.status.value}.")
+            raise Conflict(code="request-not-pending", message=f"This request was already {request.status.value}.")
 
     @staticmethod
     def _require_addressee(request: MeetingRequest, user: User) -> None:
         if request.to_user != user.id:
-            raise NotAllowed("Only the person asked may answer this request.")
+            raise NotAllowed(code="not-allowed", message="Only the person asked may answer this request.")
 
     # -- requests ------------------------------------------------------------------------------------------
 
@@ -160,7 +161,7 @@ class MeetingRequests(MatchmakingBase):
         self._require_addressee(request, user)
         self._require_pending(request)
         if slot.tzinfo is None or slot.astimezone(dt.UTC) not in request.slots:
-            raise Invalid("not-proposed", "Pick one of the proposed slots.", "slot")
+            raise Invalid(code="not-proposed", message="Pick one of the proposed slots.", field="slot")
         rules = await self._store.get_rules(request.mission_id)
         found = await self._slot(viewer.mission, rules, slot, "slot")
         _, booked = await self._store.accept(request_id, found.starts_at, found.ends_at, found.item_id,
@@ -192,7 +193,7 @@ class MeetingRequests(MatchmakingBase):
     async def cancel_request(self, user: User, request_id: int) -> Done[MeetingRequest]:
         request, _ = await self._request_for(user, request_id)
         if request.from_user != user.id:
-            raise NotAllowed("Only the sender may withdraw a request; decline it instead.")
+            raise NotAllowed(code="not-allowed", message="Only the sender may withdraw a request; decline it instead.")
         answered = await self._store.answer_request(request_id, RequestStatus.CANCELLED, None, self._clock.now())
         me = await self.card(request.mission_id, user.id)
         note = Cancelled(request.mission_id, me, request_id=request.id)
@@ -211,15 +212,17 @@ class MeetingRequests(MatchmakingBase):
         rules = await self._store.get_rules(mission_id)
         require_organiser_booking(viewer.actor, rules)
         if a == b:
-            raise Invalid("same-person", "A meeting needs two different people.", "b")
+            raise Invalid(code="same-person", message="A meeting needs two different people.", field="b")
         for person, field in ((a, "a"), (b, "b")):
             membership = await self._store.get_membership(mission_id, person)
             if membership is None:
-                raise NotFound("Person", "person-not-found")
+                raise NotFound(code="person-not-found", message="Person not found.")
             if not may_meet(membership):
-                raise Invalid("not-bookable", "This person does not take meetings in this mission.", field)
+                raise Invalid(code="not-bookable", message="This person does not take meetings in this mission.",
+                              field=field)
         if slot.tzinfo is None:
-            raise Invalid("naive-datetime", "A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.", "slot")
+            raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
+                          field="slot")
         found = await self._slot(viewer.mission, rules, slot, "slot")
         booked = await self._store.book(mission_id, a, b, found.item_id, found.starts_at, found.ends_at, user.id,
                                         rules.max_meetings, self._clock.now())
@@ -235,9 +238,10 @@ class MeetingRequests(MatchmakingBase):
         found = await self._store.get_meeting(meeting_id)
         membership = None if found is None else await self._store.get_membership(found.mission_id, user.id)
         if found is None or membership is None:
-            raise NotFound("Meeting", "meeting-not-found")
+            raise NotFound(code="meeting-not-found", message="Meeting not found.")
         if not may_manage_meeting(membership, found.members()):
-            raise NotAllowed("Only the two people meeting, or an organiser, may cancel this meeting.")
+            raise NotAllowed(code="not-allowed",
+                             message="Only the two people meeting, or an organiser, may cancel this meeting.")
         cancelled = await self._store.cancel_meeting(meeting_id)
         by = await self.card(found.mission_id, user.id)
         note = Cancelled(found.mission_id, by, meeting_id=found.id, starts_at=found.starts_at,
@@ -251,7 +255,7 @@ class MeetingRequests(MatchmakingBase):
         meeting is cancelled, so a refused one leaves the meeting as it was."""
         found, membership = await self._meeting_of(user, meeting_id)
         if found.status is not MeetingStatus.BOOKED:
-            raise Conflict("meeting-not-booked", f"This meeting is {found.status.value}, not booked.")
+            raise Conflict(code="meeting-not-booked", message=f"This meeting is {found.status.value}, not booked.")
         mission = await self._store.get_mission(found.mission_id)
         assert mission is not None
         viewer = Viewer(Actor(user, membership), mission)
@@ -269,17 +273,18 @@ class MeetingRequests(MatchmakingBase):
     async def _proposed_ignoring(self, viewer: Viewer, rules: MatchmakingRules, starts: Sequence[dt.datetime],
                                  moving: Meeting) -> list[dt.datetime]:
         if not 1 <= len(starts) <= MAX_PROPOSED:
-            raise Invalid("bad-slots", f"Propose from 1 to {MAX_PROPOSED} slots.", "slots")
+            raise Invalid(code="bad-slots", message=f"Propose from 1 to {MAX_PROPOSED} slots.", field="slots")
         out = []
         for start in starts:
             if start.tzinfo is None:
-                raise Invalid("naive-datetime", "A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.", "slots")
+                raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
+                              field="slots")
             slot = await self._slot(viewer.mission, rules, start, "slots")
             if slot.starts_at <= self._clock.now():
-                raise Invalid("slot-past", "This slot has already begun.", "slots")
+                raise Invalid(code="slot-past", message="This slot has already begun.", field="slots")
             busy = await self._busy(viewer.mission.id, viewer.membership.user_id, slot.starts_at, slot.ends_at)
             if busy is not None and busy.id != moving.id:
-                raise Conflict("slot-taken", "You already have a meeting at that time.", "slots")
+                raise Conflict(code="slot-taken", message="You already have a meeting at that time.", field="slots")
             out.append(slot.starts_at)
         return out
 

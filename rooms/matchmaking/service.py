@@ -100,10 +100,11 @@ class MatchmakingService(MeetingRequests):
         chosen: set[dt.datetime] = set()
         for start in starts:
             if start.tzinfo is None:
-                raise Invalid("naive-datetime", "A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.", "slots")
+                raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
+                              field="slots")
             if start.astimezone(dt.UTC) not in known:
-                raise Invalid("unknown-slot", f"There is no matchmaking slot starting at {start.isoformat()}.",
-                              "slots")
+                raise Invalid(code="unknown-slot",
+                              message=f"There is no matchmaking slot starting at {start.isoformat()}.", field="slots")
             chosen.add(start.astimezone(dt.UTC))
         await self._store.set_availability(mission_id, user.id, sorted(chosen))
         return sorted(chosen)
@@ -126,9 +127,9 @@ class MatchmakingService(MeetingRequests):
         cancelled, until ROOM_OPEN_AFTER past its end."""
         found, _ = await self._meeting_of(user, meeting_id)
         if found.status is MeetingStatus.CANCELLED:
-            raise Gone("meeting-closed", "This meeting was cancelled.")
+            raise Gone(code="meeting-closed", message="This meeting was cancelled.")
         if self._clock.now() > room_closes_at(found):
-            raise Gone("meeting-closed", "This meeting is over.")
+            raise Gone(code="meeting-closed", message="This meeting is over.")
         return found
 
     async def meeting_joined(self, user: User, meeting_id: int) -> Appended:
@@ -158,7 +159,7 @@ class MatchmakingService(MeetingRequests):
         now = self._clock.now()
         found = await self._store.get_meeting(meeting_id)
         if found is None or user_id not in found.members():
-            raise NotFound("Meeting", "meeting-not-found")
+            raise NotFound(code="meeting-not-found", message="Meeting not found.")
         body = MeetingJoined(user_id) if joined else MeetingLeft(user_id)
         written = await self._store.append([(meeting(meeting_id).name, body)], user_id, None, now)
         settled = await self.settle_call(meeting_id)
@@ -179,7 +180,7 @@ class MatchmakingService(MeetingRequests):
         clock at the room's close, may call it again."""
         found = await self._store.get_meeting(meeting_id)
         if found is None:
-            raise NotFound("Meeting", "meeting-not-found")
+            raise NotFound(code="meeting-not-found", message="Meeting not found.")
         if found.status is MeetingStatus.CANCELLED:
             return Settled(found, (False, False))
         rules = await self._store.get_rules(found.mission_id)
@@ -230,7 +231,7 @@ class MatchmakingService(MeetingRequests):
         every node. Nothing for a meeting that is no longer booked."""
         found = await self._store.get_meeting(meeting_id)
         if found is None:
-            raise NotFound("Meeting", "meeting-not-found")
+            raise NotFound(code="meeting-not-found", message="Meeting not found.")
         if found.status is not MeetingStatus.BOOKED:
             return Appended([], fresh=False)
         cards = await self.cards(found.mission_id, found.members())
@@ -244,9 +245,9 @@ class MatchmakingService(MeetingRequests):
     async def save_notes(self, user: User, meeting_id: int, notes: str, rating: int | None) -> MeetingNotes:
         await self._meeting_of(user, meeting_id)
         if len(notes) > MAX_NOTES:
-            raise Invalid("too-long", f"Notes have at most {MAX_NOTES} characters.", "notes")
+            raise Invalid(code="too-long", message=f"Notes have at most {MAX_NOTES} characters.", field="notes")
         if rating is not None and not 1 <= rating <= 5:
-            raise Invalid("bad-rating", "A rating is from 1 to 5.", "rating")
+            raise Invalid(code="bad-rating", message="A rating is from 1 to 5.", field="rating")
         return await self._store.save_notes(meeting_id, user.id, notes, rating, self._clock.now())
 
     async def notes(self, user: User, meeting_id: int) -> MeetingNotes | None:

@@ -104,27 +104,30 @@ def require_open(found: StandingWith, rules: MatchmakingRules) -> None:
         case Standing.OPEN:
             return
         case Standing.SELF:
-            raise NotAllowed("You cannot request a meeting with yourself.", "to-self")
+            raise NotAllowed(code="to-self", message="You cannot request a meeting with yourself.")
         case Standing.CANNOT_REQUEST:
-            raise NotAllowed("Your role may not request meeting.")
+            raise NotAllowed(code="not-allowed", message="Your role may not request meeting.")
         case Standing.NOT_BOOKABLE:
-            raise NotAllowed("This person does not take meetings in this mission.", "not-bookable")
+            raise NotAllowed(code="not-bookable", message="This person does not take meetings in this mission.")
         case Standing.SAME_SIDE:
-            raise NotAllowed("In this mission meetings are between the delegation and the partners.", "same-side")
+            raise NotAllowed(code="same-side",
+                             message="In this mission meetings are between the delegation and the partners.")
         case Standing.MEETING:
-            raise Conflict("already-meeting", "You already have a meeting with this person.")
+            raise Conflict(code="already-meeting", message="You already have a meeting with this person.")
         case Standing.REQUESTED | Standing.ASKED_YOU:
-            raise Conflict("request-exists", "There is already an open request between you two.")
+            raise Conflict(code="request-exists", message="There is already an open request between you two.")
         case Standing.MY_LIMIT:
-            raise Conflict("too-many-meetings", f"You already have {rules.max_meetings} meetings in this mission.")
+            raise Conflict(code="too-many-meetings",
+                           message=f"You already have {rules.max_meetings} meetings in this mission.")
         case Standing.THEIR_LIMIT:
-            raise Conflict("too-many-meetings",
-                           f"This person already has {rules.max_meetings} meetings in this mission.")
+            raise Conflict(code="too-many-meetings",
+                           message=f"This person already has {rules.max_meetings} meetings in this mission.")
         case Standing.TOO_MANY_REQUESTS:
-            raise Conflict("too-many-requests", f"You have {MAX_PENDING} open requests; wait for some answers.")
+            raise Conflict(code="too-many-requests",
+                           message=f"You have {MAX_PENDING} open requests; wait for some answers.")
 
 
 def require_member(other: Membership | None) -> Membership:
     if other is None:
-        raise NotFound("Person", "person-not-found")
+        raise NotFound(code="person-not-found", message="Person not found.")
     return other

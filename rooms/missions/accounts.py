@@ -30,7 +30,7 @@ class AccountService:
     async def user(self, user_id: int) -> User:
         user = await self._store.get_user(user_id)
         if user is None:
-            raise NotFound("User", "user-not-found")
+            raise NotFound(code="user-not-found", message="User not found.")
         return user
 
     async def ensure_user(self, email: str, name: str, *, can_create_missions: bool = False) -> User:
@@ -54,7 +54,8 @@ class AccountService:
         if user is None:
             return None
         if mission_id is not None and await self._store.get_membership(mission_id, user.id) is None:
-            raise Invalid("not-a-member", "This person does not take part in that mission.", "mission")
+            raise Invalid(code="not-a-member", message="This person does not take part in that mission.",
+                          field="mission")
         now = self._clock.now()
         link_id = await self._store.create_sign_in_link(user.id, mission_id, now, now + ttl)
         return link_id, user, now + ttl
@@ -70,7 +71,7 @@ class AccountService:
     async def invitation(self, invitation_id: int) -> Invitation:
         invitation = await self._store.get_invitation(invitation_id)
         if invitation is None:
-            raise NotFound("Invitation", "token-invalid")
+            raise NotFound(code="token-invalid", message="Invitation not found.")
         return invitation
 
     async def accept(self, invitation_id: int, name: str, password_hash: str | None) -> tuple[User, Membership]:

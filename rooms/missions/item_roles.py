@@ -50,7 +50,7 @@ class ItemRoleService:
         require(Actor(user, membership), action)
         item = await self._store.get_item(item_id)
         if item is None or item.mission_id != mission_id:
-            raise NotFound("Programme item", "item-not-found")
+            raise NotFound(code="item-not-found", message="Programme item not found.")
         return item
 
     async def roles(self, user: User, mission_id: int, item_id: int) -> ItemRoles:
@@ -60,17 +60,17 @@ class ItemRoleService:
     async def set_roles(self, user: User, mission_id: int, item_id: int, grants: RoleGrants) -> ItemRoles:
         item = await self._item(user, mission_id, item_id, Action.MANAGE_PROGRAMME)
         if item.kind is not ItemKind.WEBINAR:
-            raise Invalid("not-a-webinar", "Roles are granted for webinars only.")
+            raise Invalid(code="not-a-webinar", message="Roles are granted for webinars only.")
         roles = {grant.user_id: grant.role for grant in grants.roles}
         if len(roles) != len(grants.roles):
-            raise Invalid("duplicate-person", "Give each person one role.", "roles")
+            raise Invalid(code="duplicate-person", message="Give each person one role.", field="roles")
         try:
             await self._store.set_item_roles(item.id, roles)
         except NotFound as exc:
             if exc.code != "person-not-found":
                 raise
-            raise Invalid("not-a-member", "Only people taking part in the mission can be given a role.",
-                          "roles") from exc
+            raise Invalid(code="not-a-member", message="Only people taking part in the mission can be given a role.",
+                          field="roles") from exc
         return await self._granted(item)
 
     async def _granted(self, item: ProgrammeItem) -> ItemRoles:

@@ -29,9 +29,9 @@ class MemoryItemRoles:
     async def set_item_roles(self, item_id: int, roles: Mapping[int, ItemRole]) -> None:
         item = self._items.get(item_id)
         if item is None:
-            raise NotFound("Programme item", "item-not-found")
+            raise NotFound(code="item-not-found", message="Programme item not found.")
         if any((item.mission_id, user_id) not in self._memberships for user_id in roles):
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         self._item_roles[item_id] = dict(roles)
 
     def _drop_item_roles(self, item_id: int) -> None:

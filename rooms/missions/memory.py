@@ -219,7 +219,7 @@ class MemoryMissions(MemoryItemRoles):
         self, email: str, name: str, now: dt.datetime, can_create_missions: bool, password_hash: str | None
     ) -> User:
         if email in self._user_ids_by_email:
-            raise Conflict("email-taken", "Someone already uses this e-mail address.", "email")
+            raise Conflict(code="email-taken", message="Someone already uses this e-mail address.", field="email")
         user_id = next(self._next_user_id)
         self._users[user_id] = _UserRecord(email, name, can_create_missions, password_hash, now)
         self._user_ids_by_email[email] = user_id
@@ -247,7 +247,7 @@ class MemoryMissions(MemoryItemRoles):
 
     async def save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
         if user_id not in self._profiles:
-            raise NotFound("Profile", "profile-not-found")
+            raise NotFound(code="profile-not-found", message="Profile not found.")
         return _copy_profile(self._save_profile(user_id, draft))
 
     def _save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
@@ -294,14 +294,14 @@ class MemoryMissions(MemoryItemRoles):
     async def update_item(self, item_id: int, draft: ItemDraft) -> ProgrammeItem:
         current = self._items.get(item_id)
         if current is None:
-            raise NotFound("Programme item", "item-not-found")
+            raise NotFound(code="item-not-found", message="Programme item not found.")
         item = _item_from(item_id, current.mission_id, draft)
         self._items[item_id] = item
         return item
 
     async def delete_item(self, item_id: int) -> None:
         if self._items.pop(item_id, None) is None:
-            raise NotFound("Programme item", "item-not-found")
+            raise NotFound(code="item-not-found", message="Programme item not found.")
         self._drop_item_roles(item_id)
 
     async def get_item(self, item_id: int) -> ProgrammeItem | None:
@@ -390,11 +390,11 @@ class MemoryMissions(MemoryItemRoles):
     ) -> tuple[User, Membership]:
         invitation = self._invitations.get(invitation_id)
         if invitation is None:
-            raise NotFound("Invitation", "token-invalid")
+            raise NotFound(code="token-invalid", message="Invitation not found.")
         if invitation.accepted_at is not None:
-            raise Gone("token-used", "This invitation was already accepted.")
+            raise Gone(code="token-used", message="This invitation was already accepted.")
         if now >= invitation.expires_at:
-            raise Gone("token-expired", "This invitation has expired; ask the organiser for a new one.")
+            raise Gone(code="token-expired", message="This invitation has expired; ask the organiser for a new one.")
         user_id = self._invited_user(invitation.email, name, now, password_hash)
         membership = self._set_membership(invitation.mission_id, user_id, invitation.role, invitation.side)
         self._adopt_organisation(user_id, invitation.organisation)
@@ -439,11 +439,11 @@ class MemoryMissions(MemoryItemRoles):
     def _live_link(self, link_id: int, now: dt.datetime) -> _SignInLink:
         link = self._links.get(link_id)
         if link is None:
-            raise NotFound("Sign-in link", "token-invalid")
+            raise NotFound(code="token-invalid", message="Sign-in link not found.")
         if link.used_at is not None:
-            raise Gone("token-used", "This sign-in link was already used.")
+            raise Gone(code="token-used", message="This sign-in link was already used.")
         if now >= link.expires_at:
-            raise Gone("token-expired", "This sign-in link has expired; ask for a new one.")
+            raise Gone(code="token-expired", message="This sign-in link has expired; ask for a new one.")
         return link
 
     async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
@@ -467,11 +467,11 @@ class MemoryMissions(MemoryItemRoles):
     def _require_user(self, user_id: int) -> _UserRecord:
         record = self._users.get(user_id)
         if record is None:
-            raise NotFound("User", "user-not-found")
+            raise NotFound(code="user-not-found", message="User not found.")
         return record
 
     def _require_mission(self, mission_id: int) -> Mission:
         mission = self._missions.get(mission_id)
         if mission is None:
-            raise NotFound("Mission", "mission-not-found")
+            raise NotFound(code="mission-not-found", message="Mission not found.")
         return mission

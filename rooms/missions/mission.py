@@ -44,7 +44,7 @@ def _clean_sectors(values: list[str], field: str) -> list[str]:
     for value in values:
         clean = " ".join(value.split())
         if not clean:
-            raise Invalid("required", "A sector cannot be empty.", field)
+            raise Invalid(code="required", message="A sector cannot be empty.", field=field)
         seen.setdefault(clean.casefold(), clean)
     return list(seen.values())
 
@@ -65,11 +65,12 @@ class MissionDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         zone(self.timezone)
         title = " ".join(self.title.split())
         if not title:
-            raise Invalid("required", "A mission needs a title.", "title")
+            raise Invalid(code="required", message="A mission needs a title.", field="title")
         if self.end_date < self.start_date:
-            raise Invalid("end-before-start", "The mission ends before it starts.", "end_date")
+            raise Invalid(code="end-before-start", message="The mission ends before it starts.", field="end_date")
         if (self.end_date - self.start_date).days >= MAX_MISSION_DAYS:
-            raise Invalid("too-long", f"A mission lasts at most {MAX_MISSION_DAYS} days.", "end_date")
+            raise Invalid(code="too-long", message=f"A mission lasts at most {MAX_MISSION_DAYS} days.",
+                          field="end_date")
         return msgspec.structs.replace(
             self,
             title=title,
@@ -108,35 +109,34 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         ends = aware_utc(self.ends_at, "ends_at")
         title = " ".join(self.title.split())
         if not title:
-            raise Invalid("required", "A programme item needs a title.", "title")
+            raise Invalid(code="required", message="A programme item needs a title.", field="title")
         if ends <= starts:
-            raise Invalid("end-before-start", "The item ends before it starts.", "ends_at")
+            raise Invalid(code="end-before-start", message="The item ends before it starts.", field="ends_at")
         minutes = (ends - starts).total_seconds() / 60
         if minutes > MAX_ITEM_HOURS * 60:
-            raise Invalid("too-long", f"A programme item lasts at most {MAX_ITEM_HOURS} hours.", "ends_at")
+            raise Invalid(code="too-long", message=f"A programme item lasts at most {MAX_ITEM_HOURS} hours.",
+                          field="ends_at")
         if self.kind is ItemKind.WEBINAR and minutes > mission.webinar_max_minutes:
-            raise Invalid(
-                "webinar-too-long",
-                f"Webinars in this mission last at most {mission.webinar_max_minutes} minutes.",
-                "ends_at",
-            )
+            raise Invalid(code="webinar-too-long",
+                          message=f"Webinars in this mission last at most {mission.webinar_max_minutes} minutes.",
+                          field="ends_at")
         tz = zone(mission.timezone)
         if not mission.start_date <= local_date(starts, tz) <= mission.end_date:
-            raise Invalid(
-                "outside-mission",
-                f"The item must start between {mission.start_date} and {mission.end_date} "
+            raise Invalid(code="outside-mission",
+                          message=f"The item must start between {mission.start_date} and {mission.end_date} "
                 f"({mission.timezone}).",
-                "starts_at",
-            )
+                          field="starts_at")
         address = " ".join(self.address.split())
         if self.kind is ItemKind.COMPANY_VISIT:
             if mission.format is not Format.HYBRID:
-                raise Invalid("visit-needs-hybrid", "Company visits belong to hybrid missions.", "kind")
+                raise Invalid(code="visit-needs-hybrid", message="Company visits belong to hybrid missions.",
+                              field="kind")
             if not address:
-                raise Invalid("address-required", "A company visit needs an address.", "address")
+                raise Invalid(code="address-required", message="A company visit needs an address.", field="address")
         track = " ".join(self.track.split())
         if track and mission.sectors and track.casefold() not in {s.casefold() for s in mission.sectors}:
-            raise Invalid("unknown-track", "The track must be one of the mission's sectors.", "track")
+            raise Invalid(code="unknown-track", message="The track must be one of the mission's sectors.",
+                          field="track")
         return msgspec.structs.replace(
             self, title=title, starts_at=starts, ends_at=ends, address=address, track=track
         )

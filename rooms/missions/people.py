@@ -26,14 +26,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def normalise_email(value: str, field: str = "email") -> str:
     email = value.strip().lower()
     if len(email) > 254 or not _EMAIL.match(email):
-        raise Invalid("invalid-email", "This is not a valid e-mail address.", field)
+        raise Invalid(code="invalid-email", message="This is not a valid e-mail address.", field=field)
     return email
 
 
 def clean_name(value: str, field: str = "name") -> str:
     name = " ".join(value.split())
     if not name:
-        raise Invalid("required", "A name is required.", field)
+        raise Invalid(code="required", message="A name is required.", field=field)
     return name
 
 
@@ -81,7 +81,8 @@ class InvitationDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     def validated(self) -> InvitationDraft:
         side = self.side
         if self.role is Role.PARTICIPANT and side is None:
-            raise Invalid("side-required", "A participant is on a side: delegation or partner.", "side")
+            raise Invalid(code="side-required", message="A participant is on a side: delegation or partner.",
+                          field="side")
         return msgspec.structs.replace(
             self,
             email=normalise_email(self.email),

@@ -48,25 +48,27 @@ class ProfileDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     def validated(self) -> ProfileDraft:
         name = _squash(self.name)
         if not name:
-            raise Invalid("required", "A name is required.", "name")
+            raise Invalid(code="required", message="A name is required.", field="name")
         country = self.country.strip().upper()
         if country and not _COUNTRY.match(country):
-            raise Invalid("invalid-country", "Use a two-letter country code such as NL or US.", "country")
+            raise Invalid(code="invalid-country", message="Use a two-letter country code such as NL or US.",
+                          field="country")
         languages: list[str] = []
         for lang in self.languages:
             code = lang.strip().lower()
             if not _LANGUAGE.match(code):
-                raise Invalid("invalid-language", "Use language codes such as en, nl or de.", "languages")
+                raise Invalid(code="invalid-language", message="Use language codes such as en, nl or de.",
+                              field="languages")
             if code not in languages:
                 languages.append(code)
         website = self.website.strip()
         if website and not _WEBSITE.match(website):
-            raise Invalid("invalid-website", "A website starts with https:// or http://.", "website")
+            raise Invalid(code="invalid-website", message="A website starts with https:// or http://.", field="website")
         sectors: dict[str, str] = {}
         for sector in self.sectors:
             clean = _squash(sector)
             if not clean:
-                raise Invalid("required", "A sector cannot be empty.", "sectors")
+                raise Invalid(code="required", message="A sector cannot be empty.", field="sectors")
             sectors.setdefault(clean.casefold(), clean)
         return msgspec.structs.replace(
             self,

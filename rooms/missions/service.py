@@ -45,7 +45,7 @@ class MissionService:
     async def actor(self, user: User, mission_id: int) -> tuple[Actor, Mission]:
         mission = await self._store.get_mission(mission_id)
         if mission is None:
-            raise NotFound("Mission", "mission-not-found")
+            raise NotFound(code="mission-not-found", message="Mission not found.")
         membership = await self._store.get_membership(mission_id, user.id)
         return Actor(user, membership), mission
 
@@ -85,9 +85,8 @@ class MissionService:
             try:
                 _item_draft(item).validated(moved)
             except Invalid as exc:
-                raise Invalid(
-                    "programme-conflict", f"The programme item “{item.title}” would no longer fit: {exc.message}",
-                ) from exc
+                raise Invalid(code="programme-conflict",
+                              message=f"The programme item “{item.title}” would no longer fit: {exc.message}") from exc
         return await self._store.update_mission(mission_id, clean)
 
     # -- programme -----------------------------------------------------------------------------------------
@@ -103,11 +102,11 @@ class MissionService:
     async def _item(self, user: User, item_id: int, action: Action) -> tuple[ProgrammeItem, Mission]:
         item = await self._store.get_item(item_id)
         if item is None:
-            raise NotFound("Programme item", "item-not-found")
+            raise NotFound(code="item-not-found", message="Programme item not found.")
         try:
             _, mission = await self._require(user, item.mission_id, action)
         except NotFound as exc:
-            raise NotFound("Programme item", "item-not-found") from exc
+            raise NotFound(code="item-not-found", message="Programme item not found.") from exc
         return item, mission
 
     async def get_item(self, user: User, item_id: int) -> ProgrammeItem:
@@ -127,7 +126,8 @@ class MissionService:
     async def directory(self, user: User, mission_id: int, query: DirectoryQuery) -> DirectoryPage:
         await self._require(user, mission_id, Action.VIEW_DIRECTORY)
         if query.country and not (len(query.country) == 2 and query.country.isalpha()):
-            raise Invalid("invalid-country", "Use a two-letter country code such as NL or US.", "country")
+            raise Invalid(code="invalid-country", message="Use a two-letter country code such as NL or US.",
+                          field="country")
         return await self._store.search_directory(mission_id, msgspec.structs.replace(
             query, country=query.country.upper()))
 
@@ -135,17 +135,18 @@ class MissionService:
         await self._require(user, mission_id, Action.VIEW_DIRECTORY)
         entry = await self._store.directory_entry(mission_id, member_id)
         if entry is None:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         return entry
 
     async def change_member(self, user: User, mission_id: int, member_id: int, change: MemberChange) -> Membership:
         await self._require(user, mission_id, Action.MANAGE_MEMBERS)
         if await self._store.get_membership(mission_id, member_id) is None:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         if change.role is Role.PARTICIPANT and change.side is None:
-            raise Invalid("side-required", "A participant is on a side: delegation or partner.", "side")
+            raise Invalid(code="side-required", message="A participant is on a side: delegation or partner.",
+                          field="side")
         if member_id == user.id and change.role is not Role.ORGANISER:
-            raise Invalid("last-organiser", "You cannot step down as organiser yourself.", "role")
+            raise Invalid(code="last-organiser", message="You cannot step down as organiser yourself.", field="role")
         return await self._store.set_membership(mission_id, member_id, change.role, change.side)
 
     # -- invitations ---------------------------------------------------------------------------------------
@@ -155,7 +156,8 @@ class MissionService:
         clean = draft.validated()
         existing = await self._store.get_user_by_email(clean.email)
         if existing is not None and await self._store.get_membership(mission_id, existing.id) is not None:
-            raise Invalid("already-member", "This person already takes part in the mission.", "email")
+            raise Invalid(code="already-member", message="This person already takes part in the mission.",
+                          field="email")
         now = self._clock.now()
         return await self._store.create_invitation(mission_id, clean, user.id, now, now + INVITATION_TTL)
 
@@ -171,7 +173,7 @@ class ProfileService:
     async def mine(self, user: User) -> Profile:
         profile = await self._store.get_profile(user.id)
         if profile is None:
-            raise NotFound("Profile", "profile-not-found")
+            raise NotFound(code="profile-not-found", message="Profile not found.")
         return profile
 
     async def save(self, user: User, draft: ProfileDraft) -> Profile:

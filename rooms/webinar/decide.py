@@ -93,36 +93,39 @@ def initial_state(item_id: int, starts_at: dt.datetime, ends_at: dt.datetime, ma
 def clean_question(text: str) -> str:
     text = text.strip()
     if not text:
-        raise Invalid("empty-question", "A question cannot be empty.", "text")
+        raise Invalid(code="empty-question", message="A question cannot be empty.", field="text")
     if len(text) > MAX_QUESTION:
-        raise Invalid("too-long", f"A question has at most {MAX_QUESTION} characters.", "text")
+        raise Invalid(code="too-long", message=f"A question has at most {MAX_QUESTION} characters.", field="text")
     return text
 
 
 def clean_poll(question: str, options: list[str]) -> tuple[str, list[str]]:
     question = question.strip()
     if not question or len(question) > MAX_POLL_QUESTION:
-        raise Invalid("invalid-poll", f"A poll asks a question of 1 to {MAX_POLL_QUESTION} characters.", "question")
+        raise Invalid(code="invalid-poll", message=f"A poll asks a question of 1 to {MAX_POLL_QUESTION} characters.",
+                      field="question")
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise Invalid("invalid-options", f"A poll has {MIN_OPTIONS} to {MAX_OPTIONS} options.", "options")
+        raise Invalid(code="invalid-options", message=f"A poll has {MIN_OPTIONS} to {MAX_OPTIONS} options.",
+                      field="options")
     cleaned = [" ".join(option.split()) for option in options]
     if any(not option or len(option) > MAX_OPTION for option in cleaned):
-        raise Invalid("invalid-options", f"Each option has 1 to {MAX_OPTION} characters.", "options")
+        raise Invalid(code="invalid-options", message=f"Each option has 1 to {MAX_OPTION} characters.", field="options")
     return question, cleaned
 
 
 def clean_choices(poll: PollRecord, choices: list[int]) -> list[int]:
     chosen = sorted(set(choices))
     if not chosen or any(not 0 <= c < len(poll.options) for c in chosen) or len(chosen) != len(choices):
-        raise Invalid("invalid-choice", "Choose among the poll's options, each at most once.", "choices")
+        raise Invalid(code="invalid-choice", message="Choose among the poll's options, each at most once.",
+                      field="choices")
     if not poll.multiple and len(chosen) != 1:
-        raise Invalid("invalid-choice", "This poll takes exactly one choice.", "choices")
+        raise Invalid(code="invalid-choice", message="This poll takes exactly one choice.", field="choices")
     return chosen
 
 
 def _not_ended(s: WebinarState) -> None:
     if s.timebox.status is TimeboxStatus.ENDED:
-        raise Conflict("webinar-ended", "This webinar has ended.")
+        raise Conflict(code="webinar-ended", message="This webinar has ended.")
 
 
 def _next_id(s: WebinarState) -> int:
@@ -251,7 +254,7 @@ def decide_ask(s: WebinarState, author: Author, text: str, anonymous: bool, now:
 def _visible_question(s: WebinarState, ident: int, staff: bool) -> AskedQuestion:
     q = s.questions.get(ident)
     if q is None or not q.shown or (q.rehearsal and not staff):
-        raise NotFound("Question", "question-not-found")
+        raise NotFound(code="question-not-found", message="Question not found.")
     return q
 
 
@@ -260,8 +263,8 @@ def decide_vote(s: WebinarState, ident: int, voter: int, up: bool, staff: bool =
     q = _visible_question(s, ident, staff)
     if up == (voter in q.voters):
         if up:
-            raise Conflict("already-voted", "You have already upvoted this question.")
-        raise Conflict("not-voted", "You have not upvoted this question.")
+            raise Conflict(code="already-voted", message="You have already upvoted this question.")
+        raise Conflict(code="not-voted", message="You have not upvoted this question.")
     if up:
         q.voters.append(voter)
     else:
@@ -276,23 +279,23 @@ def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) ->
     _not_ended(s)
     q = s.questions.get(ident)
     if q is None:
-        raise NotFound("Question", "question-not-found")
+        raise NotFound(code="question-not-found", message="Question not found.")
     was_public = q.public
     events: list[tuple[Audience, WebinarEvent]] = []
     match action:
         case Moderation.APPROVE:
             if q.shown:
-                raise Conflict("already-approved", "This question is already approved.")
+                raise Conflict(code="already-approved", message="This question is already approved.")
             q.status = QuestionStatus.APPROVED
         case Moderation.DISMISS:
             if q.status is QuestionStatus.DISMISSED:
-                raise Conflict("already-dismissed", "This question is already dismissed.")
+                raise Conflict(code="already-dismissed", message="This question is already dismissed.")
             q.status, q.pinned = QuestionStatus.DISMISSED, False
         case Moderation.PIN:
             if not q.shown:
-                raise Conflict("not-approved", "Approve a question before pinning it.")
+                raise Conflict(code="not-approved", message="Approve a question before pinning it.")
             if q.pinned:
-                raise Conflict("already-pinned", "This question is already pinned.")
+                raise Conflict(code="already-pinned", message="This question is already pinned.")
             # One question is "now answering" at a time: pinning another unpins the previous one.
             for other in s.questions.values():
                 if other.pinned:
@@ -301,11 +304,11 @@ def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) ->
             q.pinned = True
         case Moderation.UNPIN:
             if not q.pinned:
-                raise Conflict("not-pinned", "This question is not pinned.")
+                raise Conflict(code="not-pinned", message="This question is not pinned.")
             q.pinned = False
         case Moderation.ANSWERED:
             if q.status in (QuestionStatus.ANSWERED, QuestionStatus.DISMISSED):
-                raise Conflict("not-answerable", f"This question is {q.status.value}.")
+                raise Conflict(code="not-answerable", message=f"This question is {q.status.value}.")
             q.status, q.pinned = QuestionStatus.ANSWERED, False
     return Outcome(events + _question_events(q, by, was_public=was_public), s)
 
@@ -325,7 +328,7 @@ def _hand_raised(s: WebinarState, user_id: int) -> bool:
 
 def _lower(s: WebinarState, user_id: int, by: int) -> Outcome:
     if not _hand_raised(s, user_id):
-        raise Conflict("hand-not-raised", "That hand is not raised.")
+        raise Conflict(code="hand-not-raised", message="That hand is not raised.")
     s.hands = [h for h in s.hands if h.user_id != user_id]
     return Outcome([(Audience.PUBLIC, HandsChanged(list(s.hands), by))], s)
 
@@ -335,7 +338,7 @@ def decide_hand(s: WebinarState, hand: Hand, up: bool) -> Outcome:
     if not up:
         return _lower(s, hand.user_id, hand.user_id)
     if _hand_raised(s, hand.user_id):
-        raise Conflict("hand-already-raised", "Your hand is already raised.")
+        raise Conflict(code="hand-already-raised", message="Your hand is already raised.")
     s.hands.append(hand)
     return Outcome([(Audience.PUBLIC, HandsChanged(list(s.hands), hand.user_id))], s)
 
@@ -356,11 +359,11 @@ def _stage_event(s: WebinarState, stage: Stage, by: int) -> tuple[Audience, Webi
 def decide_invite(s: WebinarState, invite: Invite) -> Outcome:
     _not_ended(s)
     if invite.user_id in s.stage.guests:
-        raise Conflict("already-on-stage", "This person is already on stage.")
+        raise Conflict(code="already-on-stage", message="This person is already on stage.")
     if any(i.user_id == invite.user_id for i in s.stage.invited):
-        raise Conflict("already-invited", "This person is already invited to the stage.")
+        raise Conflict(code="already-invited", message="This person is already invited to the stage.")
     if invite.question is not None and invite.question not in s.questions:
-        raise NotFound("Question", "question-not-found")
+        raise NotFound(code="question-not-found", message="Question not found.")
     stage = msgspec.structs.replace(s.stage, invited=[*s.stage.invited, invite])
     return Outcome([_stage_event(s, stage, invite.by)], s)
 
@@ -368,7 +371,7 @@ def decide_invite(s: WebinarState, invite: Invite) -> Outcome:
 def decide_reply(s: WebinarState, user_id: int, accept: bool) -> Outcome:
     _not_ended(s)
     if not any(i.user_id == user_id for i in s.stage.invited):
-        raise NotAllowed("You have not been invited to the stage.", "not-invited")
+        raise NotAllowed(code="not-invited", message="You have not been invited to the stage.")
     invited = [i for i in s.stage.invited if i.user_id != user_id]
     guests = [*s.stage.guests, user_id] if accept else list(s.stage.guests)
     events = [_stage_event(s, msgspec.structs.replace(s.stage, invited=invited, guests=guests), user_id)]
@@ -383,7 +386,7 @@ def decide_end_guest(s: WebinarState, target: int, by: int) -> Outcome:
     _not_ended(s)
     invited = [i for i in s.stage.invited if i.user_id != target]
     if target not in s.stage.guests and len(invited) == len(s.stage.invited):
-        raise Conflict("not-a-guest", "This person is not a guest on stage.")
+        raise Conflict(code="not-a-guest", message="This person is not a guest on stage.")
     stage = Stage(guests=[g for g in s.stage.guests if g != target], invited=invited,
                   live=[f for f in s.stage.live if f.user_id != target])
     return Outcome([_stage_event(s, stage, by)], s)
@@ -392,7 +395,7 @@ def decide_end_guest(s: WebinarState, target: int, by: int) -> Outcome:
 def decide_went_live(s: WebinarState, feed: Feed) -> Outcome:
     _not_ended(s)
     if stage_full(s, feed.user_id, feed.source):
-        raise Conflict("stage-full", f"The stage shows at most {MAX_CAMERAS} cameras.")
+        raise Conflict(code="stage-full", message=f"The stage shows at most {MAX_CAMERAS} cameras.")
     live = [f for f in s.stage.live if (f.user_id, f.source) != (feed.user_id, feed.source)]
     stage = msgspec.structs.replace(s.stage, live=[*live, feed])
     return Outcome([_stage_event(s, stage, feed.user_id)], s)
@@ -422,11 +425,12 @@ def decide_set_poll(s: WebinarState, ident: int, status: PollStatus, by: int) ->
     _not_ended(s)
     poll = s.polls.get(ident)
     if poll is None:
-        raise NotFound("Poll", "poll-not-found")
+        raise NotFound(code="poll-not-found", message="Poll not found.")
     if status is PollStatus.DRAFT:
-        raise Invalid("invalid-status", "A poll can be opened or closed.", "status")
+        raise Invalid(code="invalid-status", message="A poll can be opened or closed.", field="status")
     if poll.status is status:
-        raise Conflict(f"poll-already-{status.value}", f"This poll is already {status.value}.")
+        raise Conflict(code="poll-already-open" if status is PollStatus.OPEN else "poll-already-closed",
+                       message=f"This poll is already {status.value}.")
     if poll.status is PollStatus.DRAFT:
         # Opened during a rehearsal: a try-out for the staff, a draft again afterwards.
         poll.rehearsal = _rehearsing(s, True)
@@ -442,9 +446,9 @@ def decide_vote_poll(s: WebinarState, ident: int, voter: int, choices: list[int]
     _not_ended(s)
     poll = s.polls.get(ident)
     if poll is None or poll.status is PollStatus.DRAFT or (poll.rehearsal and not staff):
-        raise NotFound("Poll", "poll-not-found")
+        raise NotFound(code="poll-not-found", message="Poll not found.")
     if poll.status is PollStatus.CLOSED:
-        raise Conflict("poll-closed", "This poll is closed.")
+        raise Conflict(code="poll-closed", message="This poll is closed.")
     chosen = clean_choices(poll, choices)
     poll.ballots[voter] = chosen  # one ballot per person: a second one replaces the first
     record = poll.record()
@@ -487,10 +491,11 @@ def decide_start(s: WebinarState, now: dt.datetime, by: int = 0, confirm: bool =
     `confirm` (code `early-start` otherwise, which clients turn into a question)."""
     _not_ended(s)
     if s.timebox.status is TimeboxStatus.LIVE:
-        raise Conflict("already-live", "This webinar has already started.")
+        raise Conflict(code="already-live", message="This webinar has already started.")
     if now < s.timebox.starts_at - EARLY_START and not confirm:
         minutes = int((s.timebox.starts_at - now).total_seconds() // 60)
-        raise Conflict("early-start", f"This webinar is scheduled to start in {minutes} minutes: confirm to start "
+        raise Conflict(code="early-start",
+                       message=f"This webinar is scheduled to start in {minutes} minutes: confirm to start "
                                       "it now.")
     events = _drop_rehearsal(s, by)
     _go_live(s, now, msgspec.structs.replace(s.timebox, started_at=now, rehearsal=False,
@@ -503,10 +508,10 @@ def decide_rehearse(s: WebinarState, on: bool, by: int) -> Outcome:
     """Starts or stops a rehearsal in the green room; stopping drops its try-outs (and so does the start)."""
     _not_ended(s)
     if s.timebox.status is TimeboxStatus.LIVE:
-        raise Conflict("already-live", "This webinar has already started.")
+        raise Conflict(code="already-live", message="This webinar has already started.")
     if s.timebox.rehearsal == on:
-        raise Conflict("already-rehearsing" if on else "not-rehearsing",
-                       "A rehearsal is already running." if on else "No rehearsal is running.")
+        raise Conflict(code="already-rehearsing" if on else "not-rehearsing",
+                       message="A rehearsal is already running." if on else "No rehearsal is running.")
     events = [] if on else _drop_rehearsal(s, by)
     s.timebox = msgspec.structs.replace(s.timebox, rehearsal=on)
     events.append((Audience.PUBLIC, TimeboxChanged(s.timebox)))
@@ -517,9 +522,9 @@ def decide_reopen(s: WebinarState, now: dt.datetime) -> Outcome:
     """An ended webinar goes live again until the end its time box had (an end clicked by mistake is undone);
     after that end its slot is over. Q&A, polls and attendance go on where they were; the stage starts empty."""
     if s.timebox.status is not TimeboxStatus.ENDED:
-        raise Conflict("not-ended", "Only an ended webinar can be reopened.")
+        raise Conflict(code="not-ended", message="Only an ended webinar can be reopened.")
     if now >= s.timebox.ends_at - TIMER_SLACK:
-        raise Conflict("slot-over", "The time slot of this webinar is over: it cannot be reopened.")
+        raise Conflict(code="slot-over", message="The time slot of this webinar is over: it cannot be reopened.")
     _go_live(s, now, msgspec.structs.replace(s.timebox, ended_at=None))
     return Outcome([(Audience.PUBLIC, TimeboxChanged(s.timebox))], s)
 
@@ -556,7 +561,8 @@ def decide_finish(s: WebinarState, next_item: NextItem | None, now: dt.datetime,
 
 def decide_warn(s: WebinarState, minutes: int, now: dt.datetime, run: int | None = None) -> Outcome:
     if minutes not in WARNINGS:
-        raise Invalid("invalid-warning", f"Warnings are given at {WARNINGS} minutes left.", "minutes")
+        raise Invalid(code="invalid-warning", message=f"Warnings are given at {WARNINGS} minutes left.",
+                      field="minutes")
     left = s.timebox.ends_at - now
     if (s.timebox.status is not TimeboxStatus.LIVE or minutes in s.warned
             or left > dt.timedelta(minutes=minutes) + TIMER_SLACK or (run is not None and run != s.timebox.run)):

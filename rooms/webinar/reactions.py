@@ -22,7 +22,7 @@ class ReactionAggregator:
 
     def add(self, room: str, emoji: str) -> None:
         if emoji not in EMOJI:
-            raise Invalid("invalid-choice", "Pick one of the offered reactions.", "emoji")
+            raise Invalid(code="invalid-choice", message="Pick one of the offered reactions.", field="emoji")
         self._counts.setdefault(room, Counter())[emoji] += 1
 
     def drain(self) -> dict[str, dict[str, int]]:

@@ -143,7 +143,8 @@ def _parse(kind: type[_Choice], value: str, field: str) -> _Choice:
         return kind(value)
     except ValueError:
         choices = ", ".join(m.value for m in kind)
-        raise Invalid("invalid-choice", f"{field.capitalize()} is one of: {choices}.", field) from None
+        raise Invalid(code="invalid-choice", message=f"{field.capitalize()} is one of: {choices}.",
+                      field=field) from None
 
 
 class WebinarService:
@@ -159,7 +160,7 @@ class WebinarService:
         item = await self._store.get_item(item_id)
         mission = await self._store.get_mission(item.mission_id) if item is not None else None
         if item is None or item.kind is not ItemKind.WEBINAR or mission is None:
-            raise NotFound("Webinar", "webinar-not-found")
+            raise NotFound(code="webinar-not-found", message="Webinar not found.")
         return _Webinar(item, mission)
 
     async def _viewer(self, user: User, item_id: int) -> _Viewer:
@@ -173,7 +174,7 @@ class WebinarService:
     async def _author(self, w: _Webinar, user_id: int) -> tuple[Author, AttendeeCard]:
         entry = await self._store.directory_entry(w.mission.id, user_id)
         if entry is None:
-            raise NotFound("Person", "person-not-found")
+            raise NotFound(code="person-not-found", message="Person not found.")
         p = entry.profile
         card = AttendeeCard(user_id=user_id, name=p.name, organisation=p.organisation, org_type=p.org_type,
                             side=entry.side, country=p.country, joined_at=self._clock.now())
@@ -199,7 +200,7 @@ class WebinarService:
                 viewer = await self._viewer(user, ref.id)
                 require_webinar_console(viewer.role, viewer.membership.role)
             case _:
-                raise Invalid("bad-room", "This is not a webinar room.", "room")
+                raise Invalid(code="bad-room", message="This is not a webinar room.", field="room")
 
     async def may_watch(self, user: User, item: int) -> None:
         """Stage media: refused to attendees before the start (`not-started`)."""
@@ -421,9 +422,9 @@ class WebinarService:
         state, _ = await self._load(viewer.webinar, webinar(item).name)
         require_webinar(viewer.role, WebinarAction.PUBLISH, guest=user.id in state.stage.guests)
         if state.timebox.status is TimeboxStatus.ENDED:
-            raise Conflict("webinar-ended", "This webinar has ended.")
+            raise Conflict(code="webinar-ended", message="This webinar has ended.")
         if stage_full(state, user.id, what):
-            raise Conflict("stage-full", "The stage is full.")
+            raise Conflict(code="stage-full", message="The stage is full.")
         author, _ = await self._author(viewer.webinar, user.id)
         return Publisher(user_id=user.id, name=author.name, organisation=author.organisation, source=what)
 

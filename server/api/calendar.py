@@ -103,7 +103,7 @@ async def _feed_user(ctx: Context) -> User:
     user = await ctx.services.store.get_user(user_id) if user_id is not None else None
     if user is None:
         # A wrong, old (rotated) or revoked token: as if the calendar never existed.
-        raise NotFound("Calendar", "feed-not-found")
+        raise NotFound(code="feed-not-found", message="Calendar not found.")
     return user
 
 

@@ -50,7 +50,7 @@ async def attendance(ctx: Context, _: Any) -> Attendance:
     require(Actor(user, await ctx.services.store.get_membership(mission_id, user.id)), Action.VIEW_MISSION)
     webinars = WebinarService(ctx.services.store, ctx.services.clock)
     if await webinars.mission_of(item_id) != mission_id:
-        raise NotFound("Webinar", "webinar-not-found")
+        raise NotFound(code="webinar-not-found", message="Webinar not found.")
     records = await webinars.attendance(user, item_id)
     people = [r for r in records if not r.staff]
     return Attendance(unique=sum(p.attended for p in people), present=sum(p.present for p in people),

@@ -209,12 +209,12 @@ class MeetingRequests:
     async def handle(self, request: MeetingRequest) -> None:
         ref = RoomRef.parse(request.room)
         if ref.kind is not RoomKind.MEETING:
-            raise Invalid("bad-room", "This request is for meeting rooms.", "room")
+            raise Invalid(code="bad-room", message="This request is for meeting rooms.", field="room")
         members = self.members.get(ref.id)
         if members is None:
             # Outsiders are refused as such (not-allowed, or not found outside the mission) before anything else.
             await self.live.meetings.may_join_meeting(self.conn.user, ref.id)
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         match request:
             case SignalRequest():
                 to = recipient(members, self.conn.user.id)

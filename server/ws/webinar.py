@@ -78,9 +78,9 @@ class WebinarRequests:
     def _item(self, room: str) -> int:
         ref = RoomRef.parse(room)
         if ref.kind is not RoomKind.WEBINAR:
-            raise Invalid("bad-room", "This request is for a webinar room.", "room")
+            raise Invalid(code="bad-room", message="This request is for a webinar room.", field="room")
         if not self._joined(ref.name):
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         return ref.id
 
     async def handle(self, request: WebinarRequest) -> None:
@@ -148,10 +148,10 @@ class WebinarRequests:
 
     async def _react(self, request: React, item: int) -> None:
         if request.emoji not in allowed_emoji():
-            raise Invalid("invalid-choice", "Pick one of the offered reactions.", "emoji")
+            raise Invalid(code="invalid-choice", message="Pick one of the offered reactions.", field="emoji")
         await self.webinars.may_react(self.conn.user, item)
         if await self._hit(f"react:{self.conn.user.id}", 1) > REACTIONS_PER_SECOND:
-            raise DomainError("rate-limited", f"At most {REACTIONS_PER_SECOND} reactions a second.")
+            raise DomainError(code="rate-limited", message=f"At most {REACTIONS_PER_SECOND} reactions a second.")
         self.node.reactions.add(request.room, request.emoji)
         # Reactions are fire-and-forget: only a request that names an id is acknowledged.
         if request.id is not None:

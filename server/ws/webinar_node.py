@@ -121,7 +121,7 @@ class WebinarNode(RoomObserver[WebinarObserved]):
     async def watch_answer(self, item: int, conn: Connection, sdp: str) -> None:
         seen = self._observed.get(item)
         if seen is None or conn.id not in seen.watchers:
-            raise Invalid("not-watching", "Ask for the stage with stage-watch first.", "room")
+            raise Invalid(code="not-watching", message="Ask for the stage with stage-watch first.", field="room")
         await self.stage.watch_answer(item, conn.id, sdp)
 
     async def unwatch(self, item: int, key: str) -> None:
