@@ -15,12 +15,12 @@ from starlette.routing import Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rooms.accounts import AccountService
-from rooms.clock import Clock, SystemClock
-from rooms.errors import DomainError
-from rooms.ports import Store
-from rooms.recommend import RecommendationCache
-from rooms.service import MissionService, ProfileService
+from rooms.catalog import Store
+from rooms.core.clock import Clock, SystemClock
+from rooms.core.errors import DomainError
+from rooms.matchmaking.recommend import RecommendationCache
+from rooms.missions.accounts import AccountService
+from rooms.missions.service import MissionService, ProfileService
 from server.api import auth, calendar, invitations, meeting_room, meetings, missions, webinars
 from server.api.core import Endpoint, Services
 from server.api.errors import (

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 Source = Literal["camera", "screen"]
 SOURCES: tuple[Source, ...] = ("camera", "screen")
@@ -38,18 +38,19 @@ class StageFull(StageError):
 
     def __init__(self, cap: int) -> None:
         super().__init__(
-            "stage-full",
-            f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
+            code="stage-full",
+            message=f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
             "without a media server (SFU). Ask the organiser to install Janus for larger audiences.")
         self.cap = cap
 
 
 class StageUnavailable(StageError):
-    # No dedicated "unavailable" kind exists in rooms.errors; CONFLICT keeps it a refusal rather than bad input.
+    # No dedicated "unavailable" kind exists in rooms.core.errors; CONFLICT keeps it a refusal rather than bad input.
     kind = ErrorKind.CONFLICT
 
     def __init__(self, why: str) -> None:
-        super().__init__("stage-unavailable", f"The stage's media server is not available right now ({why}).")
+        super().__init__(code="stage-unavailable",
+                         message=f"The stage's media server is not available right now ({why}).")
 
 
 class StageMediaMissing(StageError):
@@ -60,8 +61,8 @@ class StageMediaMissing(StageError):
 
     def __init__(self) -> None:
         super().__init__(
-            "stage-media-missing",
-            "This installation has no media server for webinar stages, so the stage's video and sound are "
+            code="stage-media-missing",
+            message="This installation has no media server for webinar stages, so the stage's video and sound are "
             "unavailable; questions, polls and chat work. The organiser can install Janus, or the in-process relay "
             "with pip install 'roundtable[relay]'.")
 
@@ -70,7 +71,7 @@ class BadSdp(StageError):
     kind = ErrorKind.INVALID
 
     def __init__(self, why: str) -> None:
-        super().__init__("bad-sdp", f"The session description was refused: {why}.", "sdp")
+        super().__init__(code="bad-sdp", message=f"The session description was refused: {why}.", field="sdp")
 
 
 class StageMedia(Protocol):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rooms.ports import Store
+from rooms.catalog import Store
 from tests.world import World, make_world
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -90,7 +90,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     """Every implementation of the Store port, each fresh and empty."""
     kind: str = request.param
     if kind == "memory":
-        from rooms.memory import MemoryStore
+        from rooms.catalog import MemoryStore
 
         yield MemoryStore()
         return

@@ -1,5 +1,5 @@
 """Matchmaking over HTTP (docs/matchmaking.md): rules, slots and availability, recommendations, requests,
-meetings, notes, leads and notifications. Every handler decodes, calls rooms.matchmaking_service, publishes the
+meetings, notes, leads and notifications. Every handler decodes, calls rooms.matchmaking.service, publishes the
 notifications it appended through the node's live hub, and encodes records with people's cards."""
 
 from __future__ import annotations
@@ -10,12 +10,22 @@ from typing import Annotated, Any
 
 import msgspec
 
-from rooms.aggregate import Decision
-from rooms.events import RoomEvent, inbox
-from rooms.live import Appended
-from rooms.matchmaking_service import MatchmakingService, MySlot
-from rooms.matchmaking_standing import StandingWith
-from rooms.meeting_records import (
+from rooms.core.aggregate import Decision
+from rooms.core.cards import OrgType
+from rooms.core.events import Appended, RoomEvent
+from rooms.core.refs import inbox
+from rooms.matchmaking.events import (
+    Cancelled,
+    MeetingBooked,
+    MeetingStarting,
+    Notification,
+    RequestAccepted,
+    RequestCountered,
+    RequestDeclined,
+    RequestReceived,
+)
+from rooms.matchmaking.recommend import Reason, RecommendationCache, recommend
+from rooms.matchmaking.records import (
     CallQuality,
     Card,
     Lead,
@@ -28,20 +38,11 @@ from rooms.meeting_records import (
     RequestStatus,
     WhoMayRequest,
 )
-from rooms.notification_events import (
-    Cancelled,
-    MeetingBooked,
-    MeetingStarting,
-    Notification,
-    RequestAccepted,
-    RequestCountered,
-    RequestDeclined,
-    RequestReceived,
-)
-from rooms.people import Id, User
+from rooms.matchmaking.service import MatchmakingService, MySlot
+from rooms.matchmaking.standing import StandingWith
+from rooms.missions.people import Id, User
+from rooms.missions.profile import DirectoryEntry
 from rooms.policy import Action, require
-from rooms.profile import DirectoryEntry, OrgType
-from rooms.recommend import Reason, RecommendationCache, recommend
 from server.api.core import Context, Endpoint
 
 Message = Annotated[str, msgspec.Meta(max_length=500)]

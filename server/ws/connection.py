@@ -15,8 +15,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
-from rooms.events import Status
-from rooms.people import User
+from rooms.core.presence import Status
+from rooms.missions.people import User
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Frame
 from server.ws.uvicorn_protocol import RAW_EXTENSION, FrameWriterProtocol

@@ -9,10 +9,11 @@ from typing import assert_never
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from rooms.errors import DomainError
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status, inbox
-from rooms.live import Appended
-from rooms.people import User
+from rooms.core.errors import DomainError
+from rooms.core.events import Appended
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef, inbox
+from rooms.missions.people import User
 from server.api.core import BEARER_TTL, SESSION_COOKIE, BearerClaims, origin_allowed
 from server.api.errors import describe_validation, error_response
 from server.tokens import Purpose, TokenError
@@ -295,7 +296,7 @@ class Session:
 
     def _in_scope(self, mission_id: int) -> None:
         if self.scope is not None and mission_id != self.scope:
-            raise DomainError("token-scope", "This token is for another mission.")
+            raise DomainError(code="token-scope", message="This token is for another mission.")
 
     async def _publish_ack(self, request_id: str | None, appended: Appended) -> None:
         await self.live.publish(appended)
@@ -398,7 +399,7 @@ class Session:
     async def _leave(self, name: str) -> None:
         room = self.rooms.pop(name, None)
         if room is None:
-            raise DomainError("not-joined", f"You are not in {name[:40]}.", "room")
+            raise DomainError(code="not-joined", message=f"You are not in {name[:40]}.", field="room")
         self.live.hub.release(room, self.conn)
         ref = RoomRef.parse(name)
         if ref.kind is RoomKind.MEETING:
@@ -421,7 +422,7 @@ class Session:
 
     async def _set_status(self, request: SetStatus) -> None:
         if request.room != self.lobby or self.conn.mission_id is None:
-            raise DomainError("not-joined", "Join the lobby first.", "room")
+            raise DomainError(code="not-joined", message="Join the lobby first.", field="room")
         before = self.conn.status
         entry = await self.live.rooms.presence_entry(self.conn.user, self.conn.mission_id, request.status)
         await self.live.presence.update(request.room, self.conn.id, entry, PRESENCE_TTL)

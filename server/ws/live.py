@@ -9,16 +9,17 @@ import secrets
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from rooms.broker import Broker
-from rooms.broker_memory import MemoryBroker
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
-from rooms.live import Appended, LiveService
-from rooms.lounge_service import LoungeService
-from rooms.matchmaking_service import MatchmakingService
-from rooms.presence import Presence
-from rooms.presence_memory import MemoryPresence
-from rooms.ratelimit import MemoryRateLimiter, RateLimiter
-from rooms.webinar_service import WebinarService
+from rooms.core.broker import Broker
+from rooms.core.broker_memory import MemoryBroker
+from rooms.core.events import Appended
+from rooms.core.presence import Presence, PresenceEntry, Status
+from rooms.core.presence_memory import MemoryPresence
+from rooms.core.ratelimit import MemoryRateLimiter, RateLimiter
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.lobby.service import LiveService
+from rooms.lounge.service import LoungeService
+from rooms.matchmaking.service import MatchmakingService
+from rooms.webinar.service import WebinarService
 from server.api.core import Services
 from server.ws.frames import encode
 from server.ws.hub import Hub

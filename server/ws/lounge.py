@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid, NotAllowed, NotFound
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status, inbox
-from rooms.live import Appended
-from rooms.lounge_events import WordReplied
+from rooms.core.errors import DomainError, Invalid, NotAllowed, NotFound
+from rooms.core.events import Appended
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef, inbox
+from rooms.lounge.events import WordReplied
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import LocalRoom
@@ -90,7 +91,7 @@ class LoungeRequests:
             case RoomKind.TABLE:
                 await self._join_table(ref, since, request_id)
             case _:
-                raise Invalid("bad-room", "This is not a lounge room.", "room")
+                raise Invalid(code="bad-room", message="This is not a lounge room.", field="room")
 
     async def _join_lounge(self, ref: RoomRef, request_id: str | None, status: Status) -> None:
         user = self.conn.user
@@ -154,9 +155,9 @@ class LoungeRequests:
     def _item(self, room: str) -> int:
         ref = RoomRef.parse(room)
         if ref.kind is not RoomKind.LOUNGE:
-            raise Invalid("bad-room", "This request is for a lounge room.", "room")
+            raise Invalid(code="bad-room", message="This request is for a lounge room.", field="room")
         if ref.id not in self.lounges:
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         return ref.id
 
     async def handle(self, request: LoungeRequest) -> None:
@@ -185,7 +186,7 @@ class LoungeRequests:
                 await ack(request.id, await svc.set_mixing(user, item, request.opt_out))
             case Word():
                 if request.user not in await present_users(self.live, item):
-                    raise Invalid("not-present", "This person is not in the lounge now.", "user")
+                    raise Invalid(code="not-present", message="This person is not in the lounge now.", field="user")
                 sent = await svc.word(user, item, request.user)
                 await self.live.publish(sent.appended)
                 self.conn.send_frame(WordAck(id=request.id, room=request.room, invite=sent.invite,
@@ -200,7 +201,7 @@ class LoungeRequests:
                 # The dialog is the client's; the server only checks that both are members of the mission.
                 await svc.may_join(user, RoomRef(RoomKind.LOUNGE, item))
                 if await self.live.services.store.get_membership(await svc.mission_of(item), request.user) is None:
-                    raise NotFound("Person", "person-not-found")
+                    raise NotFound(code="person-not-found", message="Person not found.")
                 self.conn.send_frame(Ack(id=request.id, room=request.room))
             case _:
                 assert_never(request)
@@ -231,15 +232,15 @@ class LoungeRequests:
             try:
                 await self.live.lounges.may_join(user, ref)
             except NotAllowed:
-                raise NotAllowed(_ONLY_SEATED) from None
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+                raise NotAllowed(code="not-allowed", message=_ONLY_SEATED) from None
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         if request.to is None:
-            raise Invalid("to-required", "Name the table member this signal is for.", "to")
+            raise Invalid(code="to-required", message="Name the table member this signal is for.", field="to")
         if request.to == user.id:
-            raise Invalid("to-self", "A signal is for another member.", "to")
+            raise Invalid(code="to-self", message="A signal is for another member.", field="to")
         seated = await self.live.lounges.table_members(ref.id, ref.table)
         if user.id not in seated or request.to not in seated:
-            raise NotAllowed(_ONLY_SEATED)
+            raise NotAllowed(code="not-allowed", message=_ONLY_SEATED)
         await relay_signal(self.live, self.conn, ref.name, request.to, request.signal, self.tables[ref.name],
                            request.id)
 

@@ -20,9 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, assert_never
 
-from rooms.broker import Broker
-from rooms.errors import DomainError, Invalid
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
+from rooms.core.broker import Broker
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef
 from server.ws.connection import Connection
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Ack, Frame, PresenceJoin, PresenceLeave
@@ -208,12 +209,12 @@ class MeetingRequests:
     async def handle(self, request: MeetingRequest) -> None:
         ref = RoomRef.parse(request.room)
         if ref.kind is not RoomKind.MEETING:
-            raise Invalid("bad-room", "This request is for meeting rooms.", "room")
+            raise Invalid(code="bad-room", message="This request is for meeting rooms.", field="room")
         members = self.members.get(ref.id)
         if members is None:
             # Outsiders are refused as such (not-allowed, or not found outside the mission) before anything else.
             await self.live.meetings.may_join_meeting(self.conn.user, ref.id)
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         match request:
             case SignalRequest():
                 to = recipient(members, self.conn.user.id)

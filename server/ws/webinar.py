@@ -13,12 +13,12 @@ from typing import assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid
-from rooms.events import RoomKind, RoomRef
-from rooms.live import Appended
-from rooms.people import User
-from rooms.reactions import allowed_emoji
-from rooms.webinar_service import WebinarService
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.events import Appended
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.missions.people import User
+from rooms.webinar.reactions import allowed_emoji
+from rooms.webinar.service import WebinarService
 from server.ws.connection import Connection
 from server.ws.protocol import Ack
 from server.ws.protocol_webinar import (
@@ -78,9 +78,9 @@ class WebinarRequests:
     def _item(self, room: str) -> int:
         ref = RoomRef.parse(room)
         if ref.kind is not RoomKind.WEBINAR:
-            raise Invalid("bad-room", "This request is for a webinar room.", "room")
+            raise Invalid(code="bad-room", message="This request is for a webinar room.", field="room")
         if not self._joined(ref.name):
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         return ref.id
 
     async def handle(self, request: WebinarRequest) -> None:
@@ -148,10 +148,10 @@ class WebinarRequests:
 
     async def _react(self, request: React, item: int) -> None:
         if request.emoji not in allowed_emoji():
-            raise Invalid("invalid-choice", "Pick one of the offered reactions.", "emoji")
+            raise Invalid(code="invalid-choice", message="Pick one of the offered reactions.", field="emoji")
         await self.webinars.may_react(self.conn.user, item)
         if await self._hit(f"react:{self.conn.user.id}", 1) > REACTIONS_PER_SECOND:
-            raise DomainError("rate-limited", f"At most {REACTIONS_PER_SECOND} reactions a second.")
+            raise DomainError(code="rate-limited", message=f"At most {REACTIONS_PER_SECOND} reactions a second.")
         self.node.reactions.add(request.room, request.emoji)
         # Reactions are fire-and-forget: only a request that names an id is acknowledged.
         if request.id is not None:

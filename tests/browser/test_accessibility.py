@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from rooms.people import Side
+from rooms.core.cards import Side
 from server.demo import mission1_members
 from tests.browser.axe import check, report
 from tests.browser.conftest import DESKTOP, PHONE, Browsers, Server

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from rooms.people import Side
+from rooms.core.cards import Side
 from server.demo import mission1_members
 from tests.browser.conftest import Browsers, Server
 
