@@ -6,7 +6,8 @@ COPY rooms rooms
 COPY signaling signaling
 COPY server server
 COPY web web
-RUN pip install --no-cache-dir . && useradd --system roundtable && mkdir -p /app/var && chown roundtable /app/var
+# The relay extra (aiortc) keeps a stage for small webinars when no Janus is reachable; compose runs Janus.
+RUN pip install --no-cache-dir '.[relay]' && useradd --system roundtable && mkdir -p /app/var && chown roundtable /app/var
 USER roundtable
 ENV ROUNDTABLE_WEB_DIR=/app/web ROUNDTABLE_VAR_DIR=/app/var
 EXPOSE 8000

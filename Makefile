@@ -10,11 +10,11 @@ export HOST PORT
 # Root installs system packages directly; anyone else through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve demo test lint typecheck unit browser system-deps axe bench clean help
+.PHONY: run serve demo test lint typecheck webcheck unit browser system-deps axe bench clean help
 
 help:
 	@echo "make run    - install, migrate, seed the demo mission and serve on http://$(HOST):$(PORT)"
-	@echo "make test   - install what the tests need (incl. Debian's chromium) and run lint, types and tests"
+	@echo "make test   - install what the tests need (says which Debian packages and why first) and run lint, types and tests"
 	@echo "make bench  - run the benchmarks (JSON lines on stdout)"
 
 $(BIN)/python:
@@ -22,8 +22,9 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	@$(BIN)/python -m pip install -q --upgrade pip
 
+# With the relay extra (aiortc): without Janus installed, `make run` still shows webinar stages (relayed in-process).
 $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[relay]'
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
@@ -35,17 +36,17 @@ run: $(VENV)/.run-installed
 	$(BIN)/roundtable demo
 	$(BIN)/roundtable serve --host $(HOST) --port $(PORT)
 
-# Debian packages the tests drive: chromium (browser tests), redis-server (tests that kill and restart
-# their own private Redis; the machine's own Redis on 6379 is never touched), janus (the webinar stage SFU;
-# tests start their own Janus inside a private network namespace) and npm (fetches axe-core, below).
+# Debian packages the tests drive, each installed only when missing, and said (with why) before apt-get runs.
+# The machine's own Redis on 6379 is never touched; tests start Redis and Janus of their own.
 system-deps:
-	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v janus >/dev/null || missing="$$missing janus"; \
-	command -v npm >/dev/null || missing="$$missing npm"; \
+	@missing=""; why=""; \
+	need() { missing="$$missing $$1"; why="$$why\n  $$1: $$2"; }; \
+	[ -x /usr/bin/chromium ] || need chromium "headless browser the browser tests drive through Playwright"; \
+	command -v redis-server >/dev/null || need redis-server "private Redis servers the multi-node and chaos tests start and kill"; \
+	command -v janus >/dev/null || need janus "the webinar stage's SFU, started by the media tests inside a network namespace"; \
+	command -v npm >/dev/null || need npm "fetches the pinned axe-core (accessibility checks) and TypeScript (make webcheck); brings node"; \
 	if [ -n "$$missing" ]; then \
-		echo "installing Debian packages for the tests:$$missing"; \
+		echo -e "make test installs Debian packages (apt-get$(if $(SUDO), through sudo,)):$$why"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
@@ -60,7 +61,12 @@ typecheck: $(VENV)/.test-installed
 axe: $(VENV)/.test-installed system-deps
 	$(BIN)/python -m tests.browser.axe
 
-test: $(VENV)/.test-installed system-deps axe lint typecheck
+# The web client's JSDoc types (web/jsconfig.json: checkJs, strict) through `tsc --noEmit`; TypeScript is a dev
+# tool only, from the npm registry, pinned by version and integrity (tests/webcheck.py), into .cache/.
+webcheck: $(VENV)/.test-installed system-deps
+	$(BIN)/python -m tests.webcheck
+
+test: $(VENV)/.test-installed system-deps axe lint typecheck webcheck
 	$(BIN)/pytest
 
 unit: $(VENV)/.test-installed

@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from rooms.clock import SystemClock
-from rooms.people import Side
-from rooms.profile import DirectoryQuery, OrgType
+from rooms.core.cards import OrgType, Side
+from rooms.core.clock import SystemClock
+from rooms.missions.profile import DirectoryQuery
 from server.db.admin import create_database, drop_database
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore

@@ -1,4 +1,5 @@
-"""Roundtable's domain: missions, programme, people, directory, policy and the ports to storage.
+"""Roundtable's domain, one package per context (core, missions, lobby, webinar, matchmaking, lounge), the
+policy, and rooms.catalog, the one module that lists the contexts.
 
 Pure Python: this package imports the standard library and msgspec only (a test enforces it).
 """

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import msgspec
 
-from rooms.errors import NotAllowed, NotFound
-from rooms.meeting_records import MatchmakingRules, WhoMayRequest
-from rooms.people import ItemRole, Membership, Role, User
+from rooms.core.errors import NotAllowed, NotFound
+from rooms.matchmaking.records import MatchmakingRules, WhoMayRequest
+from rooms.missions.people import ItemRole, Membership, Role, User
 
 
 class Action(enum.StrEnum):
@@ -80,8 +80,8 @@ def require(actor: Actor, action: Action) -> None:
     if allowed(actor, action):
         return
     if action is not Action.CREATE_MISSION and actor.membership is None:
-        raise NotFound("Mission", "mission-not-found")
-    raise NotAllowed(f"Your role may not {action.value.replace('-', ' ')}.")
+        raise NotFound(code="mission-not-found", message="Mission not found.")
+    raise NotAllowed(code="not-allowed", message=f"Your role may not {action.value.replace('-', ' ')}.")
 
 
 def permissions(actor: Actor) -> list[str]:
@@ -98,7 +98,7 @@ def may_meet(membership: Membership | None) -> bool:
 
 
 def may_request_meetings(membership: Membership) -> bool:
-    """REQUEST_MEETING for a member, as rooms.matchmaking_standing asks it of someone already known to belong."""
+    """REQUEST_MEETING for a member, as rooms.matchmaking.standing asks it of someone already known to belong."""
     return membership.role in RULES[Action.REQUEST_MEETING]
 
 
@@ -116,17 +116,17 @@ def meeting_pair_refusal(rules: MatchmakingRules, sender: Membership, addressee:
 def require_organiser_booking(actor: Actor, rules: MatchmakingRules) -> None:
     require(actor, Action.BOOK_FOR_OTHERS)
     if not rules.organiser_booking:
-        raise NotAllowed("Organiser booking is switched off in this mission's matchmaking rules.",
-                         "organiser-booking-off")
+        raise NotAllowed(code="organiser-booking-off",
+                         message="Organiser booking is switched off in this mission's matchmaking rules.")
 
 
 def require_meeting_member(membership: Membership | None, members: tuple[int, int]) -> None:
     """Only a meeting's two members may see it, enter its room or act on it; the rest of the mission is refused,
     outsiders learn nothing."""
     if membership is None:
-        raise NotFound("Meeting", "meeting-not-found")
+        raise NotFound(code="meeting-not-found", message="Meeting not found.")
     if membership.user_id not in members:
-        raise NotAllowed("Only the two people meeting may do this.")
+        raise NotAllowed(code="not-allowed", message="Only the two people meeting may do this.")
 
 
 def may_manage_meeting(membership: Membership | None, members: tuple[int, int]) -> bool:
@@ -205,7 +205,7 @@ def webinar_role(membership: Membership | None, grant: ItemRole | None) -> Webin
     """The role in one webinar: the item's grant, else moderator for the mission's organisers, else attendee.
     Non-members of the mission get NotFound, as for the mission itself."""
     if membership is None:
-        raise NotFound("Webinar", "webinar-not-found")
+        raise NotFound(code="webinar-not-found", message="Webinar not found.")
     if grant is not None:
         return _FROM_GRANT[grant]
     return WebinarRole.MODERATOR if membership.role is Role.ORGANISER else WebinarRole.ATTENDEE
@@ -220,8 +220,10 @@ def require_webinar(role: WebinarRole, action: WebinarAction, *, guest: bool = F
         return
     if action is WebinarAction.PUBLISH:
         # Its own code: the client turns it into "you are not (or no longer) on stage".
-        raise NotAllowed("Only the host, speakers and invited guests on stage may publish.", "not-on-stage")
-    raise NotAllowed(f"In this webinar you are {_article(role)} {role.value}, who may not "
+        raise NotAllowed(code="not-on-stage",
+                         message="Only the host, speakers and invited guests on stage may publish.")
+    raise NotAllowed(code="not-allowed",
+                     message=f"In this webinar you are {_article(role)} {role.value}, who may not "
                      f"{action.value.replace('-', ' ')}.")
 
 
@@ -247,7 +249,7 @@ def may_see_stage(role: WebinarRole, *, live: bool, guest: bool = False) -> bool
 
 def require_stage_view(role: WebinarRole, *, live: bool, guest: bool = False) -> None:
     if not may_see_stage(role, live=live, guest=guest):
-        raise NotAllowed("The stage opens to attendees when the webinar starts.", "not-started")
+        raise NotAllowed(code="not-started", message="The stage opens to attendees when the webinar starts.")
 
 
 def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:
@@ -290,9 +292,10 @@ def lounge_allowed(membership: Membership | None, action: LoungeAction) -> bool:
 def require_lounge(membership: Membership | None, action: LoungeAction) -> None:
     """Non-members of the mission learn nothing about its lounge."""
     if membership is None:
-        raise NotFound("Lounge", "lounge-not-found")
+        raise NotFound(code="lounge-not-found", message="Lounge not found.")
     if not lounge_allowed(membership, action):
-        raise NotAllowed(f"Only the mission's organisers may {action.value.replace('-', ' ')}.")
+        raise NotAllowed(code="not-allowed",
+                         message=f"Only the mission's organisers may {action.value.replace('-', ' ')}.")
 
 
 def mixes_only_by_choice(role: Role) -> bool:
@@ -305,7 +308,7 @@ def require_table_member(membership: Membership | None, seated_at: int | None, t
     """A table's room (its video signalling) is for the people seated at that table now, nobody else."""
     require_lounge(membership, LoungeAction.JOIN)
     if seated_at != table:
-        raise NotAllowed("Only the people seated at this table may join it.", "not-seated")
+        raise NotAllowed(code="not-seated", message="Only the people seated at this table may join it.")
 
 
 def lounge_permissions(membership: Membership | None) -> list[str]:

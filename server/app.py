@@ -15,9 +15,9 @@ from starlette.routing import Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rooms.clock import Clock
-from rooms.errors import DomainError
-from rooms.ports import Store
+from rooms.catalog import Store
+from rooms.core.clock import Clock
+from rooms.core.errors import DomainError
 from server.api import auth, calendar, invitations, meeting_room, meetings, missions, webinars
 from server.api.core import Endpoint
 from server.api.errors import (

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import icalendar
 
-from rooms.meeting_records import Meeting
-from rooms.mission import ProgrammeItem
+from rooms.matchmaking.records import Meeting
+from rooms.missions.mission import ProgrammeItem
 
 PRODID = "-//Roundtable//Trade missions//EN"
 DOMAIN = "roundtable"

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rooms.accounts import AccountService
-from rooms.clock import SystemClock
-from rooms.errors import DomainError
+from rooms.core.clock import SystemClock
+from rooms.core.errors import DomainError
+from rooms.missions.accounts import AccountService
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore
 from server.settings import Settings

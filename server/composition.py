@@ -9,20 +9,20 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
-from rooms.accounts import AccountService
-from rooms.broker import Broker
-from rooms.broker_memory import MemoryBroker
-from rooms.clock import Clock, SystemClock
-from rooms.live import LiveService
-from rooms.lounge_service import LoungeService
-from rooms.matchmaking_service import MatchmakingService
-from rooms.ports import Store
-from rooms.presence import Presence
-from rooms.presence_memory import MemoryPresence
-from rooms.ratelimit import MemoryRateLimiter, RateLimiter
-from rooms.recommend import RecommendationCache
-from rooms.service import MissionService, ProfileService
-from rooms.webinar_service import WebinarService
+from rooms.catalog import Store
+from rooms.core.broker import Broker
+from rooms.core.broker_memory import MemoryBroker
+from rooms.core.clock import Clock, SystemClock
+from rooms.core.presence import Presence
+from rooms.core.presence_memory import MemoryPresence
+from rooms.core.ratelimit import MemoryRateLimiter, RateLimiter
+from rooms.lobby.service import LiveService
+from rooms.lounge.service import LoungeService
+from rooms.matchmaking.recommend import RecommendationCache
+from rooms.matchmaking.service import MatchmakingService
+from rooms.missions.accounts import AccountService
+from rooms.missions.service import MissionService, ProfileService
+from rooms.webinar.service import WebinarService
 from server.api.core import Services
 from server.passwords import Passwords
 from server.settings import Settings

@@ -23,13 +23,14 @@ from typing import NamedTuple
 
 import msgspec
 
-from rooms.accounts import AccountService
-from rooms.clock import Clock
-from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
-from rooms.people import ItemRole, Role, Side, User
-from rooms.ports import Store
-from rooms.profile import DirectoryQuery, NewMember, OrgType, ProfileDraft
-from rooms.service import MissionService, ProfileService
+from rooms.catalog import Store
+from rooms.core.cards import OrgType, Side
+from rooms.core.clock import Clock
+from rooms.missions.accounts import AccountService
+from rooms.missions.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import ItemRole, Role, User
+from rooms.missions.profile import DirectoryQuery, NewMember, ProfileDraft
+from rooms.missions.service import MissionService, ProfileService
 from server import demo_boston as boston
 from server import demo_data as data
 from server import demo_names as names

@@ -5,7 +5,7 @@ Every organisation and person here is fictional; websites and e-mail addresses u
 
 from __future__ import annotations
 
-from rooms.profile import OrgType
+from rooms.core.cards import OrgType
 from server.demo_data import Org, Person
 
 M2_TITLE = "Hybrid mission Boston: life sciences & health"

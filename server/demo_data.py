@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from rooms.people import Role
-from rooms.profile import OrgType
+from rooms.core.cards import OrgType
+from rooms.missions.people import Role
 
 
 class Person(NamedTuple):

@@ -16,13 +16,13 @@ import zoneinfo
 from collections.abc import Awaitable, Callable, Sequence
 from typing import NamedTuple
 
-from rooms.errors import Conflict
-from rooms.matchmaking import cut, overlaps
-from rooms.meeting_records import MeetingStatus
-from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
-from rooms.people import User
-from rooms.ports import Store
-from rooms.service import MissionService
+from rooms.catalog import Store
+from rooms.core.errors import Conflict
+from rooms.matchmaking.records import MeetingStatus
+from rooms.matchmaking.slots import cut, overlaps
+from rooms.missions.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import User
+from rooms.missions.service import MissionService
 from server import demo_data as data
 
 LIVE_TITLE = "Live demo: Roundtable open now"

@@ -5,7 +5,7 @@ server.demo combines them, deterministically, into as many organisations and peo
 
 from __future__ import annotations
 
-from rooms.profile import OrgType
+from rooms.core.cards import OrgType
 from server.demo_data import AV, BATTERY, EV, SHARED, SMART, TRANSIT
 
 NL_FIRST = (

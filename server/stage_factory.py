@@ -1,4 +1,5 @@
-"""Chooses the stage's media path at start: a configured Janus, else our own Janus, else the in-process relay."""
+"""Chooses the stage's media path at start: a configured Janus, else our own Janus, else the in-process relay, else
+none (the relay needs aiortc, the optional extra `relay`: imported only here, and only when it is needed)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ import hashlib
 import hmac
 import logging
 
-from aiortc import RTCIceServer
-
 from server.janus_process import JanusNotInstalled, JanusOptions, JanusProcess, find_janus
 from server.settings import Settings
 from signaling.stage import StageMedia
 from signaling.stage_janus import JanusStage
-from signaling.stage_relay import RelayStage
+from signaling.stage_none import NoStage
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,17 @@ class OwnJanusStage(JanusStage):
             await self.process.stop()
 
 
-def _relay(settings: Settings) -> RelayStage:
+def _fallback(settings: Settings, why: str, level: int = logging.WARNING) -> StageMedia:
+    """The in-process relay, or no stage media when aiortc is not installed; `why` says why there is no Janus."""
+    try:
+        from aiortc import RTCIceServer
+
+        from signaling.stage_relay import RelayStage
+    except ImportError as exc:  # not installed, or PyAV without its FFmpeg libraries
+        log.error("stage media: none, webinars run without stage video and sound: %s, and the in-process relay "
+                  "needs aiortc (pip install 'roundtable[relay]'; %s)", why, exc)
+        return NoStage()
+    log.log(level, "stage media: in-process relay, at most %d viewers per webinar: %s", settings.stage_relay_cap, why)
     servers = [RTCIceServer(**server) for server in settings.ice_servers]  # type: ignore[arg-type]
     return RelayStage(viewer_cap=settings.stage_relay_cap, ice_servers=servers)
 
@@ -46,21 +55,15 @@ async def build_stage(settings: Settings) -> StageMedia:
         log.info("stage media: Janus at %s (ROUNDTABLE_JANUS_URL)", settings.janus_url)
         return JanusStage(settings.janus_url, room_secret(settings))
     if settings.janus_mode == "off":
-        log.warning("stage media: in-process relay, at most %d viewers per webinar (ROUNDTABLE_JANUS=off)",
-                    settings.stage_relay_cap)
-        return _relay(settings)
+        return _fallback(settings, "ROUNDTABLE_JANUS=off")
     if find_janus() is None:
-        log.warning("stage media: in-process relay, at most %d viewers per webinar: janus is not installed "
-                    "(apt-get install janus) and ROUNDTABLE_JANUS_URL is unset", settings.stage_relay_cap)
-        return _relay(settings)
+        return _fallback(settings, "janus is not installed (apt-get install janus) and ROUNDTABLE_JANUS_URL is unset")
     process = JanusProcess(settings.var_dir / "janus", JanusOptions(
         interface=settings.janus_interface, enforce=settings.janus_enforce, nat_1_1=settings.janus_nat_1_1))
     try:
         await process.start()
     except (JanusNotInstalled, RuntimeError, OSError) as exc:
         await process.stop()
-        log.error("stage media: in-process relay, at most %d viewers per webinar: our own Janus did not start "
-                  "(%s)", settings.stage_relay_cap, exc)
-        return _relay(settings)
+        return _fallback(settings, f"our own Janus did not start ({exc})", logging.ERROR)
     log.info("stage media: our own Janus at %s (janus found on PATH; config in %s)", process.url, process.workdir)
     return OwnJanusStage(process, room_secret(settings))

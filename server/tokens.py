@@ -13,7 +13,7 @@ from typing import Any
 
 import itsdangerous
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 
 class Purpose(enum.StrEnum):
@@ -29,14 +29,14 @@ class TokenError(DomainError):
 
 class BadToken(TokenError):
     def __init__(self) -> None:
-        super().__init__("token-invalid", "This link or token is not valid.", "token")
+        super().__init__(code="token-invalid", message="This link or token is not valid.", field="token")
 
 
 class ExpiredToken(TokenError):
     kind = ErrorKind.GONE
 
     def __init__(self) -> None:
-        super().__init__("token-expired", "This link or token has expired.", "token")
+        super().__init__(code="token-expired", message="This link or token has expired.", field="token")
 
 
 class Tokens:

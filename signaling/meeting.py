@@ -23,7 +23,7 @@ from typing import Annotated, assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid, NotAllowed
+from rooms.core.errors import DomainError, Invalid, NotAllowed
 
 MAX_SDP = 32 * 1024
 MAX_CANDIDATE = 1024
@@ -105,20 +105,22 @@ def validate(signal: Signal) -> Signal:
     match signal:
         case Offer() | Answer():
             if not signal.sdp.startswith("v=0"):
-                raise Invalid("bad-sdp", "A session description starts with v=0.", "signal.sdp")
+                raise Invalid(code="bad-sdp", message="A session description starts with v=0.", field="signal.sdp")
             if "\x00" in signal.sdp:
-                raise Invalid("bad-sdp", "A session description is text without NUL characters.", "signal.sdp")
+                raise Invalid(code="bad-sdp", message="A session description is text without NUL characters.",
+                              field="signal.sdp")
         case Candidate():
             line = signal.candidate
             if line and not line.startswith("candidate:"):
-                raise Invalid("bad-candidate",
-                              "An ICE candidate starts with candidate: (or is empty at the end of candidates).",
-                              "signal.candidate")
+                raise Invalid(code="bad-candidate",
+                              message="An ICE candidate starts with candidate: (or is empty at the end of candidates).",
+                              field="signal.candidate")
             if any(c in line for c in "\r\n\x00"):
-                raise Invalid("bad-candidate", "An ICE candidate is one line.", "signal.candidate")
+                raise Invalid(code="bad-candidate", message="An ICE candidate is one line.", field="signal.candidate")
             if line and signal.mid is None and signal.mline is None:
-                raise Invalid("bad-candidate", "Say which media section the candidate is for (mid or mline).",
-                              "signal.mid")
+                raise Invalid(code="bad-candidate",
+                              message="Say which media section the candidate is for (mid or mline).",
+                              field="signal.mid")
         case Ready() | Bye():
             pass
         case _:
@@ -133,12 +135,16 @@ def check_part(signal: Signal, sender: int, recipient: int) -> None:
     match signal:
         case Offer():
             if part is not Role.OFFERER:
-                raise DomainError("wrong-role", "The other member makes the offers in this call: send ready to "
-                                  "ask for one.", "signal.kind")
+                raise DomainError(code="wrong-role",
+                                  message="The other member makes the offers in this call: send ready to "
+                                  "ask for one.",
+                                  field="signal.kind")
         case Answer():
             if part is not Role.ANSWERER:
-                raise DomainError("wrong-role", "You make the offers in this call; answers come from the other "
-                                  "member.", "signal.kind")
+                raise DomainError(code="wrong-role",
+                                  message="You make the offers in this call; answers come from the other "
+                                  "member.",
+                                  field="signal.kind")
         case Candidate() | Ready() | Bye():
             pass
         case _:
@@ -149,9 +155,9 @@ def recipient(members: Iterable[int], sender: int) -> int:
     """Who a signal from `sender` goes to: the meeting's other member, never the sender, never anyone else."""
     people = list(members)
     if sender not in people:
-        raise NotAllowed("Only the two people meeting may signal in this meeting.")
+        raise NotAllowed(code="not-allowed", message="Only the two people meeting may signal in this meeting.")
     others = [p for p in people if p != sender]
     if len(others) != 1:
         # A meeting with oneself (or a group) has no single other party: nothing to route, refuse it.
-        raise NotAllowed("This meeting has no other member to signal to.")
+        raise NotAllowed(code="not-allowed", message="This meeting has no other member to signal to.")
     return others[0]

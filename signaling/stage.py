@@ -8,7 +8,8 @@ Guarantees every implementation gives:
   trickled through this port;
 - `kick` removes a feed whichever node published it, and is a no-op for a feed that is already gone;
 - `unwatch`, `unpublish` and `close` are idempotent;
-- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable` or `bad-sdp`.
+- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable`, `stage-media-missing` or
+  `bad-sdp`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 Source = Literal["camera", "screen"]
 SOURCES: tuple[Source, ...] = ("camera", "screen")
@@ -37,25 +38,40 @@ class StageFull(StageError):
 
     def __init__(self, cap: int) -> None:
         super().__init__(
-            "stage-full",
-            f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
+            code="stage-full",
+            message=f"This webinar is full in this installation: at most {cap} people may watch the stage at once "
             "without a media server (SFU). Ask the organiser to install Janus for larger audiences.")
         self.cap = cap
 
 
 class StageUnavailable(StageError):
-    # No dedicated "unavailable" kind exists in rooms.errors; CONFLICT keeps it a refusal rather than bad input.
+    # No dedicated "unavailable" kind exists in rooms.core.errors; CONFLICT keeps it a refusal rather than bad input.
     kind = ErrorKind.CONFLICT
 
     def __init__(self, why: str) -> None:
-        super().__init__("stage-unavailable", f"The stage's media server is not available right now ({why}).")
+        super().__init__(code="stage-unavailable",
+                         message=f"The stage's media server is not available right now ({why}).")
+
+
+class StageMediaMissing(StageError):
+    """This installation has no stage media at all: no Janus, and the relay's aiortc is not installed. Unlike
+    `stage-unavailable`, trying again will not help; the rest of the webinar works without it."""
+
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self) -> None:
+        super().__init__(
+            code="stage-media-missing",
+            message="This installation has no media server for webinar stages, so the stage's video and sound are "
+            "unavailable; questions, polls and chat work. The organiser can install Janus, or the in-process relay "
+            "with pip install 'roundtable[relay]'.")
 
 
 class BadSdp(StageError):
     kind = ErrorKind.INVALID
 
     def __init__(self, why: str) -> None:
-        super().__init__("bad-sdp", f"The session description was refused: {why}.", "sdp")
+        super().__init__(code="bad-sdp", message=f"The session description was refused: {why}.", field="sdp")
 
 
 class StageMedia(Protocol):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rooms.ports import Store
+from rooms.catalog import Store
 from tests.world import World, make_world
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -29,9 +29,7 @@ def _postgres_missing(exc: BaseException) -> pytest.Failed:
     )
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+def _fresh_postgres_database() -> Iterator[str]:
     from server.db.admin import create_database, drop_database
 
     name = f"roundtable_test_{secrets.token_hex(4)}"
@@ -43,6 +41,19 @@ def postgres_database() -> Iterator[str]:
         yield url
     finally:
         drop_database(POSTGRES_ADMIN_URL, name)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (migrated by `postgres_url`), dropped afterwards."""
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture
+def postgres_blank_url() -> Iterator[str]:
+    """A PostgreSQL database of this test's own, empty and never migrated, dropped afterwards: for tests that
+    run migrations themselves without disturbing the session's database."""
+    yield from _fresh_postgres_database()
 
 
 @pytest.fixture
@@ -79,7 +90,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     """Every implementation of the Store port, each fresh and empty."""
     kind: str = request.param
     if kind == "memory":
-        from rooms.memory import MemoryStore
+        from rooms.catalog import MemoryStore
 
         yield MemoryStore()
         return

@@ -2,7 +2,7 @@
 
 Each scenario starts a real `roundtable serve` (its own Janus, or the in-process relay) in the namespace, talks
 the webinar protocol over real WebSockets (tests/wsclient.Client) and moves media with aiortc peers
-(signaling/testpeer.py). It returns plain JSON data; tests/test_webinar_media.py makes the assertions, so a
+(tests/testpeer.py). It returns plain JSON data; tests/test_webinar_media.py makes the assertions, so a
 failure there shows what was seen.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx2 as httpx
 
-from signaling.testpeer import LightViewer, SyntheticPublisher, wait_until
 from tests.procs import Server, serving
+from tests.testpeer import LightViewer, SyntheticPublisher, wait_until
 from tests.wsclient import Client
 
 MEASURE_SECONDS = 3.0

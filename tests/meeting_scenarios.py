@@ -16,8 +16,8 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
 
-from signaling.testpeer import SyntheticVideo, ice_configuration, wait_until
 from tests.procs import serving
+from tests.testpeer import SyntheticVideo, ice_configuration, wait_until
 from tests.wsclient import Client
 
 CONNECT_SECONDS = 30.0
@@ -32,7 +32,7 @@ def book_meeting(env: dict[str, str], a: str, b: str, *, starts_in: dt.timedelta
                  minutes: int = 20, mission: int = 1) -> dict[str, int]:
     """Books a meeting between the people with e-mails `a` and `b` in the mission's first matchmaking item,
     starting `starts_in` from now (real time: the server runs on the system clock). Returns ids."""
-    from rooms.mission import ItemKind
+    from rooms.missions.mission import ItemKind
     from server.db.store_sql import SqlStore
 
     async def book() -> dict[str, int]:

@@ -10,12 +10,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from rooms.aggregate import Decision
-from rooms.errors import Invalid, NotFound
-from rooms.events import Author, ChatPosted, EventBody, RoomEvent
-from rooms.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
-from rooms.people import ItemRole, Role, Side, User
-from rooms.ports import Store
+from rooms.catalog import Store
+from rooms.core.aggregate import Decision
+from rooms.core.cards import Author, Side
+from rooms.core.errors import Invalid, NotFound
+from rooms.core.events import EventBody, RoomEvent
+from rooms.lobby.events import ChatPosted
+from rooms.missions.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import ItemRole, Role, User
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore
 
@@ -48,7 +50,7 @@ def increment(rooms: tuple[str, ...] = (PUBLIC,), by: int = 0) -> Callable[[byte
 
 
 def refuse(raw: bytes | None) -> Decision:
-    raise Invalid("refused", "No.")
+    raise Invalid(code="refused", message="No.")
 
 
 # -- the aggregate -----------------------------------------------------------------------------------------

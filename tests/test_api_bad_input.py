@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from rooms.accounts import AccountService
-from rooms.people import InvitationDraft, Role, Side
-from rooms.profile import DirectoryQuery
-from rooms.service import MissionService
+from rooms.core.cards import Side
+from rooms.missions.accounts import AccountService
+from rooms.missions.people import InvitationDraft, Role
+from rooms.missions.profile import DirectoryQuery
+from rooms.missions.service import MissionService
 from server.tokens import Purpose, Tokens
 from tests.world import World
 
@@ -300,7 +301,7 @@ def test_bad_role_grants_are_refused_and_grants_unchanged(world: World, roles: A
 
 
 def test_roles_are_granted_for_webinars_only(world: World) -> None:
-    from rooms.mission import ItemKind
+    from rooms.missions.mission import ItemKind
     from tests.world import item_draft
 
     missions = MissionService(world.store, world.clock)

@@ -9,11 +9,12 @@ from typing import Any
 import msgspec
 import pytest
 
-from rooms.accounts import AccountService
-from rooms.mission import ItemKind
-from rooms.people import Role, Side
-from rooms.profile import OrgType, ProfileDraft
-from rooms.service import MissionService
+from rooms.core.cards import OrgType, Side
+from rooms.missions.accounts import AccountService
+from rooms.missions.mission import ItemKind
+from rooms.missions.people import Role
+from rooms.missions.profile import ProfileDraft
+from rooms.missions.service import MissionService
 from tests.world import World, item_draft
 
 DAY = dt.datetime(2026, 6, 16, 16, 0, tzinfo=dt.UTC)  # 09:00 in Portland, 18:00 in Amsterdam

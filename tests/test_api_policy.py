@@ -166,7 +166,7 @@ A = M + "/programme/{item_id:int}/attendance"
 
 def _attendance(w: World) -> str:
     """A fresh webinar whose host and moderator are granted: they and organisers see who attended."""
-    from rooms.people import ItemRole
+    from rooms.missions.people import ItemRole
 
     item = w.run(w.new_item)
     w.run(w.store.set_item_roles, item, {w.users["host"].id: ItemRole.HOST,
@@ -196,8 +196,8 @@ def _mm_slot(w: World, k: int) -> str:
 async def _mm_ready(w: World) -> None:
     import datetime as dt
 
-    from rooms.meeting_records import MatchmakingRules
-    from rooms.mission import ItemDraft, ItemKind
+    from rooms.matchmaking.records import MatchmakingRules
+    from rooms.missions.mission import ItemDraft, ItemKind
 
     rules = await w.store.get_rules(w.mission_id)
     if rules.organiser_booking:
@@ -209,8 +209,9 @@ async def _mm_ready(w: World) -> None:
 
 
 async def _mm_delegate(w: World) -> int:
-    from rooms.accounts import AccountService
-    from rooms.people import Role, Side
+    from rooms.core.cards import Side
+    from rooms.missions.accounts import AccountService
+    from rooms.missions.people import Role
 
     await _mm_ready(w)
     user = await AccountService(w.store, w.clock).ensure_user(f"delegate{w.unique()}@world.example", "Del Egate")
@@ -319,11 +320,11 @@ def _meeting_ice(w: World) -> str:
     """A fresh meeting between the host and the participant, at a time of its own (they are never double-booked)."""
     import datetime as dt
 
-    from rooms.mission import ItemKind
+    from rooms.missions.mission import ItemKind
     from tests.world import item_draft
 
     async def book() -> int:
-        from rooms.service import MissionService
+        from rooms.missions.service import MissionService
 
         item = await MissionService(w.store, w.clock).add_item(w.users["organiser"], w.mission_id,
                                                                item_draft(ItemKind.MATCHMAKING))

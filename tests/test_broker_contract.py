@@ -10,8 +10,8 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from rooms.broker import GAP, Broker, Gap
-from rooms.broker_memory import MemoryBroker
+from rooms.core.broker import GAP, Broker, Gap
+from rooms.core.broker_memory import MemoryBroker
 from server.redis.broker_redis import RedisBroker
 from tests import redis_fixtures
 from tests.procs import free_port

@@ -20,7 +20,7 @@ import pytest
 import redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from rooms.broker import GAP, Gap
+from rooms.core.broker import GAP, Gap
 from server.redis.broker_redis import RedisBroker
 from tests.procs import free_port
 

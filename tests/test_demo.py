@@ -8,13 +8,13 @@ import zoneinfo
 import msgspec
 import pytest
 
-from rooms.clock import FixedClock
-from rooms.meeting_records import Meeting, MeetingStatus
-from rooms.memory import MemoryStore
-from rooms.mission import Format, ItemDraft, ItemKind, Mission, ProgrammeItem
-from rooms.people import ItemRole, Role, Side
-from rooms.ports import Store
-from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, OrgType, ProfileDraft
+from rooms.catalog import MemoryStore, Store
+from rooms.core.cards import OrgType, Side
+from rooms.core.clock import FixedClock
+from rooms.matchmaking.records import Meeting, MeetingStatus
+from rooms.missions.mission import Format, ItemDraft, ItemKind, Mission, ProgrammeItem
+from rooms.missions.people import ItemRole, Role
+from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, ProfileDraft
 from server import demo_boston, demo_data
 from server.demo import (
     DEMO_MISSION_TITLES,

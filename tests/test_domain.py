@@ -7,11 +7,12 @@ import zoneinfo
 
 import pytest
 
-from rooms.errors import Invalid, NotAllowed, NotFound
-from rooms.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft
-from rooms.people import InvitationDraft, Membership, Role, Side, User, normalise_email
+from rooms.core.cards import Side
+from rooms.core.errors import Invalid, NotAllowed, NotFound
+from rooms.missions.mission import Direction, Format, ItemDraft, ItemKind, Mission, MissionDraft
+from rooms.missions.people import InvitationDraft, Membership, Role, User, normalise_email
+from rooms.missions.profile import ProfileDraft
 from rooms.policy import RULES, Action, Actor, permissions, require
-from rooms.profile import ProfileDraft
 
 UTC = dt.UTC
 

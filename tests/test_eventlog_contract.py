@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from rooms.events import Announced, Author, ChatPosted, DirectMessage, MessageRemoved
-from rooms.ports import Store
+from rooms.catalog import Store
+from rooms.core.cards import Author
+from rooms.lobby.events import Announced, ChatPosted, DirectMessage, MessageRemoved
 
 NOW = dt.datetime(2026, 6, 15, 16, 0, tzinfo=dt.UTC)
 ANNA = Author(1, "Anna de Vries", "Voltera")

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from rooms.clock import FixedClock
-from rooms.errors import Conflict, DomainError, Invalid, NotFound
-from rooms.events import inbox, lounge
-from rooms.live import Appended
-from rooms.lounge_events import (
+from rooms.catalog import MemoryStore, Store
+from rooms.core.cards import OrgType, Side
+from rooms.core.clock import FixedClock
+from rooms.core.errors import Conflict, DomainError, Invalid, NotFound
+from rooms.core.events import Appended
+from rooms.core.refs import inbox, lounge
+from rooms.lounge.events import (
     LeadAdded,
     MixingChanged,
     RoundChanged,
@@ -24,13 +26,11 @@ from rooms.lounge_events import (
     WordInvite,
     WordReplied,
 )
-from rooms.lounge_service import LoungeService, WordSent
-from rooms.meeting_records import LeadSource
-from rooms.memory import MemoryStore
-from rooms.mission import ItemDraft, ItemKind, MissionDraft
-from rooms.people import Role, Side, User
-from rooms.ports import Store
-from rooms.profile import OrgType, ProfileDraft
+from rooms.lounge.service import LoungeService, WordSent
+from rooms.matchmaking.records import LeadSource
+from rooms.missions.mission import ItemDraft, ItemKind, MissionDraft
+from rooms.missions.people import Role, User
+from rooms.missions.profile import ProfileDraft
 
 STARTS = dt.datetime(2026, 6, 16, 18, 0, tzinfo=dt.UTC)
 NOW = STARTS + dt.timedelta(minutes=1)

@@ -1,4 +1,4 @@
-"""Placement for mixing rounds (rooms.lounge_mixing), property-style over many seeded random populations."""
+"""Placement for mixing rounds (rooms.lounge.mixing), property-style over many seeded random populations."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from rooms.lounge_events import Group
-from rooms.lounge_mixing import Mixer, Seats, pair, place, seed_for, sizes
-from rooms.people import Side
-from rooms.profile import OrgType
+from rooms.core.cards import OrgType, Side
+from rooms.lounge.events import Group
+from rooms.lounge.mixing import Mixer, Seats, pair, place, seed_for, sizes
 
 SECTORS = ("ev", "ai", "food", "water", "health")
 

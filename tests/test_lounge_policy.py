@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rooms.errors import NotAllowed, NotFound
-from rooms.events import RoomRef, lounge, table
-from rooms.memory import MemoryStore
-from rooms.people import Membership, Role, Side
+from rooms.catalog import MemoryStore
+from rooms.core.cards import Side
+from rooms.core.errors import NotAllowed, NotFound
+from rooms.core.refs import RoomRef, lounge, table
+from rooms.missions.people import Membership, Role
 from rooms.policy import LoungeAction, lounge_allowed, lounge_permissions, require_lounge, require_table_member
 from tests.test_lounge_domain import make_lounge
 

@@ -9,22 +9,12 @@ from typing import NamedTuple
 import msgspec
 import pytest
 
-from rooms.clock import FixedClock
-from rooms.errors import Conflict, Gone, Invalid, NotAllowed, NotFound
-from rooms.events import inbox, meeting
-from rooms.matchmaking import attendance, cut, is_night, slots
-from rooms.matchmaking_service import MatchmakingService
-from rooms.meeting_records import (
-    LeadSource,
-    MatchmakingRules,
-    Meeting,
-    MeetingStatus,
-    RequestStatus,
-    WhoMayRequest,
-)
-from rooms.memory import MemoryStore
-from rooms.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
-from rooms.notification_events import (
+from rooms.catalog import MemoryStore
+from rooms.core.cards import Side
+from rooms.core.clock import FixedClock
+from rooms.core.errors import Conflict, Gone, Invalid, NotAllowed, NotFound
+from rooms.core.refs import inbox, meeting
+from rooms.matchmaking.events import (
     Cancelled,
     MeetingBooked,
     MeetingStarting,
@@ -33,7 +23,18 @@ from rooms.notification_events import (
     RequestDeclined,
     RequestReceived,
 )
-from rooms.people import Role, Side, User
+from rooms.matchmaking.records import (
+    LeadSource,
+    MatchmakingRules,
+    Meeting,
+    MeetingStatus,
+    RequestStatus,
+    WhoMayRequest,
+)
+from rooms.matchmaking.service import MatchmakingService
+from rooms.matchmaking.slots import attendance, cut, is_night, slots
+from rooms.missions.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Role, User
 
 UTC = dt.UTC
 MIN = dt.timedelta(minutes=1)

@@ -1,4 +1,4 @@
-"""Where I stand with someone (rooms/matchmaking_standing.py): what every page that shows a person offers, and the
+"""Where I stand with someone (rooms/matchmaking/standing.py): what every page that shows a person offers, and the
 same rule refusing the request it would not offer."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 
-from rooms.errors import Conflict
-from rooms.matchmaking_standing import Standing
-from rooms.meeting_records import MatchmakingRules, WhoMayRequest
-from rooms.people import Role, Side
+from rooms.core.cards import Side
+from rooms.core.errors import Conflict
+from rooms.matchmaking.records import MatchmakingRules, WhoMayRequest
+from rooms.matchmaking.standing import Standing
+from rooms.missions.people import Role
 from tests import test_matchmaking_domain as domain
 from tests.test_matchmaking_domain import World
 

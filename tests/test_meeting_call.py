@@ -1,12 +1,13 @@
-"""Whether a meeting happened, as pure functions (rooms/meeting_call.py): media spans from page reports, both ways
+"""Whether a meeting happened, as pure functions (rooms/matchmaking/call.py): media spans from page reports, both ways
 at once, time to connect, reconnects, and the outcome held / no-show / failed to connect."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from rooms.meeting_call import CallFigures, Report, call_figures, media_spans, outcome, overlap
-from rooms.meeting_records import Attendance, CallQuality, MeetingStatus
+from rooms.matchmaking.call import CallFigures, Report, call_figures, media_spans, overlap
+from rooms.matchmaking.records import Attendance, CallQuality, MeetingStatus
+from rooms.matchmaking.settlement import outcome
 
 T = dt.datetime(2027, 3, 26, 16, 0, tzinfo=dt.UTC)
 S = dt.timedelta(seconds=1)

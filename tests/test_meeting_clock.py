@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from rooms.live import Appended
-from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
-from rooms.meeting_records import MeetingStatus
-from rooms.mission import ItemKind
+from rooms.core.events import Appended
+from rooms.matchmaking.records import MeetingStatus
+from rooms.matchmaking.service import MatchmakingService
+from rooms.matchmaking.settlement import ROOM_OPEN_AFTER
+from rooms.missions.mission import ItemKind
 from server.composition import Root, root_of
 from server.db.store_sql import SqlStore
 from server.ws.meeting_clock import MeetingClock

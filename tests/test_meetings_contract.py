@@ -1,4 +1,4 @@
-"""The MeetingStore contract (rooms/ports_meetings.py): every implementation (memory, SQLite, PostgreSQL) behaves
+"""The MeetingStore contract (rooms/matchmaking/ports.py): every implementation (memory, SQLite, PostgreSQL) behaves
 alike, and no race double-books anyone.
 
 Ids are compared relatively: a shared PostgreSQL database keeps its sequences between tests.
@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from rooms.errors import Conflict, NotFound
-from rooms.meeting_records import (
+from rooms.catalog import Store
+from rooms.core.cards import Side
+from rooms.core.errors import Conflict, NotFound
+from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
     LeadSource,
@@ -27,9 +29,8 @@ from rooms.meeting_records import (
     SideQuality,
     WhoMayRequest,
 )
-from rooms.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
-from rooms.people import Role, Side, User
-from rooms.ports import Store
+from rooms.missions.mission import ItemDraft, ItemKind, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Role, User
 
 UTC = dt.UTC
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=UTC)

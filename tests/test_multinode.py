@@ -181,7 +181,7 @@ async def test_lounge_placement_is_identical_on_both_nodes(cluster: Cluster, tmp
     nodes decides who is placed."""
     import httpx2 as httpx
 
-    from rooms.people import Side
+    from rooms.core.cards import Side
     from server.demo import mission1_members
 
     with httpx.Client(base_url=cluster.a.url, headers={"Authorization": f"Bearer {cluster.tokens['host']}"}) as h:

@@ -14,10 +14,9 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
-from rooms.events import PresenceEntry, Status
-from rooms.presence import Presence
-from rooms.presence_memory import MemoryPresence
-from rooms.profile import OrgType
+from rooms.core.cards import OrgType
+from rooms.core.presence import Presence, PresenceEntry, Status
+from rooms.core.presence_memory import MemoryPresence
 from server.redis.presence_redis import GRACE_S, RedisPresence
 from tests import redis_fixtures
 

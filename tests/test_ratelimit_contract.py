@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
-from rooms.ratelimit import MemoryRateLimiter, RateLimiter
+from rooms.core.ratelimit import MemoryRateLimiter, RateLimiter
 from server.redis.ratelimit_redis import RedisRateLimiter
 from tests import redis_fixtures
 

@@ -1,13 +1,14 @@
-"""Recommendations (rooms/recommend.py): ranking and reasons on crafted profiles, exclusions, and a 5,000-person
-index built from the demo's generated directory and queried."""
+"""Recommendations (rooms/matchmaking/recommend.py): ranking and reasons on crafted profiles, exclusions, and a
+5,000-person index built from the demo's generated directory and queried."""
 
 from __future__ import annotations
 
 import time
 
-from rooms.people import Role, Side
-from rooms.profile import DirectoryEntry, OrgType, Profile
-from rooms.recommend import RecommendationCache, build_index, fingerprint, recommend, stem, terms
+from rooms.core.cards import OrgType, Side
+from rooms.matchmaking.recommend import RecommendationCache, build_index, fingerprint, recommend, stem, terms
+from rooms.missions.people import Role
+from rooms.missions.profile import DirectoryEntry, Profile
 from server.demo import generated_member
 
 

@@ -28,7 +28,7 @@ def _require_janus() -> None:
 
 
 async def _connected(pc: Any, seconds: float = 15.0) -> None:
-    from signaling.testpeer import wait_until
+    from tests.testpeer import wait_until
 
     await wait_until(lambda: pc.connectionState == "connected", seconds, "a peer connection to connect")
 
@@ -38,7 +38,7 @@ async def janus_scenario() -> dict[str, Any]:
     from server.janus_process import JanusOptions, JanusProcess
     from signaling.janus_client import JanusMessage
     from signaling.stage_janus import JanusStage
-    from signaling.testpeer import LightViewer, SyntheticPublisher, wait_until
+    from tests.testpeer import LightViewer, SyntheticPublisher, wait_until
 
     out: dict[str, Any] = {}
     workdir = Path(tempfile.mkdtemp(prefix="rt-janus-"))

@@ -16,7 +16,7 @@ async def relay_scenario() -> dict[str, Any]:
     """Runs inside the namespace."""
     from signaling.stage import StageFull
     from signaling.stage_relay import RelayStage
-    from signaling.testpeer import LightViewer, SyntheticPublisher, wait_until
+    from tests.testpeer import LightViewer, SyntheticPublisher, wait_until
 
     out: dict[str, Any] = {}
     stage = RelayStage(viewer_cap=CAP)

@@ -14,11 +14,12 @@ from typing import Any
 import msgspec
 import pytest
 
-from rooms.errors import Conflict, Gone, NotFound
-from rooms.mission import Format, ItemDraft, ItemKind, Mission, MissionDraft
-from rooms.people import InvitationDraft, Membership, Role, Side, User
-from rooms.ports import Store
-from rooms.profile import DirectoryPage, DirectoryQuery, Facet, NewMember, OrgType, ProfileDraft
+from rooms.catalog import Store
+from rooms.core.cards import OrgType, Side
+from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.missions.mission import Format, ItemDraft, ItemKind, Mission, MissionDraft
+from rooms.missions.people import InvitationDraft, Membership, Role, User
+from rooms.missions.profile import DirectoryPage, DirectoryQuery, Facet, NewMember, ProfileDraft
 
 UTC = dt.UTC
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=UTC)

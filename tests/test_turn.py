@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rooms.mission import ItemKind
-from rooms.service import MissionService
+from rooms.missions.mission import ItemKind
+from rooms.missions.service import MissionService
 from server.settings import Settings
 from server.turn import ice_servers, turn_credential
 from tests.world import NOW, World, item_draft, make_world

@@ -1,4 +1,4 @@
-"""The webinar aggregate: the pure fold (rooms.webinar_state) and the service over the in-memory store."""
+"""The webinar aggregate: the pure fold (rooms.webinar.decide) and the service over the in-memory store."""
 
 from __future__ import annotations
 
@@ -8,34 +8,18 @@ from dataclasses import dataclass
 import msgspec
 import pytest
 
-from rooms.author import Author
-from rooms.clock import FixedClock
-from rooms.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
-from rooms.eventlog_memory import kind_of
-from rooms.events import EventBody, RoomEvent, RoomRef, webinar, webinar_staff
-from rooms.live import Appended, LiveService
-from rooms.memory import MemoryStore
-from rooms.mission import ItemDraft, ItemKind, MissionDraft
-from rooms.people import ItemRole, Role, Side, User
+from rooms.catalog import MemoryStore, decode_event
+from rooms.core.cards import Author, OrgType, Side
+from rooms.core.clock import FixedClock
+from rooms.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from rooms.core.events import Appended, EventBody, RoomEvent, kind_of
+from rooms.core.refs import RoomRef, webinar, webinar_staff
+from rooms.lobby.service import LiveService
+from rooms.missions.mission import ItemDraft, ItemKind, MissionDraft
+from rooms.missions.people import ItemRole, Role, User
+from rooms.missions.profile import ProfileDraft
 from rooms.policy import WebinarRole
-from rooms.profile import OrgType, ProfileDraft
-from rooms.reactions import ReactionAggregator, allowed_emoji
-from rooms.webinar import PublicView, StaffView
-from rooms.webinar_events import (
-    AttendeeCard,
-    Hand,
-    Moderation,
-    PollStatus,
-    QaMode,
-    QuestionChanged,
-    Source,
-    StageChanged,
-    TimeboxChanged,
-    TimeboxStatus,
-    WebinarEnded,
-)
-from rooms.webinar_service import WebinarService
-from rooms.webinar_state import (
+from rooms.webinar.decide import (
     Audience,
     attendance_records,
     decide_ask,
@@ -59,6 +43,22 @@ from rooms.webinar_state import (
     public_view,
     staff_view,
 )
+from rooms.webinar.events import (
+    AttendeeCard,
+    Hand,
+    Moderation,
+    PollStatus,
+    QaMode,
+    QuestionChanged,
+    Source,
+    StageChanged,
+    TimeboxChanged,
+    TimeboxStatus,
+    WebinarEnded,
+)
+from rooms.webinar.reactions import ReactionAggregator, allowed_emoji
+from rooms.webinar.service import WebinarService
+from rooms.webinar.state import PublicView, StaffView
 
 UTC = dt.UTC
 STARTS = dt.datetime(2026, 6, 16, 9, 0, tzinfo=UTC)
@@ -288,7 +288,7 @@ def test_every_webinar_event_round_trips_through_the_event_union() -> None:
     for outcome in outcomes:
         for _, body in outcome.events:
             event = RoomEvent(room="webinar:1", seq=1, at=NOW, body=body)
-            again = msgspec.json.decode(msgspec.json.encode(event), type=RoomEvent)
+            again = decode_event(msgspec.json.encode(event))
             assert again == event and kind_of(again.body).startswith("w-")
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 import msgspec
 import pytest
 
-from rooms.errors import Conflict, Invalid, NotAllowed
-from rooms.events import RoomRef
-from rooms.people import ItemRole, Membership, Role, Side
+from rooms.core.cards import Side
+from rooms.core.errors import Conflict, Invalid, NotAllowed
+from rooms.core.refs import RoomRef
+from rooms.missions.people import ItemRole, Membership, Role
 from rooms.policy import (
     WEBINAR_RULES,
     WebinarAction,
@@ -21,8 +22,8 @@ from rooms.policy import (
     webinar_permissions,
     webinar_role,
 )
-from rooms.webinar import PublicView, StaffView
-from rooms.webinar_events import PollChanged, PollVoted, QuestionChanged, QuestionVoted
+from rooms.webinar.events import PollChanged, PollVoted, QuestionChanged, QuestionVoted
+from rooms.webinar.state import PublicView, StaffView
 from tests.test_webinar_domain import bodies, make_webinar
 
 pytestmark = pytest.mark.security

@@ -17,7 +17,7 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from rooms.people import Side
+from rooms.core.cards import Side
 from server.demo import mission1_members
 from tests.procs import Server, env_for, roundtable, serving
 from tests.wsclient import Client, mint_tokens

@@ -16,12 +16,13 @@ import httpx2 as httpx
 import msgspec
 from starlette.testclient import TestClient
 
-from rooms.accounts import AccountService
-from rooms.clock import FixedClock
-from rooms.mission import Format, ItemDraft, ItemKind, MissionDraft
-from rooms.people import Role, Side, User
-from rooms.ports import Store
-from rooms.service import MissionService
+from rooms.catalog import Store
+from rooms.core.cards import Side
+from rooms.core.clock import FixedClock
+from rooms.missions.accounts import AccountService
+from rooms.missions.mission import Format, ItemDraft, ItemKind, MissionDraft
+from rooms.missions.people import Role, User
+from rooms.missions.service import MissionService
 from server.api.core import BearerClaims
 from server.app import create_app
 from server.db.migrate import upgrade

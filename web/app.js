@@ -46,6 +46,7 @@ const ROUTES = [
   [/^\/m\/(\d+)\/directory$/, () => import('./pages/directory.js'), {}],
   [/^\/m\/(\d+)\/people\/(\d+)$/, () => import('./pages/person.js'), {}],
   [/^\/m\/(\d+)\/organise$/, () => import('./pages/organise.js'), {}],
+  [/^\/m\/(\d+)\/organise\/meetings$/, () => import('./pages/organise-meetings.js'), {}],
   [/^\/m\/(\d+)\/matchmaking$/, () => import('./pages/matchmaking.js'), {}],
   [/^\/m\/(\d+)\/schedule$/, () => import('./pages/schedule.js'), {}],
   [/^\/m\/(\d+)\/meeting\/(\d+)$/, () => import('./pages/meeting.js'), {}],

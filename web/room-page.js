@@ -61,7 +61,7 @@ export function connPill(live, openKey = 'conn.open') {
 /**
  * The back link, eyebrow, heading and time of a room page; `extra` follows the time (e.g. my role).
  * @param {number} mid @param {any} m the mission @param {any} item @param {string} zone
- * @param {string} iconName @param {string} kindKey @param {...any} extra
+ * @param {import('./dom.js').IconName} iconName @param {string} kindKey @param {...any} extra
  */
 export function roomTitle(mid, m, item, zone, iconName, kindKey, ...extra) {
   return h('div', { class: 'w-title' },

@@ -39,7 +39,7 @@ export class RoomSession extends EventTarget {
     this.conn.leave(this.room).catch(() => {});
   }
 
-  /** @param {Record<string, any>} body @param {boolean} [retry] */
+  /** @param {import('./protocol.js').Frame} body a request without its room @param {boolean} [retry] */
   send(body, retry = false) {
     return this.conn.request({ room: this.room, ...body }, retry);
   }

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import msgspec
 
-from rooms.people import Email, Id, Password, User, normalise_email
-from rooms.profile import Profile, ProfileDraft
-from rooms.service import MissionView
+from rooms.missions.people import Email, Id, Password, User, normalise_email
+from rooms.missions.profile import Profile, ProfileDraft
+from rooms.missions.service import MissionView
 from server.api.core import Context, Endpoint
 from server.api.credentials import BEARER_TTL, BearerClaims
 from server.api.errors import ApiError
@@ -79,7 +79,7 @@ async def sign_in_with_password(ctx: Context, body: PasswordSignIn) -> SignedIn:
     user = await svc.store.get_user_by_email(normalise_email(body.email))
     stored = None if user is None else await svc.store.get_password_hash(user.id)
     if not svc.passwords.verify(stored, body.password) or user is None:
-        raise ApiError(401, "bad-credentials", "E-mail address or password is wrong.")
+        raise ApiError(status=401, code="bad-credentials", message="E-mail address or password is wrong.")
     session_id, expires = await svc.accounts.start_session(user)
     ctx.start_session(session_id, expires)
     return SignedIn(user)
@@ -148,7 +148,8 @@ async def set_password(ctx: Context, body: NewPassword) -> None:
     if user.has_password:
         stored = await svc.store.get_password_hash(user.id)
         if body.current is None or not svc.passwords.verify(stored, body.current):
-            raise ApiError(403, "bad-credentials", "Your current password is needed, and it was wrong.", "current")
+            raise ApiError(status=403, code="bad-credentials",
+                           message="Your current password is needed, and it was wrong.", field="current")
     await svc.store.set_password_hash(user.id, svc.passwords.hash(body.password))
 
 

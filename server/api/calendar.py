@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rooms.errors import NotFound
-from rooms.matchmaking_service import MatchmakingService
-from rooms.meeting_records import Meeting
-from rooms.mission import ItemKind, ProgrammeItem
-from rooms.people import User
+from rooms.core.errors import NotFound
+from rooms.matchmaking.records import Meeting
+from rooms.matchmaking.service import MatchmakingService
+from rooms.missions.mission import ItemKind, ProgrammeItem
+from rooms.missions.people import User
 from server.api.core import Context, Endpoint, services_of
 from server.api.meetings import MeetingView, Views
 from server.calendar_ics import ItemEntry, MeetingEntry, feed_ics, meeting_ics
@@ -103,7 +103,7 @@ async def _feed_user(ctx: Context) -> User:
     user = await ctx.services.store.get_user(user_id) if user_id is not None else None
     if user is None:
         # A wrong, old (rotated) or revoked token: as if the calendar never existed.
-        raise NotFound("Calendar", "feed-not-found")
+        raise NotFound(code="feed-not-found", message="Calendar not found.")
     return user
 
 

@@ -13,16 +13,17 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rooms.accounts import AccountService
-from rooms.clock import Clock
-from rooms.live import Appended, LiveService
-from rooms.lounge_service import LoungeService
-from rooms.matchmaking_service import MatchmakingService
-from rooms.people import MAX_ID, User
-from rooms.ports import Store
-from rooms.recommend import RecommendationCache
-from rooms.service import MissionService, ProfileService
-from rooms.webinar_service import WebinarService
+from rooms.catalog import Store
+from rooms.core.clock import Clock
+from rooms.core.events import Appended
+from rooms.lobby.service import LiveService
+from rooms.lounge.service import LoungeService
+from rooms.matchmaking.recommend import RecommendationCache
+from rooms.matchmaking.service import MatchmakingService
+from rooms.missions.accounts import AccountService
+from rooms.missions.people import MAX_ID, User
+from rooms.missions.service import MissionService, ProfileService
+from rooms.webinar.service import WebinarService
 from server.api.credentials import BEARER_TTL as BEARER_TTL
 from server.api.credentials import SESSION_COOKIE, authenticate
 from server.api.credentials import BearerClaims as BearerClaims
@@ -97,14 +98,14 @@ class Context:
         """The signed-in user, refusing a bearer token scoped to another mission."""
         user = await self.user()
         if self._scope is not None and self._scope != mission_id:
-            raise ApiError(403, "token-scope", "This token is for another mission.")
+            raise ApiError(status=403, code="token-scope", message="This token is for another mission.")
         return user
 
     def path_id(self, name: str) -> int:
         """An id from the path; one no row can have is simply not found."""
         value: int = self.request.path_params[name]
         if not 1 <= value <= MAX_ID:
-            raise ApiError(404, "not-found", f"No such {name.removesuffix('_id')}.")
+            raise ApiError(status=404, code="not-found", message=f"No such {name.removesuffix('_id')}.")
         return value
 
     def start_session(self, session_id: str, expires: dt.datetime) -> None:
@@ -169,24 +170,24 @@ class Endpoint:
 async def read_json(request: Request, limit: int) -> bytes:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise ApiError(415, "unsupported-media-type", "Send the body as application/json.")
+        raise ApiError(status=415, code="unsupported-media-type", message="Send the body as application/json.")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "body-too-large", f"The body is larger than {limit} bytes.")
+        raise ApiError(status=413, code="body-too-large", message=f"The body is larger than {limit} bytes.")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "body-too-large", f"The body is larger than {limit} bytes.")
+            raise ApiError(status=413, code="body-too-large", message=f"The body is larger than {limit} bytes.")
         chunks.append(chunk)
     body = b"".join(chunks)
     if not body.strip():
-        raise ApiError(400, "malformed-json", "The body is empty; send a JSON object.")
+        raise ApiError(status=400, code="malformed-json", message="The body is empty; send a JSON object.")
     try:
         msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
-        raise ApiError(400, "malformed-json", f"The body is not valid JSON: {exc}.") from exc
+        raise ApiError(status=400, code="malformed-json", message=f"The body is not valid JSON: {exc}.") from exc
     return body
 
 
@@ -205,7 +206,8 @@ def decode_query(request: Request, query_type: type[Any]) -> Any:
     known = {f.encode_name for f in info.fields}
     unknown = sorted(set(request.query_params) - known)
     if unknown:
-        raise ApiError(422, "unknown-field", f"Unknown query parameter `{unknown[0]}`.", unknown[0])
+        raise ApiError(status=422, code="unknown-field", message=f"Unknown query parameter `{unknown[0]}`.",
+                       field=unknown[0])
     return msgspec.convert(raw, query_type, strict=False)
 
 
@@ -220,7 +222,7 @@ def _check_origin(request: Request, settings: Settings) -> None:
     if origin is None:
         return
     if not origin_allowed(origin, request, settings):
-        raise ApiError(403, "bad-origin", "Requests from this origin are not allowed.")
+        raise ApiError(status=403, code="bad-origin", message="Requests from this origin are not allowed.")
 
 
 def origin_allowed(origin: str, conn: HTTPConnection, settings: Settings) -> bool:

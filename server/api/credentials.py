@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import msgspec
 
-from rooms.accounts import AccountService
-from rooms.people import User
-from rooms.ports import Store
+from rooms.catalog import Store
+from rooms.missions.accounts import AccountService
+from rooms.missions.people import User
 from server.api.errors import Unauthenticated
 from server.tokens import ExpiredToken, Purpose, TokenError, Tokens
 
@@ -41,12 +41,12 @@ async def authenticate(tokens: Tokens, store: Store, accounts: AccountService, *
         try:
             claims = msgspec.convert(tokens.verify(Purpose.BEARER, bearer, BEARER_TTL), BearerClaims)
         except ExpiredToken as exc:
-            raise Unauthenticated("This token has expired; get a new one.", "token-expired") from exc
+            raise Unauthenticated(code="token-expired", message="This token has expired; get a new one.") from exc
         except (TokenError, msgspec.ValidationError) as exc:
-            raise Unauthenticated("This token is not valid.", "token-invalid") from exc
+            raise Unauthenticated(code="token-invalid", message="This token is not valid.") from exc
         user = await store.get_user(claims.u)
         if user is None:
-            raise Unauthenticated("This token is not valid.", "token-invalid")
+            raise Unauthenticated(code="token-invalid", message="This token is not valid.")
         return Identity(user, claims.m)
     if session_id and len(session_id) <= MAX_SESSION_ID:
         found = await accounts.session_user(session_id)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rooms.errors import DomainError, ErrorKind
+from rooms.core.errors import DomainError, ErrorKind
 
 log = logging.getLogger("roundtable.api")
 
@@ -27,16 +27,16 @@ STATUS = {
 class ApiError(DomainError):
     """An error of the HTTP layer itself (body, media type, authentication)."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(code, message, field)
+    def __init__(self, *, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(code=code, message=message, field=field)
         self.status = status
 
 
 class Unauthenticated(ApiError):
     kind = ErrorKind.UNAUTHENTICATED
 
-    def __init__(self, message: str = "Sign in first.", code: str = "not-signed-in") -> None:
-        super().__init__(401, code, message)
+    def __init__(self, *, code: str = "not-signed-in", message: str = "Sign in first.") -> None:
+        super().__init__(status=401, code=code, message=message)
 
 
 class ErrorBody(msgspec.Struct, omit_defaults=True):

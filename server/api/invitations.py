@@ -7,7 +7,8 @@ from typing import Annotated
 
 import msgspec
 
-from rooms.people import Password, Role, Side
+from rooms.core.cards import Side
+from rooms.missions.people import Password, Role
 from server.api.auth import SignedIn, TokenBody
 from server.api.core import Context, Endpoint
 from server.tokens import Purpose

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rooms.matchmaking_service import ROOM_OPEN_AFTER
+from rooms.matchmaking.settlement import room_closes_at
 from server.api.core import Context, Endpoint
 from server.turn import IceServers, ice_servers
 
@@ -21,7 +21,7 @@ async def meeting_ice(ctx: Context, _: Any) -> IceServers:
     meeting = await ctx.services.meetings.may_join_meeting(user, meeting_id)
     user = await ctx.user_in(meeting.mission_id)
     # Never past the room's closing (the meeting's end + its 10-minute grace), never more than TURN_LIFETIME ahead.
-    expiry = min(meeting.ends_at + ROOM_OPEN_AFTER, ctx.services.clock.now() + TURN_LIFETIME)
+    expiry = min(room_closes_at(meeting), ctx.services.clock.now() + TURN_LIFETIME)
     settings = ctx.services.settings
     ctx.headers["cache-control"] = "no-store"  # the credential is personal and short-lived
     return ice_servers(settings.stun_urls, settings.turn_urls, settings.turn_secret, user.id, expiry)

@@ -1,5 +1,5 @@
 """Matchmaking over HTTP (docs/matchmaking.md): rules, slots and availability, recommendations, requests,
-meetings, notes, leads and notifications. Every handler decodes, calls rooms.matchmaking_service, publishes the
+meetings, notes, leads and notifications. Every handler decodes, calls rooms.matchmaking.service, publishes the
 notifications it appended through the node's live hub, and encodes records with people's cards."""
 
 from __future__ import annotations
@@ -10,12 +10,22 @@ from typing import Annotated, Any
 
 import msgspec
 
-from rooms.aggregate import Decision
-from rooms.events import RoomEvent, inbox
-from rooms.live import Appended
-from rooms.matchmaking_service import MatchmakingService, MySlot
-from rooms.matchmaking_standing import StandingWith
-from rooms.meeting_records import (
+from rooms.core.aggregate import Decision
+from rooms.core.cards import OrgType
+from rooms.core.events import Appended, RoomEvent
+from rooms.core.refs import inbox
+from rooms.matchmaking.events import (
+    Cancelled,
+    MeetingBooked,
+    MeetingStarting,
+    Notification,
+    RequestAccepted,
+    RequestCountered,
+    RequestDeclined,
+    RequestReceived,
+)
+from rooms.matchmaking.recommend import Reason, recommend
+from rooms.matchmaking.records import (
     CallQuality,
     Card,
     Lead,
@@ -28,20 +38,11 @@ from rooms.meeting_records import (
     RequestStatus,
     WhoMayRequest,
 )
-from rooms.notification_events import (
-    Cancelled,
-    MeetingBooked,
-    MeetingStarting,
-    Notification,
-    RequestAccepted,
-    RequestCountered,
-    RequestDeclined,
-    RequestReceived,
-)
-from rooms.people import Id, User
+from rooms.matchmaking.service import MatchmakingService, MySlot
+from rooms.matchmaking.standing import StandingWith
+from rooms.missions.people import Id, User
+from rooms.missions.profile import DirectoryEntry
 from rooms.policy import Action, require
-from rooms.profile import DirectoryEntry, OrgType
-from rooms.recommend import Reason, recommend
 from server.api.core import Context, Endpoint
 
 Message = Annotated[str, msgspec.Meta(max_length=500)]
@@ -501,7 +502,7 @@ def endpoints() -> list[Endpoint]:
         Endpoint("GET", f"{mm}/rules", get_rules, "The mission's matchmaking rules", "matchmaking",
                  returns=MatchmakingRules),
         Endpoint("PUT", f"{mm}/rules", put_rules, "Change the matchmaking rules (organisers)", "matchmaking",
-                 body=MatchmakingRules, returns=MatchmakingRules, errors=("unknown-timezone",)),
+                 body=MatchmakingRules, returns=MatchmakingRules, errors=("invalid-timezone",)),
         Endpoint("GET", f"{mm}/slots", get_slots, "Every matchmaking slot, local times of both sides, night flags, "
                  "and whether I am available or booked", "matchmaking", returns=list[MySlot]),
         Endpoint("PUT", f"{mm}/availability", put_availability, "Replace the slots I am available in",

@@ -7,10 +7,11 @@ from typing import Any
 
 import msgspec
 
-from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.people import Invitation, InvitationDraft, Membership, Role, Side
-from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery
-from rooms.service import MemberChange, MissionView
+from rooms.core.cards import Side
+from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role
+from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery
+from rooms.missions.service import MemberChange, MissionView
 from server.api.core import Context, Endpoint
 from server.tokens import Purpose
 

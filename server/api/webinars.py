@@ -6,11 +6,11 @@ from typing import Any
 
 import msgspec
 
-from rooms.errors import NotFound
-from rooms.item_roles import ItemRoles, ItemRoleService, RoleGrants
+from rooms.core.errors import NotFound
+from rooms.missions.item_roles import ItemRoles, ItemRoleService, RoleGrants
 from rooms.policy import Action, Actor, require
-from rooms.webinar import AttendanceRecord
-from rooms.webinar_service import WebinarService, WebinarStatus
+from rooms.webinar.service import WebinarService, WebinarStatus
+from rooms.webinar.state import AttendanceRecord
 from server.api.core import Context, Endpoint
 
 
@@ -50,7 +50,7 @@ async def attendance(ctx: Context, _: Any) -> Attendance:
     require(Actor(user, await ctx.services.store.get_membership(mission_id, user.id)), Action.VIEW_MISSION)
     webinars = WebinarService(ctx.services.store, ctx.services.clock)
     if await webinars.mission_of(item_id) != mission_id:
-        raise NotFound("Webinar", "webinar-not-found")
+        raise NotFound(code="webinar-not-found", message="Webinar not found.")
     records = await webinars.attendance(user, item_id)
     people = [r for r in records if not r.staff]
     return Attendance(unique=sum(p.attended for p in people), present=sum(p.present for p in people),

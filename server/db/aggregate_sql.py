@@ -14,8 +14,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.aggregate import Decide
-from rooms.events import RoomEvent
+from rooms.core.aggregate import Decide
+from rooms.core.events import RoomEvent
 from server.db.engine import is_sqlite
 from server.db.eventlog_sql import append_in, keyed_events
 from server.db.models import RoomStateRow

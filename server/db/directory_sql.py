@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.people import Role
-from rooms.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Facet
+from rooms.missions.people import Role
+from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Facet
 from server.db import rows
 from server.db.models import MembershipRow, ProfileRow, ProfileSectorRow, UserRow
 

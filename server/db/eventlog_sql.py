@@ -14,9 +14,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.eventlog import HISTORY_KINDS
-from rooms.eventlog_memory import kind_of
-from rooms.events import EventBody, RoomEvent
+from rooms.catalog import AnyEventBody
+from rooms.core.eventlog import HISTORY_KINDS
+from rooms.core.events import EventBody, RoomEvent, kind_of
 from server.db.models import RoomEventRow
 
 _NEXT_SEQ = text(
@@ -32,7 +32,7 @@ class _Sessions(Protocol):
 
 
 def _event(row: RoomEventRow) -> RoomEvent:
-    body = msgspec.json.decode(row.body, type=EventBody)
+    body = msgspec.json.decode(row.body, type=AnyEventBody)
     return RoomEvent(room=row.room, seq=row.seq, at=row.at, body=body, removed=row.removed)
 
 

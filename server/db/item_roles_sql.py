@@ -9,8 +9,8 @@ from typing import Protocol
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.errors import NotFound
-from rooms.people import ItemRole
+from rooms.core.errors import NotFound
+from rooms.missions.people import ItemRole
 from server.db.models import ItemRoleRow, ItemRow, MembershipRow
 
 
@@ -40,12 +40,12 @@ class SqlItemRoles:
             mission_id = (await s.execute(
                 select(ItemRow.mission_id).where(ItemRow.id == item_id).with_for_update())).scalar()
             if mission_id is None:
-                raise NotFound("Programme item", "item-not-found")
+                raise NotFound(code="item-not-found", message="Programme item not found.")
             if roles:
                 members = (await s.execute(select(func.count()).select_from(MembershipRow).where(
                     MembershipRow.mission_id == mission_id, MembershipRow.user_id.in_(list(roles))))).scalar_one()
                 if members != len(roles):
-                    raise NotFound("Person", "person-not-found")
+                    raise NotFound(code="person-not-found", message="Person not found.")
             await s.execute(delete(ItemRoleRow).where(ItemRoleRow.item_id == item_id))
             if roles:
                 await s.execute(insert(ItemRoleRow), [

@@ -1,6 +1,6 @@
 """The MeetingStore port in SQL, mixed into SqlStore.
 
-No double booking (rooms/ports_meetings.py): `book` and `accept` run in one write transaction that first locks
+No double booking (rooms/matchmaking/ports.py): `book` and `accept` run in one write transaction that first locks
 both people's `users` rows (PostgreSQL: SELECT … FOR UPDATE in id order, so two bookings sharing a person queue
 behind each other and never deadlock; SQLite: the write engine's BEGIN IMMEDIATE already serialises writers),
 then checks overlaps and `max_meetings` against what is committed, then inserts. A refusal raises before
@@ -19,8 +19,9 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rooms.errors import Conflict, NotFound
-from rooms.meeting_records import (
+from rooms.core.errors import Conflict, NotFound
+from rooms.matchmaking.booking import busy_conflict
+from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
     Lead,
@@ -33,7 +34,6 @@ from rooms.meeting_records import (
     RequestStatus,
     SideQuality,
 )
-from rooms.meetings_memory import busy_conflict
 from server.db.models import (
     AvailabilityRow,
     CalendarFeedRow,
@@ -87,9 +87,9 @@ async def _pending(s: AsyncSession, request_id: int) -> MeetingRequestRow:
     row = (await s.execute(select(MeetingRequestRow).where(MeetingRequestRow.id == request_id)
                            .with_for_update())).scalar_one_or_none()
     if row is None:
-        raise NotFound("Meeting request", "request-not-found")
+        raise NotFound(code="request-not-found", message="Meeting request not found.")
     if row.status != RequestStatus.PENDING.value:
-        raise Conflict("request-not-pending", f"This request was already {row.status}.")
+        raise Conflict(code="request-not-pending", message=f"This request was already {row.status}.")
     return row
 
 
@@ -101,7 +101,7 @@ async def _book_in(s: AsyncSession, mission_id: int, a: int, b: int, item_id: in
         select(UserRow.id, UserRow.name).where(UserRow.id.in_(people)).order_by(UserRow.id).with_for_update())
     names: dict[int, str] = {user_id: name for user_id, name in locked.all()}
     if len(names) != len(people):
-        raise NotFound("User", "user-not-found")
+        raise NotFound(code="user-not-found", message="User not found.")
     live = (await s.execute(select(MeetingRow).where(
         MeetingRow.status != MeetingStatus.CANCELLED.value,
         or_(MeetingRow.a.in_(people), MeetingRow.b.in_(people))))).scalars().all()
@@ -250,9 +250,9 @@ class SqlMeetings:
             row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
                                    .with_for_update())).scalar_one_or_none()
             if row is None:
-                raise NotFound("Meeting", "meeting-not-found")
+                raise NotFound(code="meeting-not-found", message="Meeting not found.")
             if row.status != MeetingStatus.BOOKED.value:
-                raise Conflict("meeting-not-booked", f"This meeting is {row.status}, not booked.")
+                raise Conflict(code="meeting-not-booked", message=f"This meeting is {row.status}, not booked.")
             row.status = MeetingStatus.CANCELLED.value
             await s.flush()
             return _meeting(row)
@@ -264,7 +264,7 @@ class SqlMeetings:
             row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
                                    .with_for_update())).scalar_one_or_none()
             if row is None:
-                raise NotFound("Meeting", "meeting-not-found")
+                raise NotFound(code="meeting-not-found", message="Meeting not found.")
             row.a_seconds, row.b_seconds, row.both_seconds = (attendance.a_seconds, attendance.b_seconds,
                                                               attendance.both_seconds)
             row.media_seconds = quality.media_seconds
@@ -282,7 +282,7 @@ class SqlMeetings:
             row = (await s.execute(select(MeetingRow).where(MeetingRow.id == meeting_id)
                                    .with_for_update())).scalar_one_or_none()
             if row is None:
-                raise NotFound("Meeting", "meeting-not-found")
+                raise NotFound(code="meeting-not-found", message="Meeting not found.")
             if row.status != MeetingStatus.CANCELLED.value and at < row.ends_at:
                 row.ends_at = max(at, row.starts_at)
                 await s.flush()
@@ -292,7 +292,7 @@ class SqlMeetings:
                          now: dt.datetime) -> MeetingNotes:
         async with self._write() as s:
             if await s.get(MeetingRow, meeting_id) is None:
-                raise NotFound("Meeting", "meeting-not-found")
+                raise NotFound(code="meeting-not-found", message="Meeting not found.")
             row = await s.get(MeetingNotesRow, (meeting_id, user_id))
             if row is None:
                 row = MeetingNotesRow(meeting_id=meeting_id, user_id=user_id)

@@ -82,7 +82,7 @@ class ProfileRow(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     bio: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(200), default="")
-    # Derived, for search and ordering (see rooms.profile.search_text).
+    # Derived, for search and ordering (see rooms.missions.profile.search_text).
     search_text: Mapped[str] = mapped_column(Text, default="")
     sort_org: Mapped[str] = mapped_column(SortKey(120), default="")
     sort_name: Mapped[str] = mapped_column(SortKey(120), default="")
@@ -193,7 +193,7 @@ class RoomEventRow(Base):
     sender_id: Mapped[int | None] = mapped_column(Integer)
     idem_key: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    body: Mapped[str] = mapped_column(Text)  # the event body as JSON (rooms.events.EventBody)
+    body: Mapped[str] = mapped_column(Text)  # the event body as JSON (one of rooms.catalog.AnyEventBody)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
@@ -204,7 +204,7 @@ class RoomEventRow(Base):
 
 
 class RoomStateRow(Base):
-    """One aggregate's state (rooms.aggregate); its row is the lock that serialises the aggregate's commands."""
+    """One aggregate's state (rooms.core.aggregate); its row is the lock that serialises the aggregate's commands."""
 
     __tablename__ = "room_states"
     aggregate: Mapped[str] = mapped_column(String(60), primary_key=True)
@@ -229,7 +229,7 @@ class ItemRoleRow(Base):
 class MatchmakingRulesRow(Base):
     __tablename__ = "matchmaking_rules"
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
-    rules: Mapped[str] = mapped_column(Text)  # rooms.meeting_records.MatchmakingRules as JSON
+    rules: Mapped[str] = mapped_column(Text)  # rooms.matchmaking.records.MatchmakingRules as JSON
 
 
 class AvailabilityRow(Base):
@@ -276,7 +276,7 @@ class MeetingRow(Base):
     a_seconds: Mapped[int] = mapped_column(Integer, default=0)
     b_seconds: Mapped[int] = mapped_column(Integer, default=0)
     both_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    # The call's quality (rooms.meeting_records.CallQuality): seconds of media both ways, and per side.
+    # The call's quality (rooms.matchmaking.records.CallQuality): seconds of media both ways, and per side.
     media_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     a_media_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     b_media_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rooms.mission import Direction, Format, ItemKind, Mission, ProgrammeItem
-from rooms.people import Invitation, Membership, Role, Side, User
-from rooms.profile import OrgType, Profile
+from rooms.core.cards import OrgType, Side
+from rooms.missions.mission import Direction, Format, ItemKind, Mission, ProgrammeItem
+from rooms.missions.people import Invitation, Membership, Role, User
+from rooms.missions.profile import Profile
 from server.db.models import InvitationRow, ItemRow, MembershipRow, MissionRow, ProfileRow, UserRow
 
 

@@ -15,15 +15,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from rooms.errors import Conflict, Gone, NotFound
-from rooms.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.people import Invitation, InvitationDraft, Membership, Role, Side, User
-from rooms.profile import (
+from rooms.core.cards import OrgType, Side
+from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
     DirectoryQuery,
     NewMember,
-    OrgType,
     Profile,
     ProfileDraft,
     search_text,
@@ -82,7 +82,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
 
 
 class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
-    """One object implementing every part of rooms.ports.Store."""
+    """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -148,7 +148,8 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
                 row = await self._insert_user(s, email, name, now, can_create_missions, password_hash)
                 return rows.user(row)
         except IntegrityError as exc:
-            raise Conflict("email-taken", "Someone already uses this e-mail address.", "email") from exc
+            raise Conflict(code="email-taken", message="Someone already uses this e-mail address.",
+                           field="email") from exc
 
     @staticmethod
     async def _insert_user(
@@ -193,7 +194,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
         async with self._write() as s:
             row = await s.get(ProfileRow, user_id)
             if row is None:
-                raise NotFound("Profile", "profile-not-found")
+                raise NotFound(code="profile-not-found", message="Profile not found.")
             await s.execute(update(UserRow).where(UserRow.id == user_id).values(name=draft.name))
             profile = _profile_of(user_id, draft)
             self._fill_profile(row, profile)
@@ -233,7 +234,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
         async with self._write() as s:
             row = await s.get(MissionRow, mission_id)
             if row is None:
-                raise NotFound("Mission", "mission-not-found")
+                raise NotFound(code="mission-not-found", message="Mission not found.")
             self._fill_mission(row, draft)
             return rows.mission(row)
 
@@ -269,14 +270,14 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
         async with self._write() as s:
             row = await s.get(ItemRow, item_id)
             if row is None:
-                raise NotFound("Programme item", "item-not-found")
+                raise NotFound(code="item-not-found", message="Programme item not found.")
             self._fill_item(row, draft)
             return rows.item(row)
 
     async def delete_item(self, item_id: int) -> None:
         async with self._write() as s:
             if _rowcount(await s.execute(delete(ItemRow).where(ItemRow.id == item_id))) == 0:
-                raise NotFound("Programme item", "item-not-found")
+                raise NotFound(code="item-not-found", message="Programme item not found.")
 
     async def get_item(self, item_id: int) -> ProgrammeItem | None:
         async with self._read() as s:
@@ -326,7 +327,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
             return 0
         async with self._write() as s:
             if await s.get(MissionRow, mission_id) is None:
-                raise NotFound("Mission", "mission-not-found")
+                raise NotFound(code="mission-not-found", message="Mission not found.")
             # A multi-row INSERT ... RETURNING per table (SQLAlchemy splits very large inputs into pages). An
             # e-mail that exists, even one a concurrent transaction has just committed, inserts nothing and
             # returns no id. Ids must be handed out in the order of `people`, as when creating them one by one:
@@ -407,11 +408,12 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
             )
             inv = await s.get(InvitationRow, invitation_id)
             if inv is None:
-                raise NotFound("Invitation", "token-invalid")
+                raise NotFound(code="token-invalid", message="Invitation not found.")
             if _rowcount(claimed) != 1:
                 if inv.accepted_at is not None:
-                    raise Gone("token-used", "This invitation was already accepted.")
-                raise Gone("token-expired", "This invitation has expired; ask the organiser for a new one.")
+                    raise Gone(code="token-used", message="This invitation was already accepted.")
+                raise Gone(code="token-expired",
+                           message="This invitation has expired; ask the organiser for a new one.")
             user_row = (await s.execute(select(UserRow).where(UserRow.email == inv.email))).scalar_one_or_none()
             if user_row is None:
                 user_row = await self._insert_user(s, inv.email, name, now, False, password_hash)
@@ -460,12 +462,12 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
     @staticmethod
     def _check_link(row: SignInLinkRow | None, *, ok: bool) -> None:
         if row is None:
-            raise NotFound("Sign-in link", "token-invalid")
+            raise NotFound(code="token-invalid", message="Sign-in link not found.")
         if ok:
             return
         if row.used_at is not None:
-            raise Gone("token-used", "This sign-in link was already used.")
-        raise Gone("token-expired", "This sign-in link has expired; ask for a new one.")
+            raise Gone(code="token-used", message="This sign-in link was already used.")
+        raise Gone(code="token-expired", message="This sign-in link has expired; ask for a new one.")
 
     async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
         session_id = secrets.token_urlsafe(32)

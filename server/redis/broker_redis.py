@@ -44,8 +44,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from rooms.broker import Gap
-from rooms.broker_memory import Feed
+from rooms.core.broker import Gap
+from rooms.core.broker_memory import Feed
 
 log = logging.getLogger("roundtable.redis.broker")
 

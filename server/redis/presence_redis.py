@@ -33,7 +33,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
 
-from rooms.events import PresenceEntry
+from rooms.core.presence import PresenceEntry
 
 GRACE_S = 60  # how long a room's keys outlive its last entry's expiry
 POOL_SIZE = 64

@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
-from rooms.people import User
+from rooms.missions.people import User
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Frame
 from server.ws.uvicorn_protocol import RAW_EXTENSION, FrameWriterProtocol

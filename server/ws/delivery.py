@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from rooms.events import RoomEvent
-from rooms.live import Appended
+from rooms.core.events import Appended, RoomEvent
 from server.ws.hub import Hub
 
 log = logging.getLogger("roundtable.live")

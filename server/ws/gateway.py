@@ -8,8 +8,8 @@ import logging
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from rooms.errors import DomainError
-from rooms.events import RoomRef, inbox
+from rooms.core.errors import DomainError
+from rooms.core.refs import RoomRef, inbox
 from server.api.core import Services, origin_allowed
 from server.api.credentials import SESSION_COOKIE, Identity, authenticate
 from server.api.errors import ApiError, describe_validation, error_response

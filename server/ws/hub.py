@@ -18,9 +18,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rooms.broker import Broker, Gap
-from rooms.eventlog import EventLog
-from rooms.events import RoomEvent
+from rooms.core.broker import Broker, Gap
+from rooms.core.eventlog import EventLog
+from rooms.core.events import RoomEvent
 from server.ws.connection import Connection
 from server.ws.frames import Outgoing, encode, event_frame
 from server.ws.protocol import EventFrame

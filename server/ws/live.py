@@ -8,8 +8,8 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from rooms.broker import Broker
-from rooms.events import RoomRef
+from rooms.core.broker import Broker
+from rooms.core.refs import RoomRef
 from server.ws.meeting_clock import MeetingClock
 from server.ws.node import HEARTBEAT, PRESENCE_TTL, Node
 from server.ws.rooms.meeting import Meeting

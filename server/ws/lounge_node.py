@@ -15,11 +15,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
-from rooms.clock import Clock
-from rooms.events import EventBody, lounge
-from rooms.live import Appended
-from rooms.lounge_events import RoundChanged
-from rooms.lounge_service import LoungeService
+from rooms.core.clock import Clock
+from rooms.core.events import Appended, EventBody
+from rooms.core.refs import lounge
+from rooms.lounge.events import RoundChanged
+from rooms.lounge.service import LoungeService
 from server.ws.hub import Hub, LocalRoom
 from server.ws.observer import Observed, RoomObserver, sleep_until
 

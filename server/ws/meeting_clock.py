@@ -16,10 +16,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from rooms.clock import Clock
-from rooms.live import Appended
-from rooms.matchmaking_service import ROOM_OPEN_AFTER, MatchmakingService
-from rooms.ports_meetings import MeetingStore
+from rooms.core.clock import Clock
+from rooms.core.events import Appended
+from rooms.matchmaking.ports import MeetingStore
+from rooms.matchmaking.service import MatchmakingService
 
 log = logging.getLogger("roundtable.meeting_clock")
 
@@ -70,9 +70,9 @@ class MeetingClock:
             except Exception:
                 log.exception("prompting meeting %d failed", due.id)
         since = (now - CATCH_UP) if first else (last - OVERLAP)
-        for closed in await self.store.meetings_closing(since - ROOM_OPEN_AFTER, now - ROOM_OPEN_AFTER):
+        for closed in await self.meetings.rooms_closed(since, now):
             try:
-                await self.meetings.settle_call(closed.id, closed=True)
+                await self.meetings.settle_closed_room(closed.id)
             except Exception:
                 log.exception("settling meeting %d failed", closed.id)
         self._last = now

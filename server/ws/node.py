@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rooms.clock import Clock
-from rooms.live import LiveService
-from rooms.ports import Store
-from rooms.presence import Presence
-from rooms.ratelimit import RateLimiter
+from rooms.catalog import Store
+from rooms.core.clock import Clock
+from rooms.core.presence import Presence
+from rooms.core.ratelimit import RateLimiter
+from rooms.lobby.service import LiveService
 from server.settings import Settings
 from server.ws.delivery import Delivery
 from server.ws.hub import Hub

@@ -18,8 +18,8 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from rooms.clock import Clock
-from rooms.events import EventBody
+from rooms.core.clock import Clock
+from rooms.core.events import EventBody
 from server.ws.hub import Hub, LocalRoom
 from server.ws.protocol import EventFrame
 

@@ -8,7 +8,10 @@ from typing import Annotated
 
 import msgspec
 
-from rooms.events import ChatText, EventBody, IdempotencyKey, PresenceEntry, Status
+from rooms.catalog import AnyEventBody as EventBody
+from rooms.core.events import IdempotencyKey
+from rooms.core.presence import PresenceEntry, Status
+from rooms.lobby.events import ChatText
 
 VERSION = 1
 SUBPROTOCOL = "roundtable.v1"

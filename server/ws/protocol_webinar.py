@@ -6,8 +6,8 @@ from typing import Annotated
 
 import msgspec
 
-from rooms.events import IdempotencyKey
-from rooms.webinar_events import Feed, Moderation, PollStatus, QaMode, Source
+from rooms.core.events import IdempotencyKey
+from rooms.webinar.events import Feed, Moderation, PollStatus, QaMode, Source
 from server.ws.protocol import Frame, Id, Request, RoomName
 
 QuestionText = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]

@@ -16,7 +16,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from rooms.broker import Broker, Gap
+from rooms.core.broker import Broker, Gap
 from server.ws.connection import Connection
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Frame

@@ -15,13 +15,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from rooms.clock import Clock
-from rooms.errors import Invalid
-from rooms.events import EventBody, webinar
-from rooms.live import Appended
-from rooms.reactions import ReactionAggregator
-from rooms.webinar_events import Feed, StageChanged, TimeboxChanged, WebinarEnded
-from rooms.webinar_service import WebinarService
+from rooms.core.clock import Clock
+from rooms.core.errors import Invalid
+from rooms.core.events import Appended, EventBody
+from rooms.core.refs import webinar
+from rooms.webinar.events import Feed, StageChanged, TimeboxChanged, WebinarEnded
+from rooms.webinar.reactions import ReactionAggregator
+from rooms.webinar.service import WebinarService
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import Hub, LocalRoom
@@ -121,7 +121,7 @@ class WebinarNode(RoomObserver[WebinarObserved]):
     async def watch_answer(self, item: int, conn: Connection, sdp: str) -> None:
         seen = self._observed.get(item)
         if seen is None or conn.id not in seen.watchers:
-            raise Invalid("not-watching", "Ask for the stage with stage-watch first.", "room")
+            raise Invalid(code="not-watching", message="Ask for the stage with stage-watch first.", field="room")
         await self.stage.watch_answer(item, conn.id, sdp)
 
     async def unwatch(self, item: int, key: str) -> None:

@@ -14,19 +14,15 @@ tag: the app's Content-Security-Policy (script-src 'self') rightly refuses inlin
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from tests import npm_pin
+
 VERSION = "4.14.1"
 INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
-HOME = Path(__file__).resolve().parents[2] / ".cache" / f"axe-core-{VERSION}"
+HOME = npm_pin.CACHE / f"axe-core-{VERSION}"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # The checks of WCAG 2.1 A and AA on the whole document; what comes back is plain JSON.
@@ -48,28 +44,8 @@ def axe_path() -> Path:
 
 
 def install() -> None:
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm is missing: apt-get install npm (the browser tests check pages with axe-core)")
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([npm, "pack", f"axe-core@{VERSION}", "--pack-destination", tmp, "--silent"], check=True,
-                       capture_output=True, timeout=300)
-        tarball = next(Path(tmp).glob("axe-core-*.tgz"))
-        digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-        if digest != INTEGRITY:
-            raise RuntimeError(f"axe-core {VERSION} from the registry has integrity {digest}, not the pinned "
-                               f"{INTEGRITY}")
-        staging = Path(tmp) / "out"
-        staging.mkdir()
-        with tarfile.open(tarball) as tar:
-            for name in ("axe.min.js", "LICENSE"):
-                member = tar.getmember(f"package/{name}")
-                extracted = tar.extractfile(member)
-                assert extracted is not None
-                (staging / name).write_bytes(extracted.read())
-        HOME.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(HOME, ignore_errors=True)
-        shutil.move(str(staging), HOME)
+    npm_pin.install("axe-core", VERSION, INTEGRITY, HOME, ["axe.min.js", "LICENSE"],
+                    why="the browser tests check pages with axe-core")
 
 
 def check(page: Any) -> list[dict[str, Any]]:

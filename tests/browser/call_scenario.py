@@ -319,11 +319,37 @@ async def one_side_blocked(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 lead = pages["anna"].locator("#meet-lead")
                 await until("the lead text", lambda: lead.text_content(), PATIENCE)
                 out["lead_text"] = await lead.text_content()
+                # The organiser's screen tells the call the network failed from the one that was held.
+                out.update(await _organiser_sees(b, server, log_dir, blocked, working))
             except AssertionError as failed:
                 out["error"] = str(failed)
                 out["diagnosis"] = "\n".join([await describe(pages, MEETING_DIAGNOSIS), *_more(b)])
             out["foreign"] = b.watch.foreign
             out["page_errors"] = b.watch.page_errors
+    return out
+
+
+async def _organiser_sees(b: Browser, server: Any, log_dir: str, blocked: int, working: int) -> dict[str, Any]:
+    from tests.browser.conftest import PHONE
+
+    out: dict[str, Any] = {"shots": []}
+    for viewport, size in ((None, "desktop"), ("phone", "phone")):
+        context = await b.context(PEOPLE["organiser"], **({"viewport": PHONE} if viewport else {}))
+        page = await b.page(context, "organiser")
+        await page.goto(f"{server.url}/m/1/organise/meetings")
+        await page.locator(f".om-row[data-id='{blocked}']").wait_for()
+        if size == "desktop":
+            out["organiser_rows"] = [await page.locator(f".om-row[data-id='{mid}']").inner_text()
+                                     for mid in (blocked, working)]
+            out["organiser_hint"] = await page.locator(".om-network").inner_text()
+            await page.locator(".chip-option[data-status='failed-to-connect']").click()
+            out["organiser_failed_only"] = await page.locator(".om-row").evaluate_all(
+                "rows => rows.map(r => Number(r.dataset.id))")
+            await page.locator(".chip-option[data-status='all']").click()
+        shot = f"organise-meetings-en-{size}.png"
+        await page.screenshot(path=str(Path(log_dir) / shot), full_page=True)
+        out["shots"].append(shot)
+        await context.close()
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from rooms.people import Side
+from rooms.core.cards import Side
 from server.demo import mission1_members
 from tests.browser.axe import check, report
 from tests.browser.conftest import DESKTOP, PHONE, Browsers, Server
@@ -95,6 +95,7 @@ def test_every_main_page_is_clean(server: Server, browsers: Browsers, sign_in: C
         (anna, "/m/1/schedule", ".sched-entry"),
         (anna, f"/m/1/webinar/{items['webinar']}", "main h1"),
         (organiser, "/m/1/organise", "main h1"),
+        (organiser, "/m/1/organise/meetings", "main h1"),
         (organiser, "/missions/new", "form"),
     ]
     for page, path, ready in pages:

@@ -110,6 +110,16 @@ def test_a_call_whose_media_never_gets_through_is_not_held_and_makes_no_lead(
         working = working or r["leads"][name]
         assert len(r["leads"][name]) == 1, r["leads"]
     assert "{" not in r["lead_text"] and "Mike Alvarez" in r["lead_text"] and "10 seconds" in r["lead_text"], r
+    # The organiser sees which call the network failed: both came, the call never got through.
+    failed_row, held_row = r["organiser_rows"]
+    assert "Didn't connect" in failed_row and failed_row.count("came; the call never got through") == 2, failed_row
+    assert "0:00 both ways" in failed_row, failed_row
+    assert "Held" in held_row and held_row.count("connected in") == 2, held_row
+    assert r["organiser_hint"].startswith("1 call didn't connect although both people came"), r["organiser_hint"]
+    assert r["organiser_failed_only"] == [blocked], r["organiser_failed_only"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for shot in r["shots"]:
+        shutil.copy(tmp_path / shot, SHOTS / shot)
 
 
 def test_the_call_states_say_what_is_going_on_in_both_languages(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from rooms.people import Side
+from rooms.core.cards import Side
 from server.demo import mission1_members
 from tests.browser.conftest import Browsers, Server
 
@@ -47,6 +47,20 @@ def test_invitations_and_rounds_leave_no_dead_ends(server: Server, browsers: Bro
     name = ASKED.profile.name
     for page in (asker, other):
         expect(page.locator("#l-people .l-person", has_text=name)).to_be_visible()
+
+    # The people standing around can be filtered by sector: one of the invited person's keeps them, one of the
+    # sectors nobody here shares with them leaves them out.
+    theirs = ASKED.profile.sectors[0]
+    other_sectors = {s for m in (ASKER, OTHER_ASKER) for s in m.profile.sectors} - set(ASKED.profile.sectors)
+    sector = asker.locator("#lp-sector")
+    expect(sector.locator("option", has_text=theirs)).to_have_count(1)
+    sector.select_option(theirs)
+    expect(asker.locator("#l-people .l-person", has_text=name)).to_be_visible()
+    if other_sectors:
+        sector.select_option(sorted(other_sectors)[0])
+        expect(asker.locator("#l-people .l-person", has_text=name)).to_have_count(0)
+    sector.select_option("")
+    expect(asker.locator("#l-people .l-person", has_text=name)).to_be_visible()
 
     # A repeat invitation says it was already sent; the invited person has one dialog, not two.
     word = asker.locator("#l-people .l-person", has_text=name).get_by_role("button", name=f"Have a word with {name}")

@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from rooms.broker import Broker
-from rooms.events import ChatPosted, RoomEvent
-from rooms.people import User
+from rooms.core.broker import Broker
+from rooms.core.events import RoomEvent
+from rooms.lobby.events import ChatPosted
+from rooms.missions.people import User
 from server.ws.connection import Connection
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -47,7 +48,7 @@ def connection() -> tuple[Connection, Socket]:
 
 
 def chat(text: str) -> ChatPosted:
-    from rooms.events import Author
+    from rooms.core.cards import Author
 
     return ChatPosted(Author(USER.id, USER.name, ""), text)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from rooms.broker_memory import MemoryBroker
-from rooms.eventlog_memory import MemoryEventLog
-from rooms.live import Appended
+from rooms.core.broker_memory import MemoryBroker
+from rooms.core.eventlog_memory import MemoryEventLog
+from rooms.core.events import Appended
 from server.ws.delivery import Delivery
 from server.ws.hub import Hub
 from tests.realtime.support import NOW, FaultyBroker, chat, connection, seqs

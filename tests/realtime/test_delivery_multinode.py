@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from rooms.clock import FixedClock
-from rooms.events import inbox
-from rooms.presence_memory import MemoryPresence
-from rooms.ratelimit import MemoryRateLimiter
+from rooms.core.clock import FixedClock
+from rooms.core.presence_memory import MemoryPresence
+from rooms.core.ratelimit import MemoryRateLimiter
+from rooms.core.refs import inbox
 from server.composition import Ports, Root, build_root
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore

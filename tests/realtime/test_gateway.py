@@ -9,7 +9,10 @@ from typing import Any
 
 from starlette.testclient import WebSocketTestSession
 
-from rooms.events import Author, ChatPosted, RoomEvent, lobby
+from rooms.core.cards import Author
+from rooms.core.events import RoomEvent
+from rooms.core.refs import lobby
+from rooms.lobby.events import ChatPosted
 from server.composition import Root, root_of
 from server.ws.hub import wire
 from tests.world import World

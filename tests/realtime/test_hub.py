@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from rooms.broker_memory import MemoryBroker
-from rooms.eventlog_memory import MemoryEventLog
-from rooms.events import RoomEvent
+from rooms.core.broker_memory import MemoryBroker
+from rooms.core.eventlog_memory import MemoryEventLog
+from rooms.core.events import RoomEvent
 from server.ws.hub import Hub, LocalRoom, wire
 from server.ws.protocol import EventFrame
 from tests.realtime.support import NOW, chat, connection, seqs

@@ -5,7 +5,7 @@
  * "connect", "continue later") and where they sit.
  */
 
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { avatar, badge } from '../ui.js';
 
@@ -38,7 +38,7 @@ export function peopleView(session, o) {
     const now = [...all].sort();
     const have = [...sector.options].slice(1).map((x) => x.value);
     if (now.join('\n') === have.join('\n')) return;
-    sector.replaceChildren(h('option', { value: '' }, t('lounge.allSectors')), now.map((s) => h('option', { value: s }, s)));
+    replace(sector, h('option', { value: '' }, t('lounge.allSectors')), now.map((s) => h('option', { value: s }, s)));
     sector.value = now.includes(f.sector) ? f.sector : '';
     f.sector = sector.value;
   };

@@ -96,7 +96,7 @@ export class LoungeSession extends RoomSession {
     if (c) return c;
     const p = this.present.get(user) || this.live.people.get(user);
     return { user_id: user, name: p?.name || `#${user}`, organisation: p?.organisation || '', org_type: p?.org_type,
-      side: p?.side ?? null, country: p?.country || '', sectors: [] };
+      side: p?.side ?? null, country: p?.country || '', sectors: p?.sectors || [] };
   }
 
   /**

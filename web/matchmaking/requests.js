@@ -39,7 +39,7 @@ function otherOf(card, c) {
   return { name: card.name, zone: sideZone(c.zones, card.side), side: card.side };
 }
 
-/** @param {Request} r @param {Ctx} c */
+/** @param {Request} r @param {string} iso @param {Ctx} c */
 function slotOf(r, iso, c) {
   const known = c.slots().find((s) => s.starts_at === iso || Date.parse(s.starts_at) === Date.parse(iso));
   if (known) return known;

@@ -5,7 +5,7 @@
  */
 
 import { get } from '../api.js';
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { countryName, t } from '../i18n.js';
 import { missionLive } from '../live.js';
 import { availabilityGrid } from '../matchmaking/availability.js';
@@ -82,7 +82,7 @@ export async function render(ctx) {
         more?.remove();
         /** @type {HTMLElement|null} */ (grid.children[FIRST_RECS]?.querySelector('a'))?.focus();
       } }) : null;
-      recBox.replaceChildren(grid, more ? h('div', { class: 'rec-more-row' }, more) : null);
+      replace(recBox, grid, more ? h('div', { class: 'rec-more-row' }, more) : null);
     } catch (err) {
       if (!ctx.signal.aborted) recBox.replaceChildren(h('p', { class: 'status error' }, mmError(err)));
     }

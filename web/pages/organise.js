@@ -115,7 +115,10 @@ export async function render(ctx) {
 
   const node = h('div', null,
     missionHeader(view, 'organise'),
-    h('div', { class: 'section-head' }, h('h1', { tabindex: '-1' }, t('organise.title'))),
+    h('div', { class: 'section-head' }, h('h1', { tabindex: '-1' }, t('organise.title')),
+      view.permissions.includes('manage-matchmaking')
+        ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/meetings` }, icon('handshake'),
+          h('span', null, t('organise.meetingsLink'))) : null),
     h('div', { class: 'organise-layout' },
       h('section', { class: 'card', 'aria-labelledby': 'inv-form-h' },
         h('h2', { id: 'inv-form-h' }, t('organise.inviteTitle')),

@@ -17,7 +17,8 @@ import { apply, emptyState, fromSnapshot, merged } from './state.js';
 export const EMOJI = ['👏', '👍', '❤️', '😂', '🎉', '🤔'];
 
 function newKey() {
-  return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  // randomUUID exists in secure contexts only (https, localhost).
+  return typeof globalThis.crypto?.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 export class WebinarSession extends RoomSession {

@@ -87,7 +87,8 @@ export function stageView(session, mine) {
     // renegotiate, so the order of `feeds` is only a fallback.
     midFeed = offer.mids && typeof offer.mids === 'object'
       ? new Map(Object.entries(offer.mids).map(([mid, f]) => [mid, Number(f)]))
-      : new Map(videoMids(offer.sdp).map((mid, i) => [mid, feeds[i]?.feed]).filter(([, f]) => f !== undefined));
+      : new Map(/** @type {[string, number][]} */ (
+        videoMids(offer.sdp).map((mid, i) => [mid, feeds[i]?.feed]).filter(([, f]) => f !== undefined)));
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
     // Tracks that were already flowing keep going: re-key them to their (possibly moved) feed.
     for (const tr of pc.getTransceivers()) {

@@ -17,9 +17,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from rooms.errors import DomainError, Invalid
-from rooms.events import PresenceEntry, RoomKind, RoomRef
-from rooms.live import Appended
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.events import Appended
+from rooms.core.presence import PresenceEntry
+from rooms.core.refs import RoomKind, RoomRef
 from server.ws.connection import Connection
 from server.ws.hub import LocalRoom
 from server.ws.node import PRESENCE_TTL, Node
@@ -68,7 +69,7 @@ class ConnectionState:
 
     def in_scope(self, mission_id: int) -> None:
         if self.scope is not None and mission_id != self.scope:
-            raise DomainError("token-scope", "This token is for another mission.")
+            raise DomainError(code="token-scope", message="This token is for another mission.")
 
     async def in_scope_room(self, ref: RoomRef) -> None:
         """Refuses a room of another mission than the token's (rooms of no mission, such as inboxes, pass)."""
@@ -97,7 +98,7 @@ class ConnectionState:
     async def leave(self, name: str) -> None:
         here = self.rooms.pop(name, None)
         if here is None:
-            raise DomainError("not-joined", f"You are not in {name[:40]}.", "room")
+            raise DomainError(code="not-joined", message=f"You are not in {name[:40]}.", field="room")
         self.release(here)
         await self._types[here.ref.kind].leave(self, here)
 
@@ -154,7 +155,7 @@ class RoomType(ABC, Generic[R]):
         """A person whose node stopped refreshing them left the room."""
 
     async def handle(self, s: ConnectionState, request: R) -> None:
-        raise Invalid("bad-room", "This request is not for this room.", "room")
+        raise Invalid(code="bad-room", message="This request is not for this room.", field="room")
 
     async def enter(self, s: ConnectionState, here: Here, request: Join, entry: PresenceEntry | None,
                     prepare: Callable[[bool], Awaitable[Opening]]) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from rooms.events import PresenceEntry
+from rooms.core.presence import PresenceEntry
 from server.ws.frames import encode
 from server.ws.protocol import Ack, Join, PresenceJoin, PresenceLeave, Request
 from server.ws.protocol_meeting import CallMoved, SignalFrame

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar, assert_never
 
-from rooms.events import RoomKind, RoomRef
+from rooms.core.refs import RoomKind, RoomRef
 from server.ws.protocol import Direct, Join
 from server.ws.rooms.base import ConnectionState, Here, Opening, RoomType
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, assert_never
 
-from rooms.errors import DomainError
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
+from rooms.core.errors import DomainError
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef
 from server.ws.frames import encode, event_frame
 from server.ws.node import PRESENCE_TTL
 from server.ws.protocol import Ack, Announce, Join, PresenceJoin, PresenceLeave, PresenceUpdate, Remove, Say, SetStatus
@@ -81,7 +82,7 @@ class Lobby(RoomType[LobbyRequest]):
     async def _set_status(self, s: ConnectionState, request: SetStatus) -> None:
         here = s.find(request.room, InLobby)
         if here is None:
-            raise DomainError("not-joined", "Join the lobby first.", "room")
+            raise DomainError(code="not-joined", message="Join the lobby first.", field="room")
         before = here.status
         entry = await self.node.rooms.presence_entry(s.conn.user, here.ref.id, request.status)
         await self.node.presence.update(request.room, s.conn.id, entry, PRESENCE_TTL)

@@ -9,11 +9,11 @@ from typing import ClassVar, assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid, NotFound
-from rooms.events import PresenceEntry, RoomKind, RoomRef, inbox
-from rooms.lounge_events import WordReplied
-from rooms.lounge_service import LoungeService
-from rooms.presence import Presence
+from rooms.core.errors import DomainError, Invalid, NotFound
+from rooms.core.presence import Presence, PresenceEntry
+from rooms.core.refs import RoomKind, RoomRef, inbox
+from rooms.lounge.events import WordReplied
+from rooms.lounge.service import LoungeService
 from server.ws.frames import encode
 from server.ws.lounge_node import LoungeNode
 from server.ws.node import Node
@@ -112,9 +112,9 @@ class Lounge(RoomType[LoungeRequest]):
     def _item(self, s: ConnectionState, room: str) -> int:
         ref = RoomRef.parse(room)
         if ref.kind is not RoomKind.LOUNGE:
-            raise Invalid("bad-room", "This request is for a lounge room.", "room")
+            raise Invalid(code="bad-room", message="This request is for a lounge room.", field="room")
         if s.find(ref.name, InLounge) is None:
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         return ref.id
 
     async def handle(self, s: ConnectionState, request: LoungeRequest) -> None:
@@ -147,7 +147,7 @@ class Lounge(RoomType[LoungeRequest]):
                 await ack(request.id, await svc.set_mixing(user, item, request.opt_out))
             case Word():
                 if request.user not in await present_users(self.node.presence, item):
-                    raise Invalid("not-present", "This person is not in the lounge now.", "user")
+                    raise Invalid(code="not-present", message="This person is not in the lounge now.", field="user")
                 sent = await svc.word(user, item, request.user)
                 await self.node.delivery.publish(sent.appended)
                 s.conn.send_frame(WordAck(id=request.id, room=request.room, invite=sent.invite,
@@ -162,7 +162,7 @@ class Lounge(RoomType[LoungeRequest]):
                 # The dialog is the client's; the server only checks that both are members of the mission.
                 await svc.may_join(user, RoomRef(RoomKind.LOUNGE, item))
                 if await self.node.store.get_membership(await svc.mission_of(item), request.user) is None:
-                    raise NotFound("Person", "person-not-found")
+                    raise NotFound(code="person-not-found", message="Person not found.")
                 s.conn.send_frame(Ack(id=request.id, room=request.room))
             case _:
                 assert_never(request)

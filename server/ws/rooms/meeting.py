@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, assert_never
 
-from rooms.errors import DomainError, Invalid
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
-from rooms.matchmaking_service import MatchmakingService
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.matchmaking.service import MatchmakingService
 from server.ws.meeting_clock import MeetingClock
 from server.ws.node import Node
 from server.ws.protocol import Ack, Join
@@ -61,12 +62,12 @@ class Meeting(CallRoom[MeetingRequest]):
         ref = RoomRef.parse(request.room)
         await s.in_scope_room(ref)
         if ref.kind is not RoomKind.MEETING:
-            raise Invalid("bad-room", "This request is for meeting rooms.", "room")
+            raise Invalid(code="bad-room", message="This request is for meeting rooms.", field="room")
         here = s.find(ref.name, InMeeting)
         if here is None:
             # Outsiders are refused as such (not-allowed, or not found outside the mission) before anything else.
             await self.meetings.may_join_meeting(s.conn.user, ref.id)
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         match request:
             case SignalRequest():
                 to = recipient(here.members, s.conn.user.id)

@@ -10,10 +10,10 @@ from typing import Any, Union
 
 import msgspec
 
-from rooms.events import RoomKind, RoomRef
-from rooms.lounge_service import LoungeService
-from rooms.matchmaking_service import MatchmakingService
-from rooms.webinar_service import WebinarService
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.lounge.service import LoungeService
+from rooms.matchmaking.service import MatchmakingService
+from rooms.webinar.service import WebinarService
 from server.ws.node import Node
 from server.ws.protocol import Hello, Join, Leave, Ping, Request
 from server.ws.rooms.base import RoomType

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rooms.errors import DomainError, Invalid, NotAllowed
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
-from rooms.lounge_service import LoungeService
+from rooms.core.errors import DomainError, Invalid, NotAllowed
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.lounge.service import LoungeService
 from server.ws.node import Node
 from server.ws.protocol import Join
 from server.ws.protocol_meeting import SignalRequest
@@ -53,13 +54,13 @@ class Table(CallRoom[SignalRequest]):
             try:
                 await self.lounges.may_join(user, ref)
             except NotAllowed:
-                raise NotAllowed(_ONLY_SEATED) from None
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+                raise NotAllowed(code="not-allowed", message=_ONLY_SEATED) from None
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         if request.to is None:
-            raise Invalid("to-required", "Name the table member this signal is for.", "to")
+            raise Invalid(code="to-required", message="Name the table member this signal is for.", field="to")
         if request.to == user.id:
-            raise Invalid("to-self", "A signal is for another member.", "to")
+            raise Invalid(code="to-self", message="A signal is for another member.", field="to")
         seated = await self.lounges.table_members(ref.id, ref.table)
         if user.id not in seated or request.to not in seated:
-            raise NotAllowed(_ONLY_SEATED)
+            raise NotAllowed(code="not-allowed", message=_ONLY_SEATED)
         await self.relay_signal(s, here, request.to, request.signal, request.id)

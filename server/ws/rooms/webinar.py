@@ -14,10 +14,11 @@ from typing import ClassVar, TypeVar, assert_never
 
 import msgspec
 
-from rooms.errors import DomainError, Invalid
-from rooms.events import PresenceEntry, RoomKind, RoomRef, Status
-from rooms.reactions import allowed_emoji
-from rooms.webinar_service import WebinarService
+from rooms.core.errors import DomainError, Invalid
+from rooms.core.presence import PresenceEntry, Status
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.webinar.reactions import allowed_emoji
+from rooms.webinar.service import WebinarService
 from server.ws.node import Node
 from server.ws.protocol import Ack, Join, Request
 from server.ws.protocol_webinar import (
@@ -155,10 +156,10 @@ class Webinar(WebinarRoom[WebinarRequest]):
     def _here(self, s: ConnectionState, room: str) -> InWebinar:
         ref = RoomRef.parse(room)
         if ref.kind is not RoomKind.WEBINAR:
-            raise Invalid("bad-room", "This request is for a webinar room.", "room")
+            raise Invalid(code="bad-room", message="This request is for a webinar room.", field="room")
         here = s.find(ref.name, InWebinar)
         if here is None:
-            raise DomainError("not-joined", f"Join {ref.name} first.", "room")
+            raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         return here
 
     async def handle(self, s: ConnectionState, request: WebinarRequest) -> None:
@@ -228,10 +229,10 @@ class Webinar(WebinarRoom[WebinarRequest]):
 
     async def _react(self, s: ConnectionState, request: React, item: int) -> None:
         if request.emoji not in allowed_emoji():
-            raise Invalid("invalid-choice", "Pick one of the offered reactions.", "emoji")
+            raise Invalid(code="invalid-choice", message="Pick one of the offered reactions.", field="emoji")
         await self.webinars.may_react(s.conn.user, item)
         if await self.node.limiter.hit(f"react:{s.conn.user.id}", 1) > REACTIONS_PER_SECOND:
-            raise DomainError("rate-limited", f"At most {REACTIONS_PER_SECOND} reactions a second.")
+            raise DomainError(code="rate-limited", message=f"At most {REACTIONS_PER_SECOND} reactions a second.")
         self.stage_node.reactions.add(request.room, request.emoji)
         # Reactions are fire-and-forget: only a request that names an id is acknowledged.
         if request.id is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Never
 
-from rooms.events import RoomKind, RoomRef
-from rooms.webinar_service import WebinarService
+from rooms.core.refs import RoomKind, RoomRef
+from rooms.webinar.service import WebinarService
 from server.ws.node import Node
 from server.ws.protocol import Join
 from server.ws.rooms.base import ConnectionState, Here, Opening

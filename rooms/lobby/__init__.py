@@ -1,0 +1,2 @@
+"""The lobby: a mission's chat, announcements and moderation, direct messages between members, and who may be
+in which room."""

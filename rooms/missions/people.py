@@ -1,0 +1,111 @@
+"""People, their roles in a mission, and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Annotated
+
+import msgspec
+
+from rooms.core.cards import Side
+from rooms.core.errors import Invalid
+
+# Ids are positive and fit a 32-bit SQL INTEGER on every backend.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+
+# Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by the link itself.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(value: str, field: str = "email") -> str:
+    email = value.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise Invalid(code="invalid-email", message="This is not a valid e-mail address.", field=field)
+    return email
+
+
+def clean_name(value: str, field: str = "name") -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise Invalid(code="required", message="A name is required.", field=field)
+    return name
+
+
+class Role(enum.StrEnum):
+    """A person's role in one mission. Ordered from most to least powerful."""
+
+    ORGANISER = "organiser"
+    HOST = "host"
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+    PARTICIPANT = "participant"
+
+
+class ItemRole(enum.StrEnum):
+    """A role granted for one programme item (a webinar) on top of the mission role."""
+
+    HOST = "host"
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+
+
+class User(msgspec.Struct, frozen=True):
+    id: int
+    email: str
+    name: str
+    can_create_missions: bool
+    has_password: bool
+    created_at: dt.datetime
+
+
+class Membership(msgspec.Struct, frozen=True):
+    mission_id: int
+    user_id: int
+    role: Role
+    side: Side | None
+
+
+class InvitationDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    email: Email
+    name: Name
+    role: Role = Role.PARTICIPANT
+    side: Side | None = None
+    organisation: Annotated[str, msgspec.Meta(max_length=120)] = ""
+
+    def validated(self) -> InvitationDraft:
+        side = self.side
+        if self.role is Role.PARTICIPANT and side is None:
+            raise Invalid(code="side-required", message="A participant is on a side: delegation or partner.",
+                          field="side")
+        return msgspec.structs.replace(
+            self,
+            email=normalise_email(self.email),
+            name=clean_name(self.name),
+            organisation=" ".join(self.organisation.split()),
+        )
+
+
+class Invitation(msgspec.Struct, frozen=True):
+    id: int
+    mission_id: int
+    email: str
+    name: str
+    role: Role
+    side: Side | None
+    organisation: str
+    invited_by: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    accepted_at: dt.datetime | None
+    accepted_by: int | None
+
+    def status(self, now: dt.datetime) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        return "expired" if now >= self.expires_at else "pending"

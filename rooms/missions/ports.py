@@ -1,0 +1,164 @@
+"""Ports to the missions' durable storage: people, profiles, missions and their programme, memberships, the
+directory, invitations, sign-in and roles per programme item. `server/db` implements them with SQLAlchemy,
+`rooms.missions.memory` in memory; rooms.catalog.Store bundles them with every other context's ports.
+
+Guarantees every implementation keeps (the contract tests in tests/test_store_contract.py prove them):
+- a method either fully happens or not at all; methods that say "atomically" do several writes as one;
+- e-mail addresses are unique (case-insensitively: callers pass them normalised);
+- a person has at most one membership per mission;
+- single-use things (invitations, sign-in links) are consumed at most once, even under concurrent calls;
+- lists come back in a stable order named in the method's docstring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol
+
+from rooms.core.cards import Side
+from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Invitation, InvitationDraft, ItemRole, Membership, Role, User
+from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
+
+
+class UserStore(Protocol):
+    async def get_user(self, user_id: int) -> User | None: ...
+
+    async def get_user_by_email(self, email: str) -> User | None: ...
+
+    async def create_user(
+        self, email: str, name: str, now: dt.datetime, *, can_create_missions: bool = False,
+        password_hash: str | None = None,
+    ) -> User:
+        """Creates a user with an empty profile carrying `name`. Raises Conflict('email-taken')."""
+        ...
+
+    async def set_password_hash(self, user_id: int, password_hash: str | None) -> None: ...
+
+    async def get_password_hash(self, user_id: int) -> str | None: ...
+
+    async def set_can_create_missions(self, user_id: int, allowed: bool) -> None: ...
+
+
+class ProfileStore(Protocol):
+    async def get_profile(self, user_id: int) -> Profile | None: ...
+
+    async def save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
+        """Replaces the profile (and the user's display name) with a validated draft."""
+        ...
+
+
+class MissionStore(Protocol):
+    async def create_mission(self, draft: MissionDraft, created_by: int, now: dt.datetime) -> Mission:
+        """Atomically creates the mission and makes `created_by` its organiser."""
+        ...
+
+    async def get_mission(self, mission_id: int) -> Mission | None: ...
+
+    async def update_mission(self, mission_id: int, draft: MissionDraft) -> Mission: ...
+
+    async def find_mission_by_title(self, title: str) -> Mission | None: ...
+
+    async def missions_of(self, user_id: int) -> list[tuple[Mission, Membership]]:
+        """The missions a user belongs to, by start date then id."""
+        ...
+
+    async def add_item(self, mission_id: int, draft: ItemDraft) -> ProgrammeItem: ...
+
+    async def update_item(self, item_id: int, draft: ItemDraft) -> ProgrammeItem: ...
+
+    async def delete_item(self, item_id: int) -> None: ...
+
+    async def get_item(self, item_id: int) -> ProgrammeItem | None: ...
+
+    async def programme(self, mission_id: int) -> list[ProgrammeItem]:
+        """A mission's items by start time then id."""
+        ...
+
+
+class MembershipStore(Protocol):
+    async def get_membership(self, mission_id: int, user_id: int) -> Membership | None: ...
+
+    async def set_membership(self, mission_id: int, user_id: int, role: Role, side: Side | None) -> Membership:
+        """Creates or replaces the one membership of this user in this mission."""
+        ...
+
+    async def remove_membership(self, mission_id: int, user_id: int) -> None: ...
+
+    async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
+        """Atomically creates each user with their profile and makes them a member of the mission; e-mails that
+        already exist are skipped (their profile and membership untouched), as is an e-mail repeated in `people`
+        after its first occurrence. Users are created in the order given, without a password and unable to
+        create missions, named after their profile. Returns how many were added.
+        Raises NotFound('mission-not-found') for an unknown mission (unless `people` is empty)."""
+        ...
+
+
+class DirectoryStore(Protocol):
+    async def search_directory(self, mission_id: int, query: DirectoryQuery) -> DirectoryPage:
+        """Members matching every filter, by organisation, name, then user id; facets over all members."""
+        ...
+
+    async def directory_entry(self, mission_id: int, user_id: int) -> DirectoryEntry | None: ...
+
+    async def mission_directory(self, mission_id: int, user_ids: Collection[int] | None = None
+                                ) -> list[DirectoryEntry]:
+        """Every member of the mission (organisers too) — or only those of `user_ids` who are members — by user
+        id, in one read: what recommendations score, the people a round places, the cards a list names."""
+        ...
+
+
+class InvitationStore(Protocol):
+    async def create_invitation(
+        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime
+    ) -> Invitation: ...
+
+    async def get_invitation(self, invitation_id: int) -> Invitation | None: ...
+
+    async def invitations(self, mission_id: int) -> list[Invitation]:
+        """A mission's invitations, newest first."""
+        ...
+
+    async def accept_invitation(
+        self, invitation_id: int, now: dt.datetime, name: str, password_hash: str | None
+    ) -> tuple[User, Membership]:
+        """Atomically: marks the invitation used, finds or creates the user by the invited e-mail, and gives
+        them the invited role and side. Raises Gone('token-used') or Gone('token-expired')."""
+        ...
+
+
+class SignInStore(Protocol):
+    async def create_sign_in_link(
+        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime
+    ) -> int: ...
+
+    async def consume_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
+        """Marks a sign-in link used; returns (user id, mission id).
+        Raises Gone('token-used'), Gone('token-expired') or NotFound."""
+        ...
+
+    async def peek_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
+        """As consume, without consuming."""
+        ...
+
+    async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
+        """A new browser session; returns its opaque id."""
+        ...
+
+    async def session_user(self, session_id: str, now: dt.datetime) -> int | None:
+        """The user of a live session, or None when unknown, ended or expired."""
+        ...
+
+    async def end_session(self, session_id: str) -> None: ...
+
+
+class ItemRoleStore(Protocol):
+    async def item_roles(self, item_id: int) -> dict[int, ItemRole]:
+        """The roles granted for one programme item, by user id."""
+        ...
+
+    async def set_item_roles(self, item_id: int, roles: Mapping[int, ItemRole]) -> None:
+        """Atomically replaces every grant of the item. Raises NotFound('item-not-found') for an unknown item,
+        NotFound('person-not-found') when a user is not a member of the item's mission."""
+        ...

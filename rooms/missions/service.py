@@ -1,0 +1,187 @@
+"""The mission service: every mission-scoped use case, each one checked by the policy first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+import msgspec
+
+from rooms.core.cards import Side
+from rooms.core.clock import Clock
+from rooms.core.errors import Invalid, NotFound
+from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore, ProfileStore, UserStore
+from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Profile, ProfileDraft
+from rooms.policy import Action, Actor, permissions, require
+
+
+class MissionServiceStore(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore,
+                          Protocol):
+    """What the mission and profile use cases use of the store."""
+
+
+INVITATION_TTL = dt.timedelta(days=14)
+
+
+class MissionView(msgspec.Struct, frozen=True):
+    mission: Mission
+    role: Role
+    side: Side | None
+    permissions: list[str]
+
+
+class MemberChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    role: Role
+    side: Side | None = None
+
+
+class MissionService:
+    def __init__(self, store: MissionServiceStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def actor(self, user: User, mission_id: int) -> tuple[Actor, Mission]:
+        mission = await self._store.get_mission(mission_id)
+        if mission is None:
+            raise NotFound(code="mission-not-found", message="Mission not found.")
+        membership = await self._store.get_membership(mission_id, user.id)
+        return Actor(user, membership), mission
+
+    async def _require(self, user: User, mission_id: int, action: Action) -> tuple[Actor, Mission]:
+        actor, mission = await self.actor(user, mission_id)
+        require(actor, action)
+        return actor, mission
+
+    # -- missions ------------------------------------------------------------------------------------------
+
+    async def my_missions(self, user: User) -> list[MissionView]:
+        return [
+            MissionView(m, ms.role, ms.side, permissions(Actor(user, ms)))
+            for m, ms in await self._store.missions_of(user.id)
+        ]
+
+    async def create_mission(self, user: User, draft: MissionDraft) -> MissionView:
+        require(Actor(user), Action.CREATE_MISSION)
+        mission = await self._store.create_mission(draft.validated(), user.id, self._clock.now())
+        membership = Membership(mission.id, user.id, Role.ORGANISER, None)
+        return MissionView(mission, Role.ORGANISER, None, permissions(Actor(user, membership)))
+
+    async def view(self, user: User, mission_id: int) -> MissionView:
+        actor, mission = await self._require(user, mission_id, Action.VIEW_MISSION)
+        assert actor.membership is not None
+        return MissionView(mission, actor.membership.role, actor.membership.side, permissions(actor))
+
+    async def update_mission(self, user: User, mission_id: int, draft: MissionDraft) -> Mission:
+        _, current = await self._require(user, mission_id, Action.EDIT_MISSION)
+        clean = draft.validated()
+        # Moving the dates must not strand programme items outside the mission.
+        moved = msgspec.structs.replace(
+            current, start_date=clean.start_date, end_date=clean.end_date, timezone=clean.timezone,
+            format=clean.format, webinar_max_minutes=clean.webinar_max_minutes, sectors=clean.sectors,
+        )
+        for item in await self._store.programme(mission_id):
+            try:
+                _item_draft(item).validated(moved)
+            except Invalid as exc:
+                raise Invalid(code="programme-conflict",
+                              message=f"The programme item “{item.title}” would no longer fit: {exc.message}") from exc
+        return await self._store.update_mission(mission_id, clean)
+
+    # -- programme -----------------------------------------------------------------------------------------
+
+    async def programme(self, user: User, mission_id: int) -> list[ProgrammeItem]:
+        await self._require(user, mission_id, Action.VIEW_MISSION)
+        return await self._store.programme(mission_id)
+
+    async def add_item(self, user: User, mission_id: int, draft: ItemDraft) -> ProgrammeItem:
+        _, mission = await self._require(user, mission_id, Action.MANAGE_PROGRAMME)
+        return await self._store.add_item(mission_id, draft.validated(mission))
+
+    async def _item(self, user: User, item_id: int, action: Action) -> tuple[ProgrammeItem, Mission]:
+        item = await self._store.get_item(item_id)
+        if item is None:
+            raise NotFound(code="item-not-found", message="Programme item not found.")
+        try:
+            _, mission = await self._require(user, item.mission_id, action)
+        except NotFound as exc:
+            raise NotFound(code="item-not-found", message="Programme item not found.") from exc
+        return item, mission
+
+    async def get_item(self, user: User, item_id: int) -> ProgrammeItem:
+        item, _ = await self._item(user, item_id, Action.VIEW_MISSION)
+        return item
+
+    async def update_item(self, user: User, item_id: int, draft: ItemDraft) -> ProgrammeItem:
+        item, mission = await self._item(user, item_id, Action.MANAGE_PROGRAMME)
+        return await self._store.update_item(item.id, draft.validated(mission))
+
+    async def delete_item(self, user: User, item_id: int) -> None:
+        item, _ = await self._item(user, item_id, Action.MANAGE_PROGRAMME)
+        await self._store.delete_item(item.id)
+
+    # -- directory -----------------------------------------------------------------------------------------
+
+    async def directory(self, user: User, mission_id: int, query: DirectoryQuery) -> DirectoryPage:
+        await self._require(user, mission_id, Action.VIEW_DIRECTORY)
+        if query.country and not (len(query.country) == 2 and query.country.isalpha()):
+            raise Invalid(code="invalid-country", message="Use a two-letter country code such as NL or US.",
+                          field="country")
+        return await self._store.search_directory(mission_id, msgspec.structs.replace(
+            query, country=query.country.upper()))
+
+    async def directory_entry(self, user: User, mission_id: int, member_id: int) -> DirectoryEntry:
+        await self._require(user, mission_id, Action.VIEW_DIRECTORY)
+        entry = await self._store.directory_entry(mission_id, member_id)
+        if entry is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        return entry
+
+    async def change_member(self, user: User, mission_id: int, member_id: int, change: MemberChange) -> Membership:
+        await self._require(user, mission_id, Action.MANAGE_MEMBERS)
+        if await self._store.get_membership(mission_id, member_id) is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        if change.role is Role.PARTICIPANT and change.side is None:
+            raise Invalid(code="side-required", message="A participant is on a side: delegation or partner.",
+                          field="side")
+        if member_id == user.id and change.role is not Role.ORGANISER:
+            raise Invalid(code="last-organiser", message="You cannot step down as organiser yourself.", field="role")
+        return await self._store.set_membership(mission_id, member_id, change.role, change.side)
+
+    # -- invitations ---------------------------------------------------------------------------------------
+
+    async def invite(self, user: User, mission_id: int, draft: InvitationDraft) -> Invitation:
+        await self._require(user, mission_id, Action.INVITE)
+        clean = draft.validated()
+        existing = await self._store.get_user_by_email(clean.email)
+        if existing is not None and await self._store.get_membership(mission_id, existing.id) is not None:
+            raise Invalid(code="already-member", message="This person already takes part in the mission.",
+                          field="email")
+        now = self._clock.now()
+        return await self._store.create_invitation(mission_id, clean, user.id, now, now + INVITATION_TTL)
+
+    async def invitations(self, user: User, mission_id: int) -> list[Invitation]:
+        await self._require(user, mission_id, Action.INVITE)
+        return await self._store.invitations(mission_id)
+
+
+class ProfileService:
+    def __init__(self, store: MissionServiceStore) -> None:
+        self._store = store
+
+    async def mine(self, user: User) -> Profile:
+        profile = await self._store.get_profile(user.id)
+        if profile is None:
+            raise NotFound(code="profile-not-found", message="Profile not found.")
+        return profile
+
+    async def save(self, user: User, draft: ProfileDraft) -> Profile:
+        return await self._store.save_profile(user.id, draft.validated())
+
+
+def _item_draft(item: ProgrammeItem) -> ItemDraft:
+    return ItemDraft(
+        kind=item.kind, title=item.title, starts_at=item.starts_at, ends_at=item.ends_at,
+        description=item.description, address=item.address, track=item.track,
+    )

@@ -1,0 +1,82 @@
+"""The migrations build exactly the schema the SQLAlchemy models describe, on SQLite and PostgreSQL.
+
+Alembic's autogenerate comparison of a migrated database with `Base.metadata` must find nothing: tables, columns,
+types, nullability, server defaults, indexes, unique constraints and foreign keys. A model changed without a
+migration (or a migration edited after it ran) fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from server.db.engine import create_engine
+from server.db.migrate import upgrade
+from server.db.models import Base
+
+T = TypeVar("T")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database that no migration has touched, of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+    url: str = request.getfixturevalue("postgres_blank_url")
+    return url
+
+
+def _compare(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _meeting_indexes(connection: Connection) -> set[str]:
+    return {str(ix["name"]) for ix in inspect(connection).get_indexes("meetings")}
+
+
+async def _read(url: str, look: Callable[[Connection], T]) -> T:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(look)
+    finally:
+        await engine.dispose()
+
+
+async def _diff(url: str) -> list[Any]:
+    return await _read(url, _compare)
+
+
+async def _execute(url: str, sql: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+async def test_an_empty_database_migrated_to_head_matches_the_models(blank_url: str) -> None:
+    upgrade(blank_url)
+    assert await _diff(blank_url) == []
+
+
+async def test_a_database_migrated_before_ix_meetings_starts_at_gets_it(blank_url: str) -> None:
+    # What 0004 built before the index was added to it: everything up to 0005, without the index.
+    upgrade(blank_url, "0005")
+    await _execute(blank_url, "DROP INDEX ix_meetings_starts_at")
+    missing = await _diff(blank_url)
+    assert [d[0] for d in missing] == ["add_index"], missing  # the comparison sees indexes
+    assert missing[0][1].name == "ix_meetings_starts_at"
+
+    upgrade(blank_url)
+    assert await _diff(blank_url) == []
+    assert "ix_meetings_starts_at" in await _read(blank_url, _meeting_indexes)
