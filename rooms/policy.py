@@ -7,7 +7,8 @@ nothing about a mission: they get NotFound, as if it did not exist.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import NoReturn
 
 import msgspec
 
@@ -81,7 +82,17 @@ def require(actor: Actor, action: Action) -> None:
         return
     if action is not Action.CREATE_MISSION and actor.membership is None:
         raise NotFound(code="mission-not-found", message="Mission not found.")
-    raise NotAllowed(code="not-allowed", message=f"Your role may not {action.value.replace('-', ' ')}.")
+    raise _role_refusal(action)
+
+
+def _role_refusal(action: Action) -> NotAllowed:
+    return NotAllowed(code="not-allowed", message=f"Your role may not {action.value.replace('-', ' ')}.")
+
+
+def require_own_inbox(user: User, inbox: int) -> None:
+    """A user's inbox room (their direct messages and notes) is theirs alone."""
+    if inbox != user.id:
+        raise NotAllowed(code="not-allowed", message="This is someone else's inbox.")
 
 
 def permissions(actor: Actor) -> list[str]:
@@ -113,6 +124,35 @@ def meeting_pair_refusal(rules: MatchmakingRules, sender: Membership, addressee:
     return None
 
 
+def refuse_meeting_request(refusal: str) -> NoReturn:
+    """Raises the refusal of a meeting request that policy owns, with the code each reason has always had.
+    `refusal` is the Standing (rooms.matchmaking.standing) that found it: "self", "cannot-request" (the sender
+    lacks REQUEST_MEETING), or one of meeting_pair_refusal's."""
+    match refusal:
+        case "self":
+            raise NotAllowed(code="to-self", message="You cannot request a meeting with yourself.")
+        case "cannot-request":
+            raise _role_refusal(Action.REQUEST_MEETING)
+        case "not-bookable":
+            raise NotAllowed(code="not-bookable", message="This person does not take meetings in this mission.")
+        case "same-side":
+            raise NotAllowed(code="same-side",
+                             message="In this mission meetings are between the delegation and the partners.")
+    raise ValueError(f"not a refusal policy owns: {refusal!r}")
+
+
+def require_request_addressee(user: User, addressee: int) -> None:
+    """Accepting, declining or countering a meeting request is for the person asked."""
+    if user.id != addressee:
+        raise NotAllowed(code="not-allowed", message="Only the person asked may answer this request.")
+
+
+def require_request_sender(user: User, sender: int) -> None:
+    """Withdrawing a meeting request is for its sender; the person asked declines it instead."""
+    if user.id != sender:
+        raise NotAllowed(code="not-allowed", message="Only the sender may withdraw a request; decline it instead.")
+
+
 def require_organiser_booking(actor: Actor, rules: MatchmakingRules) -> None:
     require(actor, Action.BOOK_FOR_OTHERS)
     if not rules.organiser_booking:
@@ -132,6 +172,21 @@ def require_meeting_member(membership: Membership | None, members: tuple[int, in
 def may_manage_meeting(membership: Membership | None, members: tuple[int, int]) -> bool:
     """Cancel a meeting: its members, and the mission's organisers (who may have booked it)."""
     return membership is not None and (membership.user_id in members or membership.role is Role.ORGANISER)
+
+
+def require_meeting_manager(membership: Membership, members: tuple[int, int]) -> None:
+    if not may_manage_meeting(membership, members):
+        raise NotAllowed(code="not-allowed",
+                         message="Only the two people meeting, or an organiser, may cancel this meeting.")
+
+
+def require_meeting_signal(members: Collection[int], sender: int) -> None:
+    """A meeting's call carries signals between its two members only: from one of them, to the one other."""
+    if sender not in members:
+        raise NotAllowed(code="not-allowed", message="Only the two people meeting may signal in this meeting.")
+    if sum(1 for p in members if p != sender) != 1:
+        # A meeting with oneself (or a group) has no single other party: nothing to route, refuse it.
+        raise NotAllowed(code="not-allowed", message="This meeting has no other member to signal to.")
 
 
 # -- webinars: roles per programme item ------------------------------------------------------------------------
@@ -252,6 +307,12 @@ def require_stage_view(role: WebinarRole, *, live: bool, guest: bool = False) ->
         raise NotAllowed(code="not-started", message="The stage opens to attendees when the webinar starts.")
 
 
+def require_stage_invitation(user_id: int, invited: Collection[int]) -> None:
+    """Only someone invited to the stage may accept or decline the invitation."""
+    if user_id not in invited:
+        raise NotAllowed(code="not-invited", message="You have not been invited to the stage.")
+
+
 def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:
     """The webinar actions this role may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in WebinarAction if webinar_allowed(role, a, guest=guest))
@@ -309,6 +370,13 @@ def require_table_member(membership: Membership | None, seated_at: int | None, t
     require_lounge(membership, LoungeAction.JOIN)
     if seated_at != table:
         raise NotAllowed(code="not-seated", message="Only the people seated at this table may join it.")
+
+
+def require_table_signal(seated: bool) -> None:
+    """A table's signals go only between people seated at that table now, both sender and recipient: seats change
+    under the room (a round moves people), so every signal is checked again, and refused alike however it fails."""
+    if not seated:
+        raise NotAllowed(code="not-allowed", message="Signals are only between people seated at this table.")
 
 
 def lounge_permissions(membership: Membership | None) -> list[str]:

@@ -23,7 +23,8 @@ from typing import Annotated, assert_never
 
 import msgspec
 
-from rooms.core.errors import DomainError, Invalid, NotAllowed
+from rooms.core.errors import DomainError, Invalid
+from rooms.policy import require_meeting_signal
 
 MAX_SDP = 32 * 1024
 MAX_CANDIDATE = 1024
@@ -154,10 +155,5 @@ def check_part(signal: Signal, sender: int, recipient: int) -> None:
 def recipient(members: Iterable[int], sender: int) -> int:
     """Who a signal from `sender` goes to: the meeting's other member, never the sender, never anyone else."""
     people = list(members)
-    if sender not in people:
-        raise NotAllowed(code="not-allowed", message="Only the two people meeting may signal in this meeting.")
-    others = [p for p in people if p != sender]
-    if len(others) != 1:
-        # A meeting with oneself (or a group) has no single other party: nothing to route, refuse it.
-        raise NotAllowed(code="not-allowed", message="This meeting has no other member to signal to.")
-    return others[0]
+    require_meeting_signal(people, sender)
+    return next(p for p in people if p != sender)

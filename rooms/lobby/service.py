@@ -8,7 +8,7 @@ from typing import Protocol, assert_never
 
 from rooms.core.cards import Author
 from rooms.core.clock import Clock
-from rooms.core.errors import Invalid, NotAllowed, NotFound
+from rooms.core.errors import Invalid, NotFound
 from rooms.core.eventlog import EventLog
 from rooms.core.events import Appended
 from rooms.core.presence import PresenceEntry, Status
@@ -16,7 +16,7 @@ from rooms.core.refs import RoomKind, RoomRef, inbox, lobby
 from rooms.lobby.events import Announced, ChatPosted, DirectMessage, MessageRemoved
 from rooms.missions.people import User
 from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore, ProfileStore
-from rooms.policy import Action, Actor, require
+from rooms.policy import Action, Actor, require, require_own_inbox
 
 
 class LobbyStore(ProfileStore, MissionStore, MembershipStore, DirectoryStore, EventLog, Protocol):
@@ -68,8 +68,7 @@ class LiveService:
             case RoomKind.LOBBY:
                 await self._actor(user, room.id, Action.JOIN_LOBBY)
             case RoomKind.INBOX:
-                if room.id != user.id:
-                    raise NotAllowed(code="not-allowed", message="This is someone else's inbox.")
+                require_own_inbox(user, room.id)
             case RoomKind.WEBINAR | RoomKind.WEBINAR_STAFF:
                 if self._webinars is None:
                     raise NotFound(code="webinar-not-found", message="Webinar not found.")

@@ -13,7 +13,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 import msgspec
 
-from rooms.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.core.events import Appended, EventBody
 from rooms.matchmaking.base import MatchmakingBase, Viewer
 from rooms.matchmaking.events import (
@@ -30,11 +30,13 @@ from rooms.missions.people import Membership, User
 from rooms.policy import (
     Action,
     Actor,
-    may_manage_meeting,
     may_meet,
     require,
+    require_meeting_manager,
     require_meeting_member,
     require_organiser_booking,
+    require_request_addressee,
+    require_request_sender,
 )
 
 MAX_MESSAGE = 500
@@ -141,11 +143,6 @@ class MeetingRequests(MatchmakingBase):
         if request.status is not RequestStatus.PENDING:
             raise Conflict(code="request-not-pending", message=f"This request was already {request.status.value}.")
 
-    @staticmethod
-    def _require_addressee(request: MeetingRequest, user: User) -> None:
-        if request.to_user != user.id:
-            raise NotAllowed(code="not-allowed", message="Only the person asked may answer this request.")
-
     # -- requests ------------------------------------------------------------------------------------------
 
     async def request(self, user: User, mission_id: int, to: int, message: str, slots: Sequence[dt.datetime]
@@ -158,7 +155,7 @@ class MeetingRequests(MatchmakingBase):
 
     async def accept(self, user: User, request_id: int, slot: dt.datetime) -> Done[Meeting]:
         request, viewer = await self._request_for(user, request_id)
-        self._require_addressee(request, user)
+        require_request_addressee(user, request.to_user)
         self._require_pending(request)
         if slot.tzinfo is None or slot.astimezone(dt.UTC) not in request.slots:
             raise Invalid(code="not-proposed", message="Pick one of the proposed slots.", field="slot")
@@ -172,7 +169,7 @@ class MeetingRequests(MatchmakingBase):
 
     async def decline(self, user: User, request_id: int, reason: str | None) -> Done[MeetingRequest]:
         request, _ = await self._request_for(user, request_id)
-        self._require_addressee(request, user)
+        require_request_addressee(user, request.to_user)
         reason = _text(reason, MAX_REASON, "reason") or None if reason is not None else None
         answered = await self._store.answer_request(request_id, RequestStatus.DECLINED, reason, self._clock.now())
         me = await self.card(request.mission_id, user.id)
@@ -183,7 +180,7 @@ class MeetingRequests(MatchmakingBase):
                       ) -> Done[MeetingRequest]:
         """A new request the other way (the old one becomes `countered`, atomically)."""
         request, viewer = await self._request_for(user, request_id)
-        self._require_addressee(request, user)
+        require_request_addressee(user, request.to_user)
         self._require_pending(request)
         created = await self._open_request(viewer, request.from_user, message, slots, counter_of=request.id)
         me = await self.card(request.mission_id, user.id)
@@ -192,8 +189,7 @@ class MeetingRequests(MatchmakingBase):
 
     async def cancel_request(self, user: User, request_id: int) -> Done[MeetingRequest]:
         request, _ = await self._request_for(user, request_id)
-        if request.from_user != user.id:
-            raise NotAllowed(code="not-allowed", message="Only the sender may withdraw a request; decline it instead.")
+        require_request_sender(user, request.from_user)
         answered = await self._store.answer_request(request_id, RequestStatus.CANCELLED, None, self._clock.now())
         me = await self.card(request.mission_id, user.id)
         note = Cancelled(request.mission_id, me, request_id=request.id)
@@ -239,9 +235,7 @@ class MeetingRequests(MatchmakingBase):
         membership = None if found is None else await self._store.get_membership(found.mission_id, user.id)
         if found is None or membership is None:
             raise NotFound(code="meeting-not-found", message="Meeting not found.")
-        if not may_manage_meeting(membership, found.members()):
-            raise NotAllowed(code="not-allowed",
-                             message="Only the two people meeting, or an organiser, may cancel this meeting.")
+        require_meeting_manager(membership, found.members())
         cancelled = await self._store.cancel_meeting(meeting_id)
         by = await self.card(found.mission_id, user.id)
         note = Cancelled(found.mission_id, by, meeting_id=found.id, starts_at=found.starts_at,

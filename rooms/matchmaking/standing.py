@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import msgspec
 
 from rooms.core.cards import Side
-from rooms.core.errors import Conflict, NotAllowed, NotFound
+from rooms.core.errors import Conflict, NotFound
 from rooms.matchmaking.records import MatchmakingRules, Meeting, MeetingRequest, MeetingStatus, RequestStatus
 from rooms.missions.people import Membership
-from rooms.policy import may_request_meetings, meeting_pair_refusal
+from rooms.policy import may_request_meetings, meeting_pair_refusal, refuse_meeting_request
 
 MAX_PENDING = 20  # pending requests per sender
 
@@ -103,15 +103,8 @@ def require_open(found: StandingWith, rules: MatchmakingRules) -> None:
     match found.standing:
         case Standing.OPEN:
             return
-        case Standing.SELF:
-            raise NotAllowed(code="to-self", message="You cannot request a meeting with yourself.")
-        case Standing.CANNOT_REQUEST:
-            raise NotAllowed(code="not-allowed", message="Your role may not request meeting.")
-        case Standing.NOT_BOOKABLE:
-            raise NotAllowed(code="not-bookable", message="This person does not take meetings in this mission.")
-        case Standing.SAME_SIDE:
-            raise NotAllowed(code="same-side",
-                             message="In this mission meetings are between the delegation and the partners.")
+        case Standing.SELF | Standing.CANNOT_REQUEST | Standing.NOT_BOOKABLE | Standing.SAME_SIDE:
+            refuse_meeting_request(found.standing)
         case Standing.MEETING:
             raise Conflict(code="already-meeting", message="You already have a meeting with this person.")
         case Standing.REQUESTED | Standing.ASKED_YOU:

@@ -5,7 +5,8 @@ returns it changed, with the events to append: to the public room, the staff roo
 it changes anything, so a raised error leaves the state as it was. An Outcome without events means "nothing to
 do" (a repeated timer, a second leave): the service then writes nothing.
 
-Permission checks are not made here but in rooms.policy, by the service, against the same state.
+Permission checks are made in rooms.policy: by the service against the same state, or here (through policy) where
+the answer is in the state itself (a stage invitation) and must come after the fold's own checks.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import NamedTuple
 import msgspec
 
 from rooms.core.cards import Author
-from rooms.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from rooms.core.errors import Conflict, Invalid, NotFound
+from rooms.policy import require_stage_invitation
 from rooms.webinar.events import (
     AttendanceSummary,
     Attended,
@@ -370,8 +372,7 @@ def decide_invite(s: WebinarState, invite: Invite) -> Outcome:
 
 def decide_reply(s: WebinarState, user_id: int, accept: bool) -> Outcome:
     _not_ended(s)
-    if not any(i.user_id == user_id for i in s.stage.invited):
-        raise NotAllowed(code="not-invited", message="You have not been invited to the stage.")
+    require_stage_invitation(user_id, {i.user_id for i in s.stage.invited})
     invited = [i for i in s.stage.invited if i.user_id != user_id]
     guests = [*s.stage.guests, user_id] if accept else list(s.stage.guests)
     events = [_stage_event(s, msgspec.structs.replace(s.stage, invited=invited, guests=guests), user_id)]

@@ -14,13 +14,12 @@ from rooms.core.errors import DomainError, Invalid, NotAllowed
 from rooms.core.presence import PresenceEntry, Status
 from rooms.core.refs import RoomKind, RoomRef
 from rooms.lounge.service import LoungeService
+from rooms.policy import require_table_signal
 from server.ws.node import Node
 from server.ws.protocol import Join
 from server.ws.protocol_meeting import SignalRequest
 from server.ws.rooms.base import ConnectionState
 from server.ws.rooms.calls import CallRoom, InCall
-
-_ONLY_SEATED = "Signals are only between people seated at this table."
 
 
 class Table(CallRoom[SignalRequest]):
@@ -53,14 +52,15 @@ class Table(CallRoom[SignalRequest]):
             # Outsiders are refused as such (not-allowed, or not found outside the mission) before anything else.
             try:
                 await self.lounges.may_join(user, ref)
+                admitted = True
             except NotAllowed:
-                raise NotAllowed(code="not-allowed", message=_ONLY_SEATED) from None
+                admitted = False
+            require_table_signal(admitted)
             raise DomainError(code="not-joined", message=f"Join {ref.name} first.", field="room")
         if request.to is None:
             raise Invalid(code="to-required", message="Name the table member this signal is for.", field="to")
         if request.to == user.id:
             raise Invalid(code="to-self", message="A signal is for another member.", field="to")
         seated = await self.lounges.table_members(ref.id, ref.table)
-        if user.id not in seated or request.to not in seated:
-            raise NotAllowed(code="not-allowed", message=_ONLY_SEATED)
+        require_table_signal(user.id in seated and request.to in seated)
         await self.relay_signal(s, here, request.to, request.signal, request.id)
