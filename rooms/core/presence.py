@@ -15,7 +15,7 @@ from typing import Protocol
 
 import msgspec
 
-from rooms.core.cards import OrgType, Side
+from rooms.core.cards import PersonCard
 
 
 class Status(enum.StrEnum):
@@ -25,13 +25,7 @@ class Status(enum.StrEnum):
     INVISIBLE = "invisible"  # present, but not listed to others
 
 
-class PresenceEntry(msgspec.Struct, frozen=True):
-    user_id: int
-    name: str
-    organisation: str
-    org_type: OrgType
-    side: Side | None
-    country: str
+class PresenceEntry(PersonCard, frozen=True):
     status: Status = Status.AVAILABLE
     sectors: list[str] = msgspec.field(default_factory=list)  # what a lounge filters people standing around by
 

@@ -11,18 +11,12 @@ import datetime as dt
 
 import msgspec
 
-from rooms.core.cards import OrgType, Side
+from rooms.core.cards import PersonCard
 from rooms.core.events import EventBody
 from rooms.matchmaking.records import LeadSource
 
 
-class LoungeCard(msgspec.Struct, frozen=True):
-    user_id: int
-    name: str
-    organisation: str
-    org_type: OrgType
-    side: Side | None
-    country: str
+class LoungeCard(PersonCard, frozen=True):
     sectors: list[str]
 
 

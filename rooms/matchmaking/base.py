@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from rooms.core.cards import PersonCard
 from rooms.core.clock import Clock
 from rooms.core.errors import Invalid, NotFound
 from rooms.core.eventlog import EventLog
 from rooms.core.events import Appended, EventBody
 from rooms.core.refs import inbox
 from rooms.matchmaking.ports import MeetingStore
-from rooms.matchmaking.records import Card, MatchmakingRules, Meeting, MeetingStatus, Slot
+from rooms.matchmaking.records import MatchmakingRules, Meeting, MeetingStatus, Slot
 from rooms.matchmaking.slots import overlaps, slot_at
 from rooms.missions.mission import Mission
 from rooms.missions.people import Membership, User
@@ -66,17 +67,17 @@ class MatchmakingBase:
         assert membership is not None
         return found, membership
 
-    async def card(self, mission_id: int, user_id: int) -> Card:
+    async def card(self, mission_id: int, user_id: int) -> PersonCard:
         found = await self.cards(mission_id, [user_id])
         if user_id not in found:
             raise NotFound(code="person-not-found", message="Person not found.")
         return found[user_id]
 
-    async def cards(self, mission_id: int, user_ids: Sequence[int]) -> dict[int, Card]:
+    async def cards(self, mission_id: int, user_ids: Sequence[int]) -> dict[int, PersonCard]:
         """Cards of the people a list of requests or meetings names, by user id (those who left are skipped),
         read in one query."""
-        return {e.profile.user_id: Card(e.profile.user_id, e.profile.name, e.profile.organisation,
-                                        e.profile.org_type, e.side, e.profile.country)
+        return {e.profile.user_id: PersonCard(e.profile.user_id, e.profile.name, e.profile.organisation,
+                                              e.profile.org_type, e.side, e.profile.country)
                 for e in await self._store.mission_directory(mission_id, user_ids)}
 
     async def _notify(self, sender: int, notes: Sequence[tuple[int, EventBody]], key: str | None = None) -> Appended:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rooms.core.cards import PersonCard
 from rooms.core.events import EventBody
-from rooms.matchmaking.records import Card
 
 
 class RequestReceived(EventBody, frozen=True, tag="n-request"):
     mission_id: int
     request_id: int
-    by: Card
+    by: PersonCard
     slots: list[dt.datetime]
     message: str
 
@@ -24,7 +24,7 @@ class RequestAccepted(EventBody, frozen=True, tag="n-accepted"):
     mission_id: int
     request_id: int
     meeting_id: int
-    by: Card
+    by: PersonCard
     starts_at: dt.datetime
     ends_at: dt.datetime
 
@@ -32,7 +32,7 @@ class RequestAccepted(EventBody, frozen=True, tag="n-accepted"):
 class RequestDeclined(EventBody, frozen=True, tag="n-declined"):
     mission_id: int
     request_id: int
-    by: Card
+    by: PersonCard
     reason: str | None
 
 
@@ -40,7 +40,7 @@ class RequestCountered(EventBody, frozen=True, tag="n-countered"):
     mission_id: int
     request_id: int  # the new request, from `by` to the notified person
     counter_of: int
-    by: Card
+    by: PersonCard
     slots: list[dt.datetime]
     message: str
 
@@ -49,7 +49,7 @@ class Cancelled(EventBody, frozen=True, tag="n-cancelled"):
     """A pending request withdrawn by its sender, or a booked meeting cancelled (by a member or an organiser)."""
 
     mission_id: int
-    by: Card
+    by: PersonCard
     request_id: int | None = None
     meeting_id: int | None = None
     starts_at: dt.datetime | None = None
@@ -61,8 +61,8 @@ class MeetingBooked(EventBody, frozen=True, tag="n-booked"):
 
     mission_id: int
     meeting_id: int
-    by: Card
-    other: Card
+    by: PersonCard
+    other: PersonCard
     starts_at: dt.datetime
     ends_at: dt.datetime
 
@@ -70,7 +70,7 @@ class MeetingBooked(EventBody, frozen=True, tag="n-booked"):
 class MeetingStarting(EventBody, frozen=True, tag="n-starting"):
     mission_id: int
     meeting_id: int
-    other: Card
+    other: PersonCard
     starts_at: dt.datetime
     ends_at: dt.datetime
 

@@ -11,8 +11,6 @@ from typing import Annotated
 
 import msgspec
 
-from rooms.core.cards import OrgType, Side
-
 
 class WhoMayRequest(enum.StrEnum):
     OTHER_SIDE = "other-side"  # delegation ↔ partner only
@@ -29,17 +27,6 @@ class MatchmakingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     no_show_minutes: Annotated[int, msgspec.Meta(ge=1, le=30)] = 5
     # A meeting is held once media flowed both ways at once for this long (rooms/matchmaking/call.py).
     held_seconds: Annotated[int, msgspec.Meta(ge=5, le=1800)] = 120
-
-
-class Card(msgspec.Struct, frozen=True):
-    """Who someone is, as a meeting or request shows them."""
-
-    user_id: int
-    name: str
-    organisation: str
-    org_type: OrgType
-    side: Side | None
-    country: str
 
 
 class Slot(msgspec.Struct, frozen=True):

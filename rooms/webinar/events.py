@@ -11,7 +11,7 @@ import enum
 
 import msgspec
 
-from rooms.core.cards import Author, OrgType, Side
+from rooms.core.cards import Author, PersonCard
 from rooms.core.events import EventBody
 from rooms.missions.mission import ItemKind
 
@@ -128,13 +128,7 @@ class Counts(msgspec.Struct, frozen=True):
     unique: int
 
 
-class AttendeeCard(msgspec.Struct, frozen=True):
-    user_id: int
-    name: str
-    organisation: str
-    org_type: OrgType
-    side: Side | None
-    country: str
+class AttendeeCard(PersonCard, frozen=True):
     joined_at: dt.datetime
     staff: bool = False  # host, moderator or speaker: recorded, but not counted as an attendee
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import msgspec
 
 from rooms.core.aggregate import Decision
-from rooms.core.cards import OrgType
+from rooms.core.cards import OrgType, PersonCard
 from rooms.core.events import Appended, RoomEvent
 from rooms.core.refs import inbox
 from rooms.matchmaking.events import (
@@ -27,7 +27,6 @@ from rooms.matchmaking.events import (
 from rooms.matchmaking.recommend import Reason, recommend
 from rooms.matchmaking.records import (
     CallQuality,
-    Card,
     Lead,
     LeadSource,
     MatchmakingRules,
@@ -108,8 +107,8 @@ class ReadBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class RequestView(msgspec.Struct, frozen=True):
     id: int
     mission_id: int
-    from_: Card = msgspec.field(name="from")
-    to: Card
+    from_: PersonCard = msgspec.field(name="from")
+    to: PersonCard
     message: str
     slots: list[dt.datetime]
     status: RequestStatus
@@ -123,8 +122,8 @@ class RequestView(msgspec.Struct, frozen=True):
 class MeetingView(msgspec.Struct, frozen=True):
     id: int
     mission_id: int
-    a: Card
-    b: Card
+    a: PersonCard
+    b: PersonCard
     item_id: int
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -141,7 +140,7 @@ class MeetingView(msgspec.Struct, frozen=True):
 class LeadView(msgspec.Struct, frozen=True):
     id: int
     mission_id: int
-    person: Card
+    person: PersonCard
     source: LeadSource
     meeting_id: int | None
     created_at: dt.datetime
@@ -164,10 +163,10 @@ class ReadUpTo(msgspec.Struct, frozen=True):
     upto_seq: int
 
 
-def _gone_card(user_id: int) -> Card:
+def _gone_card(user_id: int) -> PersonCard:
     # Someone who has since left the mission still appears in the records they were part of.
-    return Card(user_id=user_id, name="(left the mission)", organisation="", org_type=OrgType.OTHER, side=None,
-                country="")
+    return PersonCard(user_id=user_id, name="(left the mission)", organisation="", org_type=OrgType.OTHER,
+                      side=None, country="")
 
 
 class Views:
@@ -176,7 +175,7 @@ class Views:
     def __init__(self, service: MatchmakingService) -> None:
         self._service = service
 
-    async def _cards(self, mission_id: int, ids: Iterable[int]) -> dict[int, Card]:
+    async def _cards(self, mission_id: int, ids: Iterable[int]) -> dict[int, PersonCard]:
         return await self._service.cards(mission_id, list(ids))
 
     async def requests(self, found: list[MeetingRequest]) -> list[RequestView]:
@@ -189,7 +188,7 @@ class Views:
         return (await self.requests([found]))[0]
 
     @staticmethod
-    def _request(r: MeetingRequest, cards: dict[int, Card]) -> RequestView:
+    def _request(r: MeetingRequest, cards: dict[int, PersonCard]) -> RequestView:
         return RequestView(
             id=r.id, mission_id=r.mission_id, from_=cards.get(r.from_user) or _gone_card(r.from_user),
             to=cards.get(r.to_user) or _gone_card(r.to_user), message=r.message, slots=list(r.slots),
@@ -206,7 +205,7 @@ class Views:
         return (await self.meetings([found]))[0]
 
     @staticmethod
-    def _meeting(m: Meeting, cards: dict[int, Card]) -> MeetingView:
+    def _meeting(m: Meeting, cards: dict[int, PersonCard]) -> MeetingView:
         return MeetingView(
             id=m.id, mission_id=m.mission_id, a=cards.get(m.a) or _gone_card(m.a), b=cards.get(m.b) or _gone_card(m.b),
             item_id=m.item_id, starts_at=m.starts_at, ends_at=m.ends_at, status=m.status, booked_by=m.booked_by,
