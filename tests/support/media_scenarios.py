@@ -130,7 +130,8 @@ class Webinar:
         for client in self.clients:
             with contextlib.suppress(Exception):
                 await client.close()
-        for peer in [*self.publishers, *self.viewers]:
+        peers: list[SyntheticPublisher | LightViewer] = [*self.publishers, *self.viewers]
+        for peer in peers:
             with contextlib.suppress(Exception):
                 await peer.close()
 
