@@ -62,9 +62,9 @@ axe: $(VENV)/.test-installed system-deps
 	$(BIN)/python -m tests.browser.axe
 
 # The web client's JSDoc types (web/jsconfig.json: checkJs, strict) through `tsc --noEmit`; TypeScript is a dev
-# tool only, from the npm registry, pinned by version and integrity (tests/webcheck.py), into .cache/.
+# tool only, from the npm registry, pinned by version and integrity (tests/support/webcheck.py), into .cache/.
 webcheck: $(VENV)/.test-installed system-deps
-	$(BIN)/python -m tests.webcheck
+	$(BIN)/python -m tests.support.webcheck
 
 test: $(VENV)/.test-installed system-deps axe lint typecheck webcheck
 	$(BIN)/pytest

@@ -54,7 +54,7 @@ from bench.harness import (
 from bench.loadgen import raise_fd_limit
 
 if TYPE_CHECKING:
-    from tests.testpeer import LightViewer
+    from tests.support.testpeer import LightViewer
 
 SIZES = (50, 150, 300)
 WINDOW_SECONDS = 10.0
@@ -98,7 +98,7 @@ def _inside(k: int, path: str) -> dict[str, Any]:
 async def orchestrate(k: int, path: str) -> dict[str, Any]:
     from server.janus_process import JanusOptions, JanusProcess
     from signaling.stage_janus import JanusStage
-    from tests.testpeer import SyntheticPublisher, wait_until
+    from tests.support.testpeer import SyntheticPublisher, wait_until
 
     if path == "ws":
         return await orchestrate_ws(k)
@@ -185,7 +185,7 @@ def _pct(values: list[float], fraction: float) -> float | None:
 async def viewers(url: str, feed: int, n: int, window_start: float) -> list[dict[str, Any]]:
     """One viewer process: n light viewers join concurrently, then count frames over the shared window."""
     from signaling.stage_janus import JanusStage
-    from tests.testpeer import LightViewer
+    from tests.support.testpeer import LightViewer
 
     stage = JanusStage(url, SECRET)
     gate = asyncio.Semaphore(JOIN_CONCURRENCY)
@@ -299,7 +299,7 @@ async def _watch(conn: _Ws, room: str, viewer: LightViewer) -> None:
 
 
 async def orchestrate_ws(k: int) -> dict[str, Any]:
-    from tests.testpeer import SyntheticPublisher, wait_until
+    from tests.support.testpeer import SyntheticPublisher, wait_until
 
     raise_fd_limit()
     with tempfile.TemporaryDirectory(prefix="rt-bench-webinar-") as tmp:
@@ -368,7 +368,7 @@ async def _ignore(_: dict[str, Any]) -> None:
 async def ws_viewers(url: str, room: str, tokens: list[str], window_start: float) -> list[dict[str, Any]]:
     """One viewer process: each token's viewer opens its WebSocket, joins and watches, then frames are counted
     over the shared window. `first` is from opening the WebSocket to the first video frame."""
-    from tests.testpeer import LightViewer
+    from tests.support.testpeer import LightViewer
 
     gate = asyncio.Semaphore(JOIN_CONCURRENCY)
     peers = [LightViewer(f"{os.getpid()}-{i}") for i in range(len(tokens))]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rooms.catalog import Store
-from tests.world import World, make_world
+from tests.support.world import World, make_world
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ROUNDTABLE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

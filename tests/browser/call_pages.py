@@ -17,7 +17,7 @@ import httpx2 as httpx
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.browser.media_pages import ALLOWED, RECORDER, Watch, sign_in_link
-from tests.procs import Server
+from tests.support.procs import Server
 
 TIMEOUT_MS = 60_000  # page loads and clicks on a machine other tests load too; calls are timed on their own
 

@@ -1,5 +1,5 @@
 """Calls that connect whatever the order (issue 10), in real browsers inside a private network namespace
-(tests/netns.py). Each scenario starts `roundtable serve` in the namespace and returns plain JSON;
+(tests/support/netns.py). Each scenario starts `roundtable serve` in the namespace and returns plain JSON;
 tests/browser/test_calls.py makes the assertions.
 
 - `meetings_at_once`: a 1:1 meeting opened in two fresh contexts at the same instant, many times; with offsets;
@@ -22,9 +22,9 @@ from typing import Any
 from tests.browser.call_pages import Browser, api, chromium, describe, pictures_flow, run_of, until, video_flows
 from tests.browser.conftest import DESKTOP as DESKTOP_SIZE
 from tests.browser.media_pages import tile
-from tests.meeting_scenarios import book_meeting
-from tests.procs import serving
-from tests.wsclient import Client, mint_tokens
+from tests.support.meeting_scenarios import book_meeting
+from tests.support.procs import serving
+from tests.support.wsclient import Client, mint_tokens
 
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "tom": "tom.hermans@voltera.example",
           "moderator": "moderator@roundtable.example", "organiser": "organiser@roundtable.example",

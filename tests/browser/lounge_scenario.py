@@ -1,4 +1,4 @@
-"""Issue 6 end to end in real browsers, run inside a private network namespace (tests/netns.py).
+"""Issue 6 end to end in real browsers, run inside a private network namespace (tests/support/netns.py).
 
 `sit_and_mix` starts `roundtable serve` in the namespace and drives four headless Chromium contexts with fake
 cameras: Anna, Mike and Tom sit down at one table of the networking lounge and each page decodes both other
@@ -24,7 +24,7 @@ from tests.browser.media_pages import (
     tile,
     wait_for,
 )
-from tests.procs import serving
+from tests.support.procs import serving
 
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "tom": "tom.hermans@voltera.example",
           "organiser": "organiser@roundtable.example"}

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-from tests.netns import HOST_ADDRESS, in_netns
-from tests.procs import Server, env_for, roundtable
+from tests.support.netns import HOST_ADDRESS, in_netns
+from tests.support.procs import Server, env_for, roundtable
 
 ALLOWED = ("http://127.0.0.1:", "http://10.99.0.1:", "data:", "blob:")
 TIMEOUT_MS = 30_000

@@ -1,4 +1,4 @@
-"""Issue 5 end to end in real browsers, run inside a private network namespace (tests/netns.py).
+"""Issue 5 end to end in real browsers, run inside a private network namespace (tests/support/netns.py).
 
 `book_and_meet` starts `roundtable serve` in the namespace and drives two headless Chromium contexts with fake
 cameras: Anna (delegation) finds Mike (partner) among her recommendations and requests a slot, Mike accepts it,
@@ -15,7 +15,7 @@ from typing import Any
 
 from tests.browser.media_pages import SELECTED_PAIRS, Watch, chromium, decoding, diagnosed, me, open_page, video
 from tests.browser.webinar_media_scenario import PEOPLE
-from tests.procs import serving
+from tests.support.procs import serving
 
 REMOTE_VIDEO = "#remote-video"
 

@@ -1,5 +1,5 @@
 """Issue 4 end to end with real media: four headless Chromium pages with fake cameras, our server and its Janus,
-all inside one private network namespace (tests/netns.py; /work/shared/MEDIA-NOTES.md says why browser media
+all inside one private network namespace (tests/support/netns.py; /work/shared/MEDIA-NOTES.md says why browser media
 belongs in one). The scenario runs in the namespace (tests/browser/webinar_media_scenario.py) and returns what
 each page saw; the assertions are here.
 
@@ -20,8 +20,8 @@ import pytest
 
 from tests.browser import webinar_media_scenario
 from tests.browser.conftest import CHROMIUM
-from tests.netns import HOST_ADDRESS, HOST_INTERFACE, in_netns
-from tests.procs import env_for, roundtable
+from tests.support.netns import HOST_ADDRESS, HOST_INTERFACE, in_netns
+from tests.support.procs import env_for, roundtable
 
 pytestmark = [pytest.mark.browser, pytest.mark.janus]
 

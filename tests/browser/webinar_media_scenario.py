@@ -1,4 +1,4 @@
-"""A webinar with real media in real browsers, run inside a private network namespace (tests/netns.py).
+"""A webinar with real media in real browsers, run inside a private network namespace (tests/support/netns.py).
 
 `stage_turn` starts `roundtable serve` (with its own Janus) in the namespace and drives four headless Chromium
 contexts with fake cameras — host, moderator, Anna and Mike — through issue 4's scenario: the host goes live,
@@ -27,7 +27,7 @@ from tests.browser.media_pages import (
     tile,
     wait_for,
 )
-from tests.procs import Server, serving
+from tests.support.procs import Server, serving
 
 PEOPLE = {"host": "host@roundtable.example", "moderator": "moderator@roundtable.example",
           "anna": "anna@voltera.example", "mike": "mike@bayfleet.example"}

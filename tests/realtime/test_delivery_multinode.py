@@ -25,9 +25,9 @@ from server.stage_factory import build_stage
 from server.ws.connection import Connection
 from server.ws.gateway import Session
 from server.ws.protocol import Direct, Join
-from tests import redis_fixtures
 from tests.realtime.support import FaultyBroker, Socket
-from tests.world import NOW, World
+from tests.support import redis_fixtures
+from tests.support.world import NOW, World
 
 redis_url, redis_prefix = redis_fixtures.redis_url, redis_fixtures.redis_prefix  # the fixtures, for pytest
 

@@ -15,7 +15,7 @@ from rooms.core.refs import lobby
 from rooms.lobby.events import ChatPosted
 from server.composition import Root, root_of
 from server.ws.hub import wire
-from tests.world import World
+from tests.support.world import World
 
 SUBPROTOCOL = "roundtable.v1"
 
