@@ -2,7 +2,7 @@
 consistent by running every command serialised per aggregate, in the same transaction that appends the events it
 produces to the room logs.
 
-Guarantees (tests/test_aggregate_contract.py, every implementation):
+Guarantees (tests/contract/test_aggregate_contract.py, every implementation):
 - `transact` calls `decide` with the aggregate's current state while no other `transact` on the same aggregate
   runs (on any node): PostgreSQL locks the aggregate's row, SQLite serialises writers (BEGIN IMMEDIATE);
 - if `decide` raises, nothing is written and the exception propagates;

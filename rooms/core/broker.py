@@ -1,6 +1,6 @@
 """The Broker port: moves encoded room events between the nodes of a cluster.
 
-Guarantees (every implementation; tests/test_broker_contract.py proves them):
+Guarantees (every implementation; tests/contract/test_broker_contract.py proves them):
 - delivery is at most once: a node that is down, or a subscription that is reconnecting or too far behind, misses
   events; a subscription then yields `GAP` (a `Gap`) where they went missing, and the consumer fills the gap from
   the durable log (the SQL room events) by sequence number;

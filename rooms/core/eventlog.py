@@ -1,6 +1,6 @@
 """The EventLog port: the durable, sequenced history of each room.
 
-Guarantees (tests/test_eventlog_contract.py, every implementation):
+Guarantees (tests/contract/test_eventlog_contract.py, every implementation):
 - `append` is atomic over all its entries and gives each room's events consecutive sequence numbers 1, 2, 3 …
   in commit order: when event n is readable, so is every event before it;
 - an append with an idempotency key that this sender already used in a room returns the stored events

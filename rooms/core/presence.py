@@ -1,6 +1,6 @@
 """The Presence port: who is in which room right now.
 
-Guarantees (tests/test_presence_contract.py):
+Guarantees (tests/contract/test_presence_contract.py):
 - entries are per connection; `members` lists each person once (their most recent entry), however many tabs;
 - `enter` and `leave` say whether the *person* appeared or disappeared, so exactly one join and one leave
   event is published per person, even across nodes;

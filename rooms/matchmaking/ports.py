@@ -1,7 +1,7 @@
 """The MeetingStore port: matchmaking rules, availability, meeting requests, meetings, notes, leads and calendar
 feed tokens. `rooms.matchmaking.memory` implements it in memory, `server/db/meetings_sql.py` in SQL.
 
-Guarantees (tests/test_meetings_contract.py, every implementation):
+Guarantees (tests/contract/test_meetings_contract.py, every implementation):
 - **no double booking**: `book` never leaves a person with two non-cancelled meetings overlapping in time, nor
   with more than `max_meetings` of them, however many `book` calls race (on any node): PostgreSQL locks both
   people's `users` rows in id order inside the booking transaction; SQLite serialises writers. The loser gets

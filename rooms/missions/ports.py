@@ -2,7 +2,7 @@
 directory, invitations, sign-in and roles per programme item. `server/db` implements them with SQLAlchemy,
 `rooms.missions.memory` in memory; rooms.catalog.Store bundles them with every other context's ports.
 
-Guarantees every implementation keeps (the contract tests in tests/test_store_contract.py prove them):
+Guarantees every implementation keeps (the contract tests in tests/contract/test_store_contract.py prove them):
 - a method either fully happens or not at all; methods that say "atomically" do several writes as one;
 - e-mail addresses are unique (case-insensitively: callers pass them normalised);
 - a person has at most one membership per mission;

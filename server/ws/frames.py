@@ -18,7 +18,7 @@ _encoder = msgspec.json.Encoder()
 
 
 def event_frame(event: RoomEvent) -> EventFrame:
-    # Every body is one of the catalog's union (tests/test_catalog.py): the cast only tells the type checker.
+    # Every body is one of the catalog's union (tests/unit/test_catalog.py): the cast only tells the type checker.
     return EventFrame(room=event.room, seq=event.seq, at=event.at, event=cast(AnyEventBody, event.body))
 
 
