@@ -186,3 +186,14 @@ export function offsetLabel(zone, at = new Date()) {
   const rest = abs % 60;
   return `UTC${sign}${hours}${rest ? `:${String(rest).padStart(2, '0')}` : ''}`;
 }
+
+/** mm:ss, h:mm:ss for an hour and more, and with days in front beyond a day ("2d 3:04:05"). @param {number} s */
+export function clock(s) {
+  const days = Math.floor(s / 86400);
+  const hh = Math.floor((s % 86400) / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  if (days) return `${days}d ${hh}:${two(mm)}:${two(ss)}`;
+  return hh ? `${hh}:${two(mm)}:${two(ss)}` : `${mm}:${two(ss)}`;
+}

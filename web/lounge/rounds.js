@@ -6,13 +6,9 @@
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { clock } from '../time.js';
 import { button } from '../ui.js';
 
-/** @param {number} ms */
-function clock(ms) {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
 /**
  * @param {import('./session.js').LoungeSession} session
@@ -85,7 +81,7 @@ export function roundsView(session, o) {
     }
     const left = Date.parse(r.ends_at) - Date.now();
     label.textContent = t('lounge.roundOf', { n: r.number, of: r.of || session.roundsTotal });
-    time.textContent = clock(left);
+    time.textContent = clock(Math.max(0, Math.round(left / 1000)));
     const minute = `${r.number}:${Math.ceil(left / 60000)}`;
     if (minute !== lastAnnounced) {
       lastAnnounced = minute;

@@ -117,3 +117,8 @@ export function flatSlots(data) {
     return { ...s, available: Boolean(x.available), booked: x.booked ?? x.meeting_id != null };
   });
 }
+
+/** How long a call must run to count as held, said as people say it: "2 min", "90 seconds". @param {number} seconds */
+export function heldFor(seconds) {
+  return seconds % 60 === 0 ? t('meet.minutes', { n: seconds / 60 }) : t('meet.seconds', { n: seconds });
+}

@@ -4,7 +4,7 @@
 import { get, put } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { mmError } from '../matchmaking/common.js';
+import { heldFor, mmError } from '../matchmaking/common.js';
 import { button, status } from '../ui.js';
 
 /** @param {{mid: number, meetingId: number, otherName: string}} o */
@@ -41,7 +41,7 @@ export function afterPanel(o) {
       const list = Array.isArray(data) ? data : (data?.leads || []);
       const mine = list.find((/** @type {any} */ l) => l.meeting_id === o.meetingId);
       const seconds = Number(rules?.held_seconds) || 120;
-      const time = seconds % 60 === 0 ? t('meet.minutes', { n: seconds / 60 }) : t('meet.seconds', { n: seconds });
+      const time = heldFor(seconds);
       lead.textContent = mine ? t('meet.leadAdded', { name: mine.person?.name || o.otherName })
         : t('meet.leadLater', { name: o.otherName, time });
     }).catch(() => {});

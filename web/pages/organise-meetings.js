@@ -11,8 +11,9 @@ import { h, replace } from '../dom.js';
 import { t, tn } from '../i18n.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { viewerZone } from './mission.js';
-import { formatDayShort, formatTime, zoneCity } from '../time.js';
+import { clock, formatDayShort, formatTime, zoneCity } from '../time.js';
 import { badge, empty } from '../ui.js';
+import { heldFor } from '../matchmaking/common.js';
 
 const STATUSES = ['held', 'booked', 'no-show', 'failed-to-connect', 'cancelled'];
 const TONE = { held: 'status-accepted', booked: 'neutral', 'no-show': 'status-expired',
@@ -24,12 +25,6 @@ const TONE = { held: 'status-accepted', booked: 'neutral', 'no-show': 'status-ex
  * @typedef {{id: number, a: Who, b: Who, starts_at: string, ends_at: string, status: string, a_seconds: number,
  *            b_seconds: number, both_seconds: number, quality: {media_seconds: number, a: Side, b: Side}}} Row
  */
-
-/** "4:05" for 245 seconds. @param {number} s */
-function clock(s) {
-  const n = Math.max(0, Math.round(s));
-  return `${Math.floor(n / 60)}:${String(n % 60).padStart(2, '0')}`;
-}
 
 /** One person's side of a call: came or not, time to connect, reconnects. @param {Who} who @param {number} inRoom @param {Side} q */
 function sideCell(who, inRoom, q) {
@@ -52,7 +47,7 @@ function meetingRow(m, zone) {
     h('div', { class: 'om-outcome' },
       badge(t(`meeting.status.${m.status}`), TONE[/** @type {keyof TONE} */ (m.status)] || 'neutral'),
       m.status === 'booked' || m.status === 'cancelled' ? null
-        : h('p', { class: 'small muted om-media' }, t('omeet.bothWays', { time: clock(heard) }))));
+        : h('p', { class: 'small muted om-media' }, t('omeet.bothWays', { time: clock(Math.max(0, Math.round(heard))) }))));
 }
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -69,7 +64,7 @@ export async function render(ctx) {
     get(`/api/missions/${mid}/matchmaking/rules`, { signal: ctx.signal }).catch(() => ({}))]);
   const zone = viewerZone();
   const held = Number(rules?.held_seconds) || 120;
-  const heldTime = held % 60 === 0 ? t('meet.minutes', { n: held / 60 }) : t('meet.seconds', { n: held });
+  const heldTime = heldFor(held);
   rows.sort((x, y) => Date.parse(x.starts_at) - Date.parse(y.starts_at) || x.id - y.id);
 
   let shown = '';

@@ -10,7 +10,8 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { dayKey, formatDayShort, formatTime } from '../time.js';
-import { act, clock, note } from './common.js';
+import { act, note } from './common.js';
+import { clock } from '../time.js';
 import { secondsLeft } from './state.js';
 
 /** @param {import('./state.js').Timebox|null} tb @returns {'scheduled'|'live'|'ended'|'none'} */
