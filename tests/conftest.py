@@ -9,6 +9,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -20,8 +21,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-def _postgres_missing(exc: BaseException) -> pytest.Failed:
-    return pytest.fail(
+def _postgres_missing(exc: BaseException) -> NoReturn:
+    pytest.fail(
         f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} ({exc!r}). Start it "
         "(Debian: apt-get install postgresql; pg_ctlcluster 15 main start) or point "
         "ROUNDTABLE_TEST_POSTGRES_URL at one.",
@@ -36,7 +37,7 @@ def _fresh_postgres_database() -> Iterator[str]:
     try:
         url = create_database(POSTGRES_ADMIN_URL, name)
     except OSError as exc:
-        raise _postgres_missing(exc) from exc
+        _postgres_missing(exc)
     try:
         yield url
     finally:

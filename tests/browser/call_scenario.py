@@ -334,7 +334,7 @@ async def _organiser_sees(b: Browser, server: Any, log_dir: str, blocked: int, w
 
     out: dict[str, Any] = {"shots": []}
     for viewport, size in ((None, "desktop"), ("phone", "phone")):
-        context = await b.context(PEOPLE["organiser"], **({"viewport": PHONE} if viewport else {}))
+        context = await b.context(PEOPLE["organiser"], viewport=PHONE if viewport else DESKTOP_SIZE)
         page = await b.page(context, "organiser")
         await page.goto(f"{server.url}/m/1/organise/meetings")
         await page.locator(f".om-row[data-id='{blocked}']").wait_for()
@@ -453,7 +453,7 @@ async def call_screens(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 for name in ("mike", "moderator"):
                     await pages[name].locator("#meet-end").click()
                     lead = pages[name].locator("#meet-lead")
-                    await until("the lead text", lambda lead=lead: lead.text_content(), PATIENCE)
+                    await until("the lead text", lead.text_content, PATIENCE)
                     out["texts"][f"{name}-lead"] = await lead.text_content()
                     path = shots / f"call-after-{name}.png"
                     await pages[name].screenshot(path=str(path), full_page=True)

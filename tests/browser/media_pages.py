@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +195,8 @@ def diagnosed(pages: dict[str, Any], log: Path, script: str) -> Iterator[None]:
 # -- in the test process ---------------------------------------------------------------------------------------
 
 
-def run_scenario(scenario: Callable[[dict[str, str], str], dict[str, Any]], tmp_path: Path,
+def run_scenario(scenario: Callable[[dict[str, str], str], dict[str, Any] | Awaitable[dict[str, Any]]],
+                 tmp_path: Path,
                  timeout: float = 400.0, **settings: str) -> dict[str, Any]:
     """Runs `scenario` on the demo mission inside a network namespace (browsers on the host would use its other
     interface: /work/shared/MEDIA-NOTES.md) and returns what its pages saw."""

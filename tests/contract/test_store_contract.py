@@ -390,8 +390,9 @@ async def test_members_added_in_bulk_are_as_if_added_one_by_one(store: Store) ->
         got = await store.search_directory(in_bulk.id, query)
         assert _anonymous(got) == _anonymous(want), query
     for person, single in zip(_newcomers(), singles, strict=True):
-        user = await store.get_user_by_email(person.email)
-        assert user is not None
+        found = await store.get_user_by_email(person.email)
+        assert found is not None
+        user = found
         assert user == msgspec.structs.replace(single, id=user.id, email=person.email, name=person.profile.name)
         assert (user.can_create_missions, user.has_password, user.created_at) == (False, False, NOW)
         assert await store.get_password_hash(user.id) is None

@@ -13,7 +13,7 @@ from rooms.core.cards import Author
 from rooms.core.events import RoomEvent
 from rooms.core.refs import lobby
 from rooms.lobby.events import ChatPosted
-from server.composition import Root, root_of
+from server.composition import Root
 from server.ws.hub import wire
 from tests.support.world import World
 
@@ -29,7 +29,7 @@ def session(world: World, who: str) -> Iterator[WebSocketTestSession]:
 
 
 def root(world: World) -> Root:
-    return root_of(world.client.app)
+    return world.root
 
 
 def written(world: World, room: str, n: int) -> list[RoomEvent]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx2 as httpx
 import msgspec
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from rooms.catalog import Store
@@ -25,6 +26,7 @@ from rooms.missions.people import Role, User
 from rooms.missions.service import MissionService
 from server.api.core import BearerClaims
 from server.app import create_app
+from server.composition import Root, root_of
 from server.db.migrate import upgrade
 from server.settings import Settings
 from server.tokens import Purpose, Tokens
@@ -45,6 +47,13 @@ class World:
     other_mission_id: int = 0
     item_id: int = 0
     _seq: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def root(self) -> Root:
+        """The running app's composition root."""
+        app = self.client.app
+        assert isinstance(app, Starlette)
+        return root_of(app)
 
     def run(self, fn: Any, *args: Any) -> Any:
         return self.client.portal.call(fn, *args)  # type: ignore[union-attr]

@@ -57,7 +57,9 @@ async def test_presence_and_chat_cross_nodes(cluster: Cluster) -> None:
     anna, _ = await _joined(cluster.a, cluster.tokens["anna"])
     mike, joined = await _joined(cluster.b, cluster.tokens["mike"])
     assert anna.welcome["node"] != mike.welcome["node"]
-    assert any(m["name"] == "Anna de Vries" for m in joined["presence"])  # type: ignore[union-attr]
+    presence = joined["presence"]
+    assert isinstance(presence, list)
+    assert any(m["name"] == "Anna de Vries" for m in presence)
     arrived = await anna.expect("presence-join", skip=())
     assert arrived["member"]["name"] == "Mike Alvarez"
 

@@ -84,10 +84,10 @@ async def janus_scenario() -> dict[str, Any]:
         out["feeds"] = [feed1, feed2]
         out["participants_before_kick"] = await participants()
         target = viewers[0]
-        offer = await stage.rewatch(WEBINAR, target.name, [feed1, feed2])
-        assert offer is not None, "rewatch returned no offer for a new feed"
+        renegotiated = await stage.rewatch(WEBINAR, target.name, [feed1, feed2])
+        assert renegotiated is not None, "rewatch returned no offer for a new feed"
         out["rewatch_same"] = await stage.rewatch(WEBINAR, target.name, [feed1, feed2])
-        await stage.watch_answer(WEBINAR, target.name, await target.answer(offer))
+        await stage.watch_answer(WEBINAR, target.name, await target.answer(renegotiated))
         await wait_until(lambda: sum(1 for c in target.video_counts() if c.frames > 0) >= 2, 15,
                          "frames of the second speaker at the renegotiated viewer")
         out["tracks_after_rewatch"] = sum(1 for c in target.video_counts() if c.frames > 0)
@@ -117,7 +117,8 @@ async def janus_scenario() -> dict[str, Any]:
         out["janus_restarts"] = janus.restarts
         return out
     finally:
-        for peer in [*viewers, *publishers]:
+        peers: list[LightViewer | SyntheticPublisher] = [*viewers, *publishers]
+        for peer in peers:
             await peer.close()
         await stage.aclose()
         await janus.stop()

@@ -183,7 +183,7 @@ async def _stop_reading(server: Server, tokens: dict[str, str]) -> None:
     sock.connect(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
     lazy = await Client.open(server.url, tokens["mike"], sock=sock, ping_interval=None, max_queue=1)
     await lazy.join(LOBBY)
-    lazy.ws.transport.pause_reading()  # type: ignore[attr-defined]
+    lazy.ws.transport.pause_reading()
     watcher = await Client.open(server.url, tokens["moderator"])
     await watcher.join(LOBBY)
     await watcher.expect("reset")
@@ -203,7 +203,7 @@ async def _stop_reading(server: Server, tokens: dict[str, str]) -> None:
         await talker.say(LOBBY, f"{i:05d} {big}")
     await asyncio.wait_for(watching, 30)
     assert seen == sorted(seen) and len(set(seen)) == count
-    lazy.ws.transport.resume_reading()  # type: ignore[attr-defined]
+    lazy.ws.transport.resume_reading()
     with pytest.raises(ConnectionClosed):
         for _ in range(count):
             await lazy.recv(timeout=5)

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import httpx2 as httpx
@@ -56,6 +57,18 @@ def server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield s
 
 
+def _reply_to(rid: str, f: Frame) -> bool:
+    return bool(f.get("id") == rid and f["type"] in ("ack", "error", "joined"))
+
+
+def _round_of(total: int, e: Frame) -> bool:
+    return bool(e["round"] is not None and e["rounds_total"] == total)
+
+
+def _stood_up(user_id: int, e: Frame) -> bool:
+    return bool(e["user_id"] == user_id and e["table"] is None)
+
+
 @pytest.fixture(scope="module")
 def tokens(server: Server, env: dict[str, str]) -> dict[str, str]:
     return mint_tokens(env, {email: email for email in [ORGANISER, *PEOPLE]})
@@ -64,7 +77,7 @@ def tokens(server: Server, env: dict[str, str]) -> dict[str, str]:
 def lounge_item(server: Server, token: str) -> int:
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as http:
         items: list[dict[str, Any]] = http.get("/api/missions/1/programme").json()
-    return next(i["id"] for i in items if i["kind"] == "networking")
+    return next(int(i["id"]) for i in items if i["kind"] == "networking")
 
 
 class Peer:
@@ -105,7 +118,7 @@ class Peer:
         while True:
             rid = f"{self.email[:8]}-{next(self._ids)}"
             await self.client.send({**message, "id": rid})
-            reply = await self.wait(lambda f, rid=rid: f.get("id") == rid and f["type"] in ("ack", "error", "joined"))
+            reply = await self.wait(partial(_reply_to, rid))
             if reply.get("code") != "rate-limited":
                 return reply
             await asyncio.sleep(1.0)
@@ -165,8 +178,7 @@ async def test_rounds_with_people_joining_and_leaving(server: Server, tokens: di
         present = [organiser, *peers.values()]
         for number in range(1, 4):
             total = number  # every round started in this lounge counts
-            seen = [await p.event("l-round", lambda e, t=total: e["round"] is not None and e["rounds_total"] == t)
-                    for p in present]
+            seen = [await p.event("l-round", partial(_round_of, total)) for p in present]
             # Every client saw the same placement.
             assert all(s == seen[0] for s in seen), "clients disagree on the placement"
             groups = [g["members"] for g in seen[0]["round"]["groups"]]
@@ -186,7 +198,7 @@ async def test_rounds_with_people_joining_and_leaving(server: Server, tokens: di
             for p in leaving:
                 await p.close()
             for p in leaving:
-                await organiser.event("l-seat", lambda e, u=p.user_id: e["user_id"] == u and e["table"] is None)
+                await organiser.event("l-seat", partial(_stood_up, p.user_id))
             arriving = late[(number - 1) * 3:number * 3]
             for e, p in zip(arriving, await asyncio.gather(*(enter(server, tokens, e, room) for e in arriving)),
                             strict=True):

@@ -86,9 +86,10 @@ async def event(client: Client, kind: str, timeout: float = 10.0) -> dict[str, A
 
 async def box_event(client: Client, status: str) -> dict[str, Any]:
     """The next time box with this status (earlier time box events, e.g. a rehearsal's, passed over)."""
-    while (box := (await event(client, "w-timebox"))["event"]["timebox"])["status"] != status:
-        pass
-    return box
+    while True:
+        box: dict[str, Any] = (await event(client, "w-timebox"))["event"]["timebox"]
+        if box["status"] == status:
+            return box
 
 
 async def test_join_snapshot_roles_and_attendance_feed(server: Server, tokens: dict[str, str]) -> None:

@@ -51,7 +51,8 @@ def test_no_domain_module_depends_on_the_catalog() -> None:
 
 def _subclasses(cls: type) -> set[type]:
     found: set[type] = set()
-    for sub in cls.__subclasses__():
+    subs: list[type] = cls.__subclasses__()
+    for sub in subs:
         found |= {sub} | _subclasses(sub)
     return found
 

@@ -338,7 +338,9 @@ async def test_outsiders_and_other_items() -> None:
 async def test_capacity_under_concurrent_sits(store: Store) -> None:
     lo = await make_lounge(store, n=20)
     created = await lo.svc.save_table(lo.organiser, lo.item, None, "Four seats", "", 4, None)
-    table = created.events[0].body.tables[-1].id  # type: ignore[union-attr]
+    body = created.events[0].body
+    assert isinstance(body, TablesChanged)
+    table = body.tables[-1].id
     results = await asyncio.gather(*(lo.svc.sit(p, lo.item, table) for p in lo.people), return_exceptions=True)
     refused = [r for r in results if isinstance(r, DomainError)]
     assert all(isinstance(r, Conflict) and r.code == "table-full" for r in refused)

@@ -41,8 +41,8 @@ MIN = dt.timedelta(minutes=1)
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def _at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def _item(start: dt.datetime, minutes: int, item_id: int = 1, kind: ItemKind = ItemKind.MATCHMAKING
@@ -162,7 +162,8 @@ async def world() -> World:
         people.append(user)
     service = MatchmakingService(store, clock)
     starts = [s.slot.starts_at for s in await service.slots(people[0], mission.id)]
-    return World(store, clock, service, mission, organiser, *people, starts)
+    ana, dirk, bo, cy = people
+    return World(store, clock, service, mission, organiser, ana, dirk, bo, cy, starts)
 
 
 async def _inbox(w: World, user: User) -> list[object]:

@@ -17,7 +17,7 @@ from rooms.matchmaking.records import MeetingStatus
 from rooms.matchmaking.service import MatchmakingService
 from rooms.matchmaking.settlement import ROOM_OPEN_AFTER
 from rooms.missions.mission import ItemKind
-from server.composition import Root, root_of
+from server.composition import Root
 from server.db.store_sql import SqlStore
 from server.ws.meeting_clock import MeetingClock
 from tests.support.world import World
@@ -52,7 +52,7 @@ async def _other_node(world: World) -> AsyncIterator[_Node]:
 
 
 def _live(world: World) -> Root:
-    root = root_of(world.client.app)
+    root = world.root
     assert root.live.meeting_clock is not None, "the root starts the meeting clock"
     return root
 
