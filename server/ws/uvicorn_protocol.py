@@ -46,7 +46,7 @@ class LogThrottle:
         now = self._clock()
         if now - self._window >= self._per:
             if self._held:
-                self._log.warning("%d more like the next were not logged", self._held)
+                self._log.warning("%d more such warnings were not logged", self._held)
             self._window, self._count, self._held = now, 0, 0
         if self._count < self._burst:
             self._count += 1
