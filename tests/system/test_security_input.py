@@ -23,6 +23,7 @@ LOBBY = "lobby:1"
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example",
           "organiser": "organiser@roundtable.example"}
 MAX_DEPTH = 32  # server/api/input.py
+Running = tuple[Server, dict[str, str]]  # a server process and bearer tokens of PEOPLE
 DEEP = "[" * 1000 + "]" * 1000  # about 2 KB
 
 
@@ -47,20 +48,18 @@ class Log:
         assert "Traceback" not in text and "ERROR" not in text, text
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return demo_env(tmp_path_factory.mktemp("input") / "var")
+@contextlib.contextmanager
+def _running(env: dict[str, str], logs: Path) -> Iterator[Running]:
+    with serving(env, logs) as server:
+        yield server, mint_tokens(env, PEOPLE)
 
 
 @pytest.fixture(scope="module")
-def server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with serving(env, tmp_path_factory.mktemp("input-logs")) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def tokens(server: Server, env: dict[str, str]) -> dict[str, str]:
-    return mint_tokens(env, PEOPLE)
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A server with the demo mission on SQLite, and bearer tokens of its people."""
+    base = tmp_path_factory.mktemp("input")
+    with _running(demo_env(base / "var"), base) as both:
+        yield both
 
 
 def _error(response: httpx.Response) -> tuple[int, str]:
@@ -77,8 +76,8 @@ async def _closed_with(client: Client) -> int | None:
 
 # Deep nesting -----------------------------------------------------------------------------------------------------
 
-async def test_deep_nesting_over_the_websocket_is_malformed_and_the_socket_lives(server: Server,
-                                                                                 tokens: dict[str, str]) -> None:
+async def test_deep_nesting_over_the_websocket_is_malformed_and_the_socket_lives(running: Running) -> None:
+    server, tokens = running
     log = Log(server)
     c = await Client.open(server.url, tokens["anna"])
     for raw in (DEEP, json.dumps({"type": "say", "room": LOBBY, "text": "hi", "id": "d1"})[:-1]
@@ -92,7 +91,8 @@ async def test_deep_nesting_over_the_websocket_is_malformed_and_the_socket_lives
     log.assert_quiet()
 
 
-async def test_deep_nesting_before_hello(server: Server, tokens: dict[str, str]) -> None:
+async def test_deep_nesting_before_hello(running: Running) -> None:
+    server, tokens = running
     log = Log(server)
     c = await Client.open(server.url, tokens["anna"], hello=False)
     await c.ws.send(DEEP)
@@ -102,8 +102,8 @@ async def test_deep_nesting_before_hello(server: Server, tokens: dict[str, str])
     log.assert_quiet()
 
 
-def test_deep_nesting_over_http_is_400_on_public_and_signed_in_endpoints(server: Server,
-                                                                         tokens: dict[str, str]) -> None:
+def test_deep_nesting_over_http_is_400_on_public_and_signed_in_endpoints(running: Running) -> None:
+    server, tokens = running
     log = Log(server)
     json_type = {"content-type": "application/json"}
     with httpx.Client(base_url=server.url) as http:
@@ -123,8 +123,8 @@ def test_deep_nesting_over_http_is_400_on_public_and_signed_in_endpoints(server:
 # Binary and non-UTF-8 frames --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("after_hello", [False, True], ids=["before-hello", "after-hello"])
-async def test_a_binary_frame_gets_an_error_and_a_clean_close(server: Server, tokens: dict[str, str],
-                                                              after_hello: bool) -> None:
+async def test_a_binary_frame_gets_an_error_and_a_clean_close(running: Running, after_hello: bool) -> None:
+    server, tokens = running
     log = Log(server)
     c = await Client.open(server.url, tokens["anna"], hello=after_hello)
     await c.ws.send(b'{"type": "hello", "version": 1}')
@@ -133,8 +133,8 @@ async def test_a_binary_frame_gets_an_error_and_a_clean_close(server: Server, to
     log.assert_quiet()
 
 
-async def test_invalid_utf8_gets_an_error_a_1007_close_and_no_log_flood(server: Server,
-                                                                       tokens: dict[str, str]) -> None:
+async def test_invalid_utf8_gets_an_error_a_1007_close_and_no_log_flood(running: Running) -> None:
+    server, tokens = running
     log = Log(server)
     for i in range(20):
         c = await Client.open(server.url, tokens["anna"], hello=i % 2 == 0)
@@ -210,12 +210,11 @@ def _editable(profile: dict[str, Any]) -> dict[str, Any]:
         "languages", "bio", "website")}
 
 
-async def test_control_characters_refused_on_sqlite(server: Server, tokens: dict[str, str]) -> None:
-    await _control_characters_refused(server, tokens)
+async def test_control_characters_refused_on_sqlite(running: Running) -> None:
+    await _control_characters_refused(*running)
 
 
 @pytest.mark.postgres
 async def test_control_characters_refused_on_postgres(tmp_path: Path, postgres_url: str) -> None:
-    env = demo_env(tmp_path / "var", postgres_url)
-    with serving(env, tmp_path) as server:
-        await _control_characters_refused(server, mint_tokens(env, PEOPLE))
+    with _running(demo_env(tmp_path / "var", postgres_url), tmp_path) as both:
+        await _control_characters_refused(*both)
