@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -78,11 +79,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
-    from server.ws.uvicorn_protocol import FrameWriterProtocol
+    from server.ws.uvicorn_protocol import FrameWriterProtocol, LogThrottle
 
     record = _record_running(settings)
+    # Every connection shares one throttle for the warnings a client's bad frames cause.
+    protocol = functools.partial(FrameWriterProtocol, warnings=LogThrottle(logging.getLogger("roundtable.ws")))
     try:
-        _run(uvicorn, create_app(settings), FrameWriterProtocol, args)
+        _run(uvicorn, create_app(settings), protocol, args)
     finally:
         _forget_running(record)
     return 0

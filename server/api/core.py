@@ -28,6 +28,7 @@ from server.api.credentials import BEARER_TTL as BEARER_TTL
 from server.api.credentials import SESSION_COOKIE, authenticate
 from server.api.credentials import BearerClaims as BearerClaims
 from server.api.errors import ApiError, Unauthenticated
+from server.api.input import check, parse
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
@@ -184,10 +185,7 @@ async def read_json(request: Request, limit: int) -> bytes:
     body = b"".join(chunks)
     if not body.strip():
         raise ApiError(status=400, code="malformed-json", message="The body is empty; send a JSON object.")
-    try:
-        msgspec.json.decode(body)
-    except msgspec.DecodeError as exc:
-        raise ApiError(status=400, code="malformed-json", message=f"The body is not valid JSON: {exc}.") from exc
+    parse(body)  # valid JSON, not nested too deeply, no control characters (server/api/input.py)
     return body
 
 
@@ -204,6 +202,7 @@ def decode_query(request: Request, query_type: type[Any]) -> Any:
         if not many and raw[f.encode_name] == "" and not isinstance(f.type, msgspec.inspect.StrType):
             del raw[f.encode_name]
     known = {f.encode_name for f in info.fields}
+    check(raw)
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise ApiError(status=422, code="unknown-field", message=f"Unknown query parameter `{unknown[0]}`.",

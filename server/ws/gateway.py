@@ -13,6 +13,7 @@ from rooms.core.refs import RoomRef, inbox
 from server.api.core import Services, origin_allowed
 from server.api.credentials import SESSION_COOKIE, Identity, authenticate
 from server.api.errors import ApiError, describe_validation, error_response
+from server.api.input import parse
 from server.composition import root_of
 from server.ws.connection import Connection
 from server.ws.live import Live
@@ -111,9 +112,11 @@ class Session:
     async def run(self) -> None:
         ws = self.conn.websocket
         try:
-            first = await asyncio.wait_for(ws.receive_text(), HELLO_TIMEOUT)
+            first = await asyncio.wait_for(self._next_text(), HELLO_TIMEOUT)
         except TimeoutError:
             await ws.close(Close.PROTOCOL, "hello expected")
+            return
+        if first is None:
             return
         hello = self._decode(first)
         if not isinstance(hello, Hello):
@@ -130,13 +133,9 @@ class Session:
                                      user=WelcomeUser(user.id, user.name, user.email), inbox=box,
                                      max_frame=MAX_FRAME, rate_per_second=self._rate_limit))
         while True:
-            message = await ws.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            text = message.get("text")
+            text = await self._next_text()
             if text is None:
-                await self._error("binary-unsupported", "Send JSON text frames.", None)
-                continue
+                return
             verdict = await self._rate(text)
             if verdict == "disconnect":
                 return
@@ -145,6 +144,18 @@ class Session:
             request = self._decode(text)
             if request is not None:
                 await self.handle(request)
+
+    async def _next_text(self) -> str | None:
+        """The next text frame; None once the socket is done: closed by the client, or by us for a binary frame
+        (before hello as after: a client sending binary speaks another protocol, so it is told and let go)."""
+        message = await self.conn.websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return None
+        text: str | None = message.get("text")
+        if text is None:
+            await self._error("binary-unsupported", "Send JSON text frames.", None)
+            await self.conn.websocket.close(Close.PROTOCOL, "binary frames unsupported")
+        return text
 
     @property
     def _rate_limit(self) -> int:
@@ -170,13 +181,14 @@ class Session:
 
     def _decode(self, text: str) -> Request | None:
         try:
+            parse(text)  # valid JSON, not nested too deeply, no control characters (server/api/input.py)
             request: Request = self.decoder.decode(text)
             return request
+        except ApiError as exc:
+            self.conn.send_frame(Error(code=exc.code, message=exc.message, field=exc.field, id=_request_id(text)))
         except msgspec.ValidationError as exc:
             code, message, field = describe_validation(exc)
             self.conn.send_frame(Error(code=code, message=message, field=field, id=_request_id(text)))
-        except msgspec.DecodeError as exc:
-            self.conn.send_frame(Error(code="malformed-json", message=f"Not valid JSON: {exc}."))
         return None
 
     async def _error(self, code: str, message: str, request_id: str | None, field: str | None = None) -> None:
@@ -230,7 +242,7 @@ def _request_id(text: str) -> str | None:
     """The id of a request that failed validation, so the client can match the error to it."""
     try:
         raw = msgspec.json.decode(text)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
     value = raw.get("id") if isinstance(raw, dict) else None
     return value if isinstance(value, str) and len(value) <= 64 else None

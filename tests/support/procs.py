@@ -39,6 +39,13 @@ def env_for(var_dir: Path, database_url: str | None = None, **extra: str) -> dic
     return env
 
 
+def demo_env(var_dir: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a server whose database holds the demo mission (without sign-in links)."""
+    env = env_for(var_dir, database_url, **extra)
+    roundtable(env, "demo", "--no-links")
+    return env
+
+
 def roundtable(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN / "roundtable"), *args], env=env, capture_output=True, text=True, check=check,
                           timeout=300)

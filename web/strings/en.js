@@ -52,6 +52,7 @@ export default {
   'err.outside-mission': 'This is outside the mission dates.',
   'err.webinar-too-long': 'Webinars in this mission are shorter than that.',
   'err.too-long': 'This is too long.',
+  'err.control-character': 'This contains an invisible control character; remove it (line breaks and tabs are fine).',
   'err.address-required': 'A company visit needs an address.',
   'err.visit-needs-hybrid': 'Company visits belong to hybrid missions.',
   'err.unknown-track': 'The track must be one of the mission’s sectors.',

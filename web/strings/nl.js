@@ -52,6 +52,7 @@ export default {
   'err.outside-mission': 'Dit valt buiten de data van de missie.',
   'err.webinar-too-long': 'Webinars in deze missie zijn korter dan dit.',
   'err.too-long': 'Dit is te lang.',
+  'err.control-character': 'Hierin staat een onzichtbaar stuurteken; haal het weg (regeleinden en tabs mogen wel).',
   'err.address-required': 'Een bedrijfsbezoek heeft een adres nodig.',
   'err.visit-needs-hybrid': 'Bedrijfsbezoeken horen bij hybride missies.',
   'err.unknown-track': 'Het spoor moet een van de sectoren van de missie zijn.',
