@@ -229,7 +229,11 @@ def _question_events(q: AskedQuestion, by: int, *, was_public: bool) -> list[tup
     out: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, QuestionChanged(q.record(public=False), by))]
     if q.public or was_public:  # a dismissed question is sent once more, so public clients drop it
         public_by = 0 if q.anonymous and by == q.author.user_id else by
-        out.append((Audience.PUBLIC, QuestionChanged(q.record(public=True), public_by)))
+        record = q.record(public=True)
+        if not q.public:
+            # Its id and status are enough to drop it: the room's log keeps no copy of a text taken out of it.
+            record = msgspec.structs.replace(record, text="", author=None)
+        out.append((Audience.PUBLIC, QuestionChanged(record, public_by)))
     return out
 
 

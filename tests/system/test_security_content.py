@@ -105,6 +105,16 @@ async def _webinar_room(s: Served) -> str:
     return f"webinar:{[i for i in items if i['kind'] == 'webinar'][2]['id']}"
 
 
+async def _in_webinar(s: Served, room: str, *people: str) -> list[Client]:
+    clients = []
+    for who in people:
+        client = await Client.open(s.server.url, s.tokens[who])
+        await client.join(room)
+        await client.expect("webinar")
+        clients.append(client)
+    return clients
+
+
 async def _call(client: Client, message: dict[str, Any]) -> dict[str, Any]:
     rid = await client.request(message)
     reply = await client.expect("ack", "error")
@@ -122,12 +132,8 @@ async def _next(client: Client, kind: str) -> dict[str, Any]:
 async def test_votes_carry_no_voter_and_own_questions_cannot_be_upvoted(sqlite_server: Served) -> None:
     url, tokens = sqlite_server.server.url, sqlite_server.tokens
     room = await _webinar_room(sqlite_server)
-    anna = await Client.open(url, tokens["anna"])
-    mike = await Client.open(url, tokens["mike"])
+    anna, mike = await _in_webinar(sqlite_server, room, "anna", "mike")
     try:
-        for c in (anna, mike):
-            await c.join(room)
-            await c.expect("webinar")
         asked = await _call(anna, {"type": "ask", "room": room, "text": "Who pays for the grid?", "anonymous": True,
                                    "key": "q1"})
         assert asked["type"] == "ack"
@@ -164,3 +170,34 @@ async def test_votes_carry_no_voter_and_own_questions_cannot_be_upvoted(sqlite_s
     finally:
         await anna.close()
         await mike.close()
+
+
+async def test_a_dismissed_question_is_not_served_again(sqlite_server: Served) -> None:
+    """A moderator's dismissal is the webinar's removal: the public room's dismissal event carries no text, and
+    whoever joins later (with any `since`) gets a snapshot without the question."""
+    url, tokens = sqlite_server.server.url, sqlite_server.tokens
+    room = await _webinar_room(sqlite_server)
+    anna, moderator = await _in_webinar(sqlite_server, room, "anna", "moderator")
+    try:
+        await _call(anna, {"type": "ask", "room": room, "text": SECRET, "anonymous": False, "key": "q-secret"})
+        question = (await _next(moderator, "w-question"))["event"]["question"]
+        assert question["text"] == SECRET
+        assert (await _call(moderator, {"type": "moderate", "room": room, "question": question["id"],
+                                        "action": "dismiss"}))["type"] == "ack"
+        while (dismissed := await _next(anna, "w-question"))["event"]["question"]["status"] != "dismissed":
+            pass  # her own question's arrival first
+        assert SECRET not in json.dumps(dismissed) and "Anna" not in json.dumps(dismissed["event"]["question"])
+        for since in (dismissed["seq"] - 1, 0):  # from just before the dismissal, and from before the question
+            mike = await Client.open(url, tokens["mike"])
+            await mike.join(room, since=since)
+            snapshot = await mike.expect("webinar")
+            assert SECRET not in json.dumps(snapshot)
+            # A question asked afterwards is the next event: nothing about the dismissed one comes before it.
+            asked = await _call(anna, {"type": "ask", "room": room, "text": f"next {since}", "key": f"n{since}"})
+            assert asked["type"] == "ack", asked
+            after = await mike.expect("event")
+            assert after["event"]["question"]["text"] == f"next {since}", after
+            await mike.close()
+    finally:
+        await anna.close()
+        await moderator.close()
