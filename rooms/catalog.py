@@ -18,7 +18,7 @@ from rooms.core.aggregate_memory import MemoryAggregates
 from rooms.core.errors import CODES as CORE_CODES
 from rooms.core.errors import codebook
 from rooms.core.eventlog import EventLog
-from rooms.core.events import RoomEvent
+from rooms.core.events import Redacted, RoomEvent
 from rooms.lobby.errors import CODES as LOBBY_CODES
 from rooms.lobby.events import LobbyEvent
 from rooms.lounge.errors import CODES as LOUNGE_CODES
@@ -46,7 +46,7 @@ from rooms.webinar.events import WebinarEvent
 ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
-AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded
+AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | Redacted
 
 
 class _Encoded(msgspec.Struct, frozen=True):

@@ -313,6 +313,13 @@ def require_stage_invitation(user_id: int, invited: Collection[int]) -> None:
         raise NotAllowed(code="not-invited", message="You have not been invited to the stage.")
 
 
+def require_not_own_question(voter: int, asker: int) -> None:
+    """An upvote says "others want this answered": the asker's own would count them twice, and (were votes ever
+    seen with their voter) tie an anonymous question to its asker."""
+    if voter == asker:
+        raise NotAllowed(code="own-question", message="You cannot upvote your own question.")
+
+
 def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:
     """The webinar actions this role may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in WebinarAction if webinar_allowed(role, a, guest=guest))

@@ -5,7 +5,10 @@ Guarantees (tests/contract/test_eventlog_contract.py, every implementation):
   in commit order: when event n is readable, so is every event before it;
 - an append with an idempotency key that this sender already used in a room returns the stored events
   (fresh=False) and writes nothing;
-- an acknowledged append is durable (on disk, for SQL) before the call returns.
+- an acknowledged append is durable (on disk, for SQL) before the call returns;
+- a removed message is redacted in place: from the moment `mark_removed` returns, every read (`since`,
+  `get_event`, `recent`, `latest`) gives that seq as a `Redacted` tombstone (removed=True) without the author or
+  the text. Its seq stays, so resumes stay gapless; nothing of it is kept to be served again.
 """
 
 from __future__ import annotations
@@ -45,5 +48,6 @@ class EventLog(Protocol):
     async def get_event(self, room: str, seq: int) -> RoomEvent | None: ...
 
     async def mark_removed(self, room: str, seq: int) -> bool:
-        """Marks a chat message removed; False if it does not exist or was removed already."""
+        """Removes a chat message or announcement: its stored event becomes a `Redacted` tombstone (removed=True).
+        False if it does not exist, is of another kind or was removed already."""
         ...

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import msgspec
 
 from rooms.core.eventlog import HISTORY_KINDS
-from rooms.core.events import EventBody, RoomEvent, kind_of
+from rooms.core.events import EventBody, Redacted, RoomEvent, kind_of
 
 
 class MemoryEventLog:
@@ -58,5 +58,6 @@ class MemoryEventLog:
         event = await self.get_event(room, seq)
         if event is None or event.removed or kind_of(event.body) not in ("chat", "announcement"):
             return False
-        self._rooms[room][seq - 1] = msgspec.structs.replace(event, removed=True)
+        # Redacted in place: no copy of the text is left for a later read to find.
+        self._rooms[room][seq - 1] = msgspec.structs.replace(event, body=Redacted(), removed=True)
         return True

@@ -23,12 +23,18 @@ class EventBody(msgspec.Struct, frozen=True, tag_field="kind"):
     """The body of a durable room event; its `kind` tag names it in the log and on the wire."""
 
 
+class Redacted(EventBody, frozen=True, tag="redacted"):
+    """What the log keeps of a message a moderator removed: its place in the room's sequence, nothing of its author
+    or text. EventLog.mark_removed rewrites the stored event to this, so no later reader (a resume, a history, a
+    snapshot, another node's refill) can serve the removed content again."""
+
+
 class RoomEvent(msgspec.Struct, frozen=True):
     room: str
     seq: int
     at: dt.datetime
     body: EventBody
-    removed: bool = False  # a chat message later removed by a moderator (history leaves it out)
+    removed: bool = False  # a chat message later removed by a moderator: its body is then Redacted
 
 
 class Appended(msgspec.Struct, frozen=True):

@@ -19,7 +19,7 @@ import msgspec
 
 from rooms.core.cards import Author
 from rooms.core.errors import Conflict, Invalid, NotFound
-from rooms.policy import require_stage_invitation
+from rooms.policy import require_not_own_question, require_stage_invitation
 from rooms.webinar.events import (
     AttendanceSummary,
     Attended,
@@ -229,7 +229,11 @@ def _question_events(q: AskedQuestion, by: int, *, was_public: bool) -> list[tup
     out: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, QuestionChanged(q.record(public=False), by))]
     if q.public or was_public:  # a dismissed question is sent once more, so public clients drop it
         public_by = 0 if q.anonymous and by == q.author.user_id else by
-        out.append((Audience.PUBLIC, QuestionChanged(q.record(public=True), public_by)))
+        record = q.record(public=True)
+        if not q.public:
+            # Its id and status are enough to drop it: the room's log keeps no copy of a text taken out of it.
+            record = msgspec.structs.replace(record, text="", author=None)
+        out.append((Audience.PUBLIC, QuestionChanged(record, public_by)))
     return out
 
 
@@ -261,8 +265,12 @@ def _visible_question(s: WebinarState, ident: int, staff: bool) -> AskedQuestion
 
 
 def decide_vote(s: WebinarState, ident: int, voter: int, up: bool, staff: bool = False) -> Outcome:
+    """An upvote added or retracted. The events carry the new count only: who voted stays in the aggregate (the
+    voter learns their own votes from their ack and their snapshot's `my_votes`)."""
     _not_ended(s)
     q = _visible_question(s, ident, staff)
+    if up:
+        require_not_own_question(voter, q.author.user_id)
     if up == (voter in q.voters):
         if up:
             raise Conflict(code="already-voted", message="You have already upvoted this question.")
@@ -270,10 +278,10 @@ def decide_vote(s: WebinarState, ident: int, voter: int, up: bool, staff: bool =
     if up:
         q.voters.append(voter)
     else:
-        q.voters.remove(voter)
-    events: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, QuestionVoted(q.record(public=False), voter, up))]
+        q.voters.remove(voter)  # a vote given before own votes were refused may still be taken back
+    events: list[tuple[Audience, WebinarEvent]] = [(Audience.STAFF, QuestionVoted(q.record(public=False)))]
     if q.public:
-        events.append((Audience.PUBLIC, QuestionVoted(q.record(public=True), voter, up)))
+        events.append((Audience.PUBLIC, QuestionVoted(q.record(public=True))))
     return Outcome(events, s)
 
 

@@ -32,6 +32,7 @@ CODES: Mapping[str, str] = {
     "not-rehearsing": "No rehearsal is running.",
     "not-started": "The stage opens to attendees when the webinar starts.",
     "not-voted": "The person has not upvoted this question.",
+    "own-question": "An upvote on the voter's own question (never counted: the asker wants it answered anyway).",
     "poll-already-closed": "The poll is closed already.",
     "poll-already-open": "The poll is open already.",
     "poll-closed": "The poll is closed: no more votes.",

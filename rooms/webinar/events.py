@@ -171,9 +171,10 @@ class QuestionChanged(EventBody, frozen=True, tag="w-question"):
 
 
 class QuestionVoted(EventBody, frozen=True, tag="w-vote"):
+    """The new count. Who voted is in no event (an anonymous asker's vote would name them); the voter's own votes
+    come back in their snapshot's `my_votes`. Events stored before carry `by` and `up`: decoding drops them."""
+
     question: Question
-    by: int
-    up: bool
 
 
 class QaModeChanged(EventBody, frozen=True, tag="w-qa-mode"):

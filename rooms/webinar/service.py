@@ -75,6 +75,7 @@ from rooms.webinar.events import (
     NextItem,
     PollStatus,
     QaMode,
+    QuestionChanged,
     Source,
     Timebox,
     TimeboxStatus,
@@ -96,6 +97,7 @@ class WebinarSnapshot(msgspec.Struct, frozen=True):
     may_publish: bool
     permissions: list[str]
     my_votes: list[int]  # the questions this viewer upvoted
+    my_questions: list[int]  # the questions this viewer asked: no upvote offered on them (anonymous ones too)
     my_ballots: dict[int, list[int]]  # poll id -> this viewer's choices
     may_reopen: bool = False  # ended, within its time slot, and this viewer may reopen it
 
@@ -145,6 +147,14 @@ def _parse(kind: type[_Choice], value: str, field: str) -> _Choice:
         choices = ", ".join(m.value for m in kind)
         raise Invalid(code="invalid-choice", message=f"{field.capitalize()} is one of: {choices}.",
                       field=field) from None
+
+
+def asked_question(asked: Appended) -> int | None:
+    """The id of the question an `ask` wrote (for the asker's ack only: see server.ws.protocol.Ack.question)."""
+    for event in asked.events:
+        if isinstance(event.body, QuestionChanged):
+            return event.body.question.id
+    return None
 
 
 class WebinarService:
@@ -234,6 +244,8 @@ class WebinarService:
         return WebinarSnapshot(seq=seq, state=view, role=viewer.role, may_publish=may_publish,
                                permissions=webinar_permissions(viewer.role, guest=guest),
                                my_votes=sorted(q.id for q in state.questions.values() if user.id in q.voters),
+                               my_questions=sorted(q.id for q in state.questions.values()
+                                                   if q.author.user_id == user.id),
                                my_ballots={p.id: list(p.ballots[user.id]) for p in state.polls.values()
                                            if user.id in p.ballots},
                                may_reopen=self._may_reopen(viewer, state))

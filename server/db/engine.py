@@ -30,6 +30,9 @@ def create_engine(url: str, *, immediate: bool = False) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # A removed message is overwritten in place (EventLog.mark_removed): zero the bytes it leaves behind, so
+        # the text is not left in the file's free space (the WAL keeps old pages only until its next checkpoint).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

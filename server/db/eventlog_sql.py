@@ -16,13 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.catalog import AnyEventBody
 from rooms.core.eventlog import HISTORY_KINDS
-from rooms.core.events import EventBody, RoomEvent, kind_of
+from rooms.core.events import EventBody, Redacted, RoomEvent, kind_of
 from server.db.models import RoomEventRow
 
 _NEXT_SEQ = text(
     "INSERT INTO room_seqs (room, seq) VALUES (:room, 1) "
     "ON CONFLICT (room) DO UPDATE SET seq = room_seqs.seq + 1 RETURNING seq"
 )
+
+
+_REDACTED = Redacted()
 
 
 class _Sessions(Protocol):
@@ -100,7 +103,10 @@ class SqlEventLog:
             result = await s.execute(
                 update(RoomEventRow).where(RoomEventRow.room == room, RoomEventRow.seq == seq,
                                            RoomEventRow.kind.in_(("chat", "announcement")),
-                                           RoomEventRow.removed.is_(False)).values(removed=True))
+                                           RoomEventRow.removed.is_(False))
+                .values(removed=True, kind=kind_of(_REDACTED), body=msgspec.json.encode(_REDACTED).decode()))
+            # The row is overwritten, not flagged: the author and text are gone from the table (a resume, a history
+            # or another node's refill reads only the tombstone).
             return bool(getattr(result, "rowcount", 0) == 1)
 
 

@@ -105,6 +105,9 @@ class Ack(Frame, frozen=True, tag="ack"):
     room: str | None = None
     seq: int | None = None
     duplicate: bool = False
+    # A webinar `ask`: the new question's id. Only the asker gets it, so an anonymous asker's page knows its own
+    # question (and offers no upvote on it) without the room learning whose it is.
+    question: int | None = None
 
 
 class Error(Frame, frozen=True, tag="error"):

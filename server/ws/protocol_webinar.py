@@ -160,6 +160,7 @@ class WebinarSnapshot(Frame, frozen=True, tag="webinar"):
     media: str  # which stage media serves this webinar: "janus" or "relay"
     my_votes: list[int]
     my_ballots: dict[int, list[int]]
+    my_questions: list[int] = msgspec.field(default_factory=list)  # asked by this viewer (anonymous ones too)
     ice_servers: list[dict[str, object]] = msgspec.field(default_factory=list)
     may_reopen: bool = False  # ended within its time slot, and this viewer is its host
 

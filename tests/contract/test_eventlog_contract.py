@@ -7,6 +7,7 @@ import datetime as dt
 
 from rooms.catalog import Store
 from rooms.core.cards import Author
+from rooms.core.events import Redacted
 from rooms.lobby.events import Announced, ChatPosted, DirectMessage, MessageRemoved
 
 NOW = dt.datetime(2026, 6, 15, 16, 0, tzinfo=dt.UTC)
@@ -65,6 +66,27 @@ async def test_removal_hides_a_message_from_history_but_not_from_the_log(store: 
     latest = await store.latest("lobby:1", "announcement")
     assert latest is not None and latest.seq == 4
     assert await store.latest("lobby:1", "dm") is None
+
+
+async def test_a_removed_message_is_redacted_for_every_reader(store: Store) -> None:
+    """Removal leaves a tombstone in the log: no read serves the author or the text again (issue 12)."""
+    for text in ("before", "SECRET removed text", "after"):
+        await store.append([("lobby:3", chat(text))], 1, None, NOW)
+    await store.append([("lobby:3", Announced(ANNA, "SECRET announcement"))], 1, "ann-1", NOW)
+    assert await store.mark_removed("lobby:3", 2) and await store.mark_removed("lobby:3", 4)
+    await store.append([("lobby:3", MessageRemoved(2, by=9))], 9, None, NOW)
+    read = [*await store.since("lobby:3", 1, 10), *await store.recent("lobby:3", 10)]
+    for seq in (2, 4):
+        event = await store.get_event("lobby:3", seq)
+        assert event is not None
+        read.append(event)
+        assert (event.seq, event.body, event.removed) == (seq, Redacted(), True)
+    read += [e for e in [await store.latest("lobby:3", "announcement")] if e is not None]
+    # A retry of the removed announcement's append finds the tombstone, not the text.
+    read += [e for e, _ in await store.append([("lobby:3", Announced(ANNA, "SECRET announcement"))], 1, "ann-1", NOW)]
+    assert "SECRET" not in repr(read) and "Anna" not in repr([e for e in read if e.seq in (2, 4)])
+    assert [e.seq for e in await store.since("lobby:3", 1, 10)] == [2, 3, 4, 5]  # the sequence stays gapless
+    assert await store.latest("lobby:3", "announcement") is None
 
 
 async def test_concurrent_appends_get_consecutive_sequences(store: Store) -> None:

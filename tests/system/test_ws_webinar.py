@@ -404,7 +404,8 @@ async def test_every_joiner_folds_snapshot_and_events_to_the_same_votes(server: 
     r = Room(item)
     try:
         mike, _ = await r.enter(server, tokens["mike"])
-        await call(mike, {"type": "ask", "room": r.public, "text": "Vote on me"})
+        host, _ = await r.enter(server, tokens["host"])  # asks: Mike may not upvote his own question
+        await call(host, {"type": "ask", "room": r.public, "text": "Vote on me"})
         qid = (await event(mike, "w-question"))["event"]["question"]["id"]
 
         async def toggles() -> None:

@@ -23,6 +23,7 @@ from rooms.policy import (
     webinar_role,
 )
 from rooms.webinar.events import PollChanged, PollVoted, QuestionChanged, QuestionVoted
+from rooms.webinar.service import asked_question
 from rooms.webinar.state import PublicView, StaffView
 from tests.unit.test_webinar_domain import bodies, make_webinar
 
@@ -170,6 +171,27 @@ async def test_a_revoked_guest_may_not_publish() -> None:
     await w.svc.end_guest(anna, w.item, anna.id)
     with pytest.raises(NotAllowed):
         await w.svc.publisher(anna, w.item, "camera")
+
+
+async def test_votes_name_no_voter_and_nobody_upvotes_their_own_question() -> None:
+    w = await make_webinar()
+    ben = w.users["ben"]
+    qid = asked_question(await w.svc.ask(ben, w.item, "Anonymous and mine", True, None))  # what ben's ack says
+    assert qid is not None
+    with pytest.raises(NotAllowed) as exc:
+        await w.svc.vote(ben, w.item, qid, True)
+    assert exc.value.code == "own-question"
+    anna = w.users["anna"]
+    voted = await w.svc.vote(anna, w.item, qid, True)
+    # Neither room learns who voted: the events are the question record with its new count, nothing else.
+    assert {type(e.body) for e in voted.events} == {QuestionVoted}
+    assert all(msgspec.structs.asdict(e.body).keys() == {"question"} for e in voted.events)
+    assert [e.body.question.votes for e in voted.events if isinstance(e.body, QuestionVoted)] == [1, 1]
+    # The voter's own votes and questions come back to them alone, in their snapshot.
+    mine = await w.svc.snapshot(anna, RoomRef.parse(w.public))
+    theirs = await w.svc.snapshot(ben, RoomRef.parse(w.public))
+    assert (mine.my_votes, mine.my_questions) == ([qid], [])
+    assert (theirs.my_votes, theirs.my_questions) == ([], [qid])
 
 
 async def test_pending_questions_and_anonymous_authors_stay_out_of_the_public_room() -> None:

@@ -33,6 +33,8 @@ export default {
   'webinar.hiddenFromRoom': 'name hidden from the room',
   'webinar.upvote': 'Upvote ({n} votes)',
   'webinar.unvote': 'Take back your vote ({n} votes)',
+  'webinar.ownVotes.one': 'Your question: {n} vote (you cannot upvote your own question)',
+  'webinar.ownVotes.other': 'Your question: {n} votes (you cannot upvote your own question)',
   'webinar.nowAnswering': 'Now answering',
   'webinar.answered': 'Answered',
   'webinar.pin': 'Pin',

@@ -33,6 +33,8 @@ export default {
   'webinar.hiddenFromRoom': 'naam verborgen voor de zaal',
   'webinar.upvote': 'Stem omhoog ({n} stemmen)',
   'webinar.unvote': 'Stem terugnemen ({n} stemmen)',
+  'webinar.ownVotes.one': 'Jouw vraag: {n} stem (op je eigen vraag kun je niet stemmen)',
+  'webinar.ownVotes.other': 'Jouw vraag: {n} stemmen (op je eigen vraag kun je niet stemmen)',
   'webinar.nowAnswering': 'Nu aan de beurt',
   'webinar.answered': 'Beantwoord',
   'webinar.pin': 'Vastzetten',

@@ -77,8 +77,8 @@ export function qaPanel(session, rq) {
     return b;
   };
 
-  /** @param {import('./state.js').Question & {mine: boolean}} q */
-  const item = (q) => {
+  /** @param {import('./state.js').Question & {mine: boolean, own: boolean}} q */
+  const upvote = (q) => {
     const voted = q.mine;
     const vote = h('button', {
       type: 'button', class: ['q-vote', voted && 'is-voted'], 'aria-pressed': String(voted),
@@ -86,8 +86,20 @@ export function qaPanel(session, rq) {
     }, h('span', { class: 'q-vote-arrow', 'aria-hidden': 'true' }, '▲'), h('span', { class: 'q-votes' }, String(q.votes)));
     vote.addEventListener('click', () => act(vote, listNote, () => session.vote(q.id, !voted).catch((err) => {
       if (err?.code === 'already-voted' || err?.code === 'not-voted') session.knowVote(q.id, err.code === 'already-voted');
+      else if (err?.code === 'own-question') session.knowAsked(q.id);
       else throw err;
     })));
+    return vote;
+  };
+
+  /** The count alone on my own question: nobody upvotes their own (the server refuses it, `own-question`).
+   * @param {import('./state.js').Question} q */
+  const ownCount = (q) => h('span', { class: 'q-vote is-own', role: 'img', 'aria-label': tn('webinar.ownVotes', q.votes) },
+    h('span', { class: 'q-vote-arrow', 'aria-hidden': 'true' }, '▲'), h('span', { class: 'q-votes', 'aria-hidden': 'true' }, String(q.votes)));
+
+  /** @param {import('./state.js').Question & {mine: boolean, own: boolean}} q */
+  const item = (q) => {
+    const vote = q.own ? ownCount(q) : upvote(q);
     const tools = staff ? h('div', { class: 'q-tools' },
       small(q.pinned ? t('webinar.unpin') : t('webinar.pin'), 'q-pin', () => session.moderate(q.id, q.pinned ? 'unpin' : 'pin')),
       q.status !== 'answered' ? small(t('webinar.markAnswered'), 'q-answered', () => session.moderate(q.id, 'answered')) : null,
@@ -138,10 +150,11 @@ export function qaPanel(session, rq) {
       pendingHead.textContent = tn('webinar.pendingCount', v.pending.length);
       reconcile(pendingList, v.pending, (q) => String(q.id), (q) => JSON.stringify([q.text, q.author]), pendingItem);
     }
-    const qs = v.questions.map((q) => ({ ...q, mine: v.myVotes.has(q.id) }));
+    const qs = v.questions.map((q) => ({ ...q, mine: v.myVotes.has(q.id),
+      own: v.myQuestions.has(q.id) || q.author?.user_id === session.me }));
     emptyEl.hidden = qs.length > 0;
     reconcile(list, qs, (q) => String(q.id),
-      (q) => JSON.stringify([q.text, q.votes, q.pinned, q.status, q.mine, q.author, q.rehearsal]), item);
+      (q) => JSON.stringify([q.text, q.votes, q.pinned, q.status, q.mine, q.own, q.author, q.rehearsal]), item);
     // After the end nobody can ask any more: the list stays to read.
     form.hidden = v.timebox?.status === 'ended';
   };

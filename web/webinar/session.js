@@ -141,8 +141,8 @@ export class WebinarSession extends RoomSession {
   }
 
   /**
-   * What the server said about my vote when it refused one ('already-voted' / 'not-voted'): after a reload the
-   * snapshot does not say which questions I upvoted, so a refusal is how we learn it.
+   * My vote on a question, as my ack or a refusal ('already-voted' / 'not-voted') told it: the room's `w-vote`
+   * events carry counts only, so these and the snapshot's `my_votes` are how this page knows.
    * @param {number} question @param {boolean} voted
    */
   knowVote(question, voted) {
@@ -155,16 +155,33 @@ export class WebinarSession extends RoomSession {
     this.emit('change');
   }
 
+  /**
+   * A question I asked (my `ask` ack's `question`, or an `own-question` refusal): the page offers no upvote on
+   * it. Nobody else learns it, even of an anonymous question.
+   * @param {number} question
+   */
+  knowAsked(question) {
+    for (const st of [this.pub, this.staff]) {
+      if (!st) continue;
+      st.myQuestions = new Set(st.myQuestions).add(question);
+    }
+    this.emit('change');
+  }
+
   // -- requests ------------------------------------------------------------------------------------------------
 
   /** @param {string} text @param {boolean} anonymous */
-  ask(text, anonymous) {
-    return this.send({ type: 'ask', text, anonymous, key: newKey() }, true);
+  async ask(text, anonymous) {
+    const ack = await this.send({ type: 'ask', text, anonymous, key: newKey() }, true);
+    if (typeof ack?.question === 'number') this.knowAsked(ack.question);
+    return ack;
   }
 
   /** @param {number} question @param {boolean} up */
-  vote(question, up) {
-    return this.send({ type: 'vote', question, up });
+  async vote(question, up) {
+    const ack = await this.send({ type: 'vote', question, up });
+    this.knowVote(question, up);
+    return ack;
   }
 
   /** @param {number} question @param {'approve'|'dismiss'|'pin'|'unpin'|'answered'} action */

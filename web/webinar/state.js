@@ -41,7 +41,10 @@
  * @property {Map<number, Attendee>} attendance
  * @property {Counts} counts
  * @property {FeedEntry[]} joinFeed    newest last, at most FEED_MAX
- * @property {Set<number>} myVotes     questions I upvoted (known from `w-vote` events by me, and the snapshot)
+ * @property {Set<number>} myVotes     questions I upvoted (from the snapshot's `my_votes` and my acks: `w-vote`
+ *                                     events carry counts only, never who voted)
+ * @property {Set<number>} myQuestions questions I asked, anonymous ones too (the snapshot's `my_questions`, my
+ *                                     `ask` acks): the page offers no upvote on them
  * @property {Map<number, number[]>} myBallots  poll → my choices
  * @property {{next: NextItem|null, attendance: {unique: number, peak: number}}|null} ended
  *
@@ -61,7 +64,7 @@ function emptyStage() {
 export function emptyState() {
   return {
     seq: 0, timebox: null, qaMode: 'open', questions: new Map(), hands: [], stage: emptyStage(), polls: new Map(),
-    attendance: new Map(), counts: { now: 0, peak: 0, unique: 0 }, joinFeed: [], myVotes: new Set(),
+    attendance: new Map(), counts: { now: 0, peak: 0, unique: 0 }, joinFeed: [], myVotes: new Set(), myQuestions: new Set(),
     myBallots: new Map(), ended: null,
   };
 }
@@ -117,11 +120,13 @@ export function fromSnapshot(frame, me, before = null) {
   // What I did before a reconnect stays known even when the snapshot does not repeat it.
   if (before) {
     st.myVotes = new Set(before.myVotes);
+    st.myQuestions = new Set(before.myQuestions);
     st.myBallots = new Map(before.myBallots);
     st.joinFeed = before.joinFeed.slice();
   }
   const mine = /** @type {any} */ (frame);
   for (const id of mine.my_votes || []) st.myVotes.add(Number(id));
+  for (const id of mine.my_questions || []) st.myQuestions.add(Number(id));
   for (const [id, choices] of Object.entries(mine.my_ballots || {})) st.myBallots.set(Number(id), choices);
   if (s.timebox?.status === 'ended' && before?.ended) st.ended = before.ended;
   void me;
@@ -160,11 +165,6 @@ export function apply(st, frame, me) {
       next.questions = new Map(st.questions);
       if (q.status === 'dismissed') next.questions.delete(q.id);
       else next.questions.set(q.id, q);
-      if (ev.kind === 'w-vote' && ev.by === me) {
-        next.myVotes = new Set(st.myVotes);
-        if (ev.up) next.myVotes.add(q.id);
-        else next.myVotes.delete(q.id);
-      }
       break;
     }
     case 'w-qa-mode':
@@ -256,6 +256,7 @@ export function merged(pub, staff) {
     counts: staff ? staff.counts : pub.counts,
     joinFeed: staff ? staff.joinFeed : [],
     myVotes: new Set([...pub.myVotes, ...(staff?.myVotes || [])]),
+    myQuestions: new Set([...pub.myQuestions, ...(staff?.myQuestions || [])]),
     myBallots: new Map([...pub.myBallots, ...(staff?.myBallots || [])]),
     ended: pub.ended || staff?.ended || null,
   };

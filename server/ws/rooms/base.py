@@ -86,14 +86,16 @@ class ConnectionState:
     def of_kind(self, kind: RoomKind) -> list[Here]:
         return [here for here in self.rooms.values() if here.ref.kind is kind]
 
-    async def reply(self, request_id: str | None, appended: Appended) -> None:
-        """Publishes what a request wrote, then acknowledges it with the first event's room and seq."""
+    async def reply(self, request_id: str | None, appended: Appended, question: int | None = None) -> None:
+        """Publishes what a request wrote, then acknowledges it with the first event's room and seq (and, for a
+        webinar question just asked, its id: see Ack.question)."""
         await self.node.delivery.publish(appended)
         if not appended.events:
-            self.conn.send_frame(Ack(id=request_id))
+            self.conn.send_frame(Ack(id=request_id, question=question))
             return
         first = appended.events[0]
-        self.conn.send_frame(Ack(id=request_id, room=first.room, seq=first.seq, duplicate=not appended.fresh))
+        self.conn.send_frame(Ack(id=request_id, room=first.room, seq=first.seq, duplicate=not appended.fresh,
+                                 question=question))
 
     async def leave(self, name: str) -> None:
         here = self.rooms.pop(name, None)

@@ -18,7 +18,7 @@ from rooms.core.errors import DomainError, Invalid
 from rooms.core.presence import PresenceEntry, Status
 from rooms.core.refs import RoomKind, RoomRef
 from rooms.webinar.reactions import allowed_emoji
-from rooms.webinar.service import WebinarService
+from rooms.webinar.service import WebinarService, asked_question
 from server.ws.node import Node
 from server.ws.protocol import Ack, Join, Request
 from server.ws.protocol_webinar import (
@@ -72,6 +72,7 @@ async def webinar_opening(node: Node, webinars: WebinarService, s: ConnectionSta
     frame = WebinarSnapshot(room=ref.name, seq=snapshot.seq, state=msgspec.Raw(snapshot.state_json),
                             role=snapshot.role.value, may_publish=snapshot.may_publish,
                             permissions=snapshot.permissions, media=media, my_votes=snapshot.my_votes,
+                            my_questions=snapshot.my_questions,
                             my_ballots=snapshot.my_ballots, ice_servers=list(node.settings.ice_servers),
                             may_reopen=snapshot.may_reopen)
     return Opening([], snapshot=frame, snapshot_seq=snapshot.seq)
@@ -171,7 +172,8 @@ class Webinar(WebinarRoom[WebinarRequest]):
         ack = s.reply
         match request:
             case Ask():
-                await ack(request.id, await svc.ask(user, item, request.text, request.anonymous, request.key))
+                asked = await svc.ask(user, item, request.text, request.anonymous, request.key)
+                await ack(request.id, asked, asked_question(asked))
             case Vote():
                 await ack(request.id, await svc.vote(user, item, request.question, request.up))
             case Moderate():
