@@ -161,12 +161,14 @@ async def test_votes_carry_no_voter_and_own_questions_cannot_be_upvoted(sqlite_s
         assert set(frame) == {"type", "room", "seq", "at", "event"}
 
         # The voter's own vote state comes back to the voter alone, in the snapshot; so do their own questions.
-        for who, votes, asked in (("mike", [question["id"]], [other["id"]]), ("anna", [other["id"]], [question["id"]])):
+        mine: tuple[tuple[str, list[int], list[int]], ...] = (
+            ("mike", [question["id"]], [other["id"]]), ("anna", [other["id"]], [question["id"]]))
+        for who, my_votes, my_questions in mine:
             again = await Client.open(url, tokens[who])
             await again.join(room)
             snap = await again.expect("webinar")
             await again.close()
-            assert (snap["my_votes"], snap["my_questions"]) == (votes, asked), who
+            assert (snap["my_votes"], snap["my_questions"]) == (my_votes, my_questions), who
     finally:
         await anna.close()
         await mike.close()
