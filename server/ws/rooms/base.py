@@ -87,8 +87,8 @@ class ConnectionState:
         return [here for here in self.rooms.values() if here.ref.kind is kind]
 
     async def reply(self, request_id: str | None, appended: Appended) -> None:
-        """Publishes what a request wrote, then acknowledges it with the first event's room and seq."""
-        await self.node.delivery.publish(appended)
+        """Acknowledges what a request wrote (published already, as the use case returned) with the first event's
+        room and seq."""
         if not appended.events:
             self.conn.send_frame(Ack(id=request_id))
             return
