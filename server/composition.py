@@ -27,7 +27,7 @@ from server.api.core import Services
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
-from server.ws.delivery import Delivery
+from server.ws.delivery import Delivery, publishing
 from server.ws.hub import Hub
 from server.ws.live import Live
 from server.ws.node import Node
@@ -91,13 +91,14 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
     store, clock = ports.store, ports.clock
     hub = Hub(ports.broker, store)
     delivery = Delivery(hub)
-    webinars = WebinarService(store, clock)
-    lounges = LoungeService(store, clock)
+    # Every caller gets the services through `publishing`: what a use case appends is published when it returns.
+    webinars = publishing(WebinarService(store, clock), delivery)
+    lounges = publishing(LoungeService(store, clock), delivery)
     services = Services(
         settings=settings, store=store, clock=clock, tokens=Tokens(settings.secret_key), passwords=Passwords(),
         accounts=AccountService(store, clock), missions=MissionService(store, clock), profiles=ProfileService(store),
-        live=LiveService(store, clock, webinars, lounges), webinars=webinars, lounges=lounges,
-        meetings=MatchmakingService(store, clock), delivery=delivery, recommendations=RecommendationCache(),
+        live=publishing(LiveService(store, clock, webinars, lounges), delivery), webinars=webinars, lounges=lounges,
+        meetings=publishing(MatchmakingService(store, clock), delivery), recommendations=RecommendationCache(),
     )
     node = Node(id=secrets.token_hex(4), settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

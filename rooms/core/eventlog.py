@@ -45,6 +45,11 @@ class EventLog(Protocol):
         """The highest sequence number in the room, 0 when empty."""
         ...
 
+    async def last_seqs(self, rooms: Sequence[str]) -> dict[str, int]:
+        """`last_seq` of many rooms at once (the node's heartbeat checks every room it holds): each room asked for
+        is a key, 0 when empty."""
+        ...
+
     async def get_event(self, room: str, seq: int) -> RoomEvent | None: ...
 
     async def mark_removed(self, room: str, seq: int) -> bool:

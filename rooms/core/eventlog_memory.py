@@ -50,6 +50,9 @@ class MemoryEventLog:
     async def last_seq(self, room: str) -> int:
         return len(self._rooms.get(room, []))
 
+    async def last_seqs(self, rooms: Sequence[str]) -> dict[str, int]:
+        return {room: len(self._rooms.get(room, [])) for room in rooms}
+
     async def get_event(self, room: str, seq: int) -> RoomEvent | None:
         log = self._rooms.get(room, [])
         return log[seq - 1] if 1 <= seq <= len(log) else None

@@ -1,6 +1,7 @@
 """The live use cases of the real-time core: joining rooms, chat, direct messages, announcements,
-moderation and status. Each checks the policy, writes durable events to the log, and returns what must be
-published; the caller (the gateway) publishes and acknowledges."""
+moderation and status. Each checks the policy, writes durable events to the log, and returns what it appended;
+the service as the composition root hands it out publishes that as the use case returns
+(server/ws/delivery.py, `publishing`), and the gateway acknowledges."""
 
 from __future__ import annotations
 

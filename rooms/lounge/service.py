@@ -1,8 +1,8 @@
 """The lounge use cases (docs/lounge.md): each loads who is asking, checks rooms.policy, and runs one pure decision
 of rooms.lounge.decide inside `AggregateStore.transact` (aggregate `lounge:<item>`), which serialises commands per
 lounge and appends their events to the lounge room in one transaction: seats never exceed a table's capacity,
-and a round's placement is computed once and is the same everywhere. The caller (the gateway) publishes the
-returned events and acknowledges.
+and a round's placement is computed once and is the same everywhere. The returned events are published as the
+use case returns (server/ws/delivery.py, `publishing`); the gateway acknowledges.
 
 Presence is the gateway's: it passes who is present to the round commands and calls `present_left` when a
 person's last connection leaves the lounge.

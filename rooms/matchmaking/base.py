@@ -1,7 +1,7 @@
 """What the matchmaking use cases share: who is asking (rooms.policy), people's cards, slots, notifications.
 
-Notifications are durable events in the other party's `inbox:<user>` room; the returned `Appended` is for the
-caller to publish (as rooms.lobby.service does for direct messages).
+Notifications are durable events in the other party's `inbox:<user>` room; the returned `Appended` (or a
+result's `appended`) is published as the use case returns (server/ws/delivery.py, `publishing`).
 """
 
 from __future__ import annotations

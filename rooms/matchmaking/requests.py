@@ -47,7 +47,7 @@ T = TypeVar("T")
 
 
 class Done(NamedTuple, Generic[T]):
-    """What a use case changed, and the notifications it appended for the caller to publish."""
+    """What a use case changed, and the notifications it appended (published as it returns: `publishing`)."""
 
     value: T
     appended: Appended

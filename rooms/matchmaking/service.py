@@ -3,8 +3,8 @@ happens around a booked meeting (its room, attendance, notes, leads). Requests a
 rooms.matchmaking.requests, which extends this class.
 
 Each use case loads who is asking, checks rooms.policy, writes through the store and, when the other party must
-know, appends a durable notification to their `inbox:<user>` room; the returned `Appended` is for the caller to
-publish (as rooms.lobby.service does for direct messages).
+know, appends a durable notification to their `inbox:<user>` room; the returned `Appended` (or a result's
+`appended`) is published as the use case returns (server/ws/delivery.py, `publishing`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The webinar use cases: each loads who is asking, checks rooms.policy, and runs one pure decision of
 rooms.webinar.decide inside `AggregateStore.transact`, which serialises commands per webinar and appends their
 events to the public room (`webinar:<item>`) and the staff room (`webinar-staff:<item>`) in one transaction.
-The caller (the gateway) publishes the returned events and acknowledges.
+The returned events are published as the use case returns (server/ws/delivery.py, `publishing`); the gateway
+acknowledges.
 """
 
 from __future__ import annotations

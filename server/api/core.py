@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 from starlette.requests import HTTPConnection, Request
@@ -15,7 +15,6 @@ from starlette.routing import Route
 
 from rooms.catalog import Store
 from rooms.core.clock import Clock
-from rooms.core.events import Appended
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -34,15 +33,10 @@ from server.settings import Settings
 from server.tokens import Tokens
 
 
-class Publisher(Protocol):
-    async def publish(self, appended: Appended) -> None:
-        """Sends what a use case appended to the rooms' subscribers on every node (it is durable already)."""
-        ...
-
-
 @dataclass(frozen=True)
 class Services:
-    """Every service of the process, built once by the composition root (server/composition.py)."""
+    """Every service of the process, built once by the composition root (server/composition.py). The services
+    whose use cases append events publish them as they return (server/ws/delivery.py, `publishing`)."""
 
     settings: Settings
     store: Store
@@ -56,7 +50,6 @@ class Services:
     webinars: WebinarService
     lounges: LoungeService
     meetings: MatchmakingService
-    delivery: Publisher
     recommendations: RecommendationCache  # one index per mission, for this node
 
 

@@ -12,7 +12,7 @@ import msgspec
 
 from rooms.core.aggregate import Decision
 from rooms.core.cards import OrgType, PersonCard
-from rooms.core.events import Appended, RoomEvent
+from rooms.core.events import RoomEvent
 from rooms.core.refs import inbox
 from rooms.matchmaking.events import (
     Cancelled,
@@ -227,11 +227,6 @@ def service(ctx: Context) -> MatchmakingService:
     return ctx.services.meetings
 
 
-async def publish(ctx: Context, appended: Appended) -> None:
-    """Sends the notifications a use case appended to the people they are for, live (they are durable already)."""
-    await ctx.services.delivery.publish(appended)
-
-
 def _mission_id(ctx: Context) -> int:
     return ctx.path_id("mission_id")
 
@@ -324,7 +319,6 @@ async def create_request(ctx: Context, body: RequestBody) -> RequestView:
     mid = _mission_id(ctx)
     svc = service(ctx)
     done = await svc.request(await ctx.user_in(mid), mid, body.to, body.message, body.slots)
-    await publish(ctx, done.appended)
     return await Views(svc).request(done.value)
 
 
@@ -338,7 +332,6 @@ async def accept(ctx: Context, body: AcceptBody) -> MeetingView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.accept(user, request_id, body.slot)
-    await publish(ctx, done.appended)
     return await Views(svc).meeting(done.value)
 
 
@@ -346,7 +339,6 @@ async def decline(ctx: Context, body: DeclineBody) -> RequestView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.decline(user, request_id, body.reason)
-    await publish(ctx, done.appended)
     return await Views(svc).request(done.value)
 
 
@@ -354,7 +346,6 @@ async def counter(ctx: Context, body: CounterBody) -> RequestView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.counter(user, request_id, body.slots, body.message)
-    await publish(ctx, done.appended)
     return await Views(svc).request(done.value)
 
 
@@ -362,7 +353,6 @@ async def cancel_request(ctx: Context, _: Any) -> RequestView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.cancel_request(user, request_id)
-    await publish(ctx, done.appended)
     return await Views(svc).request(done.value)
 
 
@@ -373,7 +363,6 @@ async def book(ctx: Context, body: BookBody) -> MeetingView:
     mid = _mission_id(ctx)
     svc = service(ctx)
     done = await svc.book(await ctx.user_in(mid), mid, body.a, body.b, body.slot)
-    await publish(ctx, done.appended)
     return await Views(svc).meeting(done.value)
 
 
@@ -399,7 +388,6 @@ async def cancel_meeting(ctx: Context, _: Any) -> MeetingView:
     user, meeting_id = await _meeting_user(ctx)
     svc = service(ctx)
     done = await svc.cancel_meeting(user, meeting_id)
-    await publish(ctx, done.appended)
     return await Views(svc).meeting(done.value)
 
 
@@ -407,7 +395,6 @@ async def reschedule(ctx: Context, body: CounterBody) -> RequestView:
     user, meeting_id = await _meeting_user(ctx)
     svc = service(ctx)
     done = await svc.reschedule(user, meeting_id, body.slots, body.message)
-    await publish(ctx, done.appended)
     return await Views(svc).request(done.value)
 
 

@@ -9,7 +9,7 @@ import msgspec
 from rooms.core.errors import NotFound
 from rooms.missions.item_roles import ItemRoles, ItemRoleService, RoleGrants
 from rooms.policy import Action, Actor, require
-from rooms.webinar.service import WebinarService, WebinarStatus
+from rooms.webinar.service import WebinarStatus
 from rooms.webinar.state import AttendanceRecord
 from server.api.core import Context, Endpoint
 
@@ -48,7 +48,7 @@ async def attendance(ctx: Context, _: Any) -> Attendance:
     user = await ctx.user_in(mission_id)
     # Outsiders learn nothing of the mission, as everywhere else.
     require(Actor(user, await ctx.services.store.get_membership(mission_id, user.id)), Action.VIEW_MISSION)
-    webinars = WebinarService(ctx.services.store, ctx.services.clock)
+    webinars = ctx.services.webinars
     if await webinars.mission_of(item_id) != mission_id:
         raise NotFound(code="webinar-not-found", message="Webinar not found.")
     records = await webinars.attendance(user, item_id)
@@ -63,7 +63,7 @@ async def statuses(ctx: Context, _: Any) -> list[WebinarStatus]:
     mission_id = ctx.path_id("mission_id")
     user = await ctx.user_in(mission_id)
     require(Actor(user, await ctx.services.store.get_membership(mission_id, user.id)), Action.VIEW_MISSION)
-    return await WebinarService(ctx.services.store, ctx.services.clock).statuses(user, mission_id)
+    return await ctx.services.webinars.statuses(user, mission_id)
 
 
 def endpoints() -> list[Endpoint]:

@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rooms.catalog import AnyEventBody
 from rooms.core.eventlog import HISTORY_KINDS
 from rooms.core.events import EventBody, Redacted, RoomEvent, kind_of
-from server.db.models import RoomEventRow
+from server.db.models import RoomEventRow, RoomSeqRow
+
+LAST_SEQS_BATCH = 500  # rooms per query of `last_seqs`
 
 _NEXT_SEQ = text(
     "INSERT INTO room_seqs (room, seq) VALUES (:room, 1) "
@@ -92,6 +94,17 @@ class SqlEventLog:
         async with self._read() as s:
             found = (await s.execute(text("SELECT seq FROM room_seqs WHERE room = :room"), {"room": room})).scalar()
             return int(found or 0)
+
+    async def last_seqs(self: _Sessions, rooms: Sequence[str]) -> dict[str, int]:
+        out = dict.fromkeys(rooms, 0)
+        names = list(out)
+        async with self._read() as s:
+            # In slices, so that a node holding many rooms stays under the databases' limits on bound parameters.
+            for start in range(0, len(names), LAST_SEQS_BATCH):
+                rows = await s.execute(select(RoomSeqRow.room, RoomSeqRow.seq)
+                                       .where(RoomSeqRow.room.in_(names[start:start + LAST_SEQS_BATCH])))
+                out.update({room: int(seq) for room, seq in rows})
+        return out
 
     async def get_event(self: _Sessions, room: str, seq: int) -> RoomEvent | None:
         async with self._read() as s:

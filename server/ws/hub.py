@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rooms.core.broker import Broker, Gap
@@ -67,14 +67,21 @@ class Hub:
         async with room.lock:
             await self._deliver(room, wire(event))
 
-    async def check(self, room: LocalRoom) -> None:
-        """Compares the room with its log and delivers what it missed."""
-        if not room.ready.is_set():
+    async def check(self, rooms: Sequence[LocalRoom]) -> None:
+        """Compares the rooms with their log, in one query, and delivers what each missed."""
+        ready = [room for room in rooms if room.ready.is_set()]
+        if not ready:
             return
-        upto = await self._log.last_seq(room.name)
-        if upto > room.last_seq:
-            async with room.lock:
-                await self._fill(room, upto)
+        last = await self._log.last_seqs([room.name for room in ready])
+        for room in ready:
+            upto = last[room.name]
+            if upto <= room.last_seq:
+                continue
+            try:
+                async with room.lock:
+                    await self._fill(room, upto)
+            except Exception:
+                log.exception("checking room %s against its log failed", room.name)
 
     async def publish_ephemeral(self, room: str, payload: bytes) -> None:
         await self._broker.publish(room, b"0\n" + payload)

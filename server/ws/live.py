@@ -58,11 +58,10 @@ class Live:
             for gone in await presence.expire(room.name):
                 await kind.gone(ref, gone)
         await self.node.delivery.retry()
-        for room in rooms:
-            try:
-                await hub.check(room)
-            except Exception:
-                log.exception("checking room %s against its log failed", room.name)
+        try:
+            await hub.check(rooms)
+        except Exception:
+            log.exception("checking %d rooms against their log failed", len(rooms))
 
     async def close(self) -> None:
         if self._heartbeat is not None:

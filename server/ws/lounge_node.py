@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
 from rooms.core.clock import Clock
-from rooms.core.events import Appended, EventBody
+from rooms.core.events import EventBody
 from rooms.core.refs import lounge
 from rooms.lounge.events import RoundChanged
 from rooms.lounge.service import LoungeService
@@ -37,13 +37,11 @@ class _Due(NamedTuple):
 
 
 class LoungeNode(RoomObserver[Observed]):
-    def __init__(self, hub: Hub, lounges: LoungeService, clock: Clock, present: Present,
-                 publish: Callable[[Appended], Awaitable[None]]) -> None:
+    def __init__(self, hub: Hub, lounges: LoungeService, clock: Clock, present: Present) -> None:
         super().__init__(hub, ("l-round",), log)
         self._lounges = lounges
         self._clock = clock
         self._present = present
-        self._publish = publish
 
     def _room_name(self, item: int) -> str:
         return lounge(item).name
@@ -73,6 +71,6 @@ class LoungeNode(RoomObserver[Observed]):
         await sleep_until(self._clock, current.ends_at)
         if current.number < current.of:
             present = await self._present(item)
-            await self._publish(await self._lounges.next_round(item, current.number + 1, present))
+            await self._lounges.next_round(item, current.number + 1, present)
         else:
-            await self._publish(await self._lounges.end_round(item, current.number))
+            await self._lounges.end_round(item, current.number)

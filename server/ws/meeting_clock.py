@@ -13,11 +13,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rooms.core.clock import Clock
-from rooms.core.events import Appended
 from rooms.matchmaking.ports import MeetingStore
 from rooms.matchmaking.service import MatchmakingService
 
@@ -34,7 +32,6 @@ class MeetingClock:
     store: MeetingStore
     meetings: MatchmakingService
     clock: Clock
-    publish: Callable[[Appended], Awaitable[None]]
     every: float = EVERY
     _last: dt.datetime | None = None
     _task: asyncio.Task[None] | None = None
@@ -66,7 +63,7 @@ class MeetingClock:
         last = now if self._last is None else self._last
         for due in await self.store.meetings_starting(last - OVERLAP, now + EARLY):
             try:
-                await self.publish(await self.meetings.starting(due.id))
+                await self.meetings.starting(due.id)
             except Exception:
                 log.exception("prompting meeting %d failed", due.id)
         since = (now - CATCH_UP) if first else (last - OVERLAP)

@@ -12,12 +12,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from rooms.core.clock import Clock
 from rooms.core.errors import Invalid
-from rooms.core.events import Appended, EventBody
+from rooms.core.events import EventBody
 from rooms.core.refs import webinar
 from rooms.webinar.events import Feed, StageChanged, TimeboxChanged, WebinarEnded
 from rooms.webinar.reactions import ReactionAggregator
@@ -49,13 +48,11 @@ class WebinarObserved(Observed):
 
 
 class WebinarNode(RoomObserver[WebinarObserved]):
-    def __init__(self, hub: Hub, webinars: WebinarService, stage: StageMedia, clock: Clock,
-                 publish: Callable[[Appended], Awaitable[None]]) -> None:
+    def __init__(self, hub: Hub, webinars: WebinarService, stage: StageMedia, clock: Clock) -> None:
         super().__init__(hub, ("w-stage", "w-timebox", "w-ended"), log)
         self._webinars = webinars
         self.stage = stage
         self._clock = clock
-        self._publish = publish
         self.reactions = ReactionAggregator()
         self._flusher: asyncio.Task[None] | None = None
 
@@ -161,7 +158,7 @@ class WebinarNode(RoomObserver[WebinarObserved]):
         dead = [f for f in feeds if f.feed not in present]
         for f in dead:
             try:
-                await self._publish(await self._webinars.went_off(f.user_id, seen.item, f.source.value))
+                await self._webinars.went_off(f.user_id, seen.item, f.source.value)
             except Exception:
                 log.exception("taking dead feed %d off webinar %d failed", f.feed, seen.item)
         return [f for f in feeds if f.feed in present]
@@ -182,9 +179,9 @@ class WebinarNode(RoomObserver[WebinarObserved]):
         pending = [(at, m) for at, m in due if at > now]
         for at, minutes in pending:
             await sleep_until(self._clock, at)
-            await self._publish(await self._webinars.warn(item, minutes, box.run))
+            await self._webinars.warn(item, minutes, box.run)
         await sleep_until(self._clock, box.ends_at)
-        await self._publish(await self._webinars.finish(item, box.run))
+        await self._webinars.finish(item, box.run)
 
     # -- reactions -----------------------------------------------------------------------------------------
 

@@ -31,6 +31,18 @@ async def test_sequences_start_at_one_per_room_and_events_read_back(store: Store
     assert first.at == NOW and first.body == chat("hello")
 
 
+async def test_last_seqs_reads_many_rooms_at_once(store: Store) -> None:
+    await store.append([("lobby:1", chat("a")), ("inbox:2", chat("b"))], 1, None, NOW)
+    await store.append([("lobby:1", chat("c"))], 1, None, NOW)
+    assert await store.last_seqs(["lobby:1", "inbox:2", "lobby:9"]) == {"lobby:1": 2, "inbox:2": 1, "lobby:9": 0}
+    assert await store.last_seqs([]) == {}
+    # More rooms than one query of the SQL log takes (server/db/eventlog_sql.py, LAST_SEQS_BATCH = 500).
+    many = [f"lobby:{n}" for n in range(1, 1203)]
+    found = await store.last_seqs(many)
+    assert list(found) == many and found["lobby:1"] == 2 and sum(found.values()) == 2
+    assert found == {room: await store.last_seq(room) for room in many[:3]} | dict.fromkeys(many[3:], 0)
+
+
 async def test_a_retry_with_the_same_key_writes_nothing(store: Store) -> None:
     [(event, fresh)] = await store.append([("lobby:1", chat("once"))], 1, "k1", NOW)
     [(again, fresh_again)] = await store.append([("lobby:1", chat("once"))], 1, "k1", NOW)

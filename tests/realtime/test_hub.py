@@ -4,7 +4,7 @@ still reach every local connection exactly once, in order by seq; attach joins t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
@@ -157,9 +157,9 @@ async def test_a_quiet_room_that_lost_its_last_events_gets_them_from_the_check(b
     e1, _lost, _also_lost = await bench.append(3)
     await bench.inject(e1)
     assert seqs(await socket.quiet()) == [1]  # type: ignore[attr-defined]
-    await bench.hub.check(room)
+    await bench.hub.check([room])
     assert seqs(await socket.quiet()) == [2, 3]  # type: ignore[attr-defined]
-    await bench.hub.check(room)  # nothing more to fill: nothing more sent
+    await bench.hub.check([room])  # nothing more to fill: nothing more sent
     assert seqs(await socket.quiet()) == []  # type: ignore[attr-defined]
 
 
@@ -168,3 +168,41 @@ async def test_a_local_delivery_and_the_broker_bringing_the_same_event_send_it_o
     e1, e2 = await bench.append(2)
     await asyncio.gather(bench.hub.deliver_local(e2), bench.inject(e1, e2), bench.hub.deliver_local(e1))
     assert seqs(await socket.quiet()) == [1, 2]  # type: ignore[attr-defined]
+
+
+class _CountingLog(MemoryEventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[list[str]] = []
+        self.one_by_one = 0  # rooms asked for alone (opening a room does)
+
+    async def last_seq(self, room: str) -> int:
+        self.one_by_one += 1
+        return await super().last_seq(room)
+
+    async def last_seqs(self, rooms: Sequence[str]) -> dict[str, int]:
+        self.asked.append(sorted(rooms))
+        return await super().last_seqs(rooms)
+
+
+async def test_one_check_compares_every_room_with_the_log_in_one_query() -> None:
+    log = _CountingLog()
+    hub = Hub(MemoryBroker(), log)
+    try:
+        names = ["lobby:1", "lobby:2", "inbox:3"]
+        sockets = []
+        for name in names:
+            room = await hub.hold(name)
+            conn, socket = connection()
+            await hub.attach(room, conn, 0, 50, lambda seq, history: None)
+            sockets.append(socket)
+        # Events written and never published: only the check can bring them.
+        await log.append([("lobby:1", chat("a")), ("inbox:3", chat("b"))], 1, None, NOW)
+        await log.append([("inbox:3", chat("c"))], 1, None, NOW)
+        alone = log.one_by_one
+        await hub.check(hub.local_rooms())
+        assert log.asked == [sorted(names)] and log.one_by_one == alone
+        got = [seqs(await socket.quiet()) for socket in sockets]
+        assert got == [[1], [], [1, 2]]
+    finally:
+        await hub.close()

@@ -19,6 +19,7 @@ from rooms.matchmaking.settlement import ROOM_OPEN_AFTER
 from rooms.missions.mission import ItemKind
 from server.composition import Root
 from server.db.store_sql import SqlStore
+from server.ws.delivery import publishing
 from server.ws.meeting_clock import MeetingClock
 from tests.support.world import World
 from tests.unit.test_api_meetings import DAY, m, matchmaking_world, ok
@@ -36,9 +37,9 @@ class _Node:
 
     def __init__(self, world: World, store: SqlStore) -> None:
         self.published: list[Appended] = []
-        self.clock = MeetingClock(store, MatchmakingService(store, world.clock), world.clock, self._publish)
+        self.clock = MeetingClock(store, publishing(MatchmakingService(store, world.clock), self), world.clock)
 
-    async def _publish(self, appended: Appended) -> None:
+    async def publish(self, appended: Appended) -> None:
         self.published.append(appended)
 
 
@@ -118,16 +119,15 @@ def test_when_the_room_closes_a_meeting_is_a_no_show_failed_to_connect_or_held_b
     async def meet() -> None:
         _set(mm, DAY + MIN)
         for who, meeting_id in (("bram", joined), ("host", called)):
-            await live.services.delivery.publish(await live.services.meetings.meeting_joined(mm.users[who], meeting_id))
+            await live.services.meetings.meeting_joined(mm.users[who], meeting_id)
         _set(mm, DAY + 2 * MIN)
         for who, meeting_id in (("speaker", joined), ("moderator", called)):
-            await live.services.delivery.publish(await live.services.meetings.meeting_joined(mm.users[who], meeting_id))
+            await live.services.meetings.meeting_joined(mm.users[who], meeting_id)
         # Bram and the speaker sit in the room together with no call; the host and the moderator talk for
         # three minutes with media both ways. All are still there when the meeting ends.
         for n in range(37):
             for who in ("host", "moderator"):
-                await live.services.delivery.publish(
-                    await live.services.meetings.call_report(mm.users[who], called, "pc", True, 10 + 150 * n))
+                await live.services.meetings.call_report(mm.users[who], called, "pc", True, 10 + 150 * n)
             mm.clock.advance(5 * dt.timedelta(seconds=1))
 
     mm.run(meet)

@@ -87,9 +87,8 @@ class ConnectionState:
         return [here for here in self.rooms.values() if here.ref.kind is kind]
 
     async def reply(self, request_id: str | None, appended: Appended, question: int | None = None) -> None:
-        """Publishes what a request wrote, then acknowledges it with the first event's room and seq (and, for a
-        webinar question just asked, its id: see Ack.question)."""
-        await self.node.delivery.publish(appended)
+        """Acknowledges what a request wrote (published already, as the use case returned) with the first event's
+        room and seq (and, for a webinar question just asked, its id: see Ack.question)."""
         if not appended.events:
             self.conn.send_frame(Ack(id=request_id, question=question))
             return

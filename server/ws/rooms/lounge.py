@@ -63,7 +63,7 @@ class Lounge(RoomType[LoungeRequest]):
         async def present(item: int) -> list[int]:
             return await present_users(node.presence, item)
 
-        self.rounds = LoungeNode(node.hub, lounges, node.clock, present, node.delivery.publish)
+        self.rounds = LoungeNode(node.hub, lounges, node.clock, present)
 
     async def close(self) -> None:
         await self.rounds.close()
@@ -105,7 +105,7 @@ class Lounge(RoomType[LoungeRequest]):
         """A person's last connection left the lounge (or expired with its node): their seat is free again."""
         if visible(entry):
             await self.node.hub.publish_ephemeral(ref.name, encode(PresenceLeave(room=ref.name, user_id=entry.user_id)))
-        await self.node.delivery.publish(await self.lounges.present_left(entry.user_id, ref.id))
+        await self.lounges.present_left(entry.user_id, ref.id)
 
     # -- requests ------------------------------------------------------------------------------------------
 
@@ -149,14 +149,12 @@ class Lounge(RoomType[LoungeRequest]):
                 if request.user not in await present_users(self.node.presence, item):
                     raise Invalid(code="not-present", message="This person is not in the lounge now.", field="user")
                 sent = await svc.word(user, item, request.user)
-                await self.node.delivery.publish(sent.appended)
                 s.conn.send_frame(WordAck(id=request.id, room=request.room, invite=sent.invite,
                                           already_sent=sent.already_sent))
             case WordReply():
                 await self._word_reply(s, request, item)
             case Connect():
                 done = await svc.connect(user, item, request.user)
-                await self.node.delivery.publish(done.appended)
                 s.conn.send_frame(ConnectAck(id=request.id, room=request.room, mutual=done.mutual))
             case ContinueLater():
                 # The dialog is the client's; the server only checks that both are members of the mission.

@@ -32,7 +32,7 @@ class Meeting(CallRoom[MeetingRequest]):
     def __init__(self, node: Node, meetings: MatchmakingService) -> None:
         super().__init__(node)
         self.meetings = meetings
-        self.clock = MeetingClock(node.store, meetings, node.clock, node.delivery.publish)
+        self.clock = MeetingClock(node.store, meetings, node.clock)
 
     def start(self) -> None:
         self.clock.start()
@@ -51,12 +51,12 @@ class Meeting(CallRoom[MeetingRequest]):
         entry = await self.node.rooms.presence_entry(user, meeting.mission_id, Status.IN_MEETING)
         here = InMeeting(ref, epoch=self.epoch_now(), members=meeting.members())
         if await self.enter_call(s, here, request, entry):
-            await self.node.delivery.publish(await self.meetings.meeting_joined(user, ref.id))
+            await self.meetings.meeting_joined(user, ref.id)
 
     async def gone(self, ref: RoomRef, entry: PresenceEntry) -> None:
         """A person's last connection left the meeting room (or expired with its node)."""
         await self.announce_left(ref.name, entry.user_id)
-        await self.node.delivery.publish(await self.meetings.meeting_left(entry.user_id, ref.id))
+        await self.meetings.meeting_left(entry.user_id, ref.id)
 
     async def handle(self, s: ConnectionState, request: MeetingRequest) -> None:
         ref = RoomRef.parse(request.room)
@@ -73,8 +73,7 @@ class Meeting(CallRoom[MeetingRequest]):
                 to = recipient(here.members, s.conn.user.id)
                 await self.relay_signal(s, here, to, request.signal, request.id)
             case CallReport():
-                await self.node.delivery.publish(await self.meetings.call_report(
-                    s.conn.user, ref.id, request.sid, request.connected, request.frames))
+                await self.meetings.call_report(s.conn.user, ref.id, request.sid, request.connected, request.frames)
                 if request.id is not None:
                     s.conn.send_frame(Ack(id=request.id, room=ref.name))
             case _:

@@ -107,7 +107,7 @@ class Webinar(WebinarRoom[WebinarRequest]):
 
     def __init__(self, node: Node, webinars: WebinarService, stage: StageMedia) -> None:
         super().__init__(node, webinars)
-        self.stage_node = WebinarNode(node.hub, webinars, stage, node.clock, node.delivery.publish)
+        self.stage_node = WebinarNode(node.hub, webinars, stage, node.clock)
 
     def start(self) -> None:
         self.stage_node.start()
@@ -124,7 +124,7 @@ class Webinar(WebinarRoom[WebinarRequest]):
         async def prepare(first: bool) -> Opening:
             # Attendance counts people, not tabs: only a person's first connection (on any node) attends.
             if first:
-                await self.node.delivery.publish(await self.webinars.attend(user, ref.id))
+                await self.webinars.attend(user, ref.id)
             return await webinar_opening(self.node, self.webinars, s, ref, self.stage_node.stage.name)
 
         await self.enter(s, here, request, entry, prepare)
@@ -150,7 +150,7 @@ class Webinar(WebinarRoom[WebinarRequest]):
             await self.stage_node.exit(item)
 
     async def gone(self, ref: RoomRef, entry: PresenceEntry) -> None:
-        await self.node.delivery.publish(await self.webinars.leave(entry.user_id, ref.id))
+        await self.webinars.leave(entry.user_id, ref.id)
 
     # -- requests ------------------------------------------------------------------------------------------
 
