@@ -10,6 +10,7 @@ import msgspec
 from rooms.core.cards import Side
 from rooms.core.clock import Clock
 from rooms.core.errors import Invalid, NotFound
+from rooms.mail.drafts import invitation_mail
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
 from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore, ProfileStore, UserStore
@@ -159,7 +160,11 @@ class MissionService:
             raise Invalid(code="already-member", message="This person already takes part in the mission.",
                           field="email")
         now = self._clock.now()
-        return await self._store.create_invitation(mission_id, clean, user.id, now, now + INVITATION_TTL)
+        mission = await self._store.get_mission(mission_id)
+        assert mission is not None  # _require found the caller's membership of it
+        profile = None if existing is None else await self._store.get_profile(existing.id)
+        mail = invitation_mail(clean, mission, user, profile, now + INVITATION_TTL)
+        return await self._store.create_invitation(mission_id, clean, user.id, now, now + INVITATION_TTL, mail)
 
     async def invitations(self, user: User, mission_id: int) -> list[Invitation]:
         await self._require(user, mission_id, Action.INVITE)
