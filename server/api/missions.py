@@ -117,6 +117,7 @@ async def change_person(ctx: Context, body: MemberChange) -> Membership:
 async def invite(ctx: Context, body: InvitationDraft) -> NewInvitation:
     mid = _mission_id(ctx)
     invitation = await ctx.services.missions.invite(await ctx.user_in(mid), mid, body)
+    ctx.services.mail.wake()  # its mail was queued with it
     token = ctx.services.tokens.sign(Purpose.INVITATION, invitation.id)
     link = f"{ctx.services.settings.public_url}/invite#t={token}"
     return NewInvitation(invitation_view(ctx, invitation), link)
