@@ -34,10 +34,10 @@ def email_message(message: Message, mail_from: str, clock: Clock, mail_id: int) 
     msg["Date"] = format_datetime(clock.now())
     # Stable per outbox row: a mail sent again after a lost acknowledgement is recognisably the same one.
     msg["Message-ID"] = make_msgid(idstring=f"outbox.{mail_id}", domain=domain or None)
-    msg["Content-Language"] = message.lang
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(message.text)
     msg.add_alternative(message.html, subtype="html")
+    msg["Content-Language"] = message.lang  # after the content: setting it clears every Content-* header
     return msg
 
 
