@@ -1,6 +1,6 @@
 """The contexts of Roundtable's domain, listed once: this is the only module that names every one of them.
 
-rooms.core knows no feature; each context (missions, lobby, webinar, matchmaking, lounge) declares its own
+rooms.core knows no feature; each context (missions, mail, lobby, webinar, matchmaking, lounge) declares its own
 events, error codes and ports. What needs all of them at once is assembled here: the union that decodes any
 durable event body, every error code, and the store that implements every context's ports (the adapters in
 `server/` implement the same). A new context adds one line to each.
@@ -23,6 +23,7 @@ from rooms.lobby.errors import CODES as LOBBY_CODES
 from rooms.lobby.events import LobbyEvent
 from rooms.lounge.errors import CODES as LOUNGE_CODES
 from rooms.lounge.events import LeadAdded, LoungeEvent
+from rooms.mail.ports import OutboxStore
 from rooms.matchmaking.errors import CODES as MATCHMAKING_CODES
 from rooms.matchmaking.events import MeetingRoomEvent, Notification
 from rooms.matchmaking.memory import MemoryMeetings
@@ -67,7 +68,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, MeetingStore, EventLog, AggregateStore, Protocol):
+            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:

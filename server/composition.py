@@ -24,6 +24,8 @@ from rooms.missions.accounts import AccountService
 from rooms.missions.service import MissionService, ProfileService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
+from server.mail.sender import MailSender
+from server.mail.smtp import SmtpTransport
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
@@ -56,9 +58,11 @@ class Root:
 
     def start(self) -> None:
         self.live.start()
+        self.services.mail.start()
 
     async def close(self) -> None:
         try:
+            await self.services.mail.close()
             await self.live.close()
         finally:
             if self.own_store:
@@ -94,13 +98,17 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
     # Every caller gets the services through `publishing`: what a use case appends is published when it returns.
     webinars = publishing(WebinarService(store, clock), delivery)
     lounges = publishing(LoungeService(store, clock), delivery)
+    node_id = secrets.token_hex(4)
+    tokens = Tokens(settings.secret_key)
+    transport = None if settings.smtp is None else SmtpTransport(settings.smtp)
     services = Services(
-        settings=settings, store=store, clock=clock, tokens=Tokens(settings.secret_key), passwords=Passwords(),
+        settings=settings, store=store, clock=clock, tokens=tokens, passwords=Passwords(),
         accounts=AccountService(store, clock), missions=MissionService(store, clock), profiles=ProfileService(store),
         live=publishing(LiveService(store, clock, webinars, lounges), delivery), webinars=webinars, lounges=lounges,
         meetings=publishing(MatchmakingService(store, clock), delivery), recommendations=RecommendationCache(),
+        mail=MailSender(store, clock, settings, tokens, transport, node_id),
     )
-    node = Node(id=secrets.token_hex(4), settings=settings, store=store, clock=clock, hub=hub,
+    node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
                 delivery=delivery, rooms=services.live)
     registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))

@@ -7,6 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_VAR = Path("var")
 
@@ -26,6 +27,41 @@ def _secret_key(var_dir: Path) -> str:
     with os.fdopen(fd, "w") as f:
         f.write(key)
     return key
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where mail goes: ROUNDTABLE_SMTP_URL, parsed (see parse_smtp_url)."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tls: bool = False  # TLS from the first byte (smtps://, usually port 465)
+    starttls: bool | None = None  # upgrade with STARTTLS: True required, False never, None when offered
+    timeout: float = 30.0
+
+
+def parse_smtp_url(url: str) -> SmtpConfig:
+    """smtp://[user:password@]host[:port][?starttls=1|0][&timeout=seconds] — port 587 by default; STARTTLS when
+    the server offers it unless starttls says otherwise — or smtps://[user:password@]host[:port] (TLS from the
+    first byte, port 465 by default). User and password are percent-encoded (an @ in a user name is %40)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("ROUNDTABLE_SMTP_URL looks like smtp://user:password@host:587?starttls=1 "
+                         f"or smtps://user:password@host:465, not {parts.scheme or url!r}")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    starttls_raw = query.get("starttls")
+    if starttls_raw not in (None, "1", "0", "true", "false"):
+        raise ValueError("ROUNDTABLE_SMTP_URL: starttls is 1 or 0")
+    tls = parts.scheme == "smtps"
+    return SmtpConfig(
+        host=parts.hostname, port=parts.port or (465 if tls else 587),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        tls=tls, starttls=None if starttls_raw is None else starttls_raw in ("1", "true"),
+        timeout=float(query.get("timeout", "30")),
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +88,11 @@ class Settings:
     stun_urls: tuple[str, ...] = ()
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = None  # coturn's static-auth-secret (use-auth-secret)
+    # Mail: without an SMTP server, mail is kept in the outbox (organisers read it) and printed, never sent.
+    smtp: SmtpConfig | None = None
+    mail_from: str = "roundtable@localhost"
+    mail_first_retry: float = 30.0  # seconds before the first retry; each further wait doubles (at most 1 h)
+    mail_poll: float = 1.0  # seconds between a sender's looks at the outbox
     var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
@@ -85,6 +126,9 @@ class Settings:
             stun_urls=_urls("ROUNDTABLE_STUN_URLS", ("stun:", "stuns:")),
             turn_urls=_urls("ROUNDTABLE_TURN_URLS", ("turn:", "turns:")),
             turn_secret=os.environ.get("ROUNDTABLE_TURN_SECRET") or None,
+            smtp=parse_smtp_url(smtp_url) if (smtp_url := os.environ.get("ROUNDTABLE_SMTP_URL")) else None,
+            mail_from=os.environ.get("ROUNDTABLE_MAIL_FROM") or f"roundtable@{urlsplit(public_url).hostname}",
+            mail_first_retry=float(os.environ.get("ROUNDTABLE_MAIL_RETRY_SECONDS", "30")),
             var_dir=var_dir,
         )
 

@@ -47,6 +47,7 @@ const ROUTES = [
   [/^\/m\/(\d+)\/people\/(\d+)$/, () => import('./pages/person.js'), {}],
   [/^\/m\/(\d+)\/organise$/, () => import('./pages/organise.js'), {}],
   [/^\/m\/(\d+)\/organise\/meetings$/, () => import('./pages/organise-meetings.js'), {}],
+  [/^\/m\/(\d+)\/organise\/outbox$/, () => import('./pages/organise-outbox.js'), {}],
   [/^\/m\/(\d+)\/matchmaking$/, () => import('./pages/matchmaking.js'), {}],
   [/^\/m\/(\d+)\/schedule$/, () => import('./pages/schedule.js'), {}],
   [/^\/m\/(\d+)\/meeting\/(\d+)$/, () => import('./pages/meeting.js'), {}],

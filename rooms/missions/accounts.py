@@ -10,11 +10,12 @@ from typing import Protocol
 
 from rooms.core.clock import Clock
 from rooms.core.errors import Invalid, NotFound
+from rooms.mail.drafts import sign_in_mail
 from rooms.missions.people import Invitation, Membership, User, clean_name, normalise_email
-from rooms.missions.ports import InvitationStore, MembershipStore, SignInStore, UserStore
+from rooms.missions.ports import InvitationStore, MembershipStore, ProfileStore, SignInStore, UserStore
 
 
-class AccountStore(UserStore, MembershipStore, InvitationStore, SignInStore, Protocol):
+class AccountStore(UserStore, ProfileStore, MembershipStore, InvitationStore, SignInStore, Protocol):
     """What accounts use of the store."""
 
 
@@ -47,9 +48,11 @@ class AccountService:
         return user
 
     async def sign_in_link(
-        self, email: str, mission_id: int | None = None, ttl: dt.timedelta = SIGN_IN_LINK_TTL
+        self, email: str, mission_id: int | None = None, ttl: dt.timedelta = SIGN_IN_LINK_TTL, *,
+        mail: bool = False,
     ) -> tuple[int, User, dt.datetime] | None:
-        """A new one-time link for a known address, or None (the caller must not reveal which)."""
+        """A new one-time link for a known address, or None (the caller must not reveal which). With `mail`,
+        a mail carrying it is queued in the same transaction (an operator's `login-link` queues none)."""
         user = await self._store.get_user_by_email(normalise_email(email))
         if user is None:
             return None
@@ -57,7 +60,10 @@ class AccountService:
             raise Invalid(code="not-a-member", message="This person does not take part in that mission.",
                           field="mission")
         now = self._clock.now()
-        link_id = await self._store.create_sign_in_link(user.id, mission_id, now, now + ttl)
+        draft = None
+        if mail:
+            draft = sign_in_mail(user, await self._store.get_profile(user.id), now + ttl, mission_id)
+        link_id = await self._store.create_sign_in_link(user.id, mission_id, now, now + ttl, draft)
         return link_id, user, now + ttl
 
     async def peek_link(self, link_id: int) -> tuple[User, int | None]:

@@ -18,6 +18,8 @@ import msgspec
 
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.mail.memory import MemoryOutbox
+from rooms.mail.outbox import MailDraft
 from rooms.missions.item_roles_memory import MemoryItemRoles
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
@@ -174,7 +176,7 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryMissions(MemoryItemRoles):
+class MemoryMissions(MemoryItemRoles, MemoryOutbox):
     """The missions' ports (rooms.missions.ports); rooms.catalog.MemoryStore adds every other context's."""
 
     def __init__(self) -> None:
@@ -367,7 +369,8 @@ class MemoryMissions(MemoryItemRoles):
     # -- invitations ---------------------------------------------------------------------------------------
 
     async def create_invitation(
-        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime
+        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime,
+        mail: MailDraft | None = None,
     ) -> Invitation:
         self._require_mission(mission_id)
         invitation = Invitation(
@@ -376,6 +379,8 @@ class MemoryMissions(MemoryItemRoles):
             created_at=now, expires_at=expires_at, accepted_at=None, accepted_by=None,
         )
         self._invitations[invitation.id] = invitation
+        if mail is not None:
+            self._add_mail(mail, now, invitation.id)
         return invitation
 
     async def get_invitation(self, invitation_id: int) -> Invitation | None:
@@ -420,11 +425,14 @@ class MemoryMissions(MemoryItemRoles):
     # -- sign-in links and sessions ------------------------------------------------------------------------
 
     async def create_sign_in_link(
-        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime
+        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime,
+        mail: MailDraft | None = None,
     ) -> int:
         self._require_user(user_id)
         link_id = next(self._next_link_id)
         self._links[link_id] = _SignInLink(user_id, mission_id, expires_at)
+        if mail is not None:
+            self._add_mail(mail, now, link_id)
         return link_id
 
     async def consume_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:

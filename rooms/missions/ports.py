@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from rooms.core.cards import Side
+from rooms.mail.outbox import MailDraft
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, ItemRole, Membership, Role, User
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
@@ -111,8 +112,12 @@ class DirectoryStore(Protocol):
 
 class InvitationStore(Protocol):
     async def create_invitation(
-        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime
-    ) -> Invitation: ...
+        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime,
+        mail: MailDraft | None = None,
+    ) -> Invitation:
+        """Creates the invitation and, in the same transaction, queues `mail` about it (its ref_id the new
+        invitation's id)."""
+        ...
 
     async def get_invitation(self, invitation_id: int) -> Invitation | None: ...
 
@@ -130,8 +135,11 @@ class InvitationStore(Protocol):
 
 class SignInStore(Protocol):
     async def create_sign_in_link(
-        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime
-    ) -> int: ...
+        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime,
+        mail: MailDraft | None = None,
+    ) -> int:
+        """Creates the link and, in the same transaction, queues `mail` with it (its ref_id the link's id)."""
+        ...
 
     async def consume_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
         """Marks a sign-in link used; returns (user id, mission id).

@@ -10,6 +10,9 @@ import msgspec
 from rooms.core.cards import Side
 from rooms.core.clock import Clock
 from rooms.core.errors import Invalid, NotFound
+from rooms.mail.drafts import invitation_mail
+from rooms.mail.outbox import OutboxEntry
+from rooms.mail.ports import OutboxStore
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
 from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore, ProfileStore, UserStore
@@ -18,7 +21,7 @@ from rooms.policy import Action, Actor, permissions, require
 
 
 class MissionServiceStore(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore,
-                          Protocol):
+                          OutboxStore, Protocol):
     """What the mission and profile use cases use of the store."""
 
 
@@ -159,11 +162,20 @@ class MissionService:
             raise Invalid(code="already-member", message="This person already takes part in the mission.",
                           field="email")
         now = self._clock.now()
-        return await self._store.create_invitation(mission_id, clean, user.id, now, now + INVITATION_TTL)
+        mission = await self._store.get_mission(mission_id)
+        assert mission is not None  # _require found the caller's membership of it
+        profile = None if existing is None else await self._store.get_profile(existing.id)
+        mail = invitation_mail(clean, mission, user, profile, now + INVITATION_TTL)
+        return await self._store.create_invitation(mission_id, clean, user.id, now, now + INVITATION_TTL, mail)
 
     async def invitations(self, user: User, mission_id: int) -> list[Invitation]:
         await self._require(user, mission_id, Action.INVITE)
         return await self._store.invitations(mission_id)
+
+    async def outbox(self, user: User, mission_id: int) -> list[OutboxEntry]:
+        """The mission's mails, newest first: for those who invite (organisers), who see what went out."""
+        await self._require(user, mission_id, Action.INVITE)
+        return await self._store.outbox(mission_id)
 
 
 class ProfileService:

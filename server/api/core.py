@@ -28,6 +28,7 @@ from server.api.credentials import SESSION_COOKIE, authenticate
 from server.api.credentials import BearerClaims as BearerClaims
 from server.api.errors import ApiError, Unauthenticated
 from server.api.input import check, parse
+from server.mail.sender import MailSender
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
@@ -51,6 +52,7 @@ class Services:
     lounges: LoungeService
     meetings: MatchmakingService
     recommendations: RecommendationCache  # one index per mission, for this node
+    mail: MailSender  # this node's sender: whether mail really goes out, and a nudge when some is queued
 
 
 def services_of(app: Any) -> Services:

@@ -35,6 +35,7 @@ class InvitationView(msgspec.Struct, frozen=True):
 class NewInvitation(msgspec.Struct, frozen=True):
     invitation: InvitationView
     link: str
+    mail_sent: bool = True  # False: this server sends no mail (no SMTP server); pass the link on yourself
 
 
 def invitation_view(ctx: Context, invitation: Invitation) -> InvitationView:
@@ -117,9 +118,10 @@ async def change_person(ctx: Context, body: MemberChange) -> Membership:
 async def invite(ctx: Context, body: InvitationDraft) -> NewInvitation:
     mid = _mission_id(ctx)
     invitation = await ctx.services.missions.invite(await ctx.user_in(mid), mid, body)
+    ctx.services.mail.wake()  # its mail was queued with it
     token = ctx.services.tokens.sign(Purpose.INVITATION, invitation.id)
     link = f"{ctx.services.settings.public_url}/invite#t={token}"
-    return NewInvitation(invitation_view(ctx, invitation), link)
+    return NewInvitation(invitation_view(ctx, invitation), link, ctx.services.mail.sends)
 
 
 async def invitations(ctx: Context, _: Any) -> list[InvitationView]:

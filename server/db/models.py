@@ -320,3 +320,33 @@ class CalendarFeedRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the feed token
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxRow(Base):
+    """A mail to send (rooms.mail.outbox): queued in the transaction that caused it, claimed by one sender."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    template: Mapped[str] = mapped_column(String(40))
+    to_addr: Mapped[str] = mapped_column(String(320))
+    to_name: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    sender_name: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict[str, str]] = mapped_column(JSON)
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claim: Mapped[str | None] = mapped_column(String(80))
+    last_answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        # What a sender looks for: open mails whose time has come.
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The organisers' outbox screen: one mission's mails, newest first.
+        Index("ix_outbox_mission", "mission_id", "id"),
+    )

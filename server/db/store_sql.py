@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.mail.outbox import MailDraft
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
 from rooms.missions.profile import (
@@ -47,6 +48,7 @@ from server.db.models import (
     SignInLinkRow,
     UserRow,
 )
+from server.db.outbox_sql import SqlOutbox, add_mail
 
 
 def _hash(session_id: str) -> str:
@@ -81,7 +83,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
@@ -372,7 +374,8 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
     # -- invitations ---------------------------------------------------------------------------------------
 
     async def create_invitation(
-        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime
+        self, mission_id: int, draft: InvitationDraft, invited_by: int, now: dt.datetime, expires_at: dt.datetime,
+        mail: MailDraft | None = None,
     ) -> Invitation:
         async with self._write() as s:
             row = InvitationRow(
@@ -382,6 +385,8 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
             )
             s.add(row)
             await s.flush()
+            if mail is not None:
+                add_mail(s, mail, now, row.id)
             return rows.invitation(row)
 
     async def get_invitation(self, invitation_id: int) -> Invitation | None:
@@ -432,12 +437,15 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
     # -- sign-in links and sessions ------------------------------------------------------------------------
 
     async def create_sign_in_link(
-        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime
+        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime,
+        mail: MailDraft | None = None,
     ) -> int:
         async with self._write() as s:
             row = SignInLinkRow(user_id=user_id, mission_id=mission_id, created_at=now, expires_at=expires_at)
             s.add(row)
             await s.flush()
+            if mail is not None:
+                add_mail(s, mail, now, row.id)
             return row.id
 
     async def consume_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:

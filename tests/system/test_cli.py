@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import re
 import ssl
 import subprocess
@@ -13,6 +11,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from tests.support.certs import self_signed
 from tests.support.procs import BIN, env_for, free_port, roundtable, serving
 
 LINK = re.compile(r"(http://\S+/link#t=(\S+))")
@@ -119,33 +118,11 @@ def test_login_link_points_at_the_running_server(tmp_path: Path) -> None:
     assert after.startswith("http://127.0.0.1:8000/link#t="), after
 
 
-def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=1))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
 def test_serve_speaks_https_with_a_certificate(tmp_path: Path) -> None:
     """Cameras need HTTPS beyond localhost: `serve --ssl-certfile/--ssl-keyfile` serves it, and links say https."""
     env = env_for(tmp_path / "var")
     roundtable(env, "demo", "--no-links")
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     half = roundtable(env, "serve", "--ssl-certfile", str(cert), check=False)
     assert half.returncode == 2 and "go together" in half.stderr
     port = free_port()

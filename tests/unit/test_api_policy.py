@@ -79,6 +79,7 @@ CASES = [
          lambda w: {"role": "speaker", "side": "partner"}),
     Case("POST", M + "/invitations", lambda w: f"{_mission(w)}/invitations", ORGANISER, _invitation_body, 201),
     Case("GET", M + "/invitations", lambda w: f"{_mission(w)}/invitations", ORGANISER),
+    Case("GET", M + "/outbox", lambda w: f"{_mission(w)}/outbox", ORGANISER),
     Case("GET", "/api/me", lambda w: "/api/me", SIGNED_IN),
     Case("GET", "/api/me/profile", lambda w: "/api/me/profile", SIGNED_IN),
     Case("PUT", "/api/me/profile", lambda w: "/api/me/profile", SIGNED_IN,

@@ -1,5 +1,6 @@
 // @ts-check
-/** /m/<id>/organise — invite people (the answer holds the link to pass on) and follow the invitations. */
+/** /m/<id>/organise — invite people (the invitation is mailed when the server sends mail; the answer also holds the
+ * link to pass on) and follow the invitations. */
 
 import { get, post } from '../api.js';
 import { h, icon, replace } from '../dom.js';
@@ -97,7 +98,7 @@ export async function render(ctx) {
         result.hidden = false;
         replace(result,
           h('h3', null, icon('check'), t('organise.made', { name: made.invitation.name })),
-          h('p', null, t('organise.passOn', { email: made.invitation.email })),
+          h('p', null, t(made.mail_sent ? 'organise.mailed' : 'organise.notMailed', { email: made.invitation.email })),
           h('div', { class: 'field' }, h('label', { for: linkId }, t('organise.link')),
             h('div', { class: 'copy-row' }, linkInput, copyButton(() => made.link, live))),
           live);
@@ -116,9 +117,12 @@ export async function render(ctx) {
   const node = h('div', null,
     missionHeader(view, 'organise'),
     h('div', { class: 'section-head' }, h('h1', { tabindex: '-1' }, t('organise.title')),
-      view.permissions.includes('manage-matchmaking')
-        ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/meetings` }, icon('handshake'),
-          h('span', null, t('organise.meetingsLink'))) : null),
+      h('div', { class: 'form-actions' },
+        h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/outbox` }, icon('mail'),
+          h('span', null, t('organise.outboxLink'))),
+        view.permissions.includes('manage-matchmaking')
+          ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/meetings` }, icon('handshake'),
+            h('span', null, t('organise.meetingsLink'))) : null)),
     h('div', { class: 'organise-layout' },
       h('section', { class: 'card', 'aria-labelledby': 'inv-form-h' },
         h('h2', { id: 'inv-form-h' }, t('organise.inviteTitle')),

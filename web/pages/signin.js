@@ -64,8 +64,9 @@ export async function render(ctx) {
     }
     busy(linkForm, async () => {
       try {
-        await post('/api/auth/request-link', { email: value });
-        linkStatus.ok(t('signin.checkMail', { email: value }));
+        const answer = await post('/api/auth/request-link', { email: value });
+        // Only say the link is on its way when this server really sends mail.
+        linkStatus.ok(t(answer?.mail_sent === false ? 'signin.noMail' : 'signin.checkMail', { email: value }));
       } catch (err) {
         showError(linkForm, err, linkStatus);
       }

@@ -1,0 +1,43 @@
+"""The drafts of the mails Roundtable sends, made where their cause is (the account and mission services): the
+recipient's language is their profile's, else the mission's (missions have none yet: en); the sender's display
+name is the mission and its organiser, or the platform's name for mail about no mission."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rooms.mail.outbox import MailDraft
+from rooms.mail.templates import language_for
+from rooms.missions.mission import Mission
+from rooms.missions.people import InvitationDraft, User
+from rooms.missions.profile import Profile
+
+PLATFORM = "Roundtable"
+
+
+def _when(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def sender_name(mission: Mission | None, organiser: User | None) -> str:
+    """From:'s display name: 'Organiser (Mission)', the mission alone, or the platform."""
+    if mission is None:
+        return PLATFORM
+    return mission.title if organiser is None else f"{organiser.name} ({mission.title})"
+
+
+def sign_in_mail(user: User, profile: Profile | None, expires_at: dt.datetime, mission_id: int | None) -> MailDraft:
+    return MailDraft(template="sign-in", to_addr=user.email, to_name=user.name,
+                     lang=language_for(profile.languages if profile else []), sender_name=PLATFORM,
+                     params={"expires": _when(expires_at)}, mission_id=mission_id)
+
+
+def invitation_mail(draft: InvitationDraft, mission: Mission, inviter: User, profile: Profile | None,
+                    expires_at: dt.datetime) -> MailDraft:
+    dates = f"{mission.start_date.isoformat()} – {mission.end_date.isoformat()}"
+    return MailDraft(template="invitation", to_addr=draft.email, to_name=draft.name,
+                     lang=language_for(profile.languages if profile else []),
+                     sender_name=sender_name(mission, inviter),
+                     params={"mission": mission.title, "destination": mission.destination, "dates": dates,
+                             "inviter": inviter.name, "role": draft.role.value, "expires": _when(expires_at)},
+                     mission_id=mission.id)

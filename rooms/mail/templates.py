@@ -1,0 +1,112 @@
+"""The messages, in English and Dutch, as plain text and HTML: `compose(draft, link)` → Message.
+
+string.Template fills both forms; in the HTML form every value is escaped first (html.escape), so a name or a
+mission title can never become markup. The link is made by the sender when it sends (it carries a signed token
+that is never stored) and handed in here.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from string import Template
+
+import msgspec
+
+from rooms.mail.outbox import MailDraft
+
+LANGUAGES = ("en", "nl")
+
+
+def language_for(spoken: list[str] | tuple[str, ...], fallback: str = "en") -> str:
+    """The first language the recipient speaks that we write in; else the fallback (the mission's, or en)."""
+    for code in spoken:
+        if code.lower() in LANGUAGES:
+            return code.lower()
+    return fallback if fallback in LANGUAGES else "en"
+
+
+class Message(msgspec.Struct, frozen=True):
+    to_addr: str
+    to_name: str
+    sender_name: str
+    subject: str
+    text: str
+    html: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class _Text:
+    subject: str
+    body: str  # paragraphs separated by blank lines; $link stands alone on its line
+
+
+_SIGN_IN = {
+    "en": _Text(
+        "Your sign-in link for $platform",
+        "Hello $name,\n\nUse this link to sign in to $platform. It works once, until $expires.\n\n$link\n\n"
+        "Did not ask for it? Then you can ignore this mail: nobody can sign in without the link.",
+    ),
+    "nl": _Text(
+        "Je inloglink voor $platform",
+        "Hallo $name,\n\nMet deze link log je in bij $platform. Hij werkt één keer, tot $expires.\n\n$link\n\n"
+        "Niet aangevraagd? Dan kun je deze mail negeren: zonder de link kan niemand inloggen.",
+    ),
+}
+
+_INVITATION = {
+    "en": _Text(
+        "Invitation: $mission",
+        "Hello $name,\n\n$inviter invites you to take part in $mission ($destination, $dates) as $role.\n\n"
+        "Accept the invitation with this link (it works once, until $expires):\n\n$link\n\n"
+        "Not expecting this? Then you can ignore this mail.",
+    ),
+    "nl": _Text(
+        "Uitnodiging: $mission",
+        "Hallo $name,\n\n$inviter nodigt je uit om mee te doen aan $mission ($destination, $dates) als $role.\n\n"
+        "Neem de uitnodiging aan met deze link (hij werkt één keer, tot $expires):\n\n$link\n\n"
+        "Verwachtte je dit niet? Dan kun je deze mail negeren.",
+    ),
+}
+
+TEMPLATES: dict[str, dict[str, _Text]] = {"sign-in": _SIGN_IN, "invitation": _INVITATION}
+
+_ROLES = {
+    "en": {"organiser": "organiser", "host": "host", "moderator": "moderator", "speaker": "speaker",
+           "participant": "participant"},
+    "nl": {"organiser": "organisator", "host": "gastheer of gastvrouw", "moderator": "moderator",
+           "speaker": "spreker", "participant": "deelnemer"},
+}
+
+_HTML = Template("""<!doctype html>
+<html lang="$lang"><head><meta charset="utf-8"><title>$subject</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1d2330; max-width: 36rem">
+$paragraphs
+<p style="color: #5b6475; font-size: 0.875rem">$platform</p>
+</body></html>
+""")
+
+
+def compose(draft: MailDraft, link: str, platform: str = "Roundtable") -> Message:
+    """The message of a queued mail, in its language, with `link` in it. Raises KeyError for an unknown
+    template (a mail queued by a newer version: the sender records it as failed)."""
+    texts = TEMPLATES[draft.template]
+    text = texts.get(draft.lang) or texts["en"]
+    lang = draft.lang if draft.lang in texts else "en"
+    values = {**draft.params, "name": draft.to_name, "platform": platform, "link": link}
+    if "role" in values:
+        values["role"] = _ROLES[lang].get(values["role"], values["role"])
+    subject = Template(text.subject).safe_substitute(values)
+    plain = Template(text.body).safe_substitute(values)
+    escaped = {k: html.escape(v) for k, v in values.items()}
+    paragraphs = []
+    for para in text.body.split("\n\n"):
+        if para.strip() == "$link":
+            paragraphs.append(f'<p><a href="{escaped["link"]}">{escaped["link"]}</a></p>')
+        else:
+            paragraphs.append(f"<p>{Template(para).safe_substitute(escaped)}</p>")
+    page = _HTML.substitute(lang=lang, subject=html.escape(subject), platform=html.escape(platform),
+                            paragraphs="\n".join(paragraphs))
+    return Message(to_addr=draft.to_addr, to_name=draft.to_name, sender_name=draft.sender_name,
+                   subject=subject, text=plain + "\n", html=page, lang=lang)

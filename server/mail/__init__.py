@@ -1,0 +1,1 @@
+"""Mail delivery: the outbox's sender task (one per node) and its SMTP transport."""
