@@ -27,6 +27,7 @@ from server.api.core import Services
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
+from server.ws.control import Control
 from server.ws.delivery import Delivery
 from server.ws.hub import Hub
 from server.ws.live import Live
@@ -93,17 +94,19 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
     delivery = Delivery(hub)
     webinars = WebinarService(store, clock)
     lounges = LoungeService(store, clock)
+    control = Control(ports.broker)
     services = Services(
         settings=settings, store=store, clock=clock, tokens=Tokens(settings.secret_key), passwords=Passwords(),
         accounts=AccountService(store, clock), missions=MissionService(store, clock), profiles=ProfileService(store),
         live=LiveService(store, clock, webinars, lounges), webinars=webinars, lounges=lounges,
         meetings=MatchmakingService(store, clock), delivery=delivery, recommendations=RecommendationCache(),
+        control=control,
     )
     node = Node(id=secrets.token_hex(4), settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
                 delivery=delivery, rooms=services.live)
     registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))
-    return Root(settings, ports, services, Live(ports.broker, node, registry), own_store)
+    return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store)
 
 
 async def build(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Root:

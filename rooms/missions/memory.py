@@ -18,6 +18,7 @@ import msgspec
 
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.missions.accounts import session_handle
 from rooms.missions.item_roles_memory import MemoryItemRoles
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
@@ -449,18 +450,29 @@ class MemoryMissions(MemoryItemRoles):
     async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
         self._require_user(user_id)
         session_id = secrets.token_urlsafe(32)
-        self._sessions[session_id] = _Session(user_id, expires_at)
+        self._sessions[session_handle(session_id)] = _Session(user_id, expires_at)  # by handle, as in SQL
         return session_id
 
     async def session_user(self, session_id: str, now: dt.datetime) -> int | None:
-        session = self._sessions.get(session_id)
+        return await self.live_session(session_handle(session_id), now)
+
+    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
+        session = self._sessions.get(handle)
         if session is None or session.ended or now >= session.expires_at:
             return None
         return session.user_id
 
     async def end_session(self, session_id: str) -> None:
-        if (session := self._sessions.get(session_id)) is not None:
+        await self.end_session_by_handle(session_handle(session_id))
+
+    async def end_session_by_handle(self, handle: str) -> None:
+        if (session := self._sessions.get(handle)) is not None:
             session.ended = True
+
+    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
+        for session in self._sessions.values():
+            if session.user_id == user_id:
+                session.ended = True
 
     # -- referential integrity (what foreign keys give the SQL store) --------------------------------------
 

@@ -152,6 +152,19 @@ class SignInStore(Protocol):
 
     async def end_session(self, session_id: str) -> None: ...
 
+    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
+        """As session_user, for a session named by its handle (`accounts.session_handle` of its id), which is
+        what bearer tokens carry: a token that leaks does not leak the session."""
+        ...
+
+    async def end_session_by_handle(self, handle: str) -> None:
+        """As end_session, for a session named by its handle."""
+        ...
+
+    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
+        """Ends every session of the user (signing out everywhere)."""
+        ...
+
 
 class ItemRoleStore(Protocol):
     async def item_roles(self, item_id: int) -> dict[int, ItemRole]:

@@ -149,6 +149,14 @@ class MissionService:
             raise Invalid(code="last-organiser", message="You cannot step down as organiser yourself.", field="role")
         return await self._store.set_membership(mission_id, member_id, change.role, change.side)
 
+    async def remove_member(self, user: User, mission_id: int, member_id: int) -> None:
+        await self._require(user, mission_id, Action.MANAGE_MEMBERS)
+        if await self._store.get_membership(mission_id, member_id) is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        if member_id == user.id:
+            raise Invalid(code="last-organiser", message="You cannot remove yourself from the mission.")
+        await self._store.remove_membership(mission_id, member_id)
+
     # -- invitations ---------------------------------------------------------------------------------------
 
     async def invite(self, user: User, mission_id: int, draft: InvitationDraft) -> Invitation:

@@ -111,7 +111,17 @@ async def person(ctx: Context, _: Any) -> DirectoryEntry:
 async def change_person(ctx: Context, body: MemberChange) -> Membership:
     mid = _mission_id(ctx)
     member = ctx.path_id("user_id")
-    return await ctx.services.missions.change_member(await ctx.user_in(mid), mid, member, body)
+    changed = await ctx.services.missions.change_member(await ctx.user_in(mid), mid, member, body)
+    await ctx.services.control.recheck([member])  # a lower role leaves the rooms it no longer sees
+    return changed
+
+
+async def remove_person(ctx: Context, _: Any) -> None:
+    mid = _mission_id(ctx)
+    member = ctx.path_id("user_id")
+    await ctx.services.missions.remove_member(await ctx.user_in(mid), mid, member)
+    # Their sockets in the mission close, on every node; what they try next is refused.
+    await ctx.services.control.expelled(member, mid)
 
 
 async def invite(ctx: Context, body: InvitationDraft) -> NewInvitation:
@@ -153,6 +163,9 @@ def endpoints() -> list[Endpoint]:
                  returns=DirectoryEntry),
         Endpoint("PUT", f"{m}/people/{{user_id:int}}", change_person, "Change a person's role or side "
                  "(organisers)", "directory", body=MemberChange, returns=Membership),
+        Endpoint("DELETE", f"{m}/people/{{user_id:int}}", remove_person, "Remove a person from the mission "
+                 "(organisers): their open connections in it close at once", "directory",
+                 errors=("person-not-found", "last-organiser")),
         Endpoint("POST", f"{m}/invitations", invite, "Invite someone by e-mail (organisers); the answer holds "
                  "the single-use link", "invitations", body=InvitationDraft, returns=NewInvitation, status=201),
         Endpoint("GET", f"{m}/invitations", invitations, "The mission's invitations, newest first (organisers)",

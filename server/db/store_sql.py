@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.missions.accounts import session_handle
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
 from rooms.missions.profile import (
@@ -50,7 +50,7 @@ from server.db.models import (
 
 
 def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
+    return session_handle(session_id)
 
 
 def _rowcount(result: object) -> int:
@@ -484,6 +484,21 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlAggregates, SqlEventLog):
             )).scalar()
 
     async def end_session(self, session_id: str) -> None:
+        await self.end_session_by_handle(_hash(session_id))
+
+    async def end_session_by_handle(self, handle: str) -> None:
         async with self._write() as s:
-            await s.execute(update(SessionRow).where(SessionRow.id_hash == _hash(session_id))
+            await s.execute(update(SessionRow).where(SessionRow.id_hash == handle, SessionRow.ended_at.is_(None))
                             .values(ended_at=dt.datetime.now(dt.UTC)))
+
+    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
+        async with self._read() as s:
+            return (await s.execute(
+                select(SessionRow.user_id).where(
+                    SessionRow.id_hash == handle, SessionRow.ended_at.is_(None), SessionRow.expires_at > now)
+            )).scalar()
+
+    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
+        async with self._write() as s:
+            await s.execute(update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.ended_at.is_(None))
+                            .values(ended_at=now))
