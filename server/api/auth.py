@@ -141,7 +141,6 @@ async def bearer_token(ctx: Context, body: TokenRequest) -> BearerToken:
     """Only a session mints a fresh token. A bearer token may mint one for its own mission (or, when it has none,
     for any mission its holder may view) that ends when it ends: renewing never extends it."""
     svc = ctx.services
-    ctx.headers["cache-control"] = "no-store"
     found = await ctx.identity()
     user = found.user
     if found.scope is not None and body.mission_id != found.scope:
