@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import Iterator
@@ -252,7 +251,8 @@ async def test_removed_member_is_cut_off_on_the_other_node(cluster: Cluster) -> 
     anna = await in_lobby(await Client.open(cluster.a.url, cluster.tokens["anna"]))
     me = httpx.get(f"{cluster.a.url}/api/me", headers=_as(cluster.tokens["mike"])).json()["user"]
 
-    removed = httpx.delete(f"{cluster.b.url}/api/missions/1/people/{me['id']}", headers=_as(cluster.tokens["organiser"]))
+    removed = httpx.delete(f"{cluster.b.url}/api/missions/1/people/{me['id']}",
+                           headers=_as(cluster.tokens["organiser"]))
     assert removed.status_code == 204, removed.text
     code, elapsed = await closed_with(mike)
     assert code == 4401 and elapsed <= CLOSE_WITHIN
