@@ -28,7 +28,7 @@ from server.ws.protocol import (
     Leave,
     Ping,
     Pong,
-    Removed,
+    Revoked,
     Request,
     Welcome,
     WelcomeUser,
@@ -148,7 +148,7 @@ class Session:
                 except DomainError as refused:
                     if name in self.state.rooms:
                         await self.state.leave(name)
-                    self.conn.send_frame(Removed(room=name, code=refused.code, message=refused.message))
+                    self.conn.send_frame(Revoked(room=name, code=refused.code, message=refused.message))
 
     async def expel(self, mission: int) -> None:
         if self.state.scope == mission:

@@ -162,7 +162,7 @@ class Pong(Frame, frozen=True, tag="pong"):
     id: str | None = None
 
 
-class Removed(Frame, frozen=True, tag="removed"):
+class Revoked(Frame, frozen=True, tag="revoked"):
     """The server took this connection out of `room`: the person's role or membership changed and they may no
     longer see it (`code`/`message` say why, as the join would be refused now). Do not rejoin without a new
     reason to (docs/protocol.md)."""

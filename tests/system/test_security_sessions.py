@@ -298,7 +298,7 @@ async def test_revoked_moderator_leaves_the_staff_room_on_the_other_node(cluster
     revoked = httpx.put(f"{cluster.b.url}{roles_url}", headers=organiser, json={"roles": grants})
     assert revoked.status_code == 200, revoked.text
     started = time.monotonic()
-    removed = await anna.expect("removed", timeout=CLOSE_WITHIN + 0.5)
+    removed = await anna.expect("revoked", timeout=CLOSE_WITHIN + 0.5)
     assert time.monotonic() - started <= CLOSE_WITHIN
     assert removed["room"] == staff and removed["code"] == "not-allowed"
 
