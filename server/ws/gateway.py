@@ -28,8 +28,8 @@ from server.ws.protocol import (
     Leave,
     Ping,
     Pong,
-    Revoked,
     Request,
+    Revoked,
     Welcome,
     WelcomeUser,
 )
