@@ -262,6 +262,11 @@ export default {
   'person.editMine': 'Edit my profile',
   'person.sparse': '{name} has not filled in much yet.',
   'person.message': 'Send a message',
+  'person.organiser': 'For organisers',
+  'person.remove': 'Remove from the mission',
+  'person.removeHint': 'They leave every room of this mission at once and can no longer take part in it or read it.',
+  'person.removeConfirm': 'Remove {name} from this mission? Their open pages in it close at once.',
+  'person.removed': '{name} no longer takes part in this mission.',
 
   'conn.label': 'Connection',
   'conn.connecting': 'Connecting…',
@@ -358,6 +363,10 @@ export default {
   'profile.welcomeText': 'You are in. Take a minute to tell the others who you are and what you are looking for — then go on to the mission.',
   'profile.skip': 'Skip for now and go to the mission',
   'profile.continue': 'Continue to {mission}',
+  'profile.sessions': 'Signed in elsewhere?',
+  'profile.sessionsHint': 'Signs you out on every device and app, ends every token made for you and closes every open connection.',
+  'profile.signOutEverywhere': 'Sign out everywhere',
+  'profile.signOutEverywhereConfirm': 'Sign out on every device, this one included?',
 
   'organise.title': 'Organise',
   'organise.notAllowed': 'Only organisers can invite people to this mission.',

@@ -262,6 +262,11 @@ export default {
   'person.editMine': 'Mijn profiel wijzigen',
   'person.sparse': '{name} heeft nog niet veel ingevuld.',
   'person.message': 'Stuur een bericht',
+  'person.organiser': 'Voor organisatoren',
+  'person.remove': 'Uit de missie verwijderen',
+  'person.removeHint': 'Deze persoon verlaat meteen elke ruimte van deze missie en kan er niet meer aan deelnemen of haar lezen.',
+  'person.removeConfirm': '{name} uit deze missie verwijderen? Hun open pagina’s erin sluiten meteen.',
+  'person.removed': '{name} neemt niet meer deel aan deze missie.',
 
   'conn.label': 'Verbinding',
   'conn.connecting': 'Verbinden…',
@@ -358,6 +363,10 @@ export default {
   'profile.welcomeText': 'Je doet mee. Vertel de anderen in een minuutje wie je bent en wat je zoekt — en ga dan verder naar de missie.',
   'profile.skip': 'Nu overslaan en naar de missie',
   'profile.continue': 'Verder naar {mission}',
+  'profile.sessions': 'Ergens anders ingelogd?',
+  'profile.sessionsHint': 'Meldt je af op elk apparaat en elke app, beëindigt elk token dat voor je is gemaakt en sluit elke open verbinding.',
+  'profile.signOutEverywhere': 'Overal afmelden',
+  'profile.signOutEverywhereConfirm': 'Op elk apparaat afmelden, ook op dit?',
 
   'organise.title': 'Organiseren',
   'organise.notAllowed': 'Alleen organisatoren kunnen mensen uitnodigen voor deze missie.',
