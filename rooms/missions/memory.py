@@ -21,7 +21,7 @@ from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.missions.accounts import session_handle
 from rooms.missions.item_roles_memory import MemoryItemRoles
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
@@ -186,6 +186,7 @@ class MemoryMissions(MemoryItemRoles):
         self._missions: dict[int, Mission] = {}
         self._items: dict[int, ProgrammeItem] = {}
         self._memberships: dict[tuple[int, int], Membership] = {}
+        self._suspensions: dict[tuple[int, int], Suspension] = {}
         self._invitations: dict[int, Invitation] = {}
         self._links: dict[int, _SignInLink] = {}
         self._sessions: dict[str, _Session] = {}
@@ -329,6 +330,26 @@ class MemoryMissions(MemoryItemRoles):
 
     async def remove_membership(self, mission_id: int, user_id: int) -> None:
         self._memberships.pop((mission_id, user_id), None)
+        self._suspensions.pop((mission_id, user_id), None)
+
+    async def suspend_membership(self, mission_id: int, user_id: int, now: dt.datetime) -> None:
+        membership = self._memberships.pop((mission_id, user_id), None)
+        if membership is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        self._suspensions[mission_id, user_id] = Suspension(
+            mission_id, user_id, self._users[user_id].name, membership.role, membership.side, now)
+
+    async def reinstate_membership(self, mission_id: int, user_id: int) -> Membership:
+        suspension = self._suspensions.pop((mission_id, user_id), None)
+        if suspension is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        current = self._memberships.get((mission_id, user_id))
+        return current or self._set_membership(mission_id, user_id, suspension.role, suspension.side)
+
+    async def suspensions(self, mission_id: int) -> list[Suspension]:
+        found = [msgspec.structs.replace(s, name=self._users[s.user_id].name)
+                 for (m, _), s in self._suspensions.items() if m == mission_id]
+        return sorted(found, key=lambda s: (s.name, s.user_id))
 
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         if not people:

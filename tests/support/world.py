@@ -102,6 +102,12 @@ class World:
         await self.store.set_membership(self.mission_id, user.id, Role.PARTICIPANT, Side.PARTNER)
         return user.id
 
+    async def new_suspended(self) -> int:
+        """A new participant of the mission, suspended (for cases that reinstate one)."""
+        user_id = await self.new_member()
+        await self.store.suspend_membership(self.mission_id, user_id, self.clock.now())
+        return user_id
+
     async def new_item(self) -> int:
         missions = MissionService(self.store, self.clock)
         return (await missions.add_item(self.users["organiser"], self.mission_id, item_draft())).id

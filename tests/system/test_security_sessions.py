@@ -246,14 +246,17 @@ async def _stored_chat(env: dict[str, str], room: str) -> list[dict[str, Any]]:
 @pytest.mark.multinode
 @pytest.mark.redis
 @pytest.mark.postgres
-async def test_removed_member_is_cut_off_on_the_other_node(cluster: Cluster) -> None:
+@pytest.mark.parametrize("how", ["remove", "suspend"])
+async def test_removed_or_suspended_member_is_cut_off_on_the_other_node(cluster: Cluster, how: str) -> None:
     mike = await in_lobby(await Client.open(cluster.a.url, cluster.tokens["mike"]))
     anna = await in_lobby(await Client.open(cluster.a.url, cluster.tokens["anna"]))
     me = httpx.get(f"{cluster.a.url}/api/me", headers=_as(cluster.tokens["mike"])).json()["user"]
 
-    removed = httpx.delete(f"{cluster.b.url}/api/missions/1/people/{me['id']}",
-                           headers=_as(cluster.tokens["organiser"]))
-    assert removed.status_code == 204, removed.text
+    person = f"{cluster.b.url}/api/missions/1/people/{me['id']}"
+    organiser = _as(cluster.tokens["organiser"])
+    done = httpx.delete(person, headers=organiser) if how == "remove" else httpx.post(
+        f"{person}/suspend", headers=organiser, json={})
+    assert done.status_code == 204, done.text
     code, elapsed = await closed_with(mike)
     assert code == 4401 and elapsed <= CLOSE_WITHIN
 
@@ -270,6 +273,10 @@ async def test_removed_member_is_cut_off_on_the_other_node(cluster: Cluster) -> 
     with pytest.raises(TimeoutError):
         await anna.expect("event", timeout=0.5)
     assert not [c for c in await _stored_chat(cluster.env, LOBBY) if c["author"]["user_id"] == me["id"]]
+    if how == "suspend":  # reinstated, he is back with the role he had
+        back_in = httpx.post(f"{person}/reinstate", headers=organiser, json={})
+        assert back_in.status_code == 200 and back_in.json()["role"] == "participant"
+        await (await in_lobby(await Client.open(cluster.a.url, cluster.tokens["mike"]))).close()
     await anna.close()
 
 
