@@ -70,3 +70,24 @@ def test_sign_out_everywhere_closes_every_page(browsers: Browsers, sign_in: Any,
     other.wait_for_url(re.compile(r"/signin"))
     expect(guest.get_by_text(ENDED)).to_be_visible(timeout=3000)
     assert guest.request.get(f"{server.base}/api/me").status == 401
+
+
+def test_organiser_suspends_and_reinstates_a_member(browsers: Browsers, sign_in: Any, server: Server) -> None:
+    organiser = sign_in(browsers.new(), "organiser@roundtable.example")
+    guest, guest_id, _ = _guest(browsers, organiser, server)
+
+    organiser.goto(f"{server.base}/m/1/people/{guest_id}")
+    organiser.once("dialog", lambda dialog: dialog.accept())
+    organiser.get_by_role("button", name="Suspend", exact=True).click()
+    organiser.wait_for_url(f"{server.base}/m/1/directory")
+    expect(guest.get_by_text(ENDED)).to_be_visible(timeout=3000)
+    assert guest.request.get(f"{server.base}/api/missions/1").status == 404
+
+    organiser.goto(f"{server.base}/m/1/organise")
+    suspended = organiser.locator(f".suspended li[data-user='{guest_id}']")
+    expect(suspended).to_be_visible()
+    reinstate = suspended.get_by_role("button", name=re.compile(r"^Reinstate "))
+    reinstate.focus()
+    organiser.keyboard.press("Enter")
+    expect(organiser.locator(f".suspended li[data-user='{guest_id}']")).to_have_count(0)
+    assert guest.request.get(f"{server.base}/api/missions/1").status == 200

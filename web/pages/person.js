@@ -1,7 +1,7 @@
 // @ts-check
 /** /m/<id>/people/<user_id> — one person's profile as seen in a mission. */
 
-import { del, get } from '../api.js';
+import { del, get, post } from '../api.js';
 import { navigate } from '../app.js';
 import { h, icon } from '../dom.js';
 import { countryName, languageName, list, t } from '../i18n.js';
@@ -25,26 +25,36 @@ function block(title, text) {
 }
 
 /**
- * The organiser's control: take this person out of the mission. Their open pages in it close at once, on every
- * server, and they can no longer come back in or read it.
+ * The organiser's controls: suspend this person (until reinstated on the organise page) or remove them from the
+ * mission. Either way their open pages in it close at once, on every server, and they can no longer come back in
+ * or read it.
  * @param {number} mid @param {{user_id: number, name: string}} person
  */
-function removeControl(mid, person) {
+function memberControls(mid, person) {
   const st = status();
-  const remove = button(t('person.remove'), { variant: 'danger', small: true, icon: 'trash', onclick: async () => {
-    if (!confirm(t('person.removeConfirm', { name: person.name }))) return;
-    remove.setAttribute('disabled', '');
+  /** @param {string} confirmKey @param {string} doneKey @param {() => Promise<any>} act */
+  const action = (confirmKey, doneKey, act) => async (/** @type {Event} */ e) => {
+    const btn = /** @type {HTMLButtonElement} */ (e.currentTarget);
+    if (!confirm(t(confirmKey, { name: person.name }))) return;
+    btn.disabled = true;
     try {
-      await del(`/api/missions/${mid}/people/${person.user_id}`);
-      st.ok(t('person.removed', { name: person.name }));
+      await act();
+      st.ok(t(doneKey, { name: person.name }));
       navigate(`/m/${mid}/directory`);
     } catch (err) {
-      remove.removeAttribute('disabled');
+      btn.disabled = false;
       st.error(errorMessage(err));
     }
-  } });
+  };
+  const path = `/api/missions/${mid}/people/${person.user_id}`;
   return h('section', { class: 'profile-block organiser-only' },
-    h('h2', null, t('person.organiser')), h('p', { class: 'muted' }, t('person.removeHint')), remove, st.el);
+    h('h2', null, t('person.organiser')), h('p', { class: 'muted' }, t('person.removeHint')),
+    h('div', { class: 'actions' },
+      button(t('person.suspend'), { variant: 'secondary', small: true,
+        onclick: action('person.suspendConfirm', 'person.suspended', () => post(`${path}/suspend`)) }),
+      button(t('person.remove'), { variant: 'danger', small: true, icon: 'trash',
+        onclick: action('person.removeConfirm', 'person.removed', () => del(path)) })),
+    st.el);
 }
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -103,7 +113,7 @@ export async function render(ctx) {
         h('ul', { class: 'chips' }, p.sectors.map((/** @type {string} */ s) => h('li', { class: 'chip' }, s)))) : null,
       block(t('person.about', { name: p.name.split(' ')[0] }), p.bio),
       view.permissions.includes('manage-members') && !(me && me.user.id === p.user_id)
-        ? removeControl(mid, { user_id: p.user_id, name: p.name }) : null,
+        ? memberControls(mid, { user_id: p.user_id, name: p.name }) : null,
       !p.offers && !p.seeks && !p.bio && !p.sectors.length
         ? h('p', { class: 'muted card' }, t('person.sparse', { name: p.name.split(' ')[0] })) : null));
   return { title: p.name, node };
