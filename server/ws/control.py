@@ -24,6 +24,7 @@ from rooms.core.broker import Broker, Gap
 log = logging.getLogger("roundtable.control")
 
 TOPIC = "control"
+REVALIDATE_AT_ONCE = 8  # connections checked at once after a gap
 
 
 class SignOut(msgspec.Struct, frozen=True, tag_field="do", tag="sign-out"):
@@ -165,9 +166,21 @@ class Control:
                     self._spawn(person.expel(mission))
 
     def _everyone(self) -> None:
-        for people in list(self._people.values()):
-            for person in list(people):
-                self._spawn(person.revalidate())
+        self._spawn(self._revalidate_all([person for people in self._people.values() for person in people]))
+
+    async def _revalidate_all(self, people: list[Person]) -> None:
+        # A few at a time: after a Redis restart every node does this for every socket it holds, and each check
+        # reads the database.
+        gate = asyncio.Semaphore(REVALIDATE_AT_ONCE)
+
+        async def one(person: Person) -> None:
+            async with gate:
+                try:
+                    await person.revalidate()
+                except Exception:
+                    log.exception("re-validating a connection failed")
+
+        await asyncio.gather(*(one(p) for p in people))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         # One task per connection: a slow socket must not hold up the others (nor the reader).
