@@ -77,13 +77,13 @@ async def _run(nodes: int, floor: bool = False) -> None:
                 servers.append(start_floor(tmp) if floor else start_roundtable(env, tmp))
             pids = [s.pid for s in servers]
             pool = LoadPool(LOAD_PROCESSES, None)  # they inherit the load core from this process
-            sender_conn = await _sender(servers[0].port, bearer_tokens(users[:1], mission)[0])
+            sender_conn = await _sender(servers[0].port, bearer_tokens(db, users[:1], mission)[0])
             sender = roundtable_sender(sender_conn, room)
             listener_users = users[1:]
             connected = 0
             for target in LISTENERS:
                 started = time.monotonic()
-                tokens = bearer_tokens(listener_users[connected:target], mission)
+                tokens = bearer_tokens(db, listener_users[connected:target], mission)
                 ports = [servers[(connected + i) % nodes].port for i in range(len(tokens))]
                 specs = [ConnectSpec("127.0.0.1", servers[0].port, "roundtable", tokens=t, room=room, status=PRESENCE,
                                      ports=p, concurrency=JOIN_CONCURRENCY)

@@ -4,9 +4,11 @@ memory readings from /proc, bearer tokens, latency percentiles and the JSON line
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -123,9 +125,18 @@ def mission_members(db: Path) -> tuple[int, list[int]]:
     return int(mission), users
 
 
-def bearer_tokens(user_ids: Sequence[int], mission: int) -> list[str]:
+def bearer_tokens(db: Path, user_ids: Sequence[int], mission: int) -> list[str]:
+    """Tokens as the API mints them: each names a live session (a token dies with its session), made here."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # stored as naive UTC, as server/db/models.py does
+    handles: dict[int, str] = {}
+    with sqlite3.connect(db) as conn:
+        for user in dict.fromkeys(user_ids):
+            handles[user] = secrets.token_hex(32)
+            conn.execute("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                         (handles[user], user, str(now), str(now + dt.timedelta(days=1))))
+    ends = int(time.time()) + 3600
     tokens = Tokens(SECRET)
-    return [tokens.sign(Purpose.BEARER, {"u": u, "m": mission}) for u in user_ids]
+    return [tokens.sign(Purpose.BEARER, {"u": u, "m": mission, "s": handles[u], "x": ends}) for u in user_ids]
 
 
 # -- processes ------------------------------------------------------------------------------------------------

@@ -53,15 +53,16 @@ async def run() -> None:
         try:
             pool = LoadPool(2, None)
             cycle = itertools.cycle(users)
-            warm = await _connect(pool, server.port, bearer_tokens([next(cycle) for _ in range(WARMUP)], mission))
+            warm = await _connect(pool, server.port, bearer_tokens(db, [next(cycle) for _ in range(WARMUP)], mission))
             await asyncio.sleep(SETTLE)
             base_rss = rss_bytes(server.pid)
             base: dict[str, Any] = {"scenario": "idle", "baseline_connections": warm["connected"],
                                     "baseline_rss_mib": round(base_rss / 2**20, 1)}
 
+            tokens = bearer_tokens(db, [next(cycle) for _ in range(CONNECTIONS)], mission)  # outside the timing
             cpu0 = cpu_seconds(server.pid)
             started = time.monotonic()
-            done = await _connect(pool, server.port, bearer_tokens([next(cycle) for _ in range(CONNECTIONS)], mission))
+            done = await _connect(pool, server.port, tokens)
             connect_s = time.monotonic() - started
             connect_cpu = cpu_seconds(server.pid) - cpu0
             await asyncio.sleep(SETTLE)

@@ -309,7 +309,7 @@ async def orchestrate_ws(k: int) -> dict[str, Any]:
         item, host, staff = _webinar_of(db, mission)
         audience = [u for u in members if u not in staff]
         # Each viewer is its own connection; people repeat only when the directory is smaller than K.
-        host_token, *tokens = bearer_tokens([host, *(audience[i % len(audience)] for i in range(k))], mission)
+        host_token, *tokens = bearer_tokens(db, [host, *(audience[i % len(audience)] for i in range(k))], mission)
         env = server_env(var, db, ROUNDTABLE_JANUS="auto", ROUNDTABLE_JANUS_INTERFACE="10.99.0.1",
                          ROUNDTABLE_JANUS_ICE_ENFORCE="rt0")
         server = start_roundtable(env, var)  # pinned to the server core; its Janus inherits the pinning

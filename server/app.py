@@ -44,6 +44,7 @@ SECURITY_HEADERS = {
         b"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
 }
+NO_STORE_PREFIX = "/api/auth/"
 
 
 def app_version() -> str:
@@ -69,10 +70,17 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        # What the sign-in endpoints answer (tokens, session cookies, their refusals) is never kept by a cache.
+        private = str(scope.get("path", "")).startswith(NO_STORE_PREFIX)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in names]
+                if private:
+                    message["headers"] = [(k, v) for k, v in message.get("headers", [])
+                                          if k.lower() != b"cache-control"]
+                    extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

@@ -29,6 +29,7 @@ from server.mail.smtp import SmtpTransport
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
+from server.ws.control import Control
 from server.ws.delivery import Delivery, publishing
 from server.ws.hub import Hub
 from server.ws.live import Live
@@ -101,18 +102,20 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
     node_id = secrets.token_hex(4)
     tokens = Tokens(settings.secret_key)
     transport = None if settings.smtp is None else SmtpTransport(settings.smtp)
+    control = Control(ports.broker)
     services = Services(
         settings=settings, store=store, clock=clock, tokens=tokens, passwords=Passwords(),
         accounts=AccountService(store, clock), missions=MissionService(store, clock), profiles=ProfileService(store),
         live=publishing(LiveService(store, clock, webinars, lounges), delivery), webinars=webinars, lounges=lounges,
         meetings=publishing(MatchmakingService(store, clock), delivery), recommendations=RecommendationCache(),
         mail=MailSender(store, clock, settings, tokens, transport, node_id),
+        control=control,
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
                 delivery=delivery, rooms=services.live)
     registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))
-    return Root(settings, ports, services, Live(ports.broker, node, registry), own_store)
+    return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store)
 
 
 async def build(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Root:

@@ -32,7 +32,9 @@ function newKey() {
 /**
  * Events dispatched: 'state' (detail: State; only when it changes), 'welcome', 'joined', 'reset', 'event',
  * 'presence' (detail: the frame), 'error-frame' (an error no request waits for, or a failed rejoin),
- * 'fatal' (detail: {code, reason}) when the server says not to reconnect (4400–4499; also kept in `fatal`).
+ * 'fatal' (detail: {code, reason}) when the server says not to reconnect (4400–4499; also kept in `fatal`),
+ * 'revoked' (detail: the frame) when the server took this connection out of a room the person may no longer see
+ * (it is not joined again on reconnect).
  *
  * Reconnecting: after any other close, with full-jitter backoff (0.5 s doubling to 15 s), at once when the
  * browser says it is online again; a ping every 25 s that gets no pong within 10 s, or the browser going
@@ -242,6 +244,11 @@ export class Connection extends EventTarget {
         return;
       case 'ack': case 'pong':
         this.settle(frame);
+        return;
+      case 'revoked':
+        // A change of role or membership: the room is gone for this person, so a reconnect must not rejoin it.
+        this.rooms.delete(frame.room);
+        this.dispatchEvent(new CustomEvent('revoked', {detail: frame}));
         return;
       case 'error':
         if (frame.id && this.pending.has(frame.id)) {

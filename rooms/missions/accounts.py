@@ -6,6 +6,7 @@ Secrets (token signatures, password hashes) are the server's business; this serv
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Protocol
 
 from rooms.core.clock import Clock
@@ -23,10 +24,19 @@ SIGN_IN_LINK_TTL = dt.timedelta(minutes=30)
 SESSION_TTL = dt.timedelta(days=14)
 
 
+def session_handle(session_id: str) -> str:
+    """What names a session outside its cookie (the store's key, a bearer token's claim): SHA-256 of its id, so
+    neither a leaked database nor a bearer token hands out the session itself."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 class AccountService:
     def __init__(self, store: AccountStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+
+    def now(self) -> dt.datetime:
+        return self._clock.now()
 
     async def user(self, user_id: int) -> User:
         user = await self._store.get_user(user_id)
@@ -96,3 +106,13 @@ class AccountService:
 
     async def end_session(self, session_id: str) -> None:
         await self._store.end_session(session_id)
+
+    async def end_session_by_handle(self, handle: str) -> None:
+        await self._store.end_session_by_handle(handle)
+
+    async def live_session(self, handle: str) -> int | None:
+        """The user of the live session with this handle, or None when it ended or expired."""
+        return await self._store.live_session(handle, self._clock.now())
+
+    async def end_sessions(self, user_id: int) -> None:
+        await self._store.end_sessions(user_id, self._clock.now())

@@ -20,9 +20,10 @@ from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.mail.memory import MemoryOutbox
 from rooms.mail.outbox import MailDraft
+from rooms.missions.accounts import session_handle
 from rooms.missions.item_roles_memory import MemoryItemRoles
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
@@ -187,6 +188,7 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
         self._missions: dict[int, Mission] = {}
         self._items: dict[int, ProgrammeItem] = {}
         self._memberships: dict[tuple[int, int], Membership] = {}
+        self._suspensions: dict[tuple[int, int], Suspension] = {}
         self._invitations: dict[int, Invitation] = {}
         self._links: dict[int, _SignInLink] = {}
         self._sessions: dict[str, _Session] = {}
@@ -330,6 +332,26 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
 
     async def remove_membership(self, mission_id: int, user_id: int) -> None:
         self._memberships.pop((mission_id, user_id), None)
+        self._suspensions.pop((mission_id, user_id), None)
+
+    async def suspend_membership(self, mission_id: int, user_id: int, now: dt.datetime) -> None:
+        membership = self._memberships.pop((mission_id, user_id), None)
+        if membership is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        self._suspensions[mission_id, user_id] = Suspension(
+            mission_id, user_id, self._users[user_id].name, membership.role, membership.side, now)
+
+    async def reinstate_membership(self, mission_id: int, user_id: int) -> Membership:
+        suspension = self._suspensions.pop((mission_id, user_id), None)
+        if suspension is None:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        current = self._memberships.get((mission_id, user_id))
+        return current or self._set_membership(mission_id, user_id, suspension.role, suspension.side)
+
+    async def suspensions(self, mission_id: int) -> list[Suspension]:
+        found = [msgspec.structs.replace(s, name=self._users[s.user_id].name)
+                 for (m, _), s in self._suspensions.items() if m == mission_id]
+        return sorted(found, key=lambda s: (s.name, s.user_id))
 
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         if not people:
@@ -457,18 +479,29 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
     async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
         self._require_user(user_id)
         session_id = secrets.token_urlsafe(32)
-        self._sessions[session_id] = _Session(user_id, expires_at)
+        self._sessions[session_handle(session_id)] = _Session(user_id, expires_at)  # by handle, as in SQL
         return session_id
 
     async def session_user(self, session_id: str, now: dt.datetime) -> int | None:
-        session = self._sessions.get(session_id)
+        return await self.live_session(session_handle(session_id), now)
+
+    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
+        session = self._sessions.get(handle)
         if session is None or session.ended or now >= session.expires_at:
             return None
         return session.user_id
 
     async def end_session(self, session_id: str) -> None:
-        if (session := self._sessions.get(session_id)) is not None:
+        await self.end_session_by_handle(session_handle(session_id))
+
+    async def end_session_by_handle(self, handle: str) -> None:
+        if (session := self._sessions.get(handle)) is not None:
             session.ended = True
+
+    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
+        for session in self._sessions.values():
+            if session.user_id == user_id:
+                session.ended = True
 
     # -- referential integrity (what foreign keys give the SQL store) --------------------------------------
 

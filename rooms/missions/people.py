@@ -71,6 +71,17 @@ class Membership(msgspec.Struct, frozen=True):
     side: Side | None
 
 
+class Suspension(msgspec.Struct, frozen=True):
+    """A member an organiser suspended: no member while suspended; reinstating gives back this role and side."""
+
+    mission_id: int
+    user_id: int
+    name: str
+    role: Role
+    side: Side | None
+    suspended_at: dt.datetime
+
+
 class InvitationDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     email: Email
     name: Name

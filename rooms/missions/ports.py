@@ -19,7 +19,7 @@ from typing import Protocol
 from rooms.core.cards import Side
 from rooms.mail.outbox import MailDraft
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, ItemRole, Membership, Role, User
+from rooms.missions.people import Invitation, InvitationDraft, ItemRole, Membership, Role, Suspension, User
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
 
 
@@ -85,7 +85,23 @@ class MembershipStore(Protocol):
         """Creates or replaces the one membership of this user in this mission."""
         ...
 
-    async def remove_membership(self, mission_id: int, user_id: int) -> None: ...
+    async def remove_membership(self, mission_id: int, user_id: int) -> None:
+        """Ends the membership, and a suspension of it."""
+        ...
+
+    async def suspend_membership(self, mission_id: int, user_id: int, now: dt.datetime) -> None:
+        """Atomically: the membership ends and is kept as a suspension (get_membership says None meanwhile).
+        Raises NotFound('person-not-found') when there is no membership."""
+        ...
+
+    async def reinstate_membership(self, mission_id: int, user_id: int) -> Membership:
+        """Atomically: the suspension ends and its role and side are the membership again (a membership made
+        meanwhile is kept as it is). Raises NotFound('person-not-found') when there is no suspension."""
+        ...
+
+    async def suspensions(self, mission_id: int) -> list[Suspension]:
+        """The mission's suspended people, by name then user id."""
+        ...
 
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         """Atomically creates each user with their profile and makes them a member of the mission; e-mails that
@@ -159,6 +175,19 @@ class SignInStore(Protocol):
         ...
 
     async def end_session(self, session_id: str) -> None: ...
+
+    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
+        """As session_user, for a session named by its handle (`accounts.session_handle` of its id), which is
+        what bearer tokens carry: a token that leaks does not leak the session."""
+        ...
+
+    async def end_session_by_handle(self, handle: str) -> None:
+        """As end_session, for a session named by its handle."""
+        ...
+
+    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
+        """Ends every session of the user (signing out everywhere)."""
+        ...
 
 
 class ItemRoleStore(Protocol):

@@ -14,7 +14,7 @@ from rooms.mail.drafts import invitation_mail
 from rooms.mail.outbox import OutboxEntry
 from rooms.mail.ports import OutboxStore
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore, ProfileStore, UserStore
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Profile, ProfileDraft
 from rooms.policy import Action, Actor, permissions, require
@@ -151,6 +151,31 @@ class MissionService:
         if member_id == user.id and change.role is not Role.ORGANISER:
             raise Invalid(code="last-organiser", message="You cannot step down as organiser yourself.", field="role")
         return await self._store.set_membership(mission_id, member_id, change.role, change.side)
+
+    async def remove_member(self, user: User, mission_id: int, member_id: int) -> None:
+        """Ends the person's part in the mission (suspended or not)."""
+        await self._require(user, mission_id, Action.MANAGE_MEMBERS)
+        suspended = any(s.user_id == member_id for s in await self._store.suspensions(mission_id))
+        if await self._store.get_membership(mission_id, member_id) is None and not suspended:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        if member_id == user.id:
+            raise Invalid(code="last-organiser", message="You cannot remove yourself from the mission.")
+        await self._store.remove_membership(mission_id, member_id)
+
+    async def suspend_member(self, user: User, mission_id: int, member_id: int) -> None:
+        """The person is no member until reinstated: refused everywhere in the mission, as an outsider is."""
+        await self._require(user, mission_id, Action.MANAGE_MEMBERS)
+        if member_id == user.id:
+            raise Invalid(code="last-organiser", message="You cannot suspend yourself.")
+        await self._store.suspend_membership(mission_id, member_id, self._clock.now())
+
+    async def reinstate_member(self, user: User, mission_id: int, member_id: int) -> Membership:
+        await self._require(user, mission_id, Action.MANAGE_MEMBERS)
+        return await self._store.reinstate_membership(mission_id, member_id)
+
+    async def suspensions(self, user: User, mission_id: int) -> list[Suspension]:
+        await self._require(user, mission_id, Action.MANAGE_MEMBERS)
+        return await self._store.suspensions(mission_id)
 
     # -- invitations ---------------------------------------------------------------------------------------
 

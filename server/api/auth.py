@@ -117,18 +117,44 @@ async def use_link(ctx: Context, body: TokenBody) -> SignedIn:
 
 
 async def sign_out(ctx: Context, _: Any) -> None:
-    session_id = ctx.request.cookies.get("rt_session")
-    if session_id:
-        await ctx.services.accounts.end_session(session_id)
+    """Ends the session the request's credentials come from (the cookie's, or the one a bearer token was minted
+    from): every token minted from it stops working and its sockets close, on every node."""
+    svc = ctx.services
+    try:
+        found = await ctx.maybe_identity()
+    except ApiError:
+        found = None  # already signed out, or a bad token: there is nothing left to end but the cookie
+    if found is not None:
+        await svc.accounts.end_session_by_handle(found.session)
+        await svc.control.signed_out(found.user.id, found.session)
+    ctx.end_session()
+
+
+async def sign_out_everywhere(ctx: Context, _: Any) -> None:
+    """Ends every session of the signed-in person: every browser, every token, every socket."""
+    svc = ctx.services
+    user = await ctx.user()
+    await svc.accounts.end_sessions(user.id)
+    await svc.control.signed_out(user.id, None)
     ctx.end_session()
 
 
 async def bearer_token(ctx: Context, body: TokenRequest) -> BearerToken:
-    user = await ctx.user()
+    """Only a session mints a fresh token. A bearer token may mint one for its own mission (or, when it has none,
+    for any mission its holder may view) that ends when it ends: renewing never extends it."""
+    svc = ctx.services
+    found = await ctx.identity()
+    user = found.user
+    if found.scope is not None and body.mission_id != found.scope:
+        raise ApiError(status=403, code="token-scope",
+                       message="A token limited to one mission only mints tokens for that mission.",
+                       field="mission_id")
     if body.mission_id is not None:
-        await ctx.services.missions.view(user, body.mission_id)
-    token = ctx.services.tokens.sign(Purpose.BEARER, msgspec.to_builtins(BearerClaims(user.id, body.mission_id)))
-    return BearerToken(token, ctx.services.clock.now() + BEARER_TTL, body.mission_id)
+        await svc.missions.view(user, body.mission_id)
+    ends = found.ends if found.ends is not None else svc.clock.now() + BEARER_TTL
+    claims = BearerClaims(user.id, body.mission_id, found.session, int(ends.timestamp()))
+    return BearerToken(svc.tokens.sign(Purpose.BEARER, msgspec.to_builtins(claims)),
+                       dt.datetime.fromtimestamp(claims.x, dt.UTC), body.mission_id)
 
 
 async def me(ctx: Context, _: Any) -> Me:
@@ -168,9 +194,14 @@ def endpoints() -> list[Endpoint]:
         Endpoint("POST", "/api/auth/link/use", use_link, "Sign in with a one-time link (uses it up)", tag,
                  body=TokenBody, returns=SignedIn, public=True,
                  errors=("token-invalid", "token-expired", "token-used")),
-        Endpoint("POST", "/api/auth/logout", sign_out, "Sign out (ends the session)", tag, public=True),
+        Endpoint("POST", "/api/auth/logout", sign_out, "Sign out: ends the session (and every token minted from "
+                 "it) and closes its sockets", tag, public=True),
+        Endpoint("POST", "/api/auth/logout-everywhere", sign_out_everywhere, "Sign out everywhere: ends every "
+                 "session of mine, every token, every socket", tag),
         Endpoint("POST", "/api/auth/token", bearer_token, "A short-lived bearer token for API and WebSocket "
-                 "clients, optionally limited to one mission", tag, body=TokenRequest, returns=BearerToken),
+                 "clients, optionally limited to one mission; a token minted with a token is limited to its "
+                 "mission and ends when it does", tag, body=TokenRequest, returns=BearerToken,
+                 errors=("token-scope",)),
         Endpoint("GET", "/api/me", me, "The signed-in person and their missions", "me", returns=Me),
         Endpoint("GET", "/api/me/profile", my_profile, "My profile", "me", returns=Profile),
         Endpoint("PUT", "/api/me/profile", save_my_profile, "Replace my profile", "me", body=ProfileDraft,

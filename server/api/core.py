@@ -4,9 +4,9 @@ document are done here once, so a handler only calls the domain."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from starlette.requests import HTTPConnection, Request
@@ -24,7 +24,7 @@ from rooms.missions.people import MAX_ID, User
 from rooms.missions.service import MissionService, ProfileService
 from rooms.webinar.service import WebinarService
 from server.api.credentials import BEARER_TTL as BEARER_TTL
-from server.api.credentials import SESSION_COOKIE, authenticate
+from server.api.credentials import SESSION_COOKIE, Identity, authenticate
 from server.api.credentials import BearerClaims as BearerClaims
 from server.api.errors import ApiError, Unauthenticated
 from server.api.input import check, parse
@@ -32,6 +32,22 @@ from server.mail.sender import MailSender
 from server.passwords import Passwords
 from server.settings import Settings
 from server.tokens import Tokens
+
+
+class PersonControl(Protocol):
+    """Acts on a person's open connections on every node (server/ws/control.py)."""
+
+    async def signed_out(self, user_id: int, session: str | None) -> None:
+        """Closes (4401) the connections made with that session's credentials (every session's when None)."""
+        ...
+
+    async def recheck(self, user_ids: Collection[int]) -> None:
+        """Takes these people's connections out of the rooms their role or membership no longer lets them see."""
+        ...
+
+    async def expelled(self, user_id: int, mission_id: int) -> None:
+        """Closes (4401) the person's connections limited to the mission or in one of its rooms."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,7 @@ class Services:
     meetings: MatchmakingService
     recommendations: RecommendationCache  # one index per mission, for this node
     mail: MailSender  # this node's sender: whether mail really goes out, and a nudge when some is queued
+    control: PersonControl  # sign-outs and changes of role reach open connections on every node
 
 
 def services_of(app: Any) -> Services:
@@ -66,36 +83,41 @@ def services_of(app: Any) -> Services:
 class Context:
     request: Request
     services: Services
-    _user: User | None = None
-    _scope: int | None = None
+    _identity: Identity | None = None
     _cookie: tuple[str, dt.datetime] | None = None
     _clear_cookie: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
-    async def maybe_user(self) -> User | None:
-        if self._user is not None:
-            return self._user
+    async def maybe_identity(self) -> Identity | None:
+        if self._identity is not None:
+            return self._identity
         auth = self.request.headers.get("authorization", "")
         bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         svc = self.services
-        found = await authenticate(svc.tokens, svc.store, svc.accounts, bearer=bearer,
-                                   session_id=None if bearer is not None else self.request.cookies.get(SESSION_COOKIE))
-        if found is not None:
-            self._user, self._scope = found.user, found.scope
-        return self._user
+        self._identity = await authenticate(
+            svc.tokens, svc.store, svc.accounts, bearer=bearer,
+            session_id=None if bearer is not None else self.request.cookies.get(SESSION_COOKIE))
+        return self._identity
+
+    async def identity(self) -> Identity:
+        found = await self.maybe_identity()
+        if found is None:
+            raise Unauthenticated()
+        return found
+
+    async def maybe_user(self) -> User | None:
+        found = await self.maybe_identity()
+        return None if found is None else found.user
 
     async def user(self) -> User:
-        user = await self.maybe_user()
-        if user is None:
-            raise Unauthenticated()
-        return user
+        return (await self.identity()).user
 
     async def user_in(self, mission_id: int) -> User:
         """The signed-in user, refusing a bearer token scoped to another mission."""
-        user = await self.user()
-        if self._scope is not None and self._scope != mission_id:
+        found = await self.identity()
+        if found.scope is not None and found.scope != mission_id:
             raise ApiError(status=403, code="token-scope", message="This token is for another mission.")
-        return user
+        return found.user
 
     def path_id(self, name: str) -> int:
         """An id from the path; one no row can have is simply not found."""

@@ -9,7 +9,7 @@ import msgspec
 
 from rooms.core.cards import Side
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery
 from rooms.missions.service import MemberChange, MissionView
 from server.api.core import Context, Endpoint
@@ -112,7 +112,34 @@ async def person(ctx: Context, _: Any) -> DirectoryEntry:
 async def change_person(ctx: Context, body: MemberChange) -> Membership:
     mid = _mission_id(ctx)
     member = ctx.path_id("user_id")
-    return await ctx.services.missions.change_member(await ctx.user_in(mid), mid, member, body)
+    changed = await ctx.services.missions.change_member(await ctx.user_in(mid), mid, member, body)
+    await ctx.services.control.recheck([member])  # a lower role leaves the rooms it no longer sees
+    return changed
+
+
+async def remove_person(ctx: Context, _: Any) -> None:
+    mid = _mission_id(ctx)
+    member = ctx.path_id("user_id")
+    await ctx.services.missions.remove_member(await ctx.user_in(mid), mid, member)
+    # Their sockets in the mission close, on every node; what they try next is refused.
+    await ctx.services.control.expelled(member, mid)
+
+
+async def suspend_person(ctx: Context, _: Any) -> None:
+    mid = _mission_id(ctx)
+    member = ctx.path_id("user_id")
+    await ctx.services.missions.suspend_member(await ctx.user_in(mid), mid, member)
+    await ctx.services.control.expelled(member, mid)
+
+
+async def reinstate_person(ctx: Context, _: Any) -> Membership:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.reinstate_member(await ctx.user_in(mid), mid, ctx.path_id("user_id"))
+
+
+async def suspended_people(ctx: Context, _: Any) -> list[Suspension]:
+    mid = _mission_id(ctx)
+    return await ctx.services.missions.suspensions(await ctx.user_in(mid), mid)
 
 
 async def invite(ctx: Context, body: InvitationDraft) -> NewInvitation:
@@ -155,6 +182,17 @@ def endpoints() -> list[Endpoint]:
                  returns=DirectoryEntry),
         Endpoint("PUT", f"{m}/people/{{user_id:int}}", change_person, "Change a person's role or side "
                  "(organisers)", "directory", body=MemberChange, returns=Membership),
+        Endpoint("DELETE", f"{m}/people/{{user_id:int}}", remove_person, "Remove a person from the mission "
+                 "(organisers): their open connections in it close at once", "directory",
+                 errors=("person-not-found", "last-organiser")),
+        Endpoint("POST", f"{m}/people/{{user_id:int}}/suspend", suspend_person, "Suspend a person (organisers): "
+                 "no member until reinstated; their open connections in the mission close at once", "directory",
+                 errors=("person-not-found", "last-organiser")),
+        Endpoint("POST", f"{m}/people/{{user_id:int}}/reinstate", reinstate_person, "Reinstate a suspended person "
+                 "with the role and side they had (organisers)", "directory", returns=Membership,
+                 errors=("person-not-found",)),
+        Endpoint("GET", f"{m}/suspended", suspended_people, "The mission's suspended people (organisers)",
+                 "directory", returns=list[Suspension]),
         Endpoint("POST", f"{m}/invitations", invite, "Invite someone by e-mail (organisers); the answer holds "
                  "the single-use link", "invitations", body=InvitationDraft, returns=NewInvitation, status=201),
         Endpoint("GET", f"{m}/invitations", invitations, "The mission's invitations, newest first (organisers)",

@@ -40,7 +40,13 @@ async def item_roles(ctx: Context, _: Any) -> ItemRoles:
 async def set_item_roles(ctx: Context, body: RoleGrants) -> ItemRoles:
     mission_id, item_id = _ids(ctx)
     user = await ctx.user_in(mission_id)
-    return await ItemRoleService(ctx.services.store).set_roles(user, mission_id, item_id, body)
+    store = ctx.services.store
+    before = await store.item_roles(item_id)
+    granted = await ItemRoleService(store).set_roles(user, mission_id, item_id, body)
+    after = {g.user_id: g.role for g in granted.roles}
+    # Whoever lost or changed a grant leaves the rooms it let them see (the staff room), on every node.
+    await ctx.services.control.recheck([u for u in before.keys() | after.keys() if before.get(u) != after.get(u)])
+    return granted
 
 
 async def attendance(ctx: Context, _: Any) -> Attendance:

@@ -126,6 +126,19 @@ class MembershipRow(Base):
     __table_args__ = (Index("ix_memberships_user", "user_id"), Index("ix_memberships_side", "mission_id", "side"))
 
 
+class SuspensionRow(Base):
+    """A member an organiser suspended: out of `memberships` while suspended; what reinstating gives back."""
+
+    __tablename__ = "suspensions"
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    side: Mapped[str | None] = mapped_column(String(16))
+    suspended_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_suspensions_user", "user_id"),)
+
+
 class ItemRow(Base):
     __tablename__ = "programme_items"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

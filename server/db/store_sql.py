@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
@@ -18,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.mail.outbox import MailDraft
+from rooms.missions.accounts import session_handle
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, User
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
@@ -46,13 +46,14 @@ from server.db.models import (
     ProfileSectorRow,
     SessionRow,
     SignInLinkRow,
+    SuspensionRow,
     UserRow,
 )
 from server.db.outbox_sql import SqlOutbox, add_mail
 
 
 def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
+    return session_handle(session_id)
 
 
 def _rowcount(result: object) -> int:
@@ -320,6 +321,38 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
         async with self._write() as s:
             await s.execute(delete(MembershipRow).where(
                 MembershipRow.mission_id == mission_id, MembershipRow.user_id == user_id))
+            await s.execute(delete(SuspensionRow).where(
+                SuspensionRow.mission_id == mission_id, SuspensionRow.user_id == user_id))
+
+    async def suspend_membership(self, mission_id: int, user_id: int, now: dt.datetime) -> None:
+        async with self._write() as s:
+            row = await s.get(MembershipRow, (mission_id, user_id), with_for_update=True)
+            if row is None:
+                raise NotFound(code="person-not-found", message="Person not found.")
+            await s.merge(SuspensionRow(mission_id=mission_id, user_id=user_id, role=row.role, side=row.side,
+                                        suspended_at=now))
+            await s.delete(row)
+
+    async def reinstate_membership(self, mission_id: int, user_id: int) -> Membership:
+        async with self._write() as s:
+            row = await s.get(SuspensionRow, (mission_id, user_id), with_for_update=True)
+            if row is None:
+                raise NotFound(code="person-not-found", message="Person not found.")
+            role, side = Role(row.role), rows.side(row.side)
+            await s.delete(row)
+            current = await s.get(MembershipRow, (mission_id, user_id))
+            if current is not None:
+                return rows.membership(current)
+            return await self._set_membership(s, mission_id, user_id, role, side)
+
+    async def suspensions(self, mission_id: int) -> list[Suspension]:
+        async with self._read() as s:
+            found = await s.execute(
+                select(SuspensionRow, UserRow.name).join(UserRow, UserRow.id == SuspensionRow.user_id)
+                .where(SuspensionRow.mission_id == mission_id))
+            listed = [Suspension(r.mission_id, r.user_id, name, Role(r.role), rows.side(r.side), r.suspended_at)
+                      for r, name in found.all()]
+        return sorted(listed, key=lambda x: (x.name, x.user_id))
 
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         fresh: dict[str, NewMember] = {}
@@ -492,6 +525,21 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
             )).scalar()
 
     async def end_session(self, session_id: str) -> None:
+        await self.end_session_by_handle(_hash(session_id))
+
+    async def end_session_by_handle(self, handle: str) -> None:
         async with self._write() as s:
-            await s.execute(update(SessionRow).where(SessionRow.id_hash == _hash(session_id))
+            await s.execute(update(SessionRow).where(SessionRow.id_hash == handle, SessionRow.ended_at.is_(None))
                             .values(ended_at=dt.datetime.now(dt.UTC)))
+
+    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
+        async with self._read() as s:
+            return (await s.execute(
+                select(SessionRow.user_id).where(
+                    SessionRow.id_hash == handle, SessionRow.ended_at.is_(None), SessionRow.expires_at > now)
+            )).scalar()
+
+    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
+        async with self._write() as s:
+            await s.execute(update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.ended_at.is_(None))
+                            .values(ended_at=now))

@@ -10,6 +10,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from rooms.core.errors import DomainError
 from rooms.core.refs import RoomRef, inbox
+from rooms.missions.accounts import AccountService
 from server.api.core import Services, origin_allowed
 from server.api.credentials import SESSION_COOKIE, Identity, authenticate
 from server.api.errors import ApiError, describe_validation, error_response
@@ -29,6 +30,7 @@ from server.ws.protocol import (
     Ping,
     Pong,
     Request,
+    Revoked,
     Welcome,
     WelcomeUser,
 )
@@ -92,22 +94,77 @@ async def endpoint(ws: WebSocket) -> None:
         await ws.send_denial_response(error_response(refused.status, refused.code, refused.message))
         return
     await ws.accept(subprotocol=SUBPROTOCOL)
-    session = Session(root.live, Connection(ws, identity.user, root.settings.ws_max_buffer), identity.scope)
+    session = Session(root.live, Connection(ws, identity.user, root.settings.ws_max_buffer), identity,
+                      root.services.accounts)
+    control = root.live.control
+    control.add(session)  # from here a sign-out or a change of role reaches this socket
     try:
         await session.run()
     except WebSocketDisconnect:
         pass
     finally:
+        control.discard(session)
         await session.cleanup()
 
 
 class Session:
-    def __init__(self, live: Live, conn: Connection, scope: int | None) -> None:
+    """One socket's conversation; also what control messages (server/ws/control.py) act on."""
+
+    def __init__(self, live: Live, conn: Connection, identity: Identity, accounts: AccountService) -> None:
         self.node = live.node
         self.registry = live.registry
         self.conn = conn
-        self.state = ConnectionState(conn, scope, live.node, live.registry.types)
+        self.session = identity.session
+        self.state = ConnectionState(conn, identity.scope, live.node, live.registry.types)
         self.decoder = live.registry.decoder()
+        self._accounts = accounts
+        # Requests and re-checks take turns: a room must not be re-admitted while a join into it is half done.
+        self._turn = asyncio.Lock()
+        self._ended = False
+
+    @property
+    def user_id(self) -> int:
+        return self.conn.user.id
+
+    async def end(self, reason: str) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        log.info("closing connection %s of user %s: %s", self.conn.id, self.user_id, reason)
+        try:
+            await self.conn.websocket.close(Close.UNAUTHORISED, reason)
+        except Exception:
+            # Already closing or gone: either way nothing more is read from it.
+            log.debug("closing connection %s failed", self.conn.id, exc_info=True)
+        self.conn.close_writer()
+
+    async def recheck(self) -> None:
+        async with self._turn:
+            for name, here in list(self.state.rooms.items()):
+                if self._ended:
+                    return
+                kind = self.registry.of(here.ref.kind)
+                try:
+                    await kind.admit(self.state, here.ref)
+                except DomainError as refused:
+                    if name in self.state.rooms:
+                        await self.state.leave(name)
+                    self.conn.send_frame(Revoked(room=name, code=refused.code, message=refused.message))
+
+    async def expel(self, mission: int) -> None:
+        if self.state.scope == mission:
+            await self.end("removed from the mission")
+            return
+        for here in list(self.state.rooms.values()):
+            if await self.registry.of(here.ref.kind).mission_of(here.ref) == mission:
+                await self.end("removed from the mission")
+                return
+
+    async def revalidate(self) -> None:
+        if await self._accounts.live_session(self.session) != self.user_id:
+            await self.end("signed out")
+        else:
+            await self.recheck()
 
     async def run(self) -> None:
         ws = self.conn.websocket
@@ -142,8 +199,11 @@ class Session:
             if verdict == "refuse":
                 continue
             request = self._decode(text)
+            if self._ended:
+                return
             if request is not None:
-                await self.handle(request)
+                async with self._turn:
+                    await self.handle(request)
 
     async def _next_text(self) -> str | None:
         """The next text frame; None once the socket is done: closed by the client, or by us for a binary frame

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rooms.core.broker import Broker
 from rooms.core.refs import RoomRef
+from server.ws.control import Control
 from server.ws.meeting_clock import MeetingClock
 from server.ws.node import HEARTBEAT, PRESENCE_TTL, Node
 from server.ws.rooms.meeting import Meeting
@@ -23,6 +24,7 @@ class Live:
     broker: Broker
     node: Node
     registry: Registry
+    control: Control
     _heartbeat: asyncio.Task[None] | None = None
 
     @property
@@ -33,6 +35,7 @@ class Live:
 
     def start(self) -> None:
         self._heartbeat = asyncio.get_running_loop().create_task(self._beat(), name="presence heartbeat")
+        self.control.start()
         self.registry.start()
 
     async def _beat(self) -> None:
@@ -68,6 +71,7 @@ class Live:
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._heartbeat
+        await self.control.close()
         await self.registry.close()
         await self.node.relay.close()
         await self.node.hub.close()

@@ -163,3 +163,13 @@ class PresenceSnapshot(Frame, frozen=True, tag="presence"):
 
 class Pong(Frame, frozen=True, tag="pong"):
     id: str | None = None
+
+
+class Revoked(Frame, frozen=True, tag="revoked"):
+    """The server took this connection out of `room`: the person's role or membership changed and they may no
+    longer see it (`code`/`message` say why, as the join would be refused now). Do not rejoin without a new
+    reason to (docs/protocol.md)."""
+
+    room: str
+    code: str
+    message: str

@@ -873,6 +873,51 @@ async def test_a_session_lives_until_it_expires_or_ends(store: Store) -> None:
     await store.end_session("no-such-session")  # ending an unknown session is harmless
 
 
+async def test_sessions_by_handle_and_every_session_of_a_person(store: Store) -> None:
+    from rooms.missions.accounts import session_handle
+
+    ana = await _user(store)
+    bo = await _user(store, "bo@example.org", "Bo Chen")
+    first = await store.create_session(ana.id, NOW, NOW + HOUR)
+    second = await store.create_session(ana.id, NOW, NOW + HOUR)
+    bos = await store.create_session(bo.id, NOW, NOW + HOUR)
+    assert await store.live_session(session_handle(first), NOW) == ana.id
+    assert await store.live_session(session_handle(first), NOW + HOUR) is None
+    assert await store.live_session(first, NOW) is None  # the handle names it, not the id itself
+    await store.end_session_by_handle(session_handle(first))
+    assert await store.session_user(first, NOW) is None
+    assert await store.session_user(second, NOW) == ana.id
+    await store.end_sessions(ana.id, NOW)
+    assert await store.session_user(second, NOW) is None
+    assert await store.live_session(session_handle(second), NOW) is None
+    assert await store.session_user(bos, NOW) == bo.id  # someone else's sessions are untouched
+
+
+async def test_a_suspended_member_is_no_member_until_reinstated(store: Store) -> None:
+    owner = await _user(store)
+    guest = await _user(store, "bo@example.org", "Bo Chen")
+    mission = await _mission(store, owner)
+    await store.set_membership(mission.id, guest.id, Role.SPEAKER, Side.PARTNER)
+    await store.suspend_membership(mission.id, guest.id, NOW)
+    assert await store.get_membership(mission.id, guest.id) is None
+    assert await store.missions_of(guest.id) == []
+    assert await store.directory_entry(mission.id, guest.id) is None
+    [suspended] = await store.suspensions(mission.id)
+    assert (suspended.user_id, suspended.name, suspended.role, suspended.side, suspended.suspended_at) == (
+        guest.id, "Bo Chen", Role.SPEAKER, Side.PARTNER, NOW)
+    await _not_found("person-not-found", store.suspend_membership(mission.id, guest.id, NOW))
+
+    back = await store.reinstate_membership(mission.id, guest.id)
+    assert back == Membership(mission.id, guest.id, Role.SPEAKER, Side.PARTNER)
+    assert await store.get_membership(mission.id, guest.id) == back
+    assert await store.suspensions(mission.id) == []
+    await _not_found("person-not-found", store.reinstate_membership(mission.id, guest.id))
+
+    await store.suspend_membership(mission.id, guest.id, NOW)
+    await store.remove_membership(mission.id, guest.id)  # removal ends a suspension too
+    assert await store.suspensions(mission.id) == []
+
+
 async def test_ping_succeeds_on_a_healthy_store(store: Store) -> None:
     await store.ping()
 

@@ -16,6 +16,7 @@ from rooms.core.clock import FixedClock
 from rooms.core.presence_memory import MemoryPresence
 from rooms.core.ratelimit import MemoryRateLimiter
 from rooms.core.refs import inbox
+from server.api.credentials import Identity
 from server.composition import Ports, Root, build_root
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore
@@ -62,7 +63,7 @@ async def node(settings: Settings, prefix: str, clock: FixedClock,
 async def connect(root: Root, user: Any) -> tuple[Session, Socket]:
     socket = Socket()
     conn = Connection(socket, user)  # type: ignore[arg-type]
-    return Session(root.live, conn, None), socket
+    return Session(root.live, conn, Identity(user, session="test"), root.services.accounts), socket
 
 
 async def frame(socket: Socket, kind: str, timeout: float) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from starlette.testclient import TestClient
 from rooms.catalog import Store
 from rooms.core.cards import Side
 from rooms.core.clock import FixedClock
-from rooms.missions.accounts import AccountService
+from rooms.missions.accounts import AccountService, session_handle
 from rooms.missions.mission import Format, ItemDraft, ItemKind, MissionDraft
 from rooms.missions.people import Role, User
 from rooms.missions.service import MissionService
-from server.api.core import BearerClaims
+from server.api.core import BEARER_TTL, BearerClaims
 from server.app import create_app
 from server.composition import Root, root_of
 from server.db.migrate import upgrade
@@ -47,6 +47,7 @@ class World:
     other_mission_id: int = 0
     item_id: int = 0
     _seq: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _sessions: dict[int, str] = field(default_factory=dict)  # a live session per user, its handle
 
     @property
     def root(self) -> Root:
@@ -58,9 +59,20 @@ class World:
     def run(self, fn: Any, *args: Any) -> Any:
         return self.client.portal.call(fn, *args)  # type: ignore[union-attr]
 
+    def session(self, who: str) -> str:
+        """The handle of a live session of this person (tokens die with their session); made once."""
+        user_id = self.users[who].id
+        if user_id not in self._sessions:
+            # Lives as long as any test moves the clock: these tests are about other things than sessions.
+            session_id = self.run(self.store.create_session, user_id, self.clock.now(),
+                                  self.clock.now() + dt.timedelta(days=3650))
+            self._sessions[user_id] = session_handle(session_id)
+        return self._sessions[user_id]
+
     def token(self, who: str, mission_id: int | None = None) -> str:
+        ends = int((self.clock.now() + BEARER_TTL).timestamp())
         return Tokens(self.settings.secret_key).sign(
-            Purpose.BEARER, msgspec.to_builtins(BearerClaims(self.users[who].id, mission_id)))
+            Purpose.BEARER, msgspec.to_builtins(BearerClaims(self.users[who].id, mission_id, self.session(who), ends)))
 
     def headers(self, who: str) -> dict[str, str]:
         return {} if who == "anonymous" else {"authorization": f"Bearer {self.token(who)}"}
@@ -91,6 +103,19 @@ class World:
         outsider = await accounts.ensure_user("outsider@world.example", "Otto Outsider", can_create_missions=True)
         self.users["outsider"] = outsider
         self.other_mission_id = (await missions.create_mission(outsider, mission_draft("Other mission"))).mission.id
+
+    async def new_member(self) -> int:
+        """A new participant of the mission (for cases that remove one)."""
+        n = self.unique()
+        user = await AccountService(self.store, self.clock).ensure_user(f"member{n}@world.example", f"Member {n}")
+        await self.store.set_membership(self.mission_id, user.id, Role.PARTICIPANT, Side.PARTNER)
+        return user.id
+
+    async def new_suspended(self) -> int:
+        """A new participant of the mission, suspended (for cases that reinstate one)."""
+        user_id = await self.new_member()
+        await self.store.suspend_membership(self.mission_id, user_id, self.clock.now())
+        return user_id
 
     async def new_item(self) -> int:
         missions = MissionService(self.store, self.clock)

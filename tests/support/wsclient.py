@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import json
 import time
@@ -46,26 +47,32 @@ def mint_tokens(env: dict[str, str], emails: dict[str, str], mission: int | None
 
     import msgspec
 
-    from server.api.core import BearerClaims
+    from rooms.missions.accounts import SESSION_TTL, session_handle
+    from server.api.core import BEARER_TTL, BearerClaims
     from server.db.store_sql import SqlStore
     from server.tokens import Purpose, Tokens
 
     # The servers' database: configured, or the default SQLite file under their var directory.
     url = env.get("ROUNDTABLE_DATABASE_URL") or f"sqlite+aiosqlite:///{env['ROUNDTABLE_VAR_DIR']}/roundtable.db"
 
-    async def ids() -> dict[str, int]:
+    now = dt.datetime.now(dt.UTC)
+
+    async def sessions() -> dict[str, tuple[int, str]]:
+        """Each person's id and the handle of a new session of theirs (a token dies with its session)."""
         store = await SqlStore.open(url)
         try:
             found = {name: await store.get_user_by_email(email) for name, email in emails.items()}
+            return {name: (user.id, session_handle(await store.create_session(user.id, now, now + SESSION_TTL)))
+                    for name, user in found.items() if user is not None}
         finally:
             await store.close()
-        return {name: user.id for name, user in found.items() if user is not None}
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        user_ids = pool.submit(asyncio.run, ids()).result()
+        made = pool.submit(asyncio.run, sessions()).result()
     signer = Tokens(env["ROUNDTABLE_SECRET_KEY"])
-    return {name: signer.sign(Purpose.BEARER, msgspec.to_builtins(BearerClaims(uid, mission)))
-            for name, uid in user_ids.items()}
+    ends = int((now + BEARER_TTL).timestamp())
+    return {name: signer.sign(Purpose.BEARER, msgspec.to_builtins(BearerClaims(uid, mission, handle, ends)))
+            for name, (uid, handle) in made.items()}
 
 
 class Client:

@@ -77,6 +77,11 @@ CASES = [
     Case("GET", P, lambda w: f"{_mission(w)}/people/{w.users['participant'].id}", EVERY_MEMBER),
     Case("PUT", P, lambda w: f"{_mission(w)}/people/{w.users['speaker'].id}", ORGANISER,
          lambda w: {"role": "speaker", "side": "partner"}),
+    Case("DELETE", P, lambda w: f"{_mission(w)}/people/{w.run(w.new_member)}", ORGANISER, ok=204),
+    Case("POST", P + "/suspend", lambda w: f"{_mission(w)}/people/{w.run(w.new_member)}/suspend", ORGANISER,
+         ok=204),
+    Case("POST", P + "/reinstate", lambda w: f"{_mission(w)}/people/{w.run(w.new_suspended)}/reinstate", ORGANISER),
+    Case("GET", M + "/suspended", lambda w: f"{_mission(w)}/suspended", ORGANISER),
     Case("POST", M + "/invitations", lambda w: f"{_mission(w)}/invitations", ORGANISER, _invitation_body, 201),
     Case("GET", M + "/invitations", lambda w: f"{_mission(w)}/invitations", ORGANISER),
     Case("GET", M + "/outbox", lambda w: f"{_mission(w)}/outbox", ORGANISER),
@@ -87,6 +92,7 @@ CASES = [
     Case("PUT", "/api/me/password", lambda w: "/api/me/password", SIGNED_IN,
          lambda w: {"password": "a long new password"}, 204),
     Case("POST", "/api/auth/token", lambda w: "/api/auth/token", SIGNED_IN, lambda w: {}),
+    Case("POST", "/api/auth/logout-everywhere", lambda w: "/api/auth/logout-everywhere", SIGNED_IN, ok=204),
 ]
 # Public endpoints: authorised by what they carry (a token, a password), proven in test_api_bad_input.py.
 PUBLIC = {("POST", "/api/auth/password"), ("POST", "/api/auth/request-link"), ("POST", "/api/auth/link/peek"),

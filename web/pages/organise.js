@@ -7,7 +7,7 @@ import { h, icon, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { browserZone, formatDateTime } from '../time.js';
-import { badge, busy, button, clearErrors, empty, field, showError, showFieldError, status } from '../ui.js';
+import { badge, busy, button, clearErrors, empty, errorMessage, field, showError, showFieldError, status } from '../ui.js';
 import { copyButton } from '../widgets.js';
 
 const ROLES = ['participant', 'speaker', 'moderator', 'host', 'organiser'];
@@ -30,6 +30,37 @@ function invitationRow(inv) {
     h('div', { class: 'invitation-status' },
       badge(t(`invstatus.${inv.status}`), `status-${inv.status}`),
       h('p', { class: 'muted small' }, when)));
+}
+
+/**
+ * The mission's suspended people, each with "Reinstate" (back with the role and side they had).
+ * @param {number} mid @param {import('../app.js').PageContext} ctx
+ */
+async function suspendedCard(mid, ctx) {
+  const st = status();
+  const listEl = h('div');
+  const draw = async () => {
+    const people = await get(`/api/missions/${mid}/suspended`, { signal: ctx.signal });
+    replace(listEl, people.length
+      ? h('ul', { class: 'invitations suspended', role: 'list' }, people.map((/** @type {any} */ p) =>
+        h('li', { class: 'invitation', dataset: { user: String(p.user_id) } },
+          h('div', { class: 'invitation-who' }, h('p', { class: 'invitation-name' }, p.name)),
+          h('div', { class: 'badges' }, badge(t(`role.${p.role}`), 'role'),
+            p.side ? badge(t(`side.${p.side}`), `side-${p.side}`) : null),
+          button(t('organise.reinstate', { name: p.name }), { small: true, onclick: async () => {
+            try {
+              await post(`/api/missions/${mid}/people/${p.user_id}/reinstate`);
+              st.ok(t('organise.reinstated', { name: p.name }));
+              await draw();
+            } catch (err) {
+              st.error(errorMessage(err));
+            }
+          } }))))
+      : h('p', { class: 'muted' }, t('organise.noneSuspended')));
+  };
+  await draw();
+  return h('section', { class: 'card', 'aria-labelledby': 'suspended-h' },
+    h('h2', { id: 'suspended-h' }, t('organise.suspendedTitle')), listEl, st.el);
 }
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -129,6 +160,7 @@ export async function render(ctx) {
         h('p', { class: 'muted' }, t('organise.inviteLead')),
         result, form),
       h('section', { class: 'card', 'aria-labelledby': 'inv-list-h' },
-        h('h2', { id: 'inv-list-h' }, t('organise.listTitle')), countEl, listEl)));
+        h('h2', { id: 'inv-list-h' }, t('organise.listTitle')), countEl, listEl),
+      view.permissions.includes('manage-members') ? await suspendedCard(mid, ctx) : null));
   return { title: `${t('organise.title')} · ${view.mission.title}`, node };
 }

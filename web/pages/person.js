@@ -1,12 +1,13 @@
 // @ts-check
 /** /m/<id>/people/<user_id> — one person's profile as seen in a mission. */
 
-import { get } from '../api.js';
+import { del, get, post } from '../api.js';
+import { navigate } from '../app.js';
 import { h, icon } from '../dom.js';
 import { countryName, languageName, list, t } from '../i18n.js';
 import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
-import { avatar, badge } from '../ui.js';
+import { avatar, badge, button, errorMessage, status } from '../ui.js';
 
 /** Only http(s) URLs become links. @param {string} url */
 export function safeUrl(url) {
@@ -21,6 +22,39 @@ export function safeUrl(url) {
 /** @param {string} title @param {string} text */
 function block(title, text) {
   return text ? h('section', { class: 'profile-block' }, h('h2', null, title), h('p', { class: 'prewrap' }, text)) : null;
+}
+
+/**
+ * The organiser's controls: suspend this person (until reinstated on the organise page) or remove them from the
+ * mission. Either way their open pages in it close at once, on every server, and they can no longer come back in
+ * or read it.
+ * @param {number} mid @param {{user_id: number, name: string}} person
+ */
+function memberControls(mid, person) {
+  const st = status();
+  /** @param {string} confirmKey @param {string} doneKey @param {() => Promise<any>} act */
+  const action = (confirmKey, doneKey, act) => async (/** @type {Event} */ e) => {
+    const btn = /** @type {HTMLButtonElement} */ (e.currentTarget);
+    if (!confirm(t(confirmKey, { name: person.name }))) return;
+    btn.disabled = true;
+    try {
+      await act();
+      st.ok(t(doneKey, { name: person.name }));
+      navigate(`/m/${mid}/directory`);
+    } catch (err) {
+      btn.disabled = false;
+      st.error(errorMessage(err));
+    }
+  };
+  const path = `/api/missions/${mid}/people/${person.user_id}`;
+  return h('section', { class: 'profile-block organiser-only' },
+    h('h2', null, t('person.organiser')), h('p', { class: 'muted' }, t('person.removeHint')),
+    h('div', { class: 'actions' },
+      button(t('person.suspend'), { variant: 'secondary', small: true,
+        onclick: action('person.suspendConfirm', 'person.suspended', () => post(`${path}/suspend`)) }),
+      button(t('person.remove'), { variant: 'danger', small: true, icon: 'trash',
+        onclick: action('person.removeConfirm', 'person.removed', () => del(path)) })),
+    st.el);
 }
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -78,6 +112,8 @@ export async function render(ctx) {
       p.sectors.length ? h('section', { class: 'profile-block' }, h('h2', null, t('person.sectors')),
         h('ul', { class: 'chips' }, p.sectors.map((/** @type {string} */ s) => h('li', { class: 'chip' }, s)))) : null,
       block(t('person.about', { name: p.name.split(' ')[0] }), p.bio),
+      view.permissions.includes('manage-members') && !(me && me.user.id === p.user_id)
+        ? memberControls(mid, { user_id: p.user_id, name: p.name }) : null,
       !p.offers && !p.seeks && !p.bio && !p.sectors.length
         ? h('p', { class: 'muted card' }, t('person.sparse', { name: p.name.split(' ')[0] })) : null));
   return { title: p.name, node };

@@ -1,14 +1,34 @@
 // @ts-check
 /** /profile — edit my profile; ?welcome=<mission_id> after accepting an invitation. */
 
-import { ApiError, get, put } from '../api.js';
-import { refreshHeader } from '../app.js';
+import { ApiError, get, post, put } from '../api.js';
+import { navigate, refreshHeader } from '../app.js';
 import { h, icon } from '../dom.js';
 import { languageName, t } from '../i18n.js';
 import { loadMission } from '../mission-common.js';
-import { busy, button, clearErrors, field, pageHead, showError, showFieldError, status } from '../ui.js';
+import { busy, button, clearErrors, errorMessage, field, pageHead, showError, showFieldError, status } from '../ui.js';
 import { countryOptions, LANGUAGE_CODES, languageCode, tokenInput } from '../widgets.js';
 import { ORG_TYPES } from './directory.js';
+
+/**
+ * Sign out everywhere: every browser and app signed in as me, with every token and open connection.
+ * @param {import('../app.js').PageContext} ctx
+ */
+function signOutEverywhere(ctx) {
+  const st = status();
+  const go = button(t('profile.signOutEverywhere'), { variant: 'danger', onclick: async () => {
+    if (!confirm(t('profile.signOutEverywhereConfirm'))) return;
+    try {
+      await post('/api/auth/logout-everywhere');
+      ctx.forgetMe();
+      navigate('/signin');
+    } catch (err) {
+      st.error(errorMessage(err));
+    }
+  } });
+  return h('section', { class: 'card sessions-card' },
+    h('h2', null, t('profile.sessions')), h('p', { class: 'muted' }, t('profile.sessionsHint')), go, st.el);
+}
 
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
@@ -118,6 +138,7 @@ export async function render(ctx) {
     pageHead(t('profile.title'), t('profile.lead'),
       me.missions.length ? h('a', { href: `/m/${(welcomeId || me.missions[0].mission.id)}/people/${me.user.id}`,
         class: 'btn btn-secondary' }, icon('users'), t('profile.preview')) : null),
-    form);
+    form,
+    signOutEverywhere(ctx));
   return { title: t('profile.title'), node };
 }
