@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = (LiveService, WebinarService, LoungeService, MatchmakingService)  # every service whose use cases append
 
 # Every `.publish` in the code, by file and receiver: events are published by delivery.py alone; the rest publish
-# raw broker payloads (the hub, the signal relay, Redis) or stage media (Janus), which are not room events.
+# raw broker payloads (the hub, the signal relay, the per-person control topic, Redis) or stage media (Janus), which
+# are not room events.
 ALLOWED = {
     ("server/ws/delivery.py", "self._hub"), ("server/ws/delivery.py", "publisher"),
     ("server/ws/hub.py", "self._broker"), ("server/ws/relay.py", "self._broker"),
+    ("server/ws/control.py", "self._broker"),
     ("server/redis/broker_redis.py", "self._pub"), ("server/ws/rooms/webinar.py", "stage"),
 }
 

@@ -1,7 +1,7 @@
 """outbox: mail queued in the transaction that causes it, sent by each node's sender (rooms/mail)
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 """
 
