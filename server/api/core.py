@@ -16,6 +16,7 @@ from starlette.routing import Route
 from rooms.catalog import Store
 from rooms.core.clock import Clock
 from rooms.core.events import Appended
+from rooms.core.ratelimit import RateLimiter
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -57,6 +58,7 @@ class Services:
     meetings: MatchmakingService
     delivery: Publisher
     recommendations: RecommendationCache  # one index per mission, for this node
+    limiter: RateLimiter  # the node's (shared across nodes with Redis): sign-in attempts
 
 
 def services_of(app: Any) -> Services:
