@@ -3,7 +3,8 @@
 Counted in the node's RateLimiter (Redis: across nodes) in fixed windows of `signin_window` seconds. The e-mail
 address is counted whether or not anyone has it, before anything is looked up, so a refusal is the same answer
 at the same speed for a known and an unknown address. The client address is the one the request came from
-(uvicorn takes it from X-Forwarded-For only when the peer is a trusted proxy, FORWARDED_ALLOW_IPS).
+(uvicorn takes it from X-Forwarded-For only when the peer is a trusted proxy, FORWARDED_ALLOW_IPS); an IPv6
+address counts by its /64.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Literal
 from rooms.missions.people import normalise_email
 from server.api.core import Context
 from server.api.errors import ApiError
+from server.ws.limits import address_key
 
 Action = Literal["password", "link"]
 
@@ -35,7 +37,7 @@ async def throttle(ctx: Context, action: Action, email: str) -> None:
     # Hashed: the keys (in Redis) need not hold anyone's e-mail address.
     account = hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
     client = ctx.request.client
-    address = client.host if client is not None else "unknown"
+    address = address_key(client.host) if client is not None else "unknown"
     limiter = ctx.services.limiter
     over_account = await limiter.hit(f"signin:{action}:account:{account}", window) > per_account
     over_address = await limiter.hit(f"signin:{action}:address:{address}", window) > per_address

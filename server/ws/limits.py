@@ -9,6 +9,7 @@ n times the cap; each node stays bounded.
 
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter
 from collections.abc import Hashable
 from typing import Generic, TypeVar
@@ -38,3 +39,15 @@ class Held(Generic[K]):
 
 class PersonSockets(Held[int]):
     """The WebSockets each person (user id) holds open on this node."""
+
+
+def address_key(host: str) -> str:
+    """A client address as limits count it: an IPv6 address by its /64 (one subscriber's network, in which one
+    machine can take any number of addresses), anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -27,7 +27,7 @@ from uvicorn.protocols.utils import get_remote_addr
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
 
-from server.ws.limits import Held
+from server.ws.limits import Held, address_key
 
 RAW_EXTENSION = "roundtable.raw"
 
@@ -61,10 +61,10 @@ class HandshakeGuard:
         return any(ip in network for network in self.trusted)
 
     def admit(self, address: str) -> bool:
-        return self.pending.take(address, None if self._trusted(address) else self.per_address)
+        return self.pending.take(address_key(address), None if self._trusted(address) else self.per_address)
 
     def release(self, address: str) -> None:
-        self.pending.give_back(address)
+        self.pending.give_back(address_key(address))
 
 
 def _refusal(status: bytes, *, code: str, message: str, extra: bytes = b"") -> bytes:
