@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import json
 import logging
 import os
@@ -79,22 +78,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
-    from server.ws.uvicorn_protocol import FrameWriterProtocol, LogThrottle
+    from server.ws.uvicorn_protocol import HandshakeGuard, LogThrottle, protocols
 
-    record = _record_running(settings)
+    # The same trusted proxies as uvicorn's own default for proxy headers.
+    guard = HandshakeGuard(settings.handshake_timeout, settings.pending_per_address,
+                           os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(","))
     # Every connection shares one throttle for the warnings a client's bad frames cause.
-    protocol = functools.partial(FrameWriterProtocol, warnings=LogThrottle(logging.getLogger("roundtable.ws")))
+    http, ws = protocols(guard, LogThrottle(logging.getLogger("roundtable.ws")))
+    record = _record_running(settings)
     try:
-        _run(uvicorn, create_app(settings), protocol, args)
+        _run(uvicorn, create_app(settings), http, ws, args)
     finally:
         _forget_running(record)
     return 0
 
 
-def _run(uvicorn: Any, app: Any, protocol: Any, args: argparse.Namespace) -> None:
+def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace) -> None:
     uvicorn.run(
         app,
-        ws=protocol,
+        http=http,
+        ws=ws,
         host=args.host or os.environ.get("HOST", "127.0.0.1"),
         port=args.port or int(os.environ.get("PORT", "8000")),
         ssl_certfile=args.ssl_certfile,

@@ -15,7 +15,7 @@ from rooms.core.broker_memory import MemoryBroker
 from rooms.core.clock import Clock, SystemClock
 from rooms.core.presence import Presence
 from rooms.core.presence_memory import MemoryPresence
-from rooms.core.ratelimit import MemoryRateLimiter, RateLimiter
+from rooms.core.ratelimit import FallbackRateLimiter, MemoryRateLimiter, RateLimiter
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -85,7 +85,8 @@ async def build_ports(settings: Settings, store: Store | None, clock: Clock | No
 
         broker = await RedisBroker.connect(settings.redis_url)
         presence = await RedisPresence.connect(settings.redis_url)
-        limiter = await RedisRateLimiter.connect(settings.redis_url)
+        # While Redis is unreachable each node counts on its own rather than letting everything through.
+        limiter = FallbackRateLimiter(await RedisRateLimiter.connect(settings.redis_url))
     else:
         broker, presence, limiter = MemoryBroker(), MemoryPresence(), MemoryRateLimiter()
     return Ports(store=used, clock=clock or SystemClock(), broker=broker, presence=presence, limiter=limiter,
@@ -110,6 +111,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         meetings=publishing(MatchmakingService(store, clock), delivery), recommendations=RecommendationCache(),
         mail=MailSender(store, clock, settings, tokens, transport, node_id),
         control=control,
+        limiter=ports.limiter,
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

@@ -75,6 +75,19 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     ws_rate_per_second: int = 20  # frames a person may send per second, across nodes
     ws_max_buffer: int = 512 * 1024  # unsent bytes after which a connection counts as not reading
+    # Abuse limits (docs/security.md). Sockets: open WebSockets one person may hold on one node (every tab holds
+    # one); seconds a TCP connection may take to send a request head and finish a WebSocket handshake; connections
+    # from one address (the TCP peer; trusted proxies exempt) still in that stage at once.
+    ws_sockets_per_person: int = 16
+    handshake_timeout: float = 10.0
+    pending_per_address: int = 64
+    # Signing in, counted across nodes in fixed windows of signin_window seconds: password attempts and sign-in
+    # link requests per e-mail address (known or not, so the answer never tells) and per client address.
+    signin_window: int = 600
+    signin_per_account: int = 10
+    signin_per_address: int = 100
+    link_per_account: int = 5
+    link_per_address: int = 30
     # Stage media: an existing Janus (URL), else our own Janus when `janus` is installed and janus_mode is "auto",
     # else the in-process relay capped at stage_relay_cap viewers per webinar.
     janus_url: str | None = None
@@ -116,6 +129,14 @@ class Settings:
             cookie_secure=public_url.startswith("https://"),
             ws_rate_per_second=int(os.environ.get("ROUNDTABLE_WS_RATE", "20")),
             ws_max_buffer=int(os.environ.get("ROUNDTABLE_WS_MAX_BUFFER", str(512 * 1024))),
+            ws_sockets_per_person=int(os.environ.get("ROUNDTABLE_WS_SOCKETS_PER_PERSON", "16")),
+            handshake_timeout=float(os.environ.get("ROUNDTABLE_HANDSHAKE_TIMEOUT", "10")),
+            pending_per_address=int(os.environ.get("ROUNDTABLE_PENDING_PER_ADDRESS", "64")),
+            signin_window=int(os.environ.get("ROUNDTABLE_SIGNIN_WINDOW", "600")),
+            signin_per_account=int(os.environ.get("ROUNDTABLE_SIGNIN_PER_ACCOUNT", "10")),
+            signin_per_address=int(os.environ.get("ROUNDTABLE_SIGNIN_PER_ADDRESS", "100")),
+            link_per_account=int(os.environ.get("ROUNDTABLE_LINK_PER_ACCOUNT", "5")),
+            link_per_address=int(os.environ.get("ROUNDTABLE_LINK_PER_ADDRESS", "30")),
             janus_url=os.environ.get("ROUNDTABLE_JANUS_URL") or None,
             janus_mode=_choice("ROUNDTABLE_JANUS", ("auto", "off")),
             janus_interface=os.environ.get("ROUNDTABLE_JANUS_INTERFACE") or None,

@@ -14,6 +14,7 @@ from rooms.missions.service import MissionView
 from server.api.core import Context, Endpoint
 from server.api.credentials import BEARER_TTL, BearerClaims
 from server.api.errors import ApiError
+from server.api.throttle import throttle
 from server.tokens import Purpose
 
 log = logging.getLogger("roundtable.auth")
@@ -76,6 +77,7 @@ class Accepted(msgspec.Struct, frozen=True):
 
 
 async def sign_in_with_password(ctx: Context, body: PasswordSignIn) -> SignedIn:
+    await throttle(ctx, "password", body.email)
     svc = ctx.services
     user = await svc.store.get_user_by_email(normalise_email(body.email))
     stored = None if user is None else await svc.store.get_password_hash(user.id)
@@ -87,6 +89,7 @@ async def sign_in_with_password(ctx: Context, body: PasswordSignIn) -> SignedIn:
 
 
 async def request_link(ctx: Context, body: LinkRequest) -> Accepted:
+    await throttle(ctx, "link", body.email)
     svc = ctx.services
     # The mail is queued with the link, in its transaction; without SMTP the sender prints it, marked not sent.
     await svc.accounts.sign_in_link(body.email, mail=True)
@@ -185,9 +188,9 @@ def endpoints() -> list[Endpoint]:
     tag = "auth"
     return [
         Endpoint("POST", "/api/auth/password", sign_in_with_password, "Sign in with e-mail and password", tag,
-                 body=PasswordSignIn, returns=SignedIn, public=True, errors=("bad-credentials",)),
+                 body=PasswordSignIn, returns=SignedIn, public=True, errors=("bad-credentials", "too-many-attempts")),
         Endpoint("POST", "/api/auth/request-link", request_link, "E-mail me a one-time sign-in link", tag,
-                 body=LinkRequest, returns=Accepted, status=202, public=True),
+                 body=LinkRequest, returns=Accepted, status=202, public=True, errors=("too-many-attempts",)),
         Endpoint("POST", "/api/auth/link/peek", peek_link, "Who a sign-in link is for (does not use it)", tag,
                  body=TokenBody, returns=LinkInfo, public=True,
                  errors=("token-invalid", "token-expired", "token-used")),

@@ -27,9 +27,11 @@ STATUS = {
 class ApiError(DomainError):
     """An error of the HTTP layer itself (body, media type, authentication)."""
 
-    def __init__(self, *, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, *, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(code=code, message=message, field=field)
         self.status = status
+        self.headers = headers or {}  # e.g. Retry-After on a 429
 
 
 class Unauthenticated(ApiError):
@@ -95,8 +97,11 @@ def describe_validation(exc: msgspec.ValidationError) -> tuple[str, str, str | N
 
 async def domain_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    status = exc.status if isinstance(exc, ApiError) else STATUS[exc.kind]
-    return error_response(status, exc.code, exc.message, exc.field)
+    if isinstance(exc, ApiError):
+        response = error_response(exc.status, exc.code, exc.message, exc.field)
+        response.headers.update(exc.headers)
+        return response
+    return error_response(STATUS[exc.kind], exc.code, exc.message, exc.field)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> Response:

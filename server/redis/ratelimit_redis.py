@@ -18,6 +18,9 @@ from redis.backoff import ExponentialBackoff
 
 POOL_SIZE = 64
 COMMAND_TIMEOUT = 5.0  # seconds before Redis counts as unreachable
+# A hit is one round trip that takes well under a millisecond; a frame must not wait seconds on a frozen Redis
+# (the FallbackRateLimiter then counts on this node).
+HIT_TIMEOUT = 0.5
 
 
 class RedisRateLimiter:
@@ -51,7 +54,7 @@ class RedisRateLimiter:
     async def hit(self, key: str, window_s: int) -> int:
         window = int(self._clock() // window_s)
         name = f"{self._prefix}rl:{key}:{window}"
-        async with asyncio.timeout(COMMAND_TIMEOUT), self._redis.pipeline(transaction=True) as pipe:
+        async with asyncio.timeout(HIT_TIMEOUT), self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
             pipe.expire(name, window_s * 2)
             count, _ = await pipe.execute()

@@ -55,6 +55,7 @@ class Close:
     FORBIDDEN = 4403
     VERSION = 4409
     FLOODING = 4429
+    TOO_MANY_SOCKETS = 4430
 
 
 class Refused(Exception):
@@ -72,6 +73,8 @@ async def identify(ws: WebSocket, services: Services) -> Identity:
     bearer = next((p[len(BEARER_PREFIX):] for p in protocols if p.startswith(BEARER_PREFIX)), None)
     # A cookie rides along with any page's request: only our own pages may use it. A bearer token is sent on
     # purpose, but a browser page of another origin may not use one either.
+    if origin is None and bearer is None and ws.cookies.get(SESSION_COOKIE) is None:
+        raise Refused(401, "not-signed-in", "Sign in first.")  # no credentials at all: nothing to protect
     if (origin is None and bearer is None) or (origin is not None and not origin_allowed(origin, ws,
                                                                                           services.settings)):
         raise Refused(403, "bad-origin", "Connections from this origin are not allowed.")
@@ -94,6 +97,11 @@ async def endpoint(ws: WebSocket) -> None:
         await ws.send_denial_response(error_response(refused.status, refused.code, refused.message))
         return
     await ws.accept(subprotocol=SUBPROTOCOL)
+    # Accepted first, then closed: a browser learns a close code, never the status of a refused handshake.
+    sockets = root.live.node.sockets
+    if not sockets.take(identity.user.id, root.settings.ws_sockets_per_person):
+        await ws.close(Close.TOO_MANY_SOCKETS, "too many connections")
+        return
     session = Session(root.live, Connection(ws, identity.user, root.settings.ws_max_buffer), identity,
                       root.services.accounts)
     control = root.live.control
@@ -104,6 +112,7 @@ async def endpoint(ws: WebSocket) -> None:
         pass
     finally:
         control.discard(session)
+        sockets.give_back(identity.user.id)
         await session.cleanup()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rooms.catalog import Store
 from rooms.core.clock import Clock
@@ -12,6 +12,7 @@ from rooms.lobby.service import LiveService
 from server.settings import Settings
 from server.ws.delivery import Delivery
 from server.ws.hub import Hub
+from server.ws.limits import PersonSockets
 from server.ws.relay import SignalRelay
 
 # A dead node's people vanish from presence within PRESENCE_TTL + HEARTBEAT (13 s), inside the promised 15 s.
@@ -32,3 +33,4 @@ class Node:
     delivery: Delivery
     rooms: LiveService  # presence entries, admission to lobbies and inboxes, chat and direct messages
     history: int = 50  # events a first join gets as recent history
+    sockets: PersonSockets = field(default_factory=PersonSockets)  # open WebSockets per person, capped

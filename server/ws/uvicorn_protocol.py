@@ -1,24 +1,37 @@
-"""uvicorn's sans-I/O WebSocket protocol, plus a way to write pre-built frames straight to the socket.
+"""uvicorn's protocols as we run them: HTTP with a deadline for each request head, and the sans-I/O WebSocket
+protocol with a deadline for its handshake plus a way to write pre-built frames straight to the socket.
 
 uvicorn re-encodes every ASGI `websocket.send`, so a room of 3,000 would be framed 3,000 times. Through the
 `roundtable.raw` scope extension the gateway writes one pre-built frame to each transport instead, and reads
 each transport's write buffer to find clients that stopped reading.
+
+uvicorn's own keep-alive timeout runs only between requests: a connection that sends nothing, or half a request
+head, or half a WebSocket upgrade, would stay open for ever. `protocols(guard)` makes both classes answer to one
+HandshakeGuard per server process: a head must be complete, and a WebSocket handshake done, within
+`handshake_timeout` seconds (else 408 and close, or an abort), and one address may have at most
+`pending_per_address` connections in that state at once (else 429 at once).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import ipaddress
 import logging
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import msgspec
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.utils import get_remote_addr
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import CloseCode
 from websockets.http11 import Request
 
 from server.ws.frames import encode, ws_text_frame
+from server.ws.limits import Held, address_key
 from server.ws.protocol import Error
 
 log = logging.getLogger("roundtable.ws")
@@ -55,11 +68,125 @@ class LogThrottle:
             self._held += 1
 
 
+class HandshakeGuard:
+    """Per server process: the connections, per peer address, that have not sent a complete first request head."""
+
+    def __init__(self, timeout: float, per_address: int, trusted: Iterable[str] = ()) -> None:
+        self.timeout = timeout
+        self.per_address = per_address
+        # Trusted proxies (uvicorn's FORWARDED_ALLOW_IPS: addresses or networks) carry many people's connections:
+        # their address is not one person's. "*" (every peer is a proxy, as in docker-compose.yml) exempts every
+        # peer: the proxy in front bounds its clients' slow requests itself (nginx: client_header_timeout).
+        entries = [t.strip() for t in trusted if t.strip()]
+        self.everyone_trusted = "*" in entries
+        self.trusted = tuple(ipaddress.ip_network(t, strict=False) for t in entries if t != "*")
+        self.pending: Held[str] = Held()
+
+    def _trusted(self, address: str) -> bool:
+        if self.everyone_trusted:
+            return True
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def admit(self, address: str) -> bool:
+        return self.pending.take(address_key(address), None if self._trusted(address) else self.per_address)
+
+    def release(self, address: str) -> None:
+        self.pending.give_back(address_key(address))
+
+
+def _refusal(status: bytes, *, code: str, message: str, extra: bytes = b"") -> bytes:
+    """A whole HTTP response, written before (or instead of) uvicorn reading a request."""
+    body = msgspec.json.encode({"error": {"code": code, "message": message}})
+    return (b"HTTP/1.1 " + status + b"\r\ncontent-type: application/json\r\ncontent-length: "
+            + str(len(body)).encode() + b"\r\nconnection: close\r\n" + extra + b"\r\n" + body)
+
+
+TOO_MANY_PENDING = _refusal(b"429 Too Many Requests", code="too-many-connections",
+                            message="Too many connections from this address are still opening.",
+                            extra=b"retry-after: 10\r\n")
+TOO_SLOW = _refusal(b"408 Request Timeout", code="request-timeout", message="The request took too long to arrive.")
+
+
+class GuardedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol with a deadline for every request head; `protocols()` binds it to a guard."""
+
+    guard: HandshakeGuard
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        remote = get_remote_addr(transport)
+        self._address = remote[0] if remote is not None else ""
+        self._pending = self.guard.admit(self._address)
+        self._heads = 0  # request heads completed on this connection
+        self._started = False  # a byte of the awaited head has arrived
+        self._deadline: asyncio.TimerHandle | None = None
+        if not self._pending:
+            transport.write(TOO_MANY_PENDING)
+            transport.close()
+            return
+        self._expect_head()
+
+    def _expect_head(self) -> None:
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self.guard.timeout, self._too_slow, self._heads)
+
+    def data_received(self, data: bytes) -> None:
+        if self.cycle is None or self.cycle.response_complete:
+            self._started = True
+            self._expect_head()  # bytes of a next request (after keep-alive): its head gets the same deadline
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._heads += 1
+        self._head_done()
+        super().on_headers_complete()
+
+    def _head_done(self) -> None:
+        self._started = False
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        if self._pending:
+            self._pending = False
+            self.guard.release(self._address)
+
+    def _too_slow(self, heads: int) -> None:
+        self._deadline = None
+        if heads != self._heads or self.transport.get_protocol() is not self or self.transport.is_closing():
+            return
+        if self._started:
+            self.transport.write(TOO_SLOW)
+        # A connection that sent nothing is closed without a word: it may be a browser's unused preconnect.
+        self._head_done()
+        self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._head_done()
+        super().connection_lost(exc)
+
+
 class FrameWriterProtocol(WebSocketsSansIOProtocol):
-    def __init__(self, *args: Any, warnings: LogThrottle | None = None, **kwargs: Any) -> None:
+    guard: HandshakeGuard | None = None  # set by `protocols()`; None: no handshake deadline
+    shared_warnings: LogThrottle | None = None  # set by `protocols()`: one throttle for the whole server process
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # One throttle for the whole server (cli passes it to every connection); alone, one per connection.
-        self.warnings = warnings or LogThrottle(log)
+        # Alone (no `protocols()`), one throttle per connection.
+        self.warnings = self.shared_warnings or LogThrottle(log)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if self.guard is not None:
+            # The application authenticates during the handshake: it too must finish in time.
+            self._deadline = self.loop.call_later(self.guard.timeout, self._handshake_too_slow)
+
+    def _handshake_too_slow(self) -> None:
+        if not self.handshake_complete and not self.transport.is_closing():
+            self.transport.abort()
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -101,3 +228,13 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     def abort(self) -> None:
         """Drops a connection whose client stopped reading: nothing more can be flushed to it anyway."""
         self.transport.abort()
+
+
+def protocols(guard: HandshakeGuard, warnings: LogThrottle) -> tuple[type[GuardedHttpProtocol],
+                                                                     type[FrameWriterProtocol]]:
+    """The HTTP and WebSocket protocol classes for one server process, bound to its guard and its warnings'
+    throttle (uvicorn instantiates them itself, so both travel as class attributes of classes made for this
+    process)."""
+    http = type("GuardedHttp", (GuardedHttpProtocol,), {"guard": guard})
+    ws = type("GuardedFrameWriter", (FrameWriterProtocol,), {"guard": guard, "shared_warnings": warnings})
+    return http, ws

@@ -134,7 +134,7 @@ async def test_refused_handshakes(server: Server, tokens: dict[str, str], env: d
         ([SUBPROTOCOL, f"bearer.{expired}"], None, 401),
         ([SUBPROTOCOL, f"bearer.{forged}"], None, 401),
         ([SUBPROTOCOL, "bearer.garbage"], None, 401),
-        ([SUBPROTOCOL], None, 403),  # no token and no Origin: a cookie alone is not enough
+        ([SUBPROTOCOL], None, 401),  # no credentials at all (docs/protocol.md); a cookie without Origin is 403
         ([SUBPROTOCOL, f"bearer.{tokens['anna']}"], "https://evil.example", 403),
         ([f"bearer.{tokens['anna']}"], None, 400),
     ]:

@@ -285,7 +285,8 @@ export async function render(ctx) {
     side.el.classList.toggle('is-stale', s !== 'open'); // who is here: as last known
     pillText.textContent = t(`conn.${s}`);
     connWhy.textContent = s === 'closed' && fatal ? (fatal.code === 4401 ? t('conn.why4401')
-      : fatal.code === 4429 ? t('conn.why4429') : t('conn.whyOther')) : '';
+      : fatal.code === 4429 ? t('conn.why4429') : fatal.code === 4430 ? t('conn.why4430')
+      : t('conn.whyOther')) : '';
     reconnectBtn.hidden = s !== 'closed' || fatal?.code === 4401;
     signInLink.hidden = !(s === 'closed' && fatal?.code === 4401);
     chatBox.note.textContent = s === 'open' ? '' : s === 'closed' ? t('lobby.offlineClosed') : t('lobby.offlineQueued');

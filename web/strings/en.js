@@ -42,6 +42,7 @@ export default {
   'err.required': 'Please fill this in.',
   'err.password-short': 'A password has at least 10 characters.',
   'err.bad-credentials': 'That e-mail address or password is not right.',
+  'err.too-many-attempts': 'Too many attempts. Please wait a few minutes and try again.',
   'err.invalid-email': 'This is not a valid e-mail address.',
   'err.invalid-website': 'A website starts with https:// or http://.',
   'err.invalid-country': 'Choose a country from the list.',
@@ -280,6 +281,7 @@ export default {
   'conn.reconnect': 'Reconnect',
   'conn.why4401': 'Your session has ended: sign in again.',
   'conn.why4429': 'Too many messages at once.',
+  'conn.why4430': 'Roundtable is open in too many tabs or windows. Close some, then reconnect.',
   'conn.whyOther': 'The server ended the connection.',
 
   'status.available': 'Available',

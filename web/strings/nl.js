@@ -42,6 +42,7 @@ export default {
   'err.required': 'Vul dit in.',
   'err.password-short': 'Een wachtwoord heeft minstens 10 tekens.',
   'err.bad-credentials': 'Dit e-mailadres of wachtwoord klopt niet.',
+  'err.too-many-attempts': 'Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.',
   'err.invalid-email': 'Dit is geen geldig e-mailadres.',
   'err.invalid-website': 'Een website begint met https:// of http://.',
   'err.invalid-country': 'Kies een land uit de lijst.',
@@ -280,6 +281,7 @@ export default {
   'conn.reconnect': 'Opnieuw verbinden',
   'conn.why4401': 'Je sessie is verlopen: log opnieuw in.',
   'conn.why4429': 'Te veel berichten tegelijk.',
+  'conn.why4430': 'Roundtable is in te veel tabbladen of vensters open. Sluit er een paar en verbind opnieuw.',
   'conn.whyOther': 'De server heeft de verbinding beëindigd.',
 
   'status.available': 'Beschikbaar',
