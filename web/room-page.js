@@ -41,21 +41,44 @@ export function toastArea(id) {
 }
 
 /**
- * The connection's state as a pill; `close` stops following it (the connection outlives the page). A page whose
- * room has its own "live" (a webinar) names the open connection `openKey` instead, so the two never read alike.
- * @param {import('./live.js').MissionLive} live @param {string} [openKey]
+ * Why a connection the server closed for good stays closed: a string key (4401 session ended, 4429 flooding,
+ * 4430 too many tabs). @param {{code: number} | null} fatal
  */
-export function connPill(live, openKey = 'conn.open') {
+export function fatalReasonKey(fatal) {
+  if (!fatal) return '';
+  return fatal.code === 4401 ? 'conn.why4401' : fatal.code === 4429 ? 'conn.why4429'
+    : fatal.code === 4430 ? 'conn.why4430' : 'conn.whyOther';
+}
+
+/**
+ * The connection's state as a pill, with why it closed for good (and a way to sign in again after 4401); `close`
+ * stops following it (the connection outlives the page). A page whose room has its own "live" (a webinar) names
+ * the open connection `openKey` instead, so the two never read alike. When the server takes the person out of
+ * this page's room (their role changed), `onRevoked` is called.
+ * @param {import('./live.js').MissionLive} live @param {string} [openKey] @param {() => void} [onRevoked]
+ */
+export function connPill(live, openKey = 'conn.open', onRevoked) {
   const pill = h('span', { class: 'conn-pill', id: 'conn-pill' }, h('span', { class: 'pill-dot', 'aria-hidden': 'true' }),
     h('span', { class: 'pill-text' }));
+  const why = h('span', { class: 'conn-why small' });
+  const signIn = h('a', { href: `/signin?next=${encodeURIComponent(location.pathname)}`, class: 'btn btn-secondary btn-small',
+    hidden: true }, t('nav.signin'));
   const draw = () => {
     pill.dataset.state = live.state;
     /** @type {HTMLElement} */ (pill.lastChild).textContent = t(live.state === 'open' ? openKey : `conn.${live.state}`);
+    const fatal = live.state === 'closed' ? live.conn.fatal : null;
+    why.textContent = fatal ? t(fatalReasonKey(fatal)) : '';
+    signIn.hidden = fatal?.code !== 4401;
   };
+  const revoked = () => onRevoked?.();
   live.addEventListener('state', draw);
+  live.conn.addEventListener('revoked', revoked);
   draw();
-  const el = h('div', { class: 'w-conn', role: 'status', 'aria-label': t('conn.label') }, pill);
-  return { el, close: () => live.removeEventListener('state', draw) };
+  const el = h('div', { class: 'w-conn', role: 'status', 'aria-label': t('conn.label') }, pill, why, signIn);
+  return { el, close: () => {
+    live.removeEventListener('state', draw);
+    live.conn.removeEventListener('revoked', revoked);
+  } };
 }
 
 /**

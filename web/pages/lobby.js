@@ -15,6 +15,7 @@ import { composer, errorText, MAX_TEXT } from '../lobby/controls.js';
 import { lobbySide } from '../lobby/side.js';
 import { endedCard } from '../webinar/ended.js';
 import { viewerZone } from './mission.js';
+import { fatalReasonKey } from '../room-page.js';
 
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
@@ -284,9 +285,7 @@ export async function render(ctx) {
     pill.dataset.state = s;
     side.el.classList.toggle('is-stale', s !== 'open'); // who is here: as last known
     pillText.textContent = t(`conn.${s}`);
-    connWhy.textContent = s === 'closed' && fatal ? (fatal.code === 4401 ? t('conn.why4401')
-      : fatal.code === 4429 ? t('conn.why4429') : fatal.code === 4430 ? t('conn.why4430')
-      : t('conn.whyOther')) : '';
+    connWhy.textContent = s === 'closed' && fatal ? t(fatalReasonKey(fatal)) : '';
     reconnectBtn.hidden = s !== 'closed' || fatal?.code === 4401;
     signInLink.hidden = !(s === 'closed' && fatal?.code === 4401);
     chatBox.note.textContent = s === 'open' ? '' : s === 'closed' ? t('lobby.offlineClosed') : t('lobby.offlineQueued');

@@ -92,7 +92,10 @@ export async function render(ctx) {
     } catch (err) { fail(err); }
   });
 
-  const conn = connPill(live);
+  const conn = connPill(live, 'conn.open', () => {
+    toast(t('conn.revoked'));
+    setTimeout(() => location.reload(), 3000);
+  });
 
   const welcome = h('p', { class: 'l-welcome', id: 'l-welcome' });
   const drawAll = () => {

@@ -35,7 +35,11 @@ export async function render(ctx) {
 
   const { el: toasts, toast } = toastArea('w-toasts');
   // "Connected", never "Live": whether the webinar is live is the state badge's to say.
-  const conn = connPill(live, 'conn.connected');
+  // Taken out of the staff room (a moderator's grant revoked): the page is drawn again for the role left.
+  const conn = connPill(live, 'conn.connected', () => {
+    toast(t('conn.revoked'));
+    setTimeout(() => location.reload(), 3000);
+  });
 
   const roleBadge = h('span', { class: 'w-role' });
   // What the webinar is doing, apart from the connection pill (which only says whether we are connected).

@@ -283,6 +283,7 @@ export default {
   'conn.why4429': 'Too many messages at once.',
   'conn.why4430': 'Roundtable is open in too many tabs or windows. Close some, then reconnect.',
   'conn.whyOther': 'The server ended the connection.',
+  'conn.revoked': 'Your role here has changed: the page reloads to show what you may see now.',
 
   'status.available': 'Available',
   'status.in-meeting': 'In a meeting',

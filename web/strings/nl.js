@@ -283,6 +283,7 @@ export default {
   'conn.why4429': 'Te veel berichten tegelijk.',
   'conn.why4430': 'Roundtable is in te veel tabbladen of vensters open. Sluit er een paar en verbind opnieuw.',
   'conn.whyOther': 'De server heeft de verbinding beëindigd.',
+  'conn.revoked': 'Je rol hier is gewijzigd: de pagina laadt opnieuw en toont wat je nu mag zien.',
 
   'status.available': 'Beschikbaar',
   'status.in-meeting': 'In overleg',
