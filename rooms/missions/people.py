@@ -9,7 +9,7 @@ from typing import Annotated
 
 import msgspec
 
-from rooms.core.cards import Side
+from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
 
 # Ids are positive and fit a 32-bit SQL INTEGER on every backend.
@@ -77,6 +77,10 @@ class InvitationDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     role: Role = Role.PARTICIPANT
     side: Side | None = None
     organisation: Annotated[str, msgspec.Meta(max_length=120)] = ""
+    # What a roster (rooms.missions.roster) may say besides; each fills a blank of the profile on acceptance.
+    org_type: OrgType | None = None
+    sector: Annotated[str, msgspec.Meta(max_length=60)] = ""
+    language: Annotated[str, msgspec.Meta(max_length=3)] = ""  # the mail's language (en | nl); blank: en
 
     def validated(self) -> InvitationDraft:
         side = self.side
@@ -104,8 +108,15 @@ class Invitation(msgspec.Struct, frozen=True):
     expires_at: dt.datetime
     accepted_at: dt.datetime | None
     accepted_by: int | None
+    org_type: OrgType | None = None
+    sector: str = ""
+    language: str = ""
+    opened_at: dt.datetime | None = None  # when its link was first opened (the invitation page peeked at it)
+    revoked_at: dt.datetime | None = None  # an organiser withdrew it: its link no longer works
 
     def status(self, now: dt.datetime) -> str:
         if self.accepted_at is not None:
             return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
         return "expired" if now >= self.expires_at else "pending"
