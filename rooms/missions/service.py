@@ -178,6 +178,10 @@ class MissionService:
 
     # -- bulk onboarding (rooms.missions.roster) ------------------------------------------------------------
 
+    async def may_invite(self, user: User, mission_id: int) -> None:
+        """Refuses (NotAllowed, NotFound) whoever may not invite: checked before a roster file is even read."""
+        await self._require(user, mission_id, Action.INVITE)
+
     async def check_roster(self, user: User, mission_id: int, cells: Iterable[Sequence[object]]) -> Roster:
         """Every row of a roster with its errors; nothing is written."""
         _, mission = await self._require(user, mission_id, Action.INVITE)

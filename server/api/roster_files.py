@@ -23,7 +23,7 @@ from starlette.requests import Request
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
 from rooms.mail.outbox import OutboxEntry
-from rooms.missions.people import Invitation, Role
+from rooms.missions.people import Invitation, Role, User
 from rooms.missions.roster import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, Roster, RowError, csv_cells, delivery_status
 from server.api.core import Context, Endpoint
 from server.api.errors import ApiError
@@ -127,7 +127,8 @@ def file_cells(data: bytes) -> list[Sequence[object]]:
     return list(itertools.islice(csv_cells(data), _ROWS_READ + 1))
 
 
-async def _cells(ctx: Context) -> list[Sequence[object]]:
+async def _cells(ctx: Context, user: User, mission_id: int) -> list[Sequence[object]]:
+    await ctx.services.missions.may_invite(user, mission_id)  # before reading 10 MB for someone who may not
     data = await read_upload(ctx.request)
     # Parsing is CPU work: off the event loop, so other requests and sockets go on meanwhile.
     return await anyio.to_thread.run_sync(file_cells, data)
@@ -157,13 +158,13 @@ def _mission_id(ctx: Context) -> int:
 async def preview(ctx: Context, _: Any) -> RosterPreview:
     mid = _mission_id(ctx)
     user = await ctx.user_in(mid)
-    return preview_of(await ctx.services.missions.check_roster(user, mid, await _cells(ctx)))
+    return preview_of(await ctx.services.missions.check_roster(user, mid, await _cells(ctx, user, mid)))
 
 
 async def import_roster(ctx: Context, _: Any) -> RosterImport:
     mid = _mission_id(ctx)
     user = await ctx.user_in(mid)
-    roster, made = await ctx.services.missions.import_roster(user, mid, await _cells(ctx))
+    roster, made = await ctx.services.missions.import_roster(user, mid, await _cells(ctx, user, mid))
     ctx.services.mail.wake()  # their mails were queued with them
     return RosterImport(len(made), preview_of(roster), [invitee(ctx, i, None) for i in made])
 
