@@ -56,7 +56,7 @@ async def test_an_unknown_mission_writes_nothing(store: Store) -> None:
 
 
 async def test_which_emails_are_members(store: Store) -> None:
-    owner, mission = await _mission(store)
+    _, mission = await _mission(store)
     other = await store.create_user("x@example.org", "X", NOW)
     await store.create_user("outside@example.org", "Out", NOW)
     await store.set_membership(mission.id, other.id, Role.PARTICIPANT, Side.PARTNER)
