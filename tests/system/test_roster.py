@@ -4,7 +4,6 @@ one each; then the organiser follows each invitation's status, revokes, resends 
 
 from __future__ import annotations
 
-import io
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -12,38 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
-import openpyxl
 
 from tests.support.procs import env_for, free_port, roundtable, serving
+from tests.support.rosters import XLSX, roster_xlsx
 from tests.support.smtp import Catcher, smtp_server
 from tests.support.wsclient import mint_tokens
 
 ORGANISER = "organiser@roundtable.example"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def roster_xlsx(count: int = 300, domain: str = "bulk.example") -> bytes:
-    """`count` rows of which three are bad: an invalid address (line 11), a duplicate of line 2 (line 51) and an
-    unknown organisation type (line 101)."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["Name", "E-mail", "Organisation", "Organisation type", "Sector", "Side", "Role", "Language"])
-    for n in range(count):
-        line = n + 2
-        email = f"person{n}@{domain}"
-        org_type = "sme" if n % 2 else "knowledge institution"
-        if line == 11:
-            email = "not an address"
-        elif line == 51:
-            email = f"PERSON0@{domain}"
-        elif line == 101:
-            org_type = "castle"
-        sheet.append([f"Person {n}", email, f"Company {n % 17}", org_type, "", "delegation" if n % 3 else "partner",
-                      "participant", "nl" if n % 2 else "en"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _until(check: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
