@@ -10,8 +10,14 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.axe import check, report
 from tests.browser.conftest import Browsers, Server
 from tests.support.rosters import XLSX, roster_xlsx
+
+
+def _clean(page: Any, what: str) -> None:
+    found = check(page)
+    assert found == [], f"{what}: axe found\n{report(found)}"
 
 
 def test_an_organiser_imports_a_roster_and_follows_the_invitations(browsers: Browsers, sign_in: Any,
@@ -37,6 +43,7 @@ def test_an_organiser_imports_a_roster_and_follows_the_invitations(browsers: Bro
     expect(bad.nth(2)).to_contain_text("Organisation type: not a known organisation type")
     expect(organiser.locator(".roster-table")).to_contain_text("Kees <b>Bold</b>")  # text, never markup
     expect(organiser.locator(".roster-table b")).to_have_count(0)
+    _clean(organiser, "the check of a roster")
 
     organiser.get_by_role("button", name="Import 297 people and send invitations").click()
     expect(organiser.get_by_text("297 people invited; the invitations are on their way.")).to_be_visible()
@@ -44,6 +51,7 @@ def test_an_organiser_imports_a_roster_and_follows_the_invitations(browsers: Bro
     expect(mine).to_have_count(297)
     expect(mine.locator(".badge").first).to_have_text("Not sent (no mail server)")
     expect(organiser.get_by_text("This server sends no mail", exact=False)).to_be_visible()
+    _clean(organiser, "the invitations")
 
     kees = organiser.locator(".invitee-table tbody tr", has_text=f"person0@{domain}")
     kees.get_by_role("button", name="Copy link: Kees <b>Bold</b>").click()

@@ -568,4 +568,6 @@ export default {
   "err.invitation-closed": "This invitation was accepted, revoked or has expired.",
   "err.invitation-not-found": "This invitation no longer exists.",
   "err.token-revoked": "The organiser withdrew this invitation; ask them for a new one.",
+  "invite.token-revoked.title": "This invitation was withdrawn",
+  "invite.token-revoked.text": "The organiser withdrew this invitation. Ask them for a new one if you should take part.",
 };

@@ -568,4 +568,6 @@ export default {
   "err.invitation-closed": "Deze uitnodiging is al geaccepteerd, ingetrokken of verlopen.",
   "err.invitation-not-found": "Deze uitnodiging bestaat niet meer.",
   "err.token-revoked": "De organisator heeft deze uitnodiging ingetrokken; vraag om een nieuwe.",
+  "invite.token-revoked.title": "Deze uitnodiging is ingetrokken",
+  "invite.token-revoked.text": "De organisator heeft deze uitnodiging ingetrokken. Vraag om een nieuwe als je mee hoort te doen.",
 };
