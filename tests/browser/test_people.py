@@ -35,7 +35,7 @@ def test_an_organiser_imports_a_roster_and_follows_the_invitations(browsers: Bro
     chooser.set_input_files({"name": "roster.xlsx", "mimeType": XLSX,
                              "buffer": roster_xlsx(300, domain, first_name="Kees <b>Bold</b>")})
     expect(organiser.locator(".roster-summary")).to_have_text(
-        "297 people are ready to be invited; 3 rows have problems and will be left out.")
+        "Ready to invite: 297. Rows with problems, left out: 3.")
     bad = organiser.locator(".roster-table tr[data-ok=false]")
     expect(bad).to_have_count(3)
     expect(bad.nth(0)).to_contain_text("E-mail: not a valid e-mail address")
@@ -78,6 +78,6 @@ def test_a_csv_dropped_on_the_page_is_checked_in_dutch(browsers: Browsers, sign_
         document.querySelector('#roster-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data,
           bubbles: true, cancelable: true }));
     }""", csv)
-    expect(organiser.locator(".roster-summary")).to_contain_text("1 mensen kunnen worden uitgenodigd")
+    expect(organiser.locator(".roster-summary")).to_contain_text("Klaar om uit te nodigen: 1.")
     expect(organiser.locator(".roster-table tr[data-ok=false]")).to_contain_text("E-mail: begint met = + - of @")
     expect(organiser.get_by_role("button", name="1 persoon importeren en de uitnodiging versturen")).to_be_enabled()

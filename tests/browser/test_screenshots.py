@@ -111,7 +111,7 @@ def test_screenshots_of_every_page(size: str, server: Server, browsers: Browsers
     organiser.get_by_role("button", name="Create invitation").click()
     expect(organiser.get_by_label("Invitation link")).to_be_visible()
     _shoot(organiser, "organise-invited", size)
-    _roster_checked(organiser, server, "Choose a file", "people are ready")
+    _roster_checked(organiser, server, "Choose a file", "Ready to invite")
     _shoot(organiser, "organise-people", size)
 
     # Dutch, and the profile form showing an error.
@@ -124,6 +124,6 @@ def test_screenshots_of_every_page(size: str, server: Server, browsers: Browsers
     organiser.get_by_role("button", name="Profiel opslaan").click()
     expect(organiser.locator(".field[data-field=website] .field-error")).to_be_visible()
     _shoot(organiser, "profile-error-nl", size)
-    _roster_checked(organiser, server, "Kies een bestand", "mensen kunnen worden uitgenodigd")
+    _roster_checked(organiser, server, "Kies een bestand", "Klaar om uit te nodigen")
     _shoot(organiser, "organise-people-nl", size)
     organiser.get_by_role("button", name=re.compile("English")).click()

@@ -41,8 +41,8 @@ function previewRow(r) {
   return h('tr', { class: r.ok ? 'roster-ok' : 'roster-bad', dataset: { line: r.line, ok: String(r.ok) } },
     h('td', null, String(r.line)),
     h('td', null, r.name), h('td', null, r.email), h('td', null, r.organisation),
-    h('td', null, r.org_type || ''), h('td', null, r.sector), h('td', null, r.side || ''),
-    h('td', null, r.role), h('td', null, r.language),
+    h('td', null, r.org_type ? t(`org.${r.org_type}`) : ''), h('td', null, r.sector),
+    h('td', null, r.side ? t(`side.${r.side}`) : ''), h('td', null, t(`role.${r.role}`)), h('td', null, r.language),
     h('td', { class: 'roster-errors' }, problems));
 }
 

@@ -504,7 +504,7 @@ export default {
   "onboard.checking": "Checking {name}…",
   "onboard.checked": "Checked: {good} ready, {bad} with problems.",
   "onboard.previewTitle": "Check",
-  "onboard.summary": "{good} people are ready to be invited; {bad} rows have problems and will be left out.",
+  "onboard.summary": "Ready to invite: {good}. Rows with problems, left out: {bad}.",
   "onboard.ignored": "Columns left out: {columns}.",
   "onboard.line": "Row",
   "onboard.problems": "Problems",

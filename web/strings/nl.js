@@ -504,7 +504,7 @@ export default {
   "onboard.checking": "{name} controleren…",
   "onboard.checked": "Gecontroleerd: {good} klaar, {bad} met problemen.",
   "onboard.previewTitle": "Controle",
-  "onboard.summary": "{good} mensen kunnen worden uitgenodigd; {bad} rijen hebben problemen en worden overgeslagen.",
+  "onboard.summary": "Klaar om uit te nodigen: {good}. Rijen met problemen, overgeslagen: {bad}.",
   "onboard.ignored": "Overgeslagen kolommen: {columns}.",
   "onboard.line": "Rij",
   "onboard.problems": "Problemen",
