@@ -30,6 +30,9 @@ from server.api.errors import ApiError
 from server.tokens import Purpose
 
 _ZIP = b"PK\x03\x04"  # an XLSX file is a zip archive
+# What an XLSX file may hold unpacked: a 10 MB zip can unpack to gigabytes (openpyxl keeps the shared strings in
+# memory), so the archive's declared sizes are checked before it is opened; zipfile reads no more than declared.
+MAX_UNPACKED = 100 * 1024 * 1024
 # Rows read from a file before giving up on it: blank rows are skipped, so allow some beyond MAX_ROWS.
 _ROWS_READ = MAX_ROWS * 2
 
@@ -106,6 +109,15 @@ async def read_upload(request: Request) -> bytes:
 
 def xlsx_cells(data: bytes) -> list[Sequence[object]]:
     """The first sheet's cells. read_only streams the sheet; a formula is read as its text (=…), never run."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise Invalid(code="roster-unreadable", message="This spreadsheet cannot be read; save it as .xlsx or .csv.",
+                      field="file") from e
+    if unpacked > MAX_UNPACKED:
+        raise Invalid(code="roster-too-large", message="The spreadsheet unpacks to more than "
+                      f"{MAX_UNPACKED // (1024 * 1024)} MB.", field="file")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -11,7 +12,7 @@ from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
 from rooms.missions.people import Role
 from rooms.missions.roster import MAX_BYTES, MAX_ROWS, csv_cells, rows_from_cells
-from server.api.roster_files import file_cells
+from server.api.roster_files import MAX_UNPACKED, file_cells
 
 HEADING = "name,e-mail,organisation,organisation type,sector,side,role,language"
 
@@ -110,3 +111,13 @@ def test_a_broken_spreadsheet_is_unreadable() -> None:
     with pytest.raises(Invalid) as broken:
         file_cells(b"PK\x03\x04 not really a zip")
     assert broken.value.code == "roster-unreadable"
+
+
+def test_a_spreadsheet_that_unpacks_to_too_much_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"a" * (MAX_UNPACKED + 1))  # compresses to ~100 kB
+    assert len(buffer.getvalue()) < MAX_BYTES
+    with pytest.raises(Invalid) as bomb:
+        file_cells(buffer.getvalue())
+    assert bomb.value.code == "roster-too-large"
