@@ -17,6 +17,7 @@ const TONE = { sent: 'status-accepted', accepted: 'status-accepted', opened: 'st
   queued: 'status-pending', held: 'status-expired', expired: 'status-expired', revoked: 'status-expired',
   failed: 'status-failed' };
 const OPEN = new Set(['queued', 'sent', 'failed', 'held', 'opened']);
+const REFRESH_MS = 2000;
 const COLUMNS = ['name', 'email', 'organisation', 'org_type', 'sector', 'side', 'role', 'language'];
 
 /**
@@ -118,9 +119,22 @@ export async function render(ctx) {
   }
   const linkEl = h('div', { id: 'invitee-link' });
 
+  let shown = '';
+  /** @type {number | undefined} */
+  let refresh;
+  ctx.signal.addEventListener('abort', () => window.clearTimeout(refresh));
+
+  /** The list; while a mail is still queued it is read again every few seconds (and redrawn only if changed). */
   async function loadList() {
+    window.clearTimeout(refresh);
     /** @type {{mail_sent: boolean, people: Invitee[]}} */
-    const page = await get(`/api/missions/${mid}/invitees`);
+    const page = await get(`/api/missions/${mid}/invitees`, { signal: ctx.signal });
+    if (page.people.some((p) => p.status === 'queued')) {
+      refresh = window.setTimeout(() => { loadList().catch(() => {}); }, REFRESH_MS);
+    }
+    const seen = JSON.stringify(page);
+    if (seen === shown) return;
+    shown = seen;
     replace(listEl,
       page.mail_sent ? null : h('div', { class: 'card notice', role: 'note' }, h('p', null, t('onboard.unsent'))),
       h('p', { class: 'muted', id: 'invitee-count' }, tn('onboard.count', page.people.length)),
