@@ -11,6 +11,7 @@ import msgspec
 
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
+from rooms.mail.templates import LANGUAGES
 
 # Ids are positive and fit a 32-bit SQL INTEGER on every backend.
 MAX_ID = 2**31 - 1
@@ -87,8 +88,13 @@ class InvitationDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         if self.role is Role.PARTICIPANT and side is None:
             raise Invalid(code="side-required", message="A participant is on a side: delegation or partner.",
                           field="side")
+        language = self.language.strip().lower()
+        if language and language not in LANGUAGES:
+            raise Invalid(code="invalid-language", message="Mail is written in en or nl.", field="language")
         return msgspec.structs.replace(
             self,
+            language=language,
+            sector=" ".join(self.sector.split()),
             email=normalise_email(self.email),
             name=clean_name(self.name),
             organisation=" ".join(self.organisation.split()),

@@ -121,3 +121,12 @@ def test_a_spreadsheet_that_unpacks_to_too_much_is_refused() -> None:
     with pytest.raises(Invalid) as bomb:
         file_cells(buffer.getvalue())
     assert bomb.value.code == "roster-too-large"
+
+
+def test_an_invitation_names_a_language_mail_is_written_in() -> None:
+    from rooms.missions.people import InvitationDraft
+    ok = InvitationDraft(email="a@example.org", name="A", side=Side.PARTNER, language=" NL ").validated()
+    assert ok.language == "nl"
+    with pytest.raises(Invalid) as wrong:
+        InvitationDraft(email="a@example.org", name="A", side=Side.PARTNER, language="fr").validated()
+    assert wrong.value.code == "invalid-language"
