@@ -33,7 +33,11 @@ export async function request(method, path, body, opts = {}) {
     headers: { Accept: 'application/json' },
     signal: opts.signal,
   };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file (a roster): sent as it is, the request's body, with its own type.
+    init.headers = { ...init.headers, 'Content-Type': body.type || 'application/octet-stream' };
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers = { ...init.headers, 'Content-Type': 'application/json' };
     init.body = JSON.stringify(body);
   }
@@ -79,6 +83,8 @@ export function setUnauthenticatedHandler(fn) {
 export const get = (path, opts) => request('GET', path, undefined, opts);
 /** @param {string} path @param {any} [body] */
 export const post = (path, body) => request('POST', path, body ?? {});
+/** POST a file as the raw body. @param {string} path @param {Blob} file */
+export const upload = (path, file) => request('POST', path, file);
 /** @param {string} path @param {any} body */
 export const put = (path, body) => request('PUT', path, body);
 /** @param {string} path */

@@ -48,6 +48,7 @@ const ROUTES = [
   [/^\/m\/(\d+)\/organise$/, () => import('./pages/organise.js'), {}],
   [/^\/m\/(\d+)\/organise\/meetings$/, () => import('./pages/organise-meetings.js'), {}],
   [/^\/m\/(\d+)\/organise\/outbox$/, () => import('./pages/organise-outbox.js'), {}],
+  [/^\/m\/(\d+)\/organise\/people$/, () => import('./pages/organise-people.js'), {}],
   [/^\/m\/(\d+)\/matchmaking$/, () => import('./pages/matchmaking.js'), {}],
   [/^\/m\/(\d+)\/schedule$/, () => import('./pages/schedule.js'), {}],
   [/^\/m\/(\d+)\/meeting\/(\d+)$/, () => import('./pages/meeting.js'), {}],

@@ -36,7 +36,7 @@ def invitation_mail(draft: InvitationDraft, mission: Mission, inviter: User, pro
                     expires_at: dt.datetime) -> MailDraft:
     dates = f"{mission.start_date.isoformat()} – {mission.end_date.isoformat()}"
     return MailDraft(template="invitation", to_addr=draft.email, to_name=draft.name,
-                     lang=language_for(profile.languages if profile else []),
+                     lang=language_for(profile.languages if profile else [], draft.language or "en"),
                      sender_name=sender_name(mission, inviter),
                      params={"mission": mission.title, "destination": mission.destination, "dates": dates,
                              "inviter": inviter.name, "role": draft.role.value, "expires": _when(expires_at)},

@@ -90,6 +90,13 @@ class AccountService:
             raise NotFound(code="token-invalid", message="Invitation not found.")
         return invitation
 
+    async def open_invitation(self, invitation_id: int) -> Invitation:
+        """The invitation, its link noted as opened (the organiser sees 'opened')."""
+        invitation = await self.invitation(invitation_id)
+        if invitation.opened_at is None:
+            await self._store.open_invitation(invitation_id, self._clock.now())
+        return invitation
+
     async def accept(self, invitation_id: int, name: str, password_hash: str | None) -> tuple[User, Membership]:
         return await self._store.accept_invitation(
             invitation_id, self._clock.now(), clean_name(name), password_hash

@@ -32,6 +32,7 @@ from rooms.missions.profile import (
     NewMember,
     Profile,
     ProfileDraft,
+    adopt_invitation,
     search_text,
 )
 
@@ -353,6 +354,10 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
                  for (m, _), s in self._suspensions.items() if m == mission_id]
         return sorted(found, key=lambda s: (s.name, s.user_id))
 
+    async def member_emails(self, mission_id: int, emails: Collection[str]) -> set[str]:
+        return {e for e in emails
+                if (uid := self._user_ids_by_email.get(e)) is not None and (mission_id, uid) in self._memberships}
+
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         if not people:
             return 0
@@ -398,11 +403,34 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
         invitation = Invitation(
             id=next(self._next_invitation_id), mission_id=mission_id, email=draft.email, name=draft.name,
             role=draft.role, side=draft.side, organisation=draft.organisation, invited_by=invited_by,
-            created_at=now, expires_at=expires_at, accepted_at=None, accepted_by=None,
+            created_at=now, expires_at=expires_at, accepted_at=None, accepted_by=None, org_type=draft.org_type,
+            sector=draft.sector, language=draft.language,
         )
         self._invitations[invitation.id] = invitation
         if mail is not None:
             self._add_mail(mail, now, invitation.id)
+        return invitation
+
+    async def create_invitations(
+        self, mission_id: int, invitations: Sequence[tuple[InvitationDraft, MailDraft]], invited_by: int,
+        now: dt.datetime, expires_at: dt.datetime,
+    ) -> list[Invitation]:
+        if not invitations:
+            return []
+        self._require_mission(mission_id)  # before any write: all or nothing
+        return [await self.create_invitation(mission_id, draft, invited_by, now, expires_at, mail)
+                for draft, mail in invitations]
+
+    async def open_invitation(self, invitation_id: int, now: dt.datetime) -> None:
+        invitation = self._invitations.get(invitation_id)
+        if invitation is not None and invitation.opened_at is None:
+            self._invitations[invitation_id] = msgspec.structs.replace(invitation, opened_at=now)
+
+    async def revoke_invitation(self, invitation_id: int, now: dt.datetime) -> Invitation | None:
+        invitation = self._invitations.get(invitation_id)
+        if invitation is not None and invitation.accepted_at is None and invitation.revoked_at is None:
+            invitation = msgspec.structs.replace(invitation, revoked_at=now)
+            self._invitations[invitation_id] = invitation
         return invitation
 
     async def get_invitation(self, invitation_id: int) -> Invitation | None:
@@ -420,11 +448,13 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
             raise NotFound(code="token-invalid", message="Invitation not found.")
         if invitation.accepted_at is not None:
             raise Gone(code="token-used", message="This invitation was already accepted.")
+        if invitation.revoked_at is not None:
+            raise Gone(code="token-revoked", message="This invitation was withdrawn by the organiser.")
         if now >= invitation.expires_at:
             raise Gone(code="token-expired", message="This invitation has expired; ask the organiser for a new one.")
         user_id = self._invited_user(invitation.email, name, now, password_hash)
         membership = self._set_membership(invitation.mission_id, user_id, invitation.role, invitation.side)
-        self._adopt_organisation(user_id, invitation.organisation)
+        self._profiles[user_id] = adopt_invitation(self._profiles[user_id], invitation)
         self._invitations[invitation_id] = msgspec.structs.replace(invitation, accepted_at=now, accepted_by=user_id)
         return self._users[user_id].public(user_id), membership
 
@@ -437,12 +467,6 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
         if password_hash is not None and record.password_hash is None:
             record.password_hash = password_hash
         return user_id
-
-    def _adopt_organisation(self, user_id: int, organisation: str) -> None:
-        # What the organiser wrote fills a blank, but never overrides what the person said themselves.
-        profile = self._profiles[user_id]
-        if organisation and not profile.organisation:
-            self._profiles[user_id] = msgspec.structs.replace(profile, organisation=organisation)
 
     # -- sign-in links and sessions ------------------------------------------------------------------------
 

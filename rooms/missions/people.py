@@ -9,8 +9,9 @@ from typing import Annotated
 
 import msgspec
 
-from rooms.core.cards import Side
+from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
+from rooms.mail.templates import LANGUAGES
 
 # Ids are positive and fit a 32-bit SQL INTEGER on every backend.
 MAX_ID = 2**31 - 1
@@ -88,14 +89,23 @@ class InvitationDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     role: Role = Role.PARTICIPANT
     side: Side | None = None
     organisation: Annotated[str, msgspec.Meta(max_length=120)] = ""
+    # What a roster (rooms.missions.roster) may say besides; each fills a blank of the profile on acceptance.
+    org_type: OrgType | None = None
+    sector: Annotated[str, msgspec.Meta(max_length=60)] = ""
+    language: Annotated[str, msgspec.Meta(max_length=3)] = ""  # the mail's language (en | nl); blank: en
 
     def validated(self) -> InvitationDraft:
         side = self.side
         if self.role is Role.PARTICIPANT and side is None:
             raise Invalid(code="side-required", message="A participant is on a side: delegation or partner.",
                           field="side")
+        language = self.language.strip().lower()
+        if language and language not in LANGUAGES:
+            raise Invalid(code="invalid-language", message="Mail is written in en or nl.", field="language")
         return msgspec.structs.replace(
             self,
+            language=language,
+            sector=" ".join(self.sector.split()),
             email=normalise_email(self.email),
             name=clean_name(self.name),
             organisation=" ".join(self.organisation.split()),
@@ -115,8 +125,15 @@ class Invitation(msgspec.Struct, frozen=True):
     expires_at: dt.datetime
     accepted_at: dt.datetime | None
     accepted_by: int | None
+    org_type: OrgType | None = None
+    sector: str = ""
+    language: str = ""
+    opened_at: dt.datetime | None = None  # when its link was first opened (the invitation page peeked at it)
+    revoked_at: dt.datetime | None = None  # an organiser withdrew it: its link no longer works
 
     def status(self, now: dt.datetime) -> str:
         if self.accepted_at is not None:
             return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
         return "expired" if now >= self.expires_at else "pending"

@@ -103,6 +103,10 @@ class MembershipStore(Protocol):
         """The mission's suspended people, by name then user id."""
         ...
 
+    async def member_emails(self, mission_id: int, emails: Collection[str]) -> set[str]:
+        """Which of these (normalised) e-mails belong to members of the mission: one read, for a roster."""
+        ...
+
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         """Atomically creates each user with their profile and makes them a member of the mission; e-mails that
         already exist are skipped (their profile and membership untouched), as is an e-mail repeated in `people`
@@ -135,6 +139,23 @@ class InvitationStore(Protocol):
         invitation's id)."""
         ...
 
+    async def create_invitations(
+        self, mission_id: int, invitations: Sequence[tuple[InvitationDraft, MailDraft]], invited_by: int,
+        now: dt.datetime, expires_at: dt.datetime,
+    ) -> list[Invitation]:
+        """Creates every invitation, each with its mail queued (ref_id its invitation's id), in one transaction:
+        all or none. Returns them in the order given. Raises NotFound('mission-not-found') (unless empty)."""
+        ...
+
+    async def open_invitation(self, invitation_id: int, now: dt.datetime) -> None:
+        """Notes when the invitation's link was first opened (later openings change nothing)."""
+        ...
+
+    async def revoke_invitation(self, invitation_id: int, now: dt.datetime) -> Invitation | None:
+        """Withdraws an invitation not yet accepted (its link stops working); an accepted or already revoked one
+        is left as it is. None if there is no such invitation."""
+        ...
+
     async def get_invitation(self, invitation_id: int) -> Invitation | None: ...
 
     async def invitations(self, mission_id: int) -> list[Invitation]:
@@ -145,7 +166,7 @@ class InvitationStore(Protocol):
         self, invitation_id: int, now: dt.datetime, name: str, password_hash: str | None
     ) -> tuple[User, Membership]:
         """Atomically: marks the invitation used, finds or creates the user by the invited e-mail, and gives
-        them the invited role and side. Raises Gone('token-used') or Gone('token-expired')."""
+        them the invited role and side. Raises Gone('token-used'), Gone('token-expired') or Gone('token-revoked')."""
         ...
 
 

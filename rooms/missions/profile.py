@@ -9,7 +9,7 @@ import msgspec
 
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
-from rooms.missions.people import Role
+from rooms.missions.people import Invitation, Role
 
 Short = Annotated[str, msgspec.Meta(max_length=120)]
 Long = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -149,3 +149,16 @@ class DirectoryPage(msgspec.Struct, frozen=True):
 def search_text(profile: Profile) -> str:
     """What free-text search looks through: name, organisation, offers and seeks, case-folded."""
     return "\n".join((profile.name, profile.organisation, profile.offers, profile.seeks)).casefold()
+
+
+def adopt_invitation(profile: Profile, invitation: Invitation) -> Profile:
+    """What the organiser wrote in an invitation fills the blanks of the profile of whoever accepts it, but never
+    overrides what the person said themselves."""
+    return msgspec.structs.replace(
+        profile,
+        organisation=profile.organisation or invitation.organisation,
+        org_type=invitation.org_type if profile.org_type is OrgType.OTHER and invitation.org_type else
+        profile.org_type,
+        sectors=profile.sectors or ([invitation.sector] if invitation.sector else []),
+        languages=profile.languages or ([invitation.language] if invitation.language else []),
+    )

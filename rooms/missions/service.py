@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import msgspec
@@ -17,6 +18,7 @@ from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeIt
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore, ProfileStore, UserStore
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Profile, ProfileDraft
+from rooms.missions.roster import MAX_COLUMNS, Roster, normalise_or_blank, rows_from_cells
 from rooms.policy import Action, Actor, permissions, require
 
 
@@ -26,6 +28,8 @@ class MissionServiceStore(UserStore, ProfileStore, MissionStore, MembershipStore
 
 
 INVITATION_TTL = dt.timedelta(days=14)
+# The mails read to find each invitation's latest (a mission of a few thousand people, each mailed a few times).
+MAX_MAILS_READ = 20_000
 
 
 class MissionView(msgspec.Struct, frozen=True):
@@ -196,6 +200,79 @@ class MissionService:
     async def invitations(self, user: User, mission_id: int) -> list[Invitation]:
         await self._require(user, mission_id, Action.INVITE)
         return await self._store.invitations(mission_id)
+
+    # -- bulk onboarding (rooms.missions.roster) ------------------------------------------------------------
+
+    async def may_invite(self, user: User, mission_id: int) -> None:
+        """Refuses (NotAllowed, NotFound) whoever may not invite: checked before a roster file is even read."""
+        await self._require(user, mission_id, Action.INVITE)
+
+    async def check_roster(self, user: User, mission_id: int, cells: Iterable[Sequence[object]]) -> Roster:
+        """Every row of a roster with its errors; nothing is written."""
+        _, mission = await self._require(user, mission_id, Action.INVITE)
+        rows = list(cells)
+        emails = {normalise_or_blank(str(c)) for row in rows for c in row[:MAX_COLUMNS] if c is not None}
+        emails.discard("")
+        members = await self._store.member_emails(mission_id, emails)
+        now = self._clock.now()
+        invited = {i.email for i in await self._store.invitations(mission_id) if i.status(now) == "pending"}
+        return rows_from_cells(rows, mission.sectors, members, invited)
+
+    async def import_roster(self, user: User, mission_id: int, cells: Iterable[Sequence[object]]
+                            ) -> tuple[Roster, list[Invitation]]:
+        """Invites every good row of the roster, each invitation with its mail, in one transaction."""
+        roster = await self.check_roster(user, mission_id, cells)
+        mission = await self._store.get_mission(mission_id)
+        assert mission is not None  # check_roster found it
+        now = self._clock.now()
+        expires = now + INVITATION_TTL
+        drafts = [row.draft().validated() for row in roster.good]
+        made = await self._store.create_invitations(
+            mission_id, [(d, invitation_mail(d, mission, user, None, expires)) for d in drafts], user.id, now,
+            expires)
+        return roster, made
+
+    async def invitees(self, user: User, mission_id: int) -> list[tuple[Invitation, OutboxEntry | None]]:
+        """Each invitation with its latest mail (None: it had none), newest first: what the organiser follows."""
+        await self._require(user, mission_id, Action.INVITE)
+        invitations = await self._store.invitations(mission_id)
+        latest: dict[int, OutboxEntry] = {}
+        for entry in await self._store.outbox(mission_id, limit=MAX_MAILS_READ):
+            ref = entry.draft.ref_id
+            if entry.draft.template == "invitation" and ref is not None and ref not in latest:
+                latest[ref] = entry  # the outbox is newest first
+        return [(i, latest.get(i.id)) for i in invitations]
+
+    async def _open_invitation(self, user: User, mission_id: int, invitation_id: int) -> tuple[Mission,
+                                                                                                Invitation]:
+        _, mission = await self._require(user, mission_id, Action.INVITE)
+        invitation = await self._store.get_invitation(invitation_id)
+        if invitation is None or invitation.mission_id != mission_id:
+            raise NotFound(code="invitation-not-found", message="Invitation not found.")
+        if invitation.status(self._clock.now()) != "pending":
+            raise Invalid(code="invitation-closed", message="This invitation was accepted, revoked or has expired.",
+                          field="invitation")
+        return mission, invitation
+
+    async def invitation_for_link(self, user: User, mission_id: int, invitation_id: int) -> Invitation:
+        """An open invitation of the mission, for its organiser to copy the link of."""
+        return (await self._open_invitation(user, mission_id, invitation_id))[1]
+
+    async def resend(self, user: User, mission_id: int, invitation_id: int) -> Invitation:
+        """Queues the invitation's mail again (the same link: the invitation is unchanged)."""
+        mission, invitation = await self._open_invitation(user, mission_id, invitation_id)
+        draft = InvitationDraft(email=invitation.email, name=invitation.name, role=invitation.role,
+                                side=invitation.side, organisation=invitation.organisation,
+                                language=invitation.language)
+        mail = invitation_mail(draft, mission, user, None, invitation.expires_at)
+        await self._store.enqueue_mail(msgspec.structs.replace(mail, ref_id=invitation.id), self._clock.now())
+        return invitation
+
+    async def revoke(self, user: User, mission_id: int, invitation_id: int) -> Invitation:
+        await self._open_invitation(user, mission_id, invitation_id)
+        revoked = await self._store.revoke_invitation(invitation_id, self._clock.now())
+        assert revoked is not None  # found just now; invitations are never deleted but with their mission
+        return revoked
 
     async def outbox(self, user: User, mission_id: int) -> list[OutboxEntry]:
         """The mission's mails, newest first: for those who invite (organisers), who see what went out."""

@@ -41,7 +41,7 @@ class Acceptance(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 async def peek(ctx: Context, body: TokenBody) -> InvitationInfo:
     svc = ctx.services
-    invitation = await svc.accounts.invitation(svc.tokens.row_id(Purpose.INVITATION, body.token))
+    invitation = await svc.accounts.open_invitation(svc.tokens.row_id(Purpose.INVITATION, body.token))
     mission = await svc.store.get_mission(invitation.mission_id)
     assert mission is not None
     return InvitationInfo(
@@ -63,7 +63,7 @@ async def accept(ctx: Context, body: Acceptance) -> SignedIn:
 
 
 def endpoints() -> list[Endpoint]:
-    errors = ("token-invalid", "token-expired", "token-used")
+    errors = ("token-invalid", "token-expired", "token-used", "token-revoked")
     return [
         Endpoint("POST", "/api/invitations/peek", peek, "What an invitation is for (does not use it)",
                  "invitations", body=TokenBody, returns=InvitationInfo, public=True, errors=errors),

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from rooms.core.cards import Side
+from rooms.core.cards import OrgType, Side
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery
@@ -29,6 +29,11 @@ class InvitationView(msgspec.Struct, frozen=True):
     expires_at: dt.datetime
     accepted_at: dt.datetime | None
     accepted_by: int | None
+    org_type: OrgType | None
+    sector: str
+    language: str
+    opened_at: dt.datetime | None
+    revoked_at: dt.datetime | None
     status: str
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -168,6 +169,11 @@ class InvitationRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    org_type: Mapped[str | None] = mapped_column(String(32))
+    sector: Mapped[str] = mapped_column(String(60), default="", server_default=text("''"))
+    language: Mapped[str] = mapped_column(String(3), default="", server_default=text("''"))
+    opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class SignInLinkRow(Base):

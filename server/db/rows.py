@@ -54,5 +54,6 @@ def invitation(row: InvitationRow) -> Invitation:
         id=row.id, mission_id=row.mission_id, email=row.email, name=row.name, role=Role(row.role),
         side=side(row.side), organisation=row.organisation, invited_by=row.invited_by,
         created_at=row.created_at, expires_at=row.expires_at, accepted_at=row.accepted_at,
-        accepted_by=row.accepted_by,
+        accepted_by=row.accepted_by, org_type=None if row.org_type is None else OrgType(row.org_type),
+        sector=row.sector, language=row.language, opened_at=row.opened_at, revoked_at=row.revoked_at,
     )

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-import msgspec
 from sqlalchemy import CursorResult, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from rooms.missions.profile import (
     NewMember,
     Profile,
     ProfileDraft,
+    adopt_invitation,
     search_text,
 )
 from server.db import rows
@@ -354,6 +354,17 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
                       for r, name in found.all()]
         return sorted(listed, key=lambda x: (x.name, x.user_id))
 
+    async def member_emails(self, mission_id: int, emails: Collection[str]) -> set[str]:
+        wanted = sorted(set(emails))
+        found: set[str] = set()
+        async with self._read() as s:
+            for start in range(0, len(wanted), 500):  # bound the IN list (SQLite's parameter limit)
+                result = await s.execute(
+                    select(UserRow.email).join(MembershipRow, MembershipRow.user_id == UserRow.id)
+                    .where(MembershipRow.mission_id == mission_id, UserRow.email.in_(wanted[start:start + 500])))
+                found.update(result.scalars())
+        return found
+
     async def add_members(self, mission_id: int, people: Sequence[NewMember], now: dt.datetime) -> int:
         fresh: dict[str, NewMember] = {}
         for person in people:
@@ -415,12 +426,52 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
                 mission_id=mission_id, email=draft.email, name=draft.name, role=draft.role.value,
                 side=None if draft.side is None else draft.side.value, organisation=draft.organisation,
                 invited_by=invited_by, created_at=now, expires_at=expires_at,
+                org_type=None if draft.org_type is None else draft.org_type.value, sector=draft.sector,
+                language=draft.language,
             )
             s.add(row)
             await s.flush()
             if mail is not None:
                 add_mail(s, mail, now, row.id)
             return rows.invitation(row)
+
+    async def create_invitations(
+        self, mission_id: int, invitations: Sequence[tuple[InvitationDraft, MailDraft]], invited_by: int,
+        now: dt.datetime, expires_at: dt.datetime,
+    ) -> list[Invitation]:
+        if not invitations:
+            return []
+        async with self._write() as s:
+            if await s.get(MissionRow, mission_id) is None:
+                raise NotFound(code="mission-not-found", message="Mission not found.")
+            made = [InvitationRow(
+                mission_id=mission_id, email=d.email, name=d.name, role=d.role.value,
+                side=None if d.side is None else d.side.value, organisation=d.organisation, invited_by=invited_by,
+                created_at=now, expires_at=expires_at, org_type=None if d.org_type is None else d.org_type.value,
+                sector=d.sector, language=d.language) for d, _ in invitations]
+            s.add_all(made)
+            await s.flush()  # one INSERT per table, batched by the unit of work: the ids are known after it
+            for row, (_, mail) in zip(made, invitations, strict=True):
+                add_mail(s, mail, now, row.id)
+            await s.flush()
+            return [rows.invitation(r) for r in made]
+
+    async def open_invitation(self, invitation_id: int, now: dt.datetime) -> None:
+        async with self._write() as s:
+            await s.execute(update(InvitationRow)
+                            .where(InvitationRow.id == invitation_id, InvitationRow.opened_at.is_(None))
+                            .values(opened_at=now))
+
+    async def revoke_invitation(self, invitation_id: int, now: dt.datetime) -> Invitation | None:
+        async with self._write() as s:
+            await s.execute(update(InvitationRow)
+                            .where(InvitationRow.id == invitation_id, InvitationRow.accepted_at.is_(None),
+                                   InvitationRow.revoked_at.is_(None))
+                            .values(revoked_at=now))
+            row = await s.get(InvitationRow, invitation_id)
+            if row is not None:
+                await s.refresh(row)
+            return None if row is None else rows.invitation(row)
 
     async def get_invitation(self, invitation_id: int) -> Invitation | None:
         async with self._read() as s:
@@ -441,7 +492,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
             claimed = await s.execute(
                 update(InvitationRow)
                 .where(InvitationRow.id == invitation_id, InvitationRow.accepted_at.is_(None),
-                       InvitationRow.expires_at > now)
+                       InvitationRow.revoked_at.is_(None), InvitationRow.expires_at > now)
                 .values(accepted_at=now)
             )
             inv = await s.get(InvitationRow, invitation_id)
@@ -450,6 +501,8 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
             if _rowcount(claimed) != 1:
                 if inv.accepted_at is not None:
                     raise Gone(code="token-used", message="This invitation was already accepted.")
+                if inv.revoked_at is not None:
+                    raise Gone(code="token-revoked", message="This invitation was withdrawn by the organiser.")
                 raise Gone(code="token-expired",
                            message="This invitation has expired; ask the organiser for a new one.")
             user_row = (await s.execute(select(UserRow).where(UserRow.email == inv.email))).scalar_one_or_none()
@@ -461,9 +514,13 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
             membership = await self._set_membership(
                 s, inv.mission_id, user_row.id, Role(inv.role), rows.side(inv.side))
             profile = await s.get(ProfileRow, user_row.id)
-            if profile is not None and not profile.organisation and inv.organisation:
+            if profile is not None:
                 current = rows.profile(profile, user_row.name)
-                self._fill_profile(profile, msgspec.structs.replace(current, organisation=inv.organisation))
+                adopted = adopt_invitation(current, rows.invitation(inv))
+                if adopted != current:
+                    self._fill_profile(profile, adopted)
+                if adopted.sectors != current.sectors:
+                    s.add_all(ProfileSectorRow(**sector) for sector in _sector_rows(user_row.id, adopted.sectors))
             await s.flush()
             return rows.user(user_row), membership
 

@@ -36,6 +36,19 @@ def _invitation_link(page: Any, server: Server) -> str:
     return link
 
 
+def _roster_checked(page: Any, server: Server, choose: str, summary: str) -> None:
+    """Bulk onboarding with a small roster checked: good rows and rows with errors (nothing imported)."""
+    page.goto(f"{server.base}/m/1/organise/people")
+    roster = ("name;e-mail;organisation;organisation type;side;role;language\n"
+              "Sam Okafor;sam@transit.example;Portland Transit Lab;knowledge institution;partner;participant;en\n"
+              "Eva de Wit;eva@voltera.example;Voltera;sme;delegation;participant;nl\n"
+              "Ben Stone;ben@@nowhere;Stone & Co;castle;middle;participant;fr\n"
+              "Kim Lee;=HYPERLINK(1);Lee Labs;startup;partner;speaker;en\n")
+    page.get_by_label(choose).set_input_files({"name": "roster.csv", "mimeType": "text/csv",
+                                               "buffer": roster.encode()})
+    expect(page.locator(".roster-summary")).to_contain_text(summary)
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_screenshots_of_every_page(size: str, server: Server, browsers: Browsers, sign_in: Any) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -98,6 +111,8 @@ def test_screenshots_of_every_page(size: str, server: Server, browsers: Browsers
     organiser.get_by_role("button", name="Create invitation").click()
     expect(organiser.get_by_label("Invitation link")).to_be_visible()
     _shoot(organiser, "organise-invited", size)
+    _roster_checked(organiser, server, "Choose a file", "Ready to invite")
+    _shoot(organiser, "organise-people", size)
 
     # Dutch, and the profile form showing an error.
     organiser.goto(f"{server.base}/m/1")
@@ -109,4 +124,6 @@ def test_screenshots_of_every_page(size: str, server: Server, browsers: Browsers
     organiser.get_by_role("button", name="Profiel opslaan").click()
     expect(organiser.locator(".field[data-field=website] .field-error")).to_be_visible()
     _shoot(organiser, "profile-error-nl", size)
+    _roster_checked(organiser, server, "Kies een bestand", "Klaar om uit te nodigen")
+    _shoot(organiser, "organise-people-nl", size)
     organiser.get_by_role("button", name=re.compile("English")).click()

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from rooms.core.cards import Side
 from server.app import all_endpoints
 from tests.support.world import ROLES, World
 
@@ -30,6 +31,7 @@ class Case:
     allowed: set[str]
     body: Callable[[World], Any] | None = None
     ok: int = 200
+    upload: Callable[[World], bytes] | None = None  # a raw body (a roster file) instead of JSON
 
 
 def _mission(w: World) -> str:
@@ -112,7 +114,11 @@ def test_who_may_and_who_may_not(world: World, case: Case) -> None:
     outcomes: dict[str, tuple[int, str | None]] = {}
     for who in ROLES:
         body = case.body(world) if case.body else None
-        response = world.call(who, case.method, case.path(world), body)
+        if case.upload is not None:
+            response = world.call(who, case.method, case.path(world), content=case.upload(world),
+                                  headers={"content-type": "text/csv"})
+        else:
+            response = world.call(who, case.method, case.path(world), body)
         code = response.json()["error"]["code"] if response.status_code >= 400 else None
         outcomes[who] = (response.status_code, code)
     expected: dict[str, tuple[int, str | None]] = {}
@@ -344,3 +350,34 @@ def _meeting_ice(w: World) -> str:
 
 
 CASES.append(Case("GET", "/api/meetings/{meeting_id:int}/ice", _meeting_ice, {"host", "participant"}))
+
+
+# -- bulk onboarding ---------------------------------------------------------------------------------------
+
+INV = M + "/invitations/{invitation_id:int}"
+
+
+def _roster(w: World) -> bytes:
+    return f"name,email,side\nGuest,roster{w.unique()}@world.example,partner\n".encode()
+
+
+async def _new_invitation(w: World) -> int:
+    from rooms.missions.people import InvitationDraft
+    from rooms.missions.service import MissionService
+    draft = InvitationDraft(email=f"open{w.unique()}@world.example", name="Open", side=Side.PARTNER)
+    return (await MissionService(w.store, w.clock).invite(w.users["organiser"], w.mission_id, draft)).id
+
+
+def _invitation(action: str) -> Callable[[World], str]:
+    return lambda w: f"{_mission(w)}/invitations/{w.run(_new_invitation, w)}/{action}"
+
+
+CASES.extend([
+    Case("POST", M + "/roster/preview", lambda w: f"{_mission(w)}/roster/preview", ORGANISER, upload=_roster),
+    Case("POST", M + "/roster/import", lambda w: f"{_mission(w)}/roster/import", ORGANISER, upload=_roster,
+         ok=201),
+    Case("GET", M + "/invitees", lambda w: f"{_mission(w)}/invitees", ORGANISER),
+    Case("POST", INV + "/resend", _invitation("resend"), ORGANISER),
+    Case("POST", INV + "/revoke", _invitation("revoke"), ORGANISER),
+    Case("POST", INV + "/link", _invitation("link"), ORGANISER),
+])

@@ -23,8 +23,9 @@ export async function render(ctx) {
     if (err instanceof ApiError && err.status >= 500) throw err;
     return { title: t('invite.problem'), node: tokenProblem(err, 'invite') };
   }
-  if (inv.status === 'accepted' || inv.status === 'expired') {
-    const code = inv.status === 'accepted' ? 'token-used' : 'token-expired';
+  if (inv.status === 'accepted' || inv.status === 'expired' || inv.status === 'revoked') {
+    const code = { accepted: 'token-used', expired: 'token-expired', revoked: 'token-revoked' }[
+      /** @type {'accepted'|'expired'|'revoked'} */ (inv.status)];
     return { title: t('invite.problem'), node: tokenProblem(new ApiError(410, code, ''), 'invite') };
   }
   const m = inv.mission;
@@ -59,7 +60,7 @@ export async function render(ctx) {
         ctx.forgetMe();
         navigate(`/profile?welcome=${encodeURIComponent(done.mission_id)}`, { replace: true });
       } catch (err) {
-        if (err instanceof ApiError && ['token-used', 'token-expired', 'token-invalid'].includes(err.code)) {
+        if (err instanceof ApiError && ['token-used', 'token-expired', 'token-invalid', 'token-revoked'].includes(err.code)) {
           st.error(t(`invite.${err.code}.text`));
         } else {
           showError(form, err, st);

@@ -15,7 +15,8 @@ export function tokenFrom(hash) {
 /** A card explaining why a link cannot be used. @param {unknown} err @param {string} kind */
 export function tokenProblem(err, kind) {
   const code = err instanceof ApiError ? err.code : '';
-  const known = ['token-used', 'token-expired', 'token-invalid'].includes(code);
+  const known = ['token-used', 'token-expired', 'token-invalid'].includes(code)
+    || (kind === 'invite' && code === 'token-revoked');
   const title = known ? t(`${kind}.${code}.title`) : t('err.title');
   const text = known ? t(`${kind}.${code}.text`) : errorMessage(err);
   return h('div', { class: 'card narrow notice notice-error', role: 'alert' },

@@ -151,6 +151,8 @@ export async function render(ctx) {
       h('div', { class: 'form-actions' },
         h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/outbox` }, icon('mail'),
           h('span', null, t('organise.outboxLink'))),
+        h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/people` }, icon('users'),
+          h('span', null, t('organise.peopleLink'))),
         view.permissions.includes('manage-matchmaking')
           ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/meetings` }, icon('handshake'),
             h('span', null, t('organise.meetingsLink'))) : null)),
