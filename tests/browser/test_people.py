@@ -8,11 +8,14 @@ import re
 import secrets
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import check, report
 from tests.browser.conftest import Browsers, Server
 from tests.support.rosters import XLSX, roster_xlsx
+
+pytestmark = pytest.mark.browser
 
 
 def _clean(page: Any, what: str) -> None:
