@@ -40,6 +40,8 @@ log = logging.getLogger("roundtable.ws")
 
 HELLO_TIMEOUT = 10.0
 MAX_FRAME = 64 * 1024
+# How long a socket over the per-person cap waits for one of the person's sockets to finish closing (a reload).
+SOCKET_GRACE = 2.0
 
 
 class Close:
@@ -99,7 +101,7 @@ async def endpoint(ws: WebSocket) -> None:
     await ws.accept(subprotocol=SUBPROTOCOL)
     # Accepted first, then closed: a browser learns a close code, never the status of a refused handshake.
     sockets = root.live.node.sockets
-    if not sockets.take(identity.user.id, root.settings.ws_sockets_per_person):
+    if not await sockets.take_within(identity.user.id, root.settings.ws_sockets_per_person, SOCKET_GRACE):
         await ws.close(Close.TOO_MANY_SOCKETS, "too many connections")
         return
     session = Session(root.live, Connection(ws, identity.user, root.settings.ws_max_buffer), identity,

@@ -9,6 +9,7 @@ n times the cap; each node stays bounded.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections import Counter
 from collections.abc import Hashable
@@ -38,7 +39,36 @@ class Held(Generic[K]):
 
 
 class PersonSockets(Held[int]):
-    """The WebSockets each person (user id) holds open on this node."""
+    """The WebSockets each person (user id) holds open on this node.
+
+    A socket over the cap waits a moment for one of the person's sockets to close before it is refused: when a page
+    reloads, its new socket can arrive while the old one is still being closed on this side (the client has seen
+    the close; the server's handler has not finished), and a reload must never be refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._freed: dict[int, asyncio.Event] = {}
+
+    def give_back(self, key: int) -> None:
+        super().give_back(key)
+        freed = self._freed.pop(key, None)
+        if freed is not None:
+            freed.set()
+
+    async def take_within(self, key: int, limit: int, grace: float) -> bool:
+        """`take`, waiting up to `grace` seconds for one of the person's sockets to close when at the cap."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while not self.take(key, limit):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            freed = self._freed.setdefault(key, asyncio.Event())
+            try:
+                await asyncio.wait_for(freed.wait(), remaining)
+            except TimeoutError:
+                return False
+        return True
 
 
 def address_key(host: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from server.ws.limits import Held, address_key
+import asyncio
+
+from server.ws.limits import Held, PersonSockets, address_key
 from server.ws.uvicorn_protocol import HandshakeGuard
 
 
@@ -31,3 +33,17 @@ def test_trusted_proxies_are_exempt_from_the_opening_cap() -> None:
     assert guard.admit("203.0.113.7")
     everyone = HandshakeGuard(10, 1, ["*"])
     assert all(everyone.admit("203.0.113.7") for _ in range(5))
+
+
+async def test_a_socket_over_the_cap_waits_for_a_closing_one_and_no_longer() -> None:
+    sockets = PersonSockets()
+    assert all([await sockets.take_within(7, 2, 0.5) for _ in range(2)])
+    # A reload: the new socket arrives while the old one is still being closed here.
+    arriving = asyncio.ensure_future(sockets.take_within(7, 2, 2.0))
+    await asyncio.sleep(0.05)
+    assert not arriving.done()
+    sockets.give_back(7)
+    assert await arriving and sockets.held(7) == 2
+    # Nothing closes: refused once the grace is over, and nothing counted.
+    assert not await sockets.take_within(7, 2, 0.1)
+    assert sockets.held(7) == 2 and await sockets.take_within(8, 2, 0.1)
