@@ -64,22 +64,30 @@ async def _refused_with(server: Server, token: str) -> int:
 
 async def test_sixteen_sockets_per_person_and_a_reload_is_never_refused(server: Server,
                                                                         tokens: dict[str, str]) -> None:
-    tabs = [await Client.open(server.url, tokens["anna"]) for _ in range(16)]
-    assert await _refused_with(server, tokens["anna"]) == 4430
-    # Someone else is not affected by Anna's tabs.
-    mike = await Client.open(server.url, tokens["mike"])
-    # Reloading a tab, again and again: the old socket closes, the new one is welcomed.
-    for _ in range(5):
-        await tabs.pop().close()
-        tabs.append(await Client.open(server.url, tokens["anna"]))
-        assert tabs[-1].welcome["type"] == "welcome"
-    for tab in tabs:
-        await tab.close()
-    await mike.close()
-    # Every closed socket was forgotten: a full set of tabs again.
-    again = [await Client.open(server.url, tokens["anna"]) for _ in range(16)]
-    for tab in again:
-        await tab.close()
+    opened: list[Client] = []  # closed whatever happens, so that no socket outlives the test
+
+    async def tab(token: str) -> Client:
+        opened.append(await Client.open(server.url, token))
+        return opened[-1]
+
+    try:
+        tabs = [await tab(tokens["anna"]) for _ in range(16)]
+        assert await _refused_with(server, tokens["anna"]) == 4430
+        # Someone else is not affected by Anna's tabs.
+        await tab(tokens["mike"])
+        # Reloading a tab, again and again: the old socket closes, the new one is welcomed.
+        for _ in range(5):
+            await tabs.pop().close()
+            tabs.append(await tab(tokens["anna"]))
+            assert tabs[-1].welcome["type"] == "welcome"
+        for client in opened:
+            await client.close()
+        # Every closed socket was forgotten: a full set of tabs again.
+        for _ in range(16):
+            await tab(tokens["anna"])
+    finally:
+        for client in opened:
+            await client.close()
     await asyncio.sleep(0.2)  # the transports finish closing before this test's event loop ends
 
 
