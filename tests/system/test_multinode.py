@@ -8,13 +8,12 @@ import contextlib
 import signal
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.support.procs import Server, env_for, roundtable, serving
-from tests.support.services import RedisServer
+from tests.support.cluster import Cluster, two_nodes
+from tests.support.procs import Server, env_for
 from tests.support.wsclient import Client, mint_tokens
 
 pytestmark = [pytest.mark.multinode, pytest.mark.redis, pytest.mark.postgres]
@@ -23,26 +22,10 @@ LOBBY = "lobby:1"
 PEOPLE = {"anna": "anna@voltera.example", "mike": "mike@bayfleet.example", "host": "host@roundtable.example"}
 
 
-@dataclass
-class Cluster:
-    a: Server
-    b: Server
-    redis: RedisServer
-    tokens: dict[str, str]
-
-
 @pytest.fixture
 def cluster(tmp_path: Path, postgres_url: str) -> Iterator[Cluster]:
-    redis = RedisServer(tmp_path)
-    redis.start()
-    env = env_for(tmp_path / "var", postgres_url, ROUNDTABLE_REDIS_URL=redis.url)
-    roundtable(env, "demo", "--no-links")
-    try:
-        with serving(env, tmp_path) as a, serving(env, tmp_path) as b:
-            tokens = mint_tokens(env, PEOPLE)
-            yield Cluster(a, b, redis, tokens)
-    finally:
-        redis.kill()
+    with two_nodes(tmp_path, postgres_url, PEOPLE) as nodes:
+        yield nodes
 
 
 async def _joined(server: Server, token: str, since: int | None = None) -> tuple[Client, dict[str, object]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.support.cluster import Cluster, two_nodes
 from tests.support.procs import Server, env_for, roundtable, serving
-from tests.support.services import RedisServer
-from tests.support.wsclient import SUBPROTOCOL, Client, mint_tokens
+from tests.support.wsclient import SUBPROTOCOL, Client
 
 pytestmark = pytest.mark.security
 
@@ -201,27 +200,11 @@ async def test_sign_out_everywhere(server: Server, env: dict[str, str]) -> None:
 # -- on two nodes ----------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Cluster:
-    a: Server
-    b: Server
-    env: dict[str, str]
-    tokens: dict[str, str]
-
-
 @pytest.fixture
 def cluster(tmp_path: Path, postgres_url: str) -> Iterator[Cluster]:
-    redis = RedisServer(tmp_path)
-    redis.start()
-    env = env_for(tmp_path / "var", postgres_url, ROUNDTABLE_REDIS_URL=redis.url)
-    roundtable(env, "demo", "--no-links")
-    try:
-        with serving(env, tmp_path) as a, serving(env, tmp_path) as b:
-            tokens = mint_tokens(env, {"anna": ANNA, "mike": MIKE, "organiser": ORGANISER,
-                                       "moderator": MODERATOR})
-            yield Cluster(a, b, env, tokens)
-    finally:
-        redis.kill()
+    with two_nodes(tmp_path, postgres_url, {"anna": ANNA, "mike": MIKE, "organiser": ORGANISER,
+                                            "moderator": MODERATOR}) as nodes:
+        yield nodes
 
 
 def _as(token: str) -> dict[str, str]:
