@@ -59,9 +59,9 @@ class Server:
         return url
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    workdir = tmp_path_factory.mktemp("roundtable-browser")
+@contextlib.contextmanager
+def start_server(workdir: Path, **extra_env: str) -> Iterator[Server]:
+    """A demo server process on a free loopback port with its own SQLite database, for as long as the block runs."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDTABLE_")}
@@ -74,6 +74,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PORT": str(port),
         # No live demo mission (Anna and Mike in a meeting now) unless a test starts a server that wants it.
         "ROUNDTABLE_DEMO_LIVE": "off",
+        **extra_env,
     })
     cli = Path(sys.executable).parent / "roundtable"
     assert cli.exists(), f"{cli} is missing: pip install -e '.[test]'"
@@ -105,6 +106,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with start_server(tmp_path_factory.mktemp("roundtable-browser")) as started:
+        yield started
 
 
 # Per module, not per session: Playwright's sync API keeps an event loop running in the main thread while it is
