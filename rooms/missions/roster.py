@@ -141,12 +141,15 @@ def normalise_or_blank(value: str) -> str:
 
 def delivery_status(invitation: Invitation, mail: OutboxEntry | None, now: dt.datetime) -> str:
     """What the organiser sees of one invitation: accepted, revoked, expired, opened (its link was followed),
-    else what became of its latest mail: queued, sent, failed, or held (no SMTP server: pass the link on)."""
+    else what became of its latest mail: queued, sent, retrying (an attempt failed; it is tried again), failed
+    (given up or bounced), or held (no SMTP server: pass the link on)."""
     status = invitation.status(now)
     if status != "pending":
         return status
     if invitation.opened_at is not None:
         return "opened"
+    if mail is not None and mail.status is MailStatus.RETRYING:
+        return "retrying"
     if mail is None or mail.status in OPEN:
         return "queued"
     if mail.status is MailStatus.SENT:

@@ -65,7 +65,7 @@ class Invitee(msgspec.Struct, frozen=True):
     organisation: str
     role: Role
     side: Side | None
-    status: str  # queued | sent | failed | held | opened | accepted | revoked | expired
+    status: str  # queued | sent | retrying | failed | held | opened | accepted | revoked | expired
     mail_status: str | None  # the latest mail's own status (rooms.mail.outbox.MailStatus), None: no mail
     mail_answer: str  # what the SMTP server last said about it
     created_at: dt.datetime
@@ -220,8 +220,8 @@ def endpoints() -> list[Endpoint]:
         Endpoint("POST", f"{m}/roster/import", import_roster, "Invite every good row of a roster (the same body as "
                  "the preview), each with its mail, in one transaction (organisers)", "invitations",
                  returns=RosterImport, status=201, errors=upload),
-        Endpoint("GET", f"{m}/invitees", invitees, "Each invitation with its status: queued, sent, failed, held, "
-                 "opened, accepted, revoked or expired (organisers)", "invitations", returns=Invitees),
+        Endpoint("GET", f"{m}/invitees", invitees, "Each invitation with its status: queued, sent, retrying, "
+                 "failed, held, opened, accepted, revoked or expired (organisers)", "invitations", returns=Invitees),
         Endpoint("POST", f"{one}/resend", resend, "Send an open invitation's mail again (organisers)",
                  "invitations", returns=Invitee, errors=closed),
         Endpoint("POST", f"{one}/revoke", revoke, "Withdraw an open invitation: its link stops working "

@@ -6,7 +6,6 @@ profile and appears in the directory."""
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import check, report
 from tests.browser.conftest import Browsers, Server, start_server
+from tests.support.procs import free_port
 from tests.support.rosters import XLSX, roster_xlsx
 from tests.support.smtp import Catcher, smtp_server
 
@@ -25,16 +25,10 @@ ORGANISER = "organiser@roundtable.example"
 DOMAIN = "journey.example"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
 
 @pytest.fixture(scope="module")
 def smtp_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")

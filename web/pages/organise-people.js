@@ -14,9 +14,9 @@ import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { badge, empty, errorMessage, status } from '../ui.js';
 
 const TONE = { sent: 'status-accepted', accepted: 'status-accepted', opened: 'status-accepted',
-  queued: 'status-pending', held: 'status-expired', expired: 'status-expired', revoked: 'status-expired',
+  queued: 'status-pending', retrying: 'status-failed', held: 'status-expired', expired: 'status-expired', revoked: 'status-expired',
   failed: 'status-failed' };
-const OPEN = new Set(['queued', 'sent', 'failed', 'held', 'opened']);
+const OPEN = new Set(['queued', 'sent', 'retrying', 'failed', 'held', 'opened']);
 const REFRESH_MS = 2000;
 const COLUMNS = ['name', 'email', 'organisation', 'org_type', 'sector', 'side', 'role', 'language'];
 
@@ -124,12 +124,12 @@ export async function render(ctx) {
   let refresh;
   ctx.signal.addEventListener('abort', () => window.clearTimeout(refresh));
 
-  /** The list; while a mail is still queued it is read again every few seconds (and redrawn only if changed). */
+  /** The list; while a mail is still queued or retrying it is read again every few seconds (and redrawn only if changed). */
   async function loadList() {
     window.clearTimeout(refresh);
     /** @type {{mail_sent: boolean, people: Invitee[]}} */
     const page = await get(`/api/missions/${mid}/invitees`, { signal: ctx.signal });
-    if (page.people.some((p) => p.status === 'queued')) {
+    if (page.people.some((p) => p.status === 'queued' || p.status === 'retrying')) {
       refresh = window.setTimeout(() => { loadList().catch(() => {}); }, REFRESH_MS);
     }
     const seen = JSON.stringify(page);

@@ -552,6 +552,7 @@ export default {
   "onboard.status.queued": "Queued",
   "onboard.status.sent": "Sent",
   "onboard.status.failed": "Failed",
+  "onboard.status.retrying": "Failed, retrying",
   "onboard.status.held": "Not sent (no mail server)",
   "onboard.status.opened": "Link opened",
   "onboard.status.accepted": "Accepted",

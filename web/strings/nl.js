@@ -552,6 +552,7 @@ export default {
   "onboard.status.queued": "In de wachtrij",
   "onboard.status.sent": "Verstuurd",
   "onboard.status.failed": "Mislukt",
+  "onboard.status.retrying": "Mislukt, wordt opnieuw geprobeerd",
   "onboard.status.held": "Niet verstuurd (geen mailserver)",
   "onboard.status.opened": "Link geopend",
   "onboard.status.accepted": "Geaccepteerd",
