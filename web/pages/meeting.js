@@ -15,6 +15,7 @@ import { afterPanel } from '../meeting/after.js';
 import { devicePicker, LocalMedia } from '../meeting/media.js';
 import { RoomCall } from '../meeting/call.js';
 import { loadMission, missionId } from '../mission-common.js';
+import { fatalReasonKey } from '../room-page.js';
 import { formatTime, zoneCity } from '../time.js';
 import { avatar, button } from '../ui.js';
 import { viewerZone } from './mission.js';
@@ -137,10 +138,17 @@ export async function render(ctx) {
   };
   const onState = () => {
     if (conn.state === 'reconnecting') say(t('meet.reconnecting'));
+    else if (conn.state === 'closed' && conn.fatal) say(t(fatalReasonKey(conn.fatal)));
     else if (conn.state === 'open' && note.textContent === t('meet.reconnecting')) say('');
+  };
+  // The server took this connection out of the meeting's room (removed from the mission, or the meeting is no
+  // longer theirs): reloading shows what the person may still see, with its reason.
+  const onRevoked = (/** @type {Event} */ e) => {
+    if (/** @type {CustomEvent} */ (e).detail?.room === room && !ended) location.reload();
   };
   conn.addEventListener('error-frame', onError);
   conn.addEventListener('state', onState);
+  conn.addEventListener('revoked', onRevoked);
 
   /** @param {RoomCall} c */
   const watch = (c) => {
@@ -256,6 +264,7 @@ export async function render(ctx) {
     window.removeEventListener('pagehide', onUnload);
     conn.removeEventListener('error-frame', onError);
     conn.removeEventListener('state', onState);
+    conn.removeEventListener('revoked', onRevoked);
     if (!ended) call?.close();
     media.stop();
   });
