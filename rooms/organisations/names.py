@@ -17,7 +17,7 @@ LEGAL_FORMS: frozenset[str] = frozenset({
     "corporation", "co", "gmbh", "ag", "kg", "ohg", "ug", "ev", "sa", "sas", "sarl", "sl", "srl", "spa", "oy",
     "ab", "as", "aps", "bvba", "sprl", "pty", "pte", "kk", "lp",
 })
-# Words whose short forms mean the same ("and" / "&" is taken care of by dropping punctuation and "and").
+# Joining words that spellings differ in: "&" goes with the punctuation, "and", "en", "und" and "the" go here.
 _FILLERS: frozenset[str] = frozenset({"and", "en", "und", "the"})
 MAX_KEY = 120
 MAX_REGISTRATION = 40
