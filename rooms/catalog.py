@@ -1,9 +1,9 @@
 """The contexts of Roundtable's domain, listed once: this is the only module that names every one of them.
 
-rooms.core knows no feature; each context (missions, mail, lobby, webinar, matchmaking, lounge) declares its own
-events, error codes and ports. What needs all of them at once is assembled here: the union that decodes any
-durable event body, every error code, and the store that implements every context's ports (the adapters in
-`server/` implement the same). A new context adds one line to each.
+rooms.core knows no feature; each context (missions, organisations, mail, lobby, webinar, matchmaking, lounge)
+declares its own events, error codes and ports. What needs all of them at once is assembled here: the union that
+decodes any durable event body, every error code, and the store that implements every context's ports (the
+adapters in `server/` implement the same). A new context adds one line to each.
 """
 
 from __future__ import annotations
@@ -40,11 +40,14 @@ from rooms.missions.ports import (
     SignInStore,
     UserStore,
 )
+from rooms.organisations.errors import CODES as ORGANISATIONS_CODES
+from rooms.organisations.ports import OrganisationStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
 
 # Every error code the domain raises, with its meaning; each belongs to one context.
-ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES)
+ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES,
+                       ORGANISATIONS_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
 AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | Redacted
@@ -68,7 +71,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, Protocol):
+            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, OrganisationStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:

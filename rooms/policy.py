@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     REQUEST_MEETING = "request-meeting"
     MANAGE_MATCHMAKING = "manage-matchmaking"
     BOOK_FOR_OTHERS = "book-for-others"
+    MANAGE_ORGANISATIONS = "manage-organisations"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -58,6 +59,7 @@ RULES: Mapping[Action, frozenset[Role]] = {
     Action.REQUEST_MEETING: _MEETERS,
     Action.MANAGE_MATCHMAKING: _ORGANISERS,
     Action.BOOK_FOR_OTHERS: _ORGANISERS,
+    Action.MANAGE_ORGANISATIONS: _ORGANISERS,
 }
 
 
@@ -93,6 +95,13 @@ def require_own_inbox(user: User, inbox: int) -> None:
     """A user's inbox room (their direct messages and notes) is theirs alone."""
     if inbox != user.id:
         raise NotAllowed(code="not-allowed", message="This is someone else's inbox.")
+
+
+def require_organisation_in_mission(has_people_here: bool) -> None:
+    """Organisations are shared by every mission: an organiser (MANAGE_ORGANISATIONS) corrects only those with
+    people in their mission; any other is, to them, not found."""
+    if not has_people_here:
+        raise NotFound(code="organisation-not-found", message="Organisation not found.")
 
 
 def permissions(actor: Actor) -> list[str]:

@@ -22,6 +22,7 @@ from rooms.matchmaking.recommend import RecommendationCache
 from rooms.matchmaking.service import MatchmakingService
 from rooms.missions.accounts import AccountService
 from rooms.missions.service import MissionService, ProfileService
+from rooms.organisations.service import OrganisationService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
 from server.mail.sender import MailSender
@@ -112,6 +113,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         mail=MailSender(store, clock, settings, tokens, transport, node_id),
         control=control,
         limiter=ports.limiter,
+        organisations=OrganisationService(store, MissionService(store, clock)),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

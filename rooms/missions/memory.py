@@ -35,6 +35,7 @@ from rooms.missions.profile import (
     adopt_invitation,
     search_text,
 )
+from rooms.organisations.memory import MemoryOrganisations
 
 
 @dataclass
@@ -178,7 +179,7 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryMissions(MemoryItemRoles, MemoryOutbox):
+class MemoryMissions(MemoryItemRoles, MemoryOutbox, MemoryOrganisations):
     """The missions' ports (rooms.missions.ports); rooms.catalog.MemoryStore adds every other context's."""
 
     def __init__(self) -> None:
@@ -256,8 +257,7 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
         return _copy_profile(self._save_profile(user_id, draft))
 
     def _save_profile(self, user_id: int, draft: ProfileDraft) -> Profile:
-        profile = _profile_from(user_id, draft)
-        self._profiles[user_id] = profile
+        profile = self._link(self._profiles.get(user_id), _profile_from(user_id, draft))
         self._users[user_id].name = profile.name
         return profile
 
@@ -454,7 +454,7 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
             raise Gone(code="token-expired", message="This invitation has expired; ask the organiser for a new one.")
         user_id = self._invited_user(invitation.email, name, now, password_hash)
         membership = self._set_membership(invitation.mission_id, user_id, invitation.role, invitation.side)
-        self._profiles[user_id] = adopt_invitation(self._profiles[user_id], invitation)
+        self._link(self._profiles[user_id], adopt_invitation(self._profiles[user_id], invitation))
         self._invitations[invitation_id] = msgspec.structs.replace(invitation, accepted_at=now, accepted_by=user_id)
         return self._users[user_id].public(user_id), membership
 

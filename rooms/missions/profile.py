@@ -109,6 +109,8 @@ class Profile(msgspec.Struct, frozen=True):
     languages: list[str]
     bio: str
     website: str
+    # The organisation record this profile links to (rooms.organisations), kept by the store that writes it.
+    organisation_id: int | None = None
 
 
 class DirectoryEntry(msgspec.Struct, frozen=True):

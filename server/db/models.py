@@ -87,8 +87,31 @@ class ProfileRow(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     sort_org: Mapped[str] = mapped_column(SortKey(120), default="")
     sort_name: Mapped[str] = mapped_column(SortKey(120), default="")
+    # The organisation record (rooms.organisations; migration 0011).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (Index("ix_profiles_sort", "sort_org", "sort_name", "user_id"),)
+
+
+class OrganisationRow(Base):
+    """One organisation, shared by every mission (rooms.organisations.records.Organisation)."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(SortKey(120))
+    country: Mapped[str] = mapped_column(String(2))
+    org_type: Mapped[str] = mapped_column(String(32))
+    registration_number: Mapped[str] = mapped_column(String(40))  # '' when unknown
+    website: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("country", "name_key", "registration_number", name="uq_organisations_name"),
+        Index("uq_organisations_registration", "country", "registration_number", unique=True,
+              sqlite_where=text("registration_number <> ''"), postgresql_where=text("registration_number <> ''")),
+    )
 
 
 class ProfileSectorRow(Base):

@@ -21,6 +21,7 @@ def profile(row: ProfileRow, name: str) -> Profile:
         user_id=row.user_id, name=name, organisation=row.organisation, org_type=OrgType(row.org_type),
         job_title=row.job_title, sectors=list(row.sectors), country=row.country, city=row.city,
         offers=row.offers, seeks=row.seeks, languages=list(row.languages), bio=row.bio, website=row.website,
+        organisation_id=row.organisation_id,
     )
 
 

@@ -49,6 +49,7 @@ from server.db.models import (
     SuspensionRow,
     UserRow,
 )
+from server.db.organisations_sql import SqlOrganisations, link, link_new
 from server.db.outbox_sql import SqlOutbox, add_mail
 
 
@@ -84,7 +85,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog, SqlOrganisations):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
@@ -198,12 +199,15 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
             row = await s.get(ProfileRow, user_id)
             if row is None:
                 raise NotFound(code="profile-not-found", message="Profile not found.")
+            user = await s.get(UserRow, user_id)
+            previous = rows.profile(row, "" if user is None else user.name)
             await s.execute(update(UserRow).where(UserRow.id == user_id).values(name=draft.name))
             profile = _profile_of(user_id, draft)
             self._fill_profile(row, profile)
             await s.execute(delete(ProfileSectorRow).where(ProfileSectorRow.user_id == user_id))
             s.add_all(ProfileSectorRow(**sector) for sector in _sector_rows(user_id, profile.sectors))
-            return profile
+            await s.flush()
+            return await link(s, previous, profile)
 
     @staticmethod
     def _fill_profile(row: ProfileRow, p: Profile) -> None:
@@ -392,6 +396,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
                 return 0
             profiles = [_profile_of(user_id, p.profile) for user_id, p in added]
             await s.execute(insert(ProfileRow), [{"user_id": p.user_id, **_profile_columns(p)} for p in profiles])
+            await link_new(s, profiles)
             sectors = [row for p in profiles for row in _sector_rows(p.user_id, p.sectors)]
             if sectors:
                 await s.execute(insert(ProfileSectorRow), sectors)
@@ -521,6 +526,8 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
                     self._fill_profile(profile, adopted)
                 if adopted.sectors != current.sectors:
                     s.add_all(ProfileSectorRow(**sector) for sector in _sector_rows(user_row.id, adopted.sectors))
+                await s.flush()
+                await link(s, current, adopted)
             await s.flush()
             return rows.user(user_row), membership
 

@@ -23,6 +23,7 @@ from rooms.core.clock import FixedClock
 from rooms.missions.accounts import AccountService, session_handle
 from rooms.missions.mission import Format, ItemDraft, ItemKind, MissionDraft
 from rooms.missions.people import Role, User
+from rooms.missions.profile import ProfileDraft
 from rooms.missions.service import MissionService
 from server.api.core import BEARER_TTL, BearerClaims
 from server.app import create_app
@@ -110,6 +111,14 @@ class World:
         user = await AccountService(self.store, self.clock).ensure_user(f"member{n}@world.example", f"Member {n}")
         await self.store.set_membership(self.mission_id, user.id, Role.PARTICIPANT, Side.PARTNER)
         return user.id
+
+    async def new_organisation(self) -> int:
+        """A new member working for a new organisation (for cases that edit or merge one): its id."""
+        user_id = await self.new_member()
+        profile = await self.store.save_profile(user_id, ProfileDraft(
+            name=f"Member {user_id}", organisation=f"Organisation {self.unique()}", country="NL").validated())
+        assert profile.organisation_id is not None
+        return profile.organisation_id
 
     async def new_suspended(self) -> int:
         """A new participant of the mission, suspended (for cases that reinstate one)."""

@@ -1,11 +1,13 @@
 // @ts-check
-/** /m/<id>/directory — find the people in a mission: text, organisation type, side, sector, country. */
+/** /m/<id>/directory — find the people in a mission: text, organisation type, side, sector, country; as people or
+ * grouped by organisation (?view=organisations, ./directory-organisations.js). */
 
 import { get, query } from '../api.js';
 import { h, icon, replace } from '../dom.js';
 import { countryName, t, tn } from '../i18n.js';
 import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import { organisationsView } from './directory-organisations.js';
 import { avatar, badge, button, empty, errorMessage } from '../ui.js';
 
 export const ORG_TYPES = ['sme', 'startup', 'corporate', 'consultancy', 'knowledge_institution', 'local_government',
@@ -13,7 +15,8 @@ export const ORG_TYPES = ['sme', 'startup', 'corporate', 'consultancy', 'knowled
 const PAGE_SIZE = 24;
 
 /**
- * @typedef {{q: string, org_type: string[], sector: string, country: string, side: string, page: number}} Filters
+ * @typedef {{q: string, org_type: string[], sector: string, country: string, side: string, page: number,
+ *   view: string}} Filters
  * @typedef {{value: string, count: number}} Facet
  */
 
@@ -27,13 +30,14 @@ function fromQuery(p) {
     country: (p.get('country') || '').toUpperCase(),
     side: side === 'delegation' || side === 'partner' ? side : '',
     page: Math.max(1, Number(p.get('page')) || 1),
+    view: p.get('view') === 'organisations' ? 'organisations' : '',
   };
 }
 
 /** @param {Filters} f */
 function toQuery(f) {
   return query({ q: f.q.trim(), org_type: f.org_type, sector: f.sector, country: f.country, side: f.side,
-    page: f.page > 1 ? f.page : '' });
+    page: f.page > 1 ? f.page : '', view: f.view });
 }
 
 /**
@@ -74,6 +78,26 @@ export async function render(ctx) {
   const api = (/** @type {Filters} */ s, /** @type {AbortSignal} */ signal) => get(
     `/api/missions/${mid}/directory${query({ q: s.q.trim(), org_type: s.org_type, sector: s.sector,
       country: s.country, side: s.side, page: s.page, page_size: PAGE_SIZE })}`, { signal });
+  const orgApi = (/** @type {Filters} */ s, /** @type {AbortSignal} */ signal) => get(
+    `/api/missions/${mid}/organisations${query({ q: s.q.trim(), org_type: s.org_type, sector: s.sector,
+      country: s.country, side: s.side })}`, { signal });
+  // After an organiser's edit or merge: the list again, focus on its figure (the form that had it is gone).
+  const orgView = organisationsView(mid, view.permissions.includes('manage-organisations'), () => {
+    update(false).then(() => document.getElementById('org-figure')?.focus());
+  });
+  const viewSwitch = h('fieldset', { class: 'view-switch' }, h('legend', { class: 'sr-only' }, t('orgs.view')),
+    h('div', { class: 'chip-options' }, [['', t('orgs.viewPeople')], ['organisations', t('orgs.viewOrganisations')]]
+      .map(([v, label]) => {
+        const input = h('input', { type: 'radio', name: 'view', value: v, checked: f.view === v,
+          class: 'sr-only-input' });
+        input.addEventListener('change', () => {
+          if (input.checked) {
+            f.view = v;
+            update(true);
+          }
+        });
+        return h('label', { class: 'chip-option' }, input, h('span', null, label));
+      })));
 
   // Controls, built once; their counts are refreshed in place so focus never jumps.
   const search = h('input', { id: 'dir-q', type: 'search', name: 'q', value: f.q, autocomplete: 'off',
@@ -112,7 +136,7 @@ export async function render(ctx) {
   sector.addEventListener('change', () => { f.sector = sector.value; update(true); });
   country.addEventListener('change', () => { f.country = country.value; update(true); });
   const clear = button(t('directory.clear'), { small: true, variant: 'ghost', icon: 'x', onclick: () => {
-    Object.assign(f, { q: '', org_type: [], sector: '', country: '', side: '', page: 1 });
+    Object.assign(f, { q: '', org_type: [], sector: '', country: '', side: '', page: 1, view: f.view });
     search.value = '';
     for (const { input } of orgBoxes.values()) input.checked = false;
     /** @type {any} */ (sideRadios.get('')).input.checked = true;
@@ -179,6 +203,18 @@ export async function render(ctx) {
     ] : []);
   };
 
+  /** Both views' people and facets; the grouped view also its organisations. @param {AbortSignal} signal */
+  const fetchAndShow = async (signal) => {
+    const [page, orgPage] = await Promise.all([api(f, signal), f.view ? orgApi(f, signal) : null]);
+    if (signal.aborted) return;
+    show(page);
+    if (orgPage) {
+      orgView.show(orgPage);
+      replace(results, orgView.node);
+      replace(pager);
+    }
+  };
+
   /** @type {AbortController | null} */
   let inflight = null;
   /**
@@ -197,9 +233,8 @@ export async function render(ctx) {
     inflight = controller;
     results.setAttribute('aria-busy', 'true');
     try {
-      const page = await api(f, controller.signal);
+      await fetchAndShow(controller.signal);
       if (controller.signal.aborted) return;
-      show(page);
       if (keepPage) summary.scrollIntoView({ block: 'start', behavior: 'smooth' });
     } catch (err) {
       if (controller.signal.aborted) return;
@@ -224,13 +259,14 @@ export async function render(ctx) {
   search.addEventListener('blur', () => { typedSincePush = false; });
   ctx.signal.addEventListener('abort', () => { clearTimeout(timer); inflight?.abort(); });
 
-  show(await api(f, ctx.signal));
+  await fetchAndShow(ctx.signal);
 
   const node = h('div', null,
     missionHeader(view, 'directory'),
     h('div', { class: 'section-head' },
       h('h1', { tabindex: '-1' }, t('directory.title')),
-      summary),
+      summary,
+      viewSwitch),
     h('div', { class: 'search-bar' },
       h('label', { for: 'dir-q', class: 'sr-only' }, t('directory.search')),
       icon('search'),

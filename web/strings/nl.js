@@ -3,11 +3,13 @@
 import webinar from './nl-webinar.js';
 import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
+import organisations from './nl-organisations.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...organisations,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
