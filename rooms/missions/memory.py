@@ -244,6 +244,10 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox):
         if (record := self._users.get(user_id)) is not None:
             record.can_create_missions = allowed
 
+    async def mission_creators(self) -> list[User]:
+        found = [r.public(uid) for uid, r in self._users.items() if r.can_create_missions]
+        return sorted(found, key=lambda u: (u.name, u.id))
+
     # -- profiles ------------------------------------------------------------------------------------------
 
     async def get_profile(self, user_id: int) -> Profile | None:

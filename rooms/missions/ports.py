@@ -41,6 +41,10 @@ class UserStore(Protocol):
 
     async def set_can_create_missions(self, user_id: int, allowed: bool) -> None: ...
 
+    async def mission_creators(self) -> list[User]:
+        """Everyone who may create missions, by name then id."""
+        ...
+
 
 class ProfileStore(Protocol):
     async def get_profile(self, user_id: int) -> Profile | None: ...

@@ -183,6 +183,12 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog)
         async with self._write() as s:
             await s.execute(update(UserRow).where(UserRow.id == user_id).values(can_create_missions=allowed))
 
+    async def mission_creators(self) -> list[User]:
+        async with self._read() as s:
+            found = (await s.execute(select(UserRow).where(UserRow.can_create_missions.is_(True))
+                                     .order_by(UserRow.name, UserRow.id))).scalars()
+            return [rows.user(r) for r in found]
+
     # -- profiles ------------------------------------------------------------------------------------------
 
     async def get_profile(self, user_id: int) -> Profile | None:

@@ -989,3 +989,12 @@ async def test_the_mission_directory_of_some_people_is_those_members_only(people
     assert some == [e for e in await p.store.mission_directory(p.mission.id)
                     if e.profile.user_id in (p.ana.id, p.eve.id)]
     assert await p.store.mission_directory(p.mission.id, []) == []
+
+
+async def test_mission_creators_are_listed_by_name(store: Store) -> None:
+    zed = await _user(store, "zed@c.example", "Zed", can_create_missions=True)
+    amy = await _user(store, "amy@c.example", "Amy", can_create_missions=True)
+    await _user(store, "bob@c.example", "Bob")
+    assert [u.id for u in await store.mission_creators()] == [amy.id, zed.id]
+    await store.set_can_create_missions(zed.id, False)
+    assert await store.mission_creators() == [amy]

@@ -3,11 +3,13 @@
 import webinar from './en-webinar.js';
 import meetings from './en-meetings.js';
 import lounge from './en-lounge.js';
+import admin from './en-admin.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...admin,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',
