@@ -15,6 +15,7 @@ from rooms.core.clock import Clock
 from rooms.core.errors import Invalid
 from rooms.core.timezones import zone
 from rooms.matchmaking.records import MatchmakingRules
+from rooms.missions.copying import CopiedItem, CopiedMember, CopyStore, MissionCopy
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem, Title
 from rooms.missions.people import Membership, Role, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
@@ -25,10 +26,8 @@ from rooms.policy import Actor, permissions, require_copy_mission
 class RulesStore(Protocol):
     async def get_rules(self, mission_id: int) -> MatchmakingRules: ...
 
-    async def save_rules(self, mission_id: int, rules: MatchmakingRules) -> None: ...
 
-
-class TemplateStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, RulesStore, Protocol):
+class TemplateStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, RulesStore, CopyStore, Protocol):
     """What copying a mission uses of the store."""
 
 
@@ -89,15 +88,13 @@ class MissionTemplates:
         bring = {uid for uid, e in people.items() if draft.copy_organisers and e.role is Role.ORGANISER}
         bring |= {uid for roles in grants.values() for uid in roles}
         bring = {uid for uid in bring if uid in people and uid != user.id}
-
-        made = await self._store.create_mission(clean, user.id, self._clock.now())
-        for uid in sorted(bring):
-            await self._store.set_membership(made.id, uid, people[uid].role, people[uid].side)
-        await self._store.save_rules(made.id, await self._store.get_rules(source_id))
-        for item, item_draft in items:
-            new_item = await self._store.add_item(made.id, item_draft)
-            kept = {uid: role for uid, role in grants.get(item.id, {}).items() if uid in bring or uid == user.id}
-            if kept:
-                await self._store.set_item_roles(new_item.id, kept)
+        staff = bring | {user.id}
+        # One write: a copy that fails leaves no half-made mission behind.
+        made = await self._store.create_mission_copy(MissionCopy(
+            draft=clean, created_by=user.id,
+            members=[CopiedMember(uid, people[uid].role, people[uid].side) for uid in sorted(bring)],
+            items=[CopiedItem(d, {uid: r for uid, r in grants.get(item.id, {}).items() if uid in staff})
+                   for item, d in items],
+            rules=await self._store.get_rules(source_id)), self._clock.now())
         own = Membership(made.id, user.id, Role.ORGANISER, None)
         return MissionView(made, Role.ORGANISER, None, permissions(Actor(user, own)))

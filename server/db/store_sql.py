@@ -31,6 +31,7 @@ from rooms.missions.profile import (
 )
 from server.db import rows
 from server.db.aggregate_sql import SqlAggregates
+from server.db.copying_sql import SqlCopies
 from server.db.directory_sql import directory_entry, mission_directory, search_directory
 from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
@@ -84,7 +85,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog, SqlCopies):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
