@@ -110,10 +110,14 @@ def require_grant_mission_creators(user: User) -> None:
         raise NotAllowed(code="not-allowed", message="Only people who may create missions may grant that right.")
 
 
+# How many must still hold the right after a withdrawal.
+MIN_MISSION_CREATORS = 1
+
+
 def require_creators_left(remaining: int) -> None:
     """The right may be withdrawn from anyone, oneself included, but never from the last who holds it: someone must
     always be able to create missions and grant the right (short of an operator at the command line)."""
-    if remaining < 1:
+    if remaining < MIN_MISSION_CREATORS:
         raise NotAllowed(code="last-mission-creator",
                          message="This is the last person who may create missions; grant the right to someone "
                          "else first.")

@@ -14,7 +14,7 @@ from rooms.core.clock import Clock
 from rooms.core.errors import NotFound
 from rooms.missions.people import Email, User, clean_name, normalise_email
 from rooms.missions.ports import UserStore
-from rooms.policy import require_creators_left, require_grant_mission_creators
+from rooms.policy import MIN_MISSION_CREATORS, require_creators_left, require_grant_mission_creators
 
 
 class CreatorGrant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -64,11 +64,10 @@ class MissionCreators:
         """Withdraws the right (missions already made keep their organisers). Never from the last who holds it."""
         if user is not None:
             require_grant_mission_creators(user)
-        holders = await self._store.mission_creators()
-        if all(h.id != target for h in holders):
+        held, others = await self._store.withdraw_mission_creator(target, keep=MIN_MISSION_CREATORS)
+        if not held:
             raise NotFound(code="creator-not-found", message="This person may not create missions.")
-        require_creators_left(len(holders) - 1)
-        await self._store.set_can_create_missions(target, False)
+        require_creators_left(others)  # the store kept the right when this refuses
 
     async def revoke_email(self, email: str) -> None:
         """The operator's revoke, by address."""

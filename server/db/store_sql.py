@@ -190,6 +190,18 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog,
                                      .order_by(UserRow.name, UserRow.id))).scalars()
             return [rows.user(r) for r in found]
 
+    async def withdraw_mission_creator(self, user_id: int, keep: int) -> tuple[bool, int]:
+        async with self._write() as s:
+            # FOR UPDATE (PostgreSQL): a racing withdrawal waits, then sees this one's outcome; SQLite's write lock
+            # serialises them anyway.
+            holders = set((await s.execute(select(UserRow.id).where(UserRow.can_create_missions.is_(True))
+                                           .with_for_update())).scalars())
+            held = user_id in holders
+            others = len(holders - {user_id})
+            if held and others >= keep:
+                await s.execute(update(UserRow).where(UserRow.id == user_id).values(can_create_missions=False))
+            return held, others
+
     # -- profiles ------------------------------------------------------------------------------------------
 
     async def get_profile(self, user_id: int) -> Profile | None:

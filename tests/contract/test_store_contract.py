@@ -1019,3 +1019,15 @@ async def test_a_mission_copy_is_written_whole(store: Store) -> None:
     assert (copied.title, copied.starts_at) == ("Opening", starts)
     assert await store.item_roles(copied.id) == {hank.id: ItemRole.HOST}
     assert await store.get_rules(made.id) == rules
+
+
+async def test_withdrawing_the_right_never_leaves_fewer_than_asked(store: Store) -> None:
+    amy = await _user(store, "amy@c.example", "Amy", can_create_missions=True)
+    zed = await _user(store, "zed@c.example", "Zed", can_create_missions=True)
+    bob = await _user(store, "bob@c.example", "Bob")
+    assert await store.withdraw_mission_creator(bob.id, keep=1) == (False, 2)
+    # Two withdrawals at once: one passes, the other finds nobody else left and changes nothing.
+    results = await asyncio.gather(store.withdraw_mission_creator(amy.id, keep=1),
+                                   store.withdraw_mission_creator(zed.id, keep=1))
+    assert sorted(results) == [(True, 0), (True, 1)]
+    assert len(await store.mission_creators()) == 1

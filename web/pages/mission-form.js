@@ -22,11 +22,13 @@ export function zonePicker(o) {
     id: o.id, type: 'text', list: listId, value: o.value, autocomplete: 'off', spellcheck: 'false',
     'aria-describedby': o.describedby, class: 'zone-picker',
   }));
+  const zones = allZones(o.value);  // the current value counts even when the browser names it otherwise
+  const known = new Set(zones);
   const list = h('datalist', { id: listId },
-    allZones(o.value).map((z) => h('option', { value: z }, `${z.replace(/_/g, ' ')} (${offsetLabel(z, now)})`)));
+    zones.map((z) => h('option', { value: z }, `${z.replace(/_/g, ' ')} (${offsetLabel(z, now)})`)));
   return { el: h('div', { class: 'zone-picker-wrap' }, input, list), input,
     /** The zone typed, or null when it is no zone the browser knows. */
-    zone: () => (allZones().includes(input.value.trim()) ? input.value.trim() : null) };
+    zone: () => (known.has(input.value.trim()) ? input.value.trim() : null) };
 }
 
 /**

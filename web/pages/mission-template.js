@@ -8,6 +8,7 @@ import { navigate } from '../app.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import { formatDate } from '../time.js';
 import { busy, button, clearErrors, field, pageHead, showError, showFieldError, status } from '../ui.js';
 
 /** @param {string} label @param {string} name @param {boolean} checked @param {string} hint */
@@ -31,7 +32,7 @@ export async function render(ctx) {
   const title = field({ label: t('template.name'), name: 'title', required: true, maxlength: 160,
     value: t('template.defaultName', { title: m.title }) });
   const start = field({ label: t('template.start'), name: 'start_date', type: 'date', required: true,
-    hint: t('template.startHint', { start: m.start_date }) });
+    hint: t('template.startHint', { start: formatDate(m.start_date) }) });
   const organisers = checkbox(t('template.organisers'), 'copy_organisers', true, t('template.organisersHint'));
   const roles = checkbox(t('template.roles'), 'copy_webinar_roles', false, t('template.rolesHint'));
   const st = status();
