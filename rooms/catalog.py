@@ -28,6 +28,7 @@ from rooms.matchmaking.errors import CODES as MATCHMAKING_CODES
 from rooms.matchmaking.events import MeetingRoomEvent, Notification
 from rooms.matchmaking.memory import MemoryMeetings
 from rooms.matchmaking.ports import MeetingStore
+from rooms.missions.copying import CopyStore, MemoryCopies
 from rooms.missions.errors import CODES as MISSIONS_CODES
 from rooms.missions.memory import MemoryMissions
 from rooms.missions.ports import (
@@ -71,7 +72,8 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, OrganisationStore, Protocol):
+            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, OrganisationStore, CopyStore,
+            Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:
@@ -81,7 +83,7 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
     async def close(self) -> None: ...
 
 
-class MemoryStore(MemoryMissions, MemoryMeetings, MemoryAggregates):
+class MemoryStore(MemoryMissions, MemoryMeetings, MemoryAggregates, MemoryCopies):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

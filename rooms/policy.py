@@ -91,6 +91,40 @@ def _role_refusal(action: Action) -> NotAllowed:
     return NotAllowed(code="not-allowed", message=f"Your role may not {action.value.replace('-', ' ')}.")
 
 
+def require_copy_mission(actor: Actor) -> None:
+    """Using a mission as a template for a new one: its organisers (the copy holds what they built), and only those
+    of them who may create missions. Non-members learn nothing about the source."""
+    require(actor, Action.EDIT_MISSION)
+    require(actor, Action.CREATE_MISSION)
+
+
+# -- the account-level right to create missions ----------------------------------------------------------------
+
+
+def may_grant_mission_creators(user: User) -> bool:
+    """Granting (and withdrawing) the right to create missions is for those who hold it: organisers bring in
+    their colleagues, as an operator does with `roundtable grant-organiser`. Nobody else ever sees the list."""
+    return user.can_create_missions
+
+
+def require_grant_mission_creators(user: User) -> None:
+    if not may_grant_mission_creators(user):
+        raise NotAllowed(code="not-allowed", message="Only people who may create missions may grant that right.")
+
+
+# How many must still hold the right after a withdrawal.
+MIN_MISSION_CREATORS = 1
+
+
+def require_creators_left(remaining: int) -> None:
+    """The right may be withdrawn from anyone, oneself included, but never from the last who holds it: someone must
+    always be able to create missions and grant the right (short of an operator at the command line)."""
+    if remaining < MIN_MISSION_CREATORS:
+        raise NotAllowed(code="last-mission-creator",
+                         message="This is the last person who may create missions; grant the right to someone "
+                         "else first.")
+
+
 def require_own_inbox(user: User, inbox: int) -> None:
     """A user's inbox room (their direct messages and notes) is theirs alone."""
     if inbox != user.id:

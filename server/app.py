@@ -24,6 +24,7 @@ from server.api import (
     invitations,
     meeting_room,
     meetings,
+    mission_admin,
     missions,
     organisations,
     outbox,
@@ -68,7 +69,7 @@ def app_version() -> str:
 def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
-            *roster_files.endpoints(), *organisations.endpoints()]
+            *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints()]
 
 
 class SecurityHeaders:

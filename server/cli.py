@@ -1,4 +1,4 @@
-"""The `roundtable` command: serve, db upgrade, demo, login-link."""
+"""The `roundtable` command: serve, db upgrade, demo, login-link, grant-organiser."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import Any
 from rooms.core.clock import SystemClock
 from rooms.core.errors import DomainError
 from rooms.missions.accounts import AccountService
+from rooms.missions.creators import CreatorGrant, MissionCreators
 from server.db.migrate import upgrade
 from server.db.store_sql import SqlStore
 from server.settings import Settings
@@ -165,6 +166,32 @@ def cmd_login_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grant_organiser(args: argparse.Namespace) -> int:
+    """Lets someone create missions (making their account when the address is new), or with --revoke withdraws it
+    (never from the last who holds it). The operator's twin of the colleagues screen (docs/security.md)."""
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run() -> str:
+        store = await SqlStore.open(settings.database_url)
+        try:
+            creators = MissionCreators(store, SystemClock())
+            if args.revoke:
+                await creators.revoke_email(args.email)
+                return f"{args.email} may no longer create missions"
+            made = await creators.grant(None, CreatorGrant(email=args.email, name=args.name or ""))
+            return f"{made.email} ({made.name}) may create missions"
+        finally:
+            await store.close()
+
+    try:
+        print(asyncio.run(run()))
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from server.demo import KEY_PEOPLE, seed_demo
 
@@ -245,6 +272,12 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--host", default=None, help=argparse.SUPPRESS)
     link.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
     link.set_defaults(func=cmd_login_link)
+
+    grant = sub.add_parser("grant-organiser", help="let someone create missions (the account is made if new)")
+    grant.add_argument("email")
+    grant.add_argument("--name", default=None, help="the new account's name (default: the address before the @)")
+    grant.add_argument("--revoke", action="store_true", help="withdraw the right instead (never from the last)")
+    grant.set_defaults(func=cmd_grant_organiser)
     return p
 
 

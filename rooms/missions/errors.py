@@ -8,6 +8,7 @@ CODES: Mapping[str, str] = {
     "address-required": "A company visit without an address.",
     "already-member": "The person invited already takes part in the mission.",
     "duplicate-person": "One person given two roles in one change.",
+    "creator-not-found": "Withdrawing the right to create missions from someone who does not hold it.",
     "email-taken": "Another account already uses this e-mail address.",
     "end-before-start": "A mission or programme item that ends before it starts.",
     "invalid-country": "Not a two-letter country code.",
@@ -17,6 +18,7 @@ CODES: Mapping[str, str] = {
     "invitation-closed": "Resend, revoke or copy the link of an invitation that was accepted, revoked or expired.",
     "invitation-not-found": "No such invitation in this mission.",
     "item-not-found": "No such programme item (or not visible to this person).",
+    "last-mission-creator": "Withdrawing the right to create missions from the last who holds it.",
     "last-organiser": "An organiser may not remove their own organiser role.",
     "mission-not-found": "No such mission, or the person is not a member (non-members learn nothing of it).",
     "not-a-member": "The person named does not take part in the mission.",
@@ -38,6 +40,6 @@ CODES: Mapping[str, str] = {
     "token-used": "An invitation that was accepted already.",
     "unknown-track": "A programme item's track that is not one of the mission's sectors.",
     "user-not-found": "No such account.",
-    "visit-needs-hybrid": "Company visits belong to hybrid missions only.",
+    "visit-needs-hybrid": "Company visits belong to hybrid or physical missions only.",
     "webinar-too-long": "A webinar longer than the mission's maximum.",
 }

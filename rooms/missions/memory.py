@@ -245,6 +245,18 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox, MemoryOrganisations):
         if (record := self._users.get(user_id)) is not None:
             record.can_create_missions = allowed
 
+    async def mission_creators(self) -> list[User]:
+        found = [r.public(uid) for uid, r in self._users.items() if r.can_create_missions]
+        return sorted(found, key=lambda u: (u.name, u.id))
+
+    async def withdraw_mission_creator(self, user_id: int, keep: int) -> tuple[bool, int]:
+        holders = {uid for uid, r in self._users.items() if r.can_create_missions}
+        held = user_id in holders
+        others = len(holders - {user_id})
+        if held and others >= keep:
+            self._users[user_id].can_create_missions = False
+        return held, others
+
     # -- profiles ------------------------------------------------------------------------------------------
 
     async def get_profile(self, user_id: int) -> Profile | None:

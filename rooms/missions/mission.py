@@ -29,6 +29,12 @@ class Direction(enum.StrEnum):
 class Format(enum.StrEnum):
     ONLINE = "online"
     HYBRID = "hybrid"  # online plus physical company visits
+    PHYSICAL = "physical"  # on location; the platform carries the programme, directory and matchmaking
+
+    @property
+    def on_location(self) -> bool:
+        """Whether people meet in person somewhere: company visits belong only to such missions."""
+        return self is not Format.ONLINE
 
 
 class ItemKind(enum.StrEnum):
@@ -128,9 +134,9 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
                           field="starts_at")
         address = " ".join(self.address.split())
         if self.kind is ItemKind.COMPANY_VISIT:
-            if mission.format is not Format.HYBRID:
-                raise Invalid(code="visit-needs-hybrid", message="Company visits belong to hybrid missions.",
-                              field="kind")
+            if not mission.format.on_location:
+                raise Invalid(code="visit-needs-hybrid",
+                              message="Company visits belong to hybrid or physical missions.", field="kind")
             if not address:
                 raise Invalid(code="address-required", message="A company visit needs an address.", field="address")
         track = " ".join(self.track.split())

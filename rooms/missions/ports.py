@@ -41,6 +41,16 @@ class UserStore(Protocol):
 
     async def set_can_create_missions(self, user_id: int, allowed: bool) -> None: ...
 
+    async def mission_creators(self) -> list[User]:
+        """Everyone who may create missions, by name then id."""
+        ...
+
+    async def withdraw_mission_creator(self, user_id: int, keep: int) -> tuple[bool, int]:
+        """Atomically (two withdrawals racing cannot both pass the check): withdraws the user's right to create
+        missions unless fewer than `keep` others would still hold it. Returns whether the user held it and how many
+        others hold it."""
+        ...
+
 
 class ProfileStore(Protocol):
     async def get_profile(self, user_id: int) -> Profile | None: ...

@@ -31,6 +31,7 @@ from rooms.missions.profile import (
 )
 from server.db import rows
 from server.db.aggregate_sql import SqlAggregates
+from server.db.copying_sql import SqlCopies
 from server.db.directory_sql import directory_entry, mission_directory, search_directory
 from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
@@ -85,7 +86,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog, SqlOrganisations):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog, SqlOrganisations, SqlCopies):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
@@ -183,6 +184,24 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog,
     async def set_can_create_missions(self, user_id: int, allowed: bool) -> None:
         async with self._write() as s:
             await s.execute(update(UserRow).where(UserRow.id == user_id).values(can_create_missions=allowed))
+
+    async def mission_creators(self) -> list[User]:
+        async with self._read() as s:
+            found = (await s.execute(select(UserRow).where(UserRow.can_create_missions.is_(True))
+                                     .order_by(UserRow.name, UserRow.id))).scalars()
+            return [rows.user(r) for r in found]
+
+    async def withdraw_mission_creator(self, user_id: int, keep: int) -> tuple[bool, int]:
+        async with self._write() as s:
+            # FOR UPDATE (PostgreSQL): a racing withdrawal waits, then sees this one's outcome; SQLite's write lock
+            # serialises them anyway.
+            holders = set((await s.execute(select(UserRow.id).where(UserRow.can_create_missions.is_(True))
+                                           .with_for_update())).scalars())
+            held = user_id in holders
+            others = len(holders - {user_id})
+            if held and others >= keep:
+                await s.execute(update(UserRow).where(UserRow.id == user_id).values(can_create_missions=False))
+            return held, others
 
     # -- profiles ------------------------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ import pytest
 from rooms.catalog import Store
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
+from rooms.matchmaking.records import MatchmakingRules
+from rooms.missions.copying import CopiedItem, CopiedMember, MissionCopy
 from rooms.missions.mission import Format, ItemDraft, ItemKind, Mission, MissionDraft
-from rooms.missions.people import InvitationDraft, Membership, Role, User
+from rooms.missions.people import InvitationDraft, ItemRole, Membership, Role, User
 from rooms.missions.profile import DirectoryPage, DirectoryQuery, Facet, NewMember, ProfileDraft
 
 UTC = dt.UTC
@@ -989,3 +991,43 @@ async def test_the_mission_directory_of_some_people_is_those_members_only(people
     assert some == [e for e in await p.store.mission_directory(p.mission.id)
                     if e.profile.user_id in (p.ana.id, p.eve.id)]
     assert await p.store.mission_directory(p.mission.id, []) == []
+
+
+async def test_mission_creators_are_listed_by_name(store: Store) -> None:
+    zed = await _user(store, "zed@c.example", "Zed", can_create_missions=True)
+    amy = await _user(store, "amy@c.example", "Amy", can_create_missions=True)
+    await _user(store, "bob@c.example", "Bob")
+    assert [u.id for u in await store.mission_creators()] == [amy.id, zed.id]
+    await store.set_can_create_missions(zed.id, False)
+    assert await store.mission_creators() == [amy]
+
+
+async def test_a_mission_copy_is_written_whole(store: Store) -> None:
+    olga = await _user(store, "olga@c.example", "Olga", can_create_missions=True)
+    hank = await _user(store, "hank@c.example", "Hank")
+    starts = dt.datetime(2027, 3, 8, 14, 0, tzinfo=UTC)
+    item = ItemDraft(kind=ItemKind.WEBINAR, title="Opening", starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
+    rules = MatchmakingRules(meeting_minutes=25, delegation_timezone="Asia/Tokyo")
+    made = await store.create_mission_copy(MissionCopy(
+        draft=_mission_draft("Copied"), created_by=olga.id,
+        members=[CopiedMember(hank.id, Role.SPEAKER, Side.DELEGATION)],
+        items=[CopiedItem(item, {hank.id: ItemRole.HOST})], rules=rules), NOW)
+    assert made.title == "Copied" and made.created_by == olga.id
+    assert await store.get_membership(made.id, olga.id) == Membership(made.id, olga.id, Role.ORGANISER, None)
+    assert await store.get_membership(made.id, hank.id) == Membership(made.id, hank.id, Role.SPEAKER, Side.DELEGATION)
+    [copied] = await store.programme(made.id)
+    assert (copied.title, copied.starts_at) == ("Opening", starts)
+    assert await store.item_roles(copied.id) == {hank.id: ItemRole.HOST}
+    assert await store.get_rules(made.id) == rules
+
+
+async def test_withdrawing_the_right_never_leaves_fewer_than_asked(store: Store) -> None:
+    amy = await _user(store, "amy@c.example", "Amy", can_create_missions=True)
+    zed = await _user(store, "zed@c.example", "Zed", can_create_missions=True)
+    bob = await _user(store, "bob@c.example", "Bob")
+    assert await store.withdraw_mission_creator(bob.id, keep=1) == (False, 2)
+    # Two withdrawals at once: one passes, the other finds nobody else left and changes nothing.
+    results = await asyncio.gather(store.withdraw_mission_creator(amy.id, keep=1),
+                                   store.withdraw_mission_creator(zed.id, keep=1))
+    assert sorted(results) == [(True, 0), (True, 1)]
+    assert len(await store.mission_creators()) == 1

@@ -145,3 +145,16 @@ def test_serve_speaks_https_with_a_certificate(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=15)
         log.close()
+
+
+def test_grant_organiser_makes_the_account_and_revokes_but_never_the_last(tmp_path: Path) -> None:
+    env = env_for(tmp_path / "var")
+    granted = roundtable(env, "grant-organiser", "Cora@Agency.example", "--name", "Cora Colleague").stdout
+    assert "cora@agency.example (Cora Colleague) may create missions" in granted
+    assert LINK.fullmatch(roundtable(env, "login-link", "cora@agency.example").stdout.strip())
+    last = roundtable(env, "grant-organiser", "cora@agency.example", "--revoke", check=False)
+    assert last.returncode == 1 and "last person" in last.stderr
+    roundtable(env, "grant-organiser", "dirk@agency.example")
+    assert "may no longer" in roundtable(env, "grant-organiser", "cora@agency.example", "--revoke").stdout
+    nobody = roundtable(env, "grant-organiser", "nobody@agency.example", "--revoke", check=False)
+    assert nobody.returncode == 1 and "may not create missions" in nobody.stderr

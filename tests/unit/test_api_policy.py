@@ -387,3 +387,31 @@ CASES.extend([
     Case("POST", INV + "/revoke", _invitation("revoke"), ORGANISER),
     Case("POST", INV + "/link", _invitation("link"), ORGANISER),
 ])
+
+
+# -- mission as template, colleagues who may create missions ------------------------------------------------
+# Copying is for the source's organisers who may create missions; the creators list is for those who may create
+# missions (the world's organiser and outsider), whatever their missions.
+
+CREATORS = {"organiser", "outsider"}
+
+
+def _copy_body(w: World) -> dict[str, Any]:
+    return {"title": f"Next mission {w.unique()}", "start_date": "2026-09-07"}
+
+
+async def _fresh_creator(w: World) -> int:
+    n = w.unique()
+    user = await w.store.create_user(f"creator{n}@world.example", f"Creator {n}", w.clock.now(),
+                                     can_create_missions=True)
+    return user.id
+
+
+CASES.extend([
+    Case("POST", M + "/copy", lambda w: f"{_mission(w)}/copy", ORGANISER, _copy_body, 201),
+    Case("GET", "/api/mission-creators", lambda w: "/api/mission-creators", CREATORS),
+    Case("POST", "/api/mission-creators", lambda w: "/api/mission-creators", CREATORS,
+         lambda w: {"email": f"colleague{w.unique()}@world.example"}, 201),
+    Case("DELETE", "/api/mission-creators/{user_id:int}",
+         lambda w: f"/api/mission-creators/{w.run(_fresh_creator, w)}", CREATORS, ok=204),
+])

@@ -6,6 +6,7 @@ import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
 import { dateOnly, formatDateRange } from '../time.js';
 import { badge, empty, linkButton, pageHead } from '../ui.js';
+import { creatorsCard } from './creators.js';
 
 /** Today as YYYY-MM-DD (the browser's calendar). */
 function today() {
@@ -59,6 +60,7 @@ export async function render(ctx) {
     pageHead(t('home.title'), t('home.hello', { name: first }), create),
     missions.length
       ? h('ul', { class: 'card-grid', role: 'list' }, missions.map(card))
-      : empty(t('home.emptyTitle'), t(me.user.can_create_missions ? 'home.emptyCreator' : 'home.emptyText'), create));
+      : empty(t('home.emptyTitle'), t(me.user.can_create_missions ? 'home.emptyCreator' : 'home.emptyText'), create),
+    me.user.can_create_missions ? await creatorsCard(me, ctx.signal) : null);
   return { title: t('home.title'), node };
 }

@@ -149,6 +149,11 @@ export async function render(ctx) {
     missionHeader(view, 'organise'),
     h('div', { class: 'section-head' }, h('h1', { tabindex: '-1' }, t('organise.title')),
       h('div', { class: 'form-actions' },
+        h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/settings` }, icon('edit'),
+          h('span', null, t('organise.settingsLink'))),
+        (await ctx.me())?.user.can_create_missions
+          ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/template` }, icon('copy'),
+            h('span', null, t('organise.templateLink'))) : null,
         h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/outbox` }, icon('mail'),
           h('span', null, t('organise.outboxLink'))),
         h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/people` }, icon('users'),

@@ -25,7 +25,7 @@ export function programmeForm(o) {
   const item = o.item;
   const start = item ? utcToZoned(item.starts_at, m.timezone) : { date: m.start_date, time: '09:00' };
   const end = item ? utcToZoned(item.ends_at, m.timezone) : { date: m.start_date, time: '10:00' };
-  const kinds = KINDS.filter((k) => k !== 'company_visit' || m.format === 'hybrid' || item?.kind === k);
+  const kinds = KINDS.filter((k) => k !== 'company_visit' || m.format !== 'online' || item?.kind === k);
 
   const kind = field({ label: t('item.kind'), name: 'kind', options: kinds.map((k) => [k, t(`kind.${k}`)]),
     value: item?.kind || 'webinar' });

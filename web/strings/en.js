@@ -4,12 +4,14 @@ import webinar from './en-webinar.js';
 import meetings from './en-meetings.js';
 import lounge from './en-lounge.js';
 import organisations from './en-organisations.js';
+import admin from './en-admin.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
   ...organisations,
+  ...admin,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

@@ -4,12 +4,14 @@ import webinar from './nl-webinar.js';
 import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
 import organisations from './nl-organisations.js';
+import admin from './nl-admin.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
   ...organisations,
+  ...admin,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
