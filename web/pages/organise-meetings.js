@@ -14,6 +14,7 @@ import { viewerZone } from './mission.js';
 import { clock, formatDayShort, formatTime, zoneCity } from '../time.js';
 import { badge, empty } from '../ui.js';
 import { heldFor } from '../matchmaking/common.js';
+import { bookMeetingCard } from '../organise/book-meeting.js';
 
 const STATUSES = ['held', 'booked', 'no-show', 'failed-to-connect', 'cancelled'];
 const TONE = { held: 'status-accepted', booked: 'neutral', 'no-show': 'status-expired',
@@ -59,7 +60,7 @@ export async function render(ctx) {
     return { title, node: h('div', null, missionHeader(view, 'organise'),
       h('div', { class: 'card notice' }, h('h1', { tabindex: '-1' }, title), h('p', null, t('omeet.notAllowed')))) };
   }
-  const [rows, rules] = await Promise.all([
+  let [rows, rules] = await Promise.all([
     /** @type {Promise<Row[]>} */ (get(`/api/missions/${mid}/matchmaking/meetings`, { signal: ctx.signal })),
     get(`/api/missions/${mid}/matchmaking/rules`, { signal: ctx.signal }).catch(() => ({}))]);
   const zone = viewerZone();
@@ -91,13 +92,21 @@ export async function render(ctx) {
         h('span', null, s ? t(`meeting.status.${s}`) : t('omeet.all')), h('span', { class: 'count' }, String(n)));
     }));
   draw();
+  const booking = await bookMeetingCard(mid, rules, zone, async () => {
+    rows = await get(`/api/missions/${mid}/matchmaking/meetings`);
+    rows.sort((x, y) => Date.parse(x.starts_at) - Date.parse(y.starts_at) || x.id - y.id);
+    draw();
+  });
 
   const failed = rows.filter((m) => m.status === 'failed-to-connect').length;
   const node = h('div', null,
     missionHeader(view, 'organise'),
     h('div', { class: 'section-head' },
       h('h1', { tabindex: '-1' }, title),
-      h('a', { class: 'btn btn-ghost btn-small', href: `/m/${mid}/organise` }, t('omeet.backToInvitations'))),
+      h('div', { class: 'form-actions' },
+        h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/matchmaking` }, t('ctl.rulesTitle')),
+        h('a', { class: 'btn btn-ghost btn-small', href: `/m/${mid}/organise` }, t('omeet.backToInvitations')))),
+    booking,
     h('section', { class: 'card', 'aria-labelledby': 'om-h' },
       h('h2', { id: 'om-h', class: 'sr-only' }, title),
       h('p', null, t('omeet.lead', { time: heldTime })),

@@ -3,11 +3,13 @@
 import webinar from './nl-webinar.js';
 import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
+import controls from './nl-controls.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...controls,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
