@@ -20,7 +20,7 @@ export function roleForm(mid, person) {
   const side = field({ name: 'side', label: t('ctl.side'), value: person.side ?? '', hint: t('ctl.sideHint'),
     options: [['', t('ctl.noSide')], ...SIDES.map((x) => /** @type {[string, string]} */ ([x, t(`side.${x}`)]))] });
   const st = status();
-  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'role-form', id: 'role-form', novalidate: true },
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'stack role-form', id: 'role-form', novalidate: true },
     h('div', { class: 'grid-2' }, role.el, side.el),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-secondary btn-small' }, t('ctl.saveRole'))),
     st.el));

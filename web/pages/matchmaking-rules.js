@@ -51,7 +51,7 @@ export async function render(ctx) {
   const booking = h('input', { type: 'checkbox', id: bookingId, name: 'organiser_booking', checked: rules.organiser_booking,
     'aria-describedby': `${bookingId}-hint` });
   const st = status();
-  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'form rules-form', novalidate: true },
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'stack rules-form', novalidate: true },
     h('div', { class: 'grid-2' }, numbers.slice(0, 2).map((n) => n.f.el)),
     who.el,
     h('div', { class: 'grid-2' }, numbers.slice(2, 3).map((n) => n.f.el)),
