@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rooms.core.timezones import zone
 from rooms.mail.outbox import MailDraft
 from rooms.mail.templates import language_for
 from rooms.missions.mission import Mission
@@ -40,4 +41,16 @@ def invitation_mail(draft: InvitationDraft, mission: Mission, inviter: User, pro
                      sender_name=sender_name(mission, inviter),
                      params={"mission": mission.title, "destination": mission.destination, "dates": dates,
                              "inviter": inviter.name, "role": draft.role.value, "expires": _when(expires_at)},
+                     mission_id=mission.id)
+
+
+def meeting_booked_mail(to: User, profile: Profile | None, other: str, mission: Mission, organiser: User,
+                        starts_at: dt.datetime, timezone: str) -> MailDraft:
+    """To one of the two people an organiser booked a meeting for; `other` names the person they meet, the time
+    is given in `timezone` (theirs: the delegation's zone or the destination's)."""
+    when = f"{starts_at.astimezone(zone(timezone)).strftime('%Y-%m-%d %H:%M')} ({timezone})"
+    return MailDraft(template="meeting-booked", to_addr=to.email, to_name=to.name,
+                     lang=language_for(profile.languages if profile else []),
+                     sender_name=sender_name(mission, organiser),
+                     params={"mission": mission.title, "by": organiser.name, "other": other, "when": when},
                      mission_id=mission.id)

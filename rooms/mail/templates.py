@@ -70,7 +70,23 @@ _INVITATION = {
     ),
 }
 
-TEMPLATES: dict[str, dict[str, _Text]] = {"sign-in": _SIGN_IN, "invitation": _INVITATION}
+# An organiser booked a meeting for two people: each is told who with and when (in their own zone when their
+# profile has one, else UTC), and where their schedule is.
+_MEETING_BOOKED = {
+    "en": _Text(
+        "Meeting booked: $other, $when",
+        "Hello $name,\n\n$by booked a meeting for you with $other in $mission, on $when.\n\n"
+        "It is in your schedule:\n\n$link\n\nCannot make it? Cancel or propose another time from your schedule.",
+    ),
+    "nl": _Text(
+        "Afspraak ingepland: $other, $when",
+        "Hallo $name,\n\n$by heeft voor jou een afspraak met $other ingepland in $mission, op $when.\n\n"
+        "Hij staat in je agenda:\n\n$link\n\nKun je niet? Zeg af of stel een ander tijdstip voor vanuit je agenda.",
+    ),
+}
+
+TEMPLATES: dict[str, dict[str, _Text]] = {"sign-in": _SIGN_IN, "invitation": _INVITATION,
+                                          "meeting-booked": _MEETING_BOOKED}
 
 _ROLES = {
     "en": {"organiser": "organiser", "host": "host", "moderator": "moderator", "speaker": "speaker",

@@ -21,11 +21,12 @@ from rooms.matchmaking.records import MatchmakingRules, Meeting, MeetingStatus, 
 from rooms.matchmaking.slots import overlaps, slot_at
 from rooms.missions.mission import Mission
 from rooms.missions.people import Membership, User
-from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore
+from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore, ProfileStore, UserStore
 from rooms.policy import Action, Actor, require, require_meeting_member
 
 
-class MatchmakingStore(MissionStore, MembershipStore, DirectoryStore, MeetingStore, EventLog, Protocol):
+class MatchmakingStore(MissionStore, MembershipStore, DirectoryStore, UserStore, ProfileStore, MeetingStore, EventLog,
+                       Protocol):
     """What matchmaking uses of the store."""
 
 

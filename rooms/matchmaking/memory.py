@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import msgspec
 
 from rooms.core.errors import Conflict, NotFound
+from rooms.mail.outbox import MailDraft
 from rooms.matchmaking.booking import busy_conflict
 from rooms.matchmaking.records import (
     Attendance,
@@ -50,6 +51,10 @@ class MemoryMeetings:
     def _display_name(self, user_id: int) -> str | None:
         """The name a refusal gives for this person; the store this is mixed into knows (rooms.catalog)."""
         return None
+
+    def _add_mail(self, draft: MailDraft, now: dt.datetime, ref_id: int | None = None) -> int:
+        """Queues a mail; the outbox of the store this is mixed into does (rooms.mail.memory.MemoryOutbox)."""
+        raise NotImplementedError
 
     async def get_rules(self, mission_id: int) -> MatchmakingRules:
         return self._rules.get(mission_id, MatchmakingRules())
@@ -117,8 +122,12 @@ class MemoryMeetings:
         return _copy_request(answered), meeting
 
     async def book(self, mission_id: int, a: int, b: int, item_id: int, start: dt.datetime, end: dt.datetime,
-                   booked_by: int, max_meetings: int, now: dt.datetime, request_id: int | None = None) -> Meeting:
-        return self._book(mission_id, a, b, item_id, start, end, booked_by, max_meetings, now, request_id)
+                   booked_by: int, max_meetings: int, now: dt.datetime, request_id: int | None = None,
+                   mail: Sequence[MailDraft] = ()) -> Meeting:
+        meeting = self._book(mission_id, a, b, item_id, start, end, booked_by, max_meetings, now, request_id)
+        for draft in mail:
+            self._add_mail(draft, now, meeting.id)
+        return meeting
 
     def _book(self, mission_id: int, a: int, b: int, item_id: int, start: dt.datetime, end: dt.datetime,
               booked_by: int, max_meetings: int, now: dt.datetime, request_id: int | None) -> Meeting:

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
+from rooms.mail.outbox import MailDraft
 from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
@@ -74,9 +75,11 @@ class MeetingStore(Protocol):
         ...
 
     async def book(self, mission_id: int, a: int, b: int, item_id: int, start: dt.datetime, end: dt.datetime,
-                   booked_by: int, max_meetings: int, now: dt.datetime, request_id: int | None = None) -> Meeting:
+                   booked_by: int, max_meetings: int, now: dt.datetime, request_id: int | None = None,
+                   mail: Sequence[MailDraft] = ()) -> Meeting:
         """Books a meeting, or raises Conflict('slot-taken') naming whose time is taken in its message, or
-        Conflict('too-many-meetings')."""
+        Conflict('too-many-meetings'). `mail` is queued in the outbox with it (ref_id: the meeting), or not at
+        all."""
         ...
 
     async def get_meeting(self, meeting_id: int) -> Meeting | None: ...

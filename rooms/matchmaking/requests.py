@@ -13,8 +13,11 @@ from typing import Generic, NamedTuple, TypeVar
 
 import msgspec
 
+from rooms.core.cards import PersonCard, Side
 from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.core.events import Appended, EventBody
+from rooms.mail.drafts import meeting_booked_mail
+from rooms.mail.outbox import MailDraft
 from rooms.matchmaking.base import MatchmakingBase, Viewer
 from rooms.matchmaking.events import (
     Cancelled,
@@ -26,6 +29,7 @@ from rooms.matchmaking.events import (
 )
 from rooms.matchmaking.records import MatchmakingRules, Meeting, MeetingRequest, MeetingStatus, RequestStatus
 from rooms.matchmaking.standing import StandingWith, meeting_counts, require_member, require_open, standing
+from rooms.missions.mission import Mission
 from rooms.missions.people import Membership, User
 from rooms.policy import (
     Action,
@@ -220,14 +224,28 @@ class MeetingRequests(MatchmakingBase):
             raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
                           field="slot")
         found = await self._slot(viewer.mission, rules, slot, "slot")
-        booked = await self._store.book(mission_id, a, b, found.item_id, found.starts_at, found.ends_at, user.id,
-                                        rules.max_meetings, self._clock.now())
-        by = await self.card(mission_id, user.id)
         cards = await self.cards(mission_id, [a, b])
+        mail = [await self._booked_mail(viewer.mission, rules, user, cards, me, other, found.starts_at)
+                for me, other in ((a, b), (b, a))]
+        booked = await self._store.book(mission_id, a, b, found.item_id, found.starts_at, found.ends_at, user.id,
+                                        rules.max_meetings, self._clock.now(), mail=mail)
+        by = await self.card(mission_id, user.id)
         notes: list[tuple[int, EventBody]] = [
             (me, MeetingBooked(mission_id, booked.id, by, cards[booked.other(me)], booked.starts_at, booked.ends_at))
             for me in booked.members()]
         return Done(booked, await self._notify(user.id, notes))
+
+    async def _booked_mail(self, mission: Mission, rules: MatchmakingRules, organiser: User,
+                           cards: dict[int, PersonCard], me: int, other: int, starts_at: dt.datetime) -> MailDraft:
+        """The mail telling `me` about a meeting an organiser booked, in their language and their side's zone."""
+        to = await self._store.get_user(me)
+        if to is None or me not in cards or other not in cards:
+            raise NotFound(code="person-not-found", message="Person not found.")
+        them = cards[other]
+        name = f"{them.name} ({them.organisation})" if them.organisation else them.name
+        timezone = rules.delegation_timezone if cards[me].side is Side.DELEGATION else mission.timezone
+        return meeting_booked_mail(to, await self._store.get_profile(me), name, mission, organiser, starts_at,
+                                   timezone)
 
     async def cancel_meeting(self, user: User, meeting_id: int, *, rescheduled: bool = False) -> Done[Meeting]:
         """By either member (the other is notified) or an organiser (both are)."""

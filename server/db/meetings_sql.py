@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.core.errors import Conflict, NotFound
+from rooms.mail.outbox import MailDraft
 from rooms.matchmaking.booking import busy_conflict
 from rooms.matchmaking.records import (
     Attendance,
@@ -44,6 +45,7 @@ from server.db.models import (
     MeetingRow,
     UserRow,
 )
+from server.db.outbox_sql import add_mail
 
 # The longest a meeting can last: a slot is at most MatchmakingRules.meeting_minutes (≤ 60) long.
 _LONGEST = dt.timedelta(minutes=60)
@@ -205,9 +207,13 @@ class SqlMeetings:
 
     async def book(self: _Sessions, mission_id: int, a: int, b: int, item_id: int, start: dt.datetime,
                    end: dt.datetime, booked_by: int, max_meetings: int, now: dt.datetime,
-                   request_id: int | None = None) -> Meeting:
+                   request_id: int | None = None, mail: Sequence[MailDraft] = ()) -> Meeting:
         async with self._write() as s:
-            return await _book_in(s, mission_id, a, b, item_id, start, end, booked_by, max_meetings, now, request_id)
+            booked = await _book_in(s, mission_id, a, b, item_id, start, end, booked_by, max_meetings, now,
+                                    request_id)
+            for draft in mail:  # in the booking's transaction: no mail without its meeting
+                add_mail(s, draft, now, booked.id)
+            return booked
 
     async def get_meeting(self: _Sessions, meeting_id: int) -> Meeting | None:
         async with self._read() as s:

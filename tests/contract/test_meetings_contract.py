@@ -18,6 +18,7 @@ import pytest
 from rooms.catalog import Store
 from rooms.core.cards import Side
 from rooms.core.errors import Conflict, NotFound
+from rooms.mail.outbox import MailDraft
 from rooms.matchmaking.records import (
     Attendance,
     CallQuality,
@@ -225,6 +226,21 @@ async def test_book_refuses_overlaps_for_either_person_but_not_back_to_back(stor
     other = await store.book(mission.id, di.id, cy.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW)
     assert [m.id for m in await store.meetings_of(mission.id, ana.id)] == [first.id, second.id]
     assert [m.id for m in await store.meetings_in(mission.id)] == [*sorted([first.id, other.id]), second.id]
+
+
+async def test_a_booking_queues_its_mail_with_it_and_a_refused_one_none(store: Store) -> None:
+    mission, item, owner = await _setup(store)
+    ana, = await _people(store, mission, 1, "d", Side.DELEGATION)
+    bo, cy = await _people(store, mission, 2, "p", Side.PARTNER)
+    mail = [MailDraft(template="meeting-booked", to_addr=u.email, to_name=u.name, lang="en", sender_name="O",
+                      params={"other": "x"}, mission_id=mission.id) for u in (ana, bo)]
+    booked = await store.book(mission.id, ana.id, bo.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW,
+                              mail=mail)
+    await _conflict("slot-taken", store.book(mission.id, cy.id, ana.id, item.id, SLOT, SLOT + 20 * MIN, owner.id,
+                                             30, NOW, mail=mail[:1]))
+    queued = await store.outbox(mission.id)
+    assert sorted(e.draft.to_addr for e in queued) == sorted([ana.email, bo.email])
+    assert {e.draft.ref_id for e in queued} == {booked.id}
 
 
 async def test_a_cancelled_meeting_frees_the_time_and_cannot_be_cancelled_twice(store: Store) -> None:

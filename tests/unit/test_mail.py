@@ -12,7 +12,8 @@ from server.settings import SmtpConfig, parse_smtp_url
 
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
 PARAMS = {"expires": "2027-02-01 09:30 UTC", "mission": "EV <charging> & co", "destination": "Boston",
-          "dates": "2027-03-08 – 2027-03-12", "inviter": "Eva \"Jansen\"", "role": "participant"}
+          "dates": "2027-03-08 – 2027-03-12", "inviter": "Eva \"Jansen\"", "role": "participant",
+          "by": "Eva Jansen", "other": "Ana Ruiz (Volt <B.V.>)", "when": "2027-03-09 15:00 (America/New_York)"}
 
 
 def _draft(template: str, lang: str, name: str = "Bo <i>Chen</i>") -> MailDraft:
@@ -44,6 +45,14 @@ def test_roles_and_texts_are_in_the_recipients_language() -> None:
     assert "als deelnemer" in compose(_draft("invitation", "nl"), "L").text
     assert "as participant" in compose(_draft("invitation", "en"), "L").text
     assert compose(_draft("sign-in", "de"), "L").lang == "en"  # a language we do not write in: English
+
+
+def test_a_booked_meeting_names_the_other_person_and_the_time_in_each_language() -> None:
+    nl = compose(_draft("meeting-booked", "nl"), "https://rt.example/m/1/schedule")
+    assert nl.subject == "Afspraak ingepland: Ana Ruiz (Volt <B.V.>), 2027-03-09 15:00 (America/New_York)"
+    assert "Eva Jansen heeft voor jou een afspraak met Ana Ruiz" in nl.text
+    assert "Volt &lt;B.V.&gt;" in nl.html and "<B.V.>" not in nl.html
+    assert "booked a meeting for you with Ana Ruiz" in compose(_draft("meeting-booked", "en"), "L").text
 
 
 def test_language_for_takes_the_first_one_we_write_in() -> None:

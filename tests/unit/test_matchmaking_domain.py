@@ -293,9 +293,18 @@ async def test_organiser_booking_only_when_the_rules_allow(world: World) -> None
     for me, other in ((w.ana, w.bo), (w.bo, w.ana)):
         note, = await _inbox(w, me)
         assert isinstance(note, MeetingBooked) and note.other.user_id == other.id and note.by.name == "Olga Organiser"
+    # Both are told by mail too, queued with the meeting (ref_id), each about the other person.
+    mails = [e.draft for e in await w.store.outbox(w.mission.id) if e.draft.template == "meeting-booked"]
+    assert sorted(m.to_addr for m in mails) == sorted([w.ana.email, w.bo.email])
+    assert {m.ref_id for m in mails} == {done.value.id}
+    for mail in mails:
+        other = w.bo if mail.to_addr == w.ana.email else w.ana
+        assert mail.params["other"].startswith(other.name) and mail.params["by"] == "Olga Organiser"
     with pytest.raises(Conflict) as taken:
         await w.service.book(w.organiser, w.mission.id, w.cy.id, w.bo.id, w.slots[0])
     assert taken.value.code == "slot-taken" and "Bo" in taken.value.message
+    # A refused booking queues no mail.
+    assert len([e for e in await w.store.outbox(w.mission.id) if e.draft.template == "meeting-booked"]) == 2
 
 
 async def test_rules_are_the_organisers_and_need_a_real_zone(world: World) -> None:

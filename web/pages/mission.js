@@ -134,6 +134,9 @@ export async function render(ctx) {
           } }));
           /** @type {HTMLElement | null} */ (li.querySelector('select, input'))?.focus();
         }),
+        item.kind === 'webinar' ? h('a', { class: 'btn btn-icon webinar-roles', href: `/m/${id}/organise/webinar/${item.id}`,
+          'aria-label': t('ctl.rolesLink', { title: item.title }), title: t('ctl.rolesLink', { title: item.title }) },
+        icon('users')) : null,
         iconButton('trash', t('programme.deleteItem', { title: item.title }), () => confirmDelete()));
       const confirmDelete = () => {
         const yes = button(t('programme.confirmDelete'), { small: true, variant: 'danger', onclick: async () => {

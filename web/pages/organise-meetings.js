@@ -14,6 +14,7 @@ import { viewerZone } from './mission.js';
 import { clock, formatDayShort, formatTime, zoneCity } from '../time.js';
 import { badge, empty } from '../ui.js';
 import { heldFor } from '../matchmaking/common.js';
+import { bookMeetingCard } from '../organise/book-meeting.js';
 
 const STATUSES = ['held', 'booked', 'no-show', 'failed-to-connect', 'cancelled'];
 const TONE = { held: 'status-accepted', booked: 'neutral', 'no-show': 'status-expired',
@@ -26,14 +27,17 @@ const TONE = { held: 'status-accepted', booked: 'neutral', 'no-show': 'status-ex
  *            b_seconds: number, both_seconds: number, quality: {media_seconds: number, a: Side, b: Side}}} Row
  */
 
-/** One person's side of a call: came or not, time to connect, reconnects. @param {Who} who @param {number} inRoom @param {Side} q */
-function sideCell(who, inRoom, q) {
+/**
+ * One person's side of a call: came or not, time to connect, reconnects (nothing yet for a meeting to come).
+ * @param {Who} who @param {number} inRoom @param {Side} q @param {boolean} [ahead]
+ */
+function sideCell(who, inRoom, q, ahead = false) {
   const came = inRoom > 0;
   const connect = !came ? t('omeet.notThere')
     : q.connect_seconds === null ? t('omeet.neverConnected') : t('omeet.connectedIn', { s: q.connect_seconds });
   return h('div', { class: 'om-side' },
     h('p', { class: 'om-name' }, who.name, who.organisation ? h('span', { class: 'muted' }, ` · ${who.organisation}`) : null),
-    h('p', { class: ['small', came && q.connect_seconds === null ? 'om-bad' : 'muted'] }, connect,
+    ahead ? null : h('p', { class: ['small', came && q.connect_seconds === null ? 'om-bad' : 'muted'] }, connect,
       q.reconnects ? ` · ${tn('omeet.reconnects', q.reconnects)}` : ''));
 }
 
@@ -43,7 +47,8 @@ function meetingRow(m, zone) {
   return h('li', { class: ['om-row', `is-${m.status}`], dataset: { id: m.id, status: m.status } },
     h('p', { class: 'om-when' }, h('span', { class: 'om-day' }, formatDayShort(m.starts_at, zone)), ' ',
       h('time', { datetime: m.starts_at }, formatTime(m.starts_at, zone))),
-    h('div', { class: 'om-people' }, sideCell(m.a, m.a_seconds, m.quality.a), sideCell(m.b, m.b_seconds, m.quality.b)),
+    h('div', { class: 'om-people' }, sideCell(m.a, m.a_seconds, m.quality.a, m.status === 'booked'),
+      sideCell(m.b, m.b_seconds, m.quality.b, m.status === 'booked')),
     h('div', { class: 'om-outcome' },
       badge(t(`meeting.status.${m.status}`), TONE[/** @type {keyof TONE} */ (m.status)] || 'neutral'),
       m.status === 'booked' || m.status === 'cancelled' ? null
@@ -59,7 +64,7 @@ export async function render(ctx) {
     return { title, node: h('div', null, missionHeader(view, 'organise'),
       h('div', { class: 'card notice' }, h('h1', { tabindex: '-1' }, title), h('p', null, t('omeet.notAllowed')))) };
   }
-  const [rows, rules] = await Promise.all([
+  let [rows, rules] = await Promise.all([
     /** @type {Promise<Row[]>} */ (get(`/api/missions/${mid}/matchmaking/meetings`, { signal: ctx.signal })),
     get(`/api/missions/${mid}/matchmaking/rules`, { signal: ctx.signal }).catch(() => ({}))]);
   const zone = viewerZone();
@@ -70,7 +75,10 @@ export async function render(ctx) {
   let shown = '';
   const listEl = h('div', { id: 'om-list' });
   const countEl = h('p', { class: 'muted om-count', role: 'status', 'aria-live': 'polite' });
+  /** @type {Map<string, HTMLElement>} */
+  const counts = new Map();
   const draw = () => {
+    for (const [s, el] of counts) el.textContent = String(s ? rows.filter((m) => m.status === s).length : rows.length);
     const picked = rows.filter((m) => !shown || m.status === shown);
     countEl.textContent = tn('omeet.count', picked.length);
     replace(listEl, picked.length
@@ -86,18 +94,27 @@ export async function render(ctx) {
           draw();
         }
       });
-      const n = s ? rows.filter((m) => m.status === s).length : rows.length;
+      const count = h('span', { class: 'count' });
+      counts.set(s, count);
       return h('label', { class: 'chip-option', dataset: { status: s || 'all' } }, input,
-        h('span', null, s ? t(`meeting.status.${s}`) : t('omeet.all')), h('span', { class: 'count' }, String(n)));
+        h('span', null, s ? t(`meeting.status.${s}`) : t('omeet.all')), count);
     }));
   draw();
+  const booking = await bookMeetingCard(mid, rules, zone, async () => {
+    rows = await get(`/api/missions/${mid}/matchmaking/meetings`);
+    rows.sort((x, y) => Date.parse(x.starts_at) - Date.parse(y.starts_at) || x.id - y.id);
+    draw();
+  });
 
   const failed = rows.filter((m) => m.status === 'failed-to-connect').length;
   const node = h('div', null,
     missionHeader(view, 'organise'),
     h('div', { class: 'section-head' },
       h('h1', { tabindex: '-1' }, title),
-      h('a', { class: 'btn btn-ghost btn-small', href: `/m/${mid}/organise` }, t('omeet.backToInvitations'))),
+      h('div', { class: 'form-actions' },
+        h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/matchmaking` }, t('ctl.rulesTitle')),
+        h('a', { class: 'btn btn-ghost btn-small', href: `/m/${mid}/organise` }, t('omeet.backToInvitations')))),
+    booking,
     h('section', { class: 'card', 'aria-labelledby': 'om-h' },
       h('h2', { id: 'om-h', class: 'sr-only' }, title),
       h('p', null, t('omeet.lead', { time: heldTime })),

@@ -160,7 +160,10 @@ export async function render(ctx) {
           h('span', null, t('organise.peopleLink'))),
         view.permissions.includes('manage-matchmaking')
           ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/meetings` }, icon('handshake'),
-            h('span', null, t('organise.meetingsLink'))) : null)),
+            h('span', null, t('organise.meetingsLink'))) : null,
+        view.permissions.includes('manage-matchmaking')
+          ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/matchmaking` }, icon('clock'),
+            h('span', null, t('ctl.rulesTitle'))) : null)),
     h('div', { class: 'organise-layout' },
       h('section', { class: 'card', 'aria-labelledby': 'inv-form-h' },
         h('h2', { id: 'inv-form-h' }, t('organise.inviteTitle')),

@@ -7,6 +7,7 @@ import { h, icon } from '../dom.js';
 import { countryName, languageName, list, t } from '../i18n.js';
 import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import { roleForm } from '../organise/role-form.js';
 import { avatar, badge, button, errorMessage, status } from '../ui.js';
 
 /** Only http(s) URLs become links. @param {string} url */
@@ -28,7 +29,7 @@ function block(title, text) {
  * The organiser's controls: suspend this person (until reinstated on the organise page) or remove them from the
  * mission. Either way their open pages in it close at once, on every server, and they can no longer come back in
  * or read it.
- * @param {number} mid @param {{user_id: number, name: string}} person
+ * @param {number} mid @param {{user_id: number, name: string, role: string, side: string|null}} person
  */
 function memberControls(mid, person) {
   const st = status();
@@ -48,7 +49,9 @@ function memberControls(mid, person) {
   };
   const path = `/api/missions/${mid}/people/${person.user_id}`;
   return h('section', { class: 'profile-block organiser-only' },
-    h('h2', null, t('person.organiser')), h('p', { class: 'muted' }, t('person.removeHint')),
+    h('h2', null, t('person.organiser')),
+    roleForm(mid, person),
+    h('p', { class: 'muted' }, t('person.removeHint')),
     h('div', { class: 'actions' },
       button(t('person.suspend'), { variant: 'secondary', small: true,
         onclick: action('person.suspendConfirm', 'person.suspended', () => post(`${path}/suspend`)) }),
@@ -113,7 +116,7 @@ export async function render(ctx) {
         h('ul', { class: 'chips' }, p.sectors.map((/** @type {string} */ s) => h('li', { class: 'chip' }, s)))) : null,
       block(t('person.about', { name: p.name.split(' ')[0] }), p.bio),
       view.permissions.includes('manage-members') && !(me && me.user.id === p.user_id)
-        ? memberControls(mid, { user_id: p.user_id, name: p.name }) : null,
+        ? memberControls(mid, { user_id: p.user_id, name: p.name, role: entry.role, side: entry.side ?? null }) : null,
       !p.offers && !p.seeks && !p.bio && !p.sectors.length
         ? h('p', { class: 'muted card' }, t('person.sparse', { name: p.name.split(' ')[0] })) : null));
   return { title: p.name, node };

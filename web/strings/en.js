@@ -5,6 +5,7 @@ import meetings from './en-meetings.js';
 import lounge from './en-lounge.js';
 import organisations from './en-organisations.js';
 import admin from './en-admin.js';
+import controls from './en-controls.js';
 
 export default {
   ...webinar,
@@ -12,6 +13,7 @@ export default {
   ...lounge,
   ...organisations,
   ...admin,
+  ...controls,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

@@ -5,6 +5,7 @@ import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
 import organisations from './nl-organisations.js';
 import admin from './nl-admin.js';
+import controls from './nl-controls.js';
 
 export default {
   ...webinar,
@@ -12,6 +13,7 @@ export default {
   ...lounge,
   ...organisations,
   ...admin,
+  ...controls,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
