@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     REQUEST_MEETING = "request-meeting"
     MANAGE_MATCHMAKING = "manage-matchmaking"
     BOOK_FOR_OTHERS = "book-for-others"
+    MANAGE_REGISTRATIONS = "manage-registrations"  # open public registration, approve or reject registrants
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -58,6 +59,7 @@ RULES: Mapping[Action, frozenset[Role]] = {
     Action.REQUEST_MEETING: _MEETERS,
     Action.MANAGE_MATCHMAKING: _ORGANISERS,
     Action.BOOK_FOR_OTHERS: _ORGANISERS,
+    Action.MANAGE_REGISTRATIONS: _ORGANISERS,
 }
 
 
