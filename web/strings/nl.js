@@ -3,11 +3,13 @@
 import webinar from './nl-webinar.js';
 import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
+import registration from './nl-registration.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...registration,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
