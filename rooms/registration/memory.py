@@ -10,8 +10,14 @@ import msgspec
 from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.mail.outbox import MailDraft
 from rooms.missions.memory import MemoryMissions
-from rooms.missions.people import InvitationDraft
-from rooms.registration.records import Registration, RegistrationDraft, RegistrationSettings, RegistrationStatus
+from rooms.missions.people import InvitationDraft, Membership, User
+from rooms.registration.records import (
+    Registration,
+    RegistrationDraft,
+    RegistrationSettings,
+    RegistrationStatus,
+    adopt_registration,
+)
 
 
 class MemoryRegistrations(MemoryMissions):
@@ -73,3 +79,14 @@ class MemoryRegistrations(MemoryMissions):
         self._registrations[registration_id] = decided
         self._add_mail(mail, now, registration_id)
         return decided
+
+    async def accept_invitation(
+        self, invitation_id: int, now: dt.datetime, name: str, password_hash: str | None
+    ) -> tuple[User, Membership]:
+        """As the missions' store, and the intake of the registration that made the invitation fills the blanks
+        of the profile (no await between the two: one step)."""
+        user, membership = await super().accept_invitation(invitation_id, now, name, password_hash)
+        for r in self._registrations.values():
+            if r.invitation_id == invitation_id:
+                self._profiles[user.id] = adopt_registration(self._profiles[user.id], r)
+        return user, membership

@@ -15,7 +15,7 @@ from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Invalid
 from rooms.mail.templates import LANGUAGES
 from rooms.missions.people import Email, Name, clean_name, normalise_email
-from rooms.missions.profile import ProfileDraft
+from rooms.missions.profile import Profile, ProfileDraft
 
 Short = Annotated[str, msgspec.Meta(max_length=120)]
 Long = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -108,3 +108,21 @@ class Rejection(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             raise Invalid(code="reason-required", message="Say why, in a sentence the registrant will read.",
                           field="reason")
         return Rejection(reason)
+
+
+def adopt_registration(profile: Profile, registration: Registration) -> Profile:
+    """What someone said when registering fills the blanks of their profile when they accept the invitation
+    its approval made — as an invitation's own fields do (rooms.missions.profile.adopt_invitation): never over
+    what the person wrote in their profile themselves."""
+    d = registration.draft
+    return msgspec.structs.replace(
+        profile,
+        organisation=profile.organisation or d.organisation,
+        org_type=d.org_type if profile.org_type is OrgType.OTHER else profile.org_type,
+        sectors=profile.sectors or list(d.sectors),
+        country=profile.country or d.country,
+        website=profile.website or d.website,
+        offers=profile.offers or d.offers,
+        seeks=profile.seeks or d.seeks,
+        languages=profile.languages or [d.language],
+    )

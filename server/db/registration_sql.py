@@ -15,7 +15,14 @@ from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.mail.outbox import MailDraft
 from rooms.missions.people import InvitationDraft
-from rooms.registration.records import Registration, RegistrationDraft, RegistrationSettings, RegistrationStatus
+from rooms.missions.profile import Profile
+from rooms.registration.records import (
+    Registration,
+    RegistrationDraft,
+    RegistrationSettings,
+    RegistrationStatus,
+    adopt_registration,
+)
 from server.db.models import InvitationRow, MissionRow, RegistrationRow, RegistrationSettingsRow
 from server.db.outbox_sql import add_mail
 
@@ -52,6 +59,14 @@ async def _decide(s: AsyncSession, registration_id: int, status: RegistrationSta
         raise Invalid(code="registration-decided", message=f"This registration was {row.status} already.")
     await s.refresh(row)
     return row
+
+
+async def with_registration(s: AsyncSession, invitation_id: int, profile: Profile) -> Profile:
+    """The profile of whoever accepts an invitation, its blanks filled by the registration whose approval made
+    the invitation (if one did): called in accept_invitation's transaction."""
+    found = (await s.execute(select(RegistrationRow).where(RegistrationRow.invitation_id == invitation_id))
+             ).scalar_one_or_none()
+    return profile if found is None else adopt_registration(profile, _registration(found))
 
 
 class SqlRegistrations:

@@ -50,7 +50,7 @@ from server.db.models import (
     UserRow,
 )
 from server.db.outbox_sql import SqlOutbox, add_mail
-from server.db.registration_sql import SqlRegistrations
+from server.db.registration_sql import SqlRegistrations, with_registration
 
 
 def _hash(session_id: str) -> str:
@@ -517,7 +517,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlRegistrations, SqlAggreg
             profile = await s.get(ProfileRow, user_row.id)
             if profile is not None:
                 current = rows.profile(profile, user_row.name)
-                adopted = adopt_invitation(current, rows.invitation(inv))
+                adopted = await with_registration(s, inv.id, adopt_invitation(current, rows.invitation(inv)))
                 if adopted != current:
                     self._fill_profile(profile, adopted)
                 if adopted.sectors != current.sectors:

@@ -106,3 +106,22 @@ async def test_rejection_keeps_its_reason_and_queues_its_mail(store: Store) -> N
     assert (await store.outbox(mission.id))[0].draft.template == "registration-rejected"
     with pytest.raises(NotFound):
         await store.reject_registration(999_999, "x", owner.id, NOW, _mail("registration-rejected", "x", mission.id))
+
+
+async def test_accepting_the_invitation_fills_the_profile_from_the_intake(store: Store) -> None:
+    owner, mission = await _mission(store)
+    made = await store.create_registration(mission.id, _draft(), NOW, _mail("registration-received", "r1@example.org",
+                                                                              mission.id))
+    invitation = InvitationDraft(email="r1@example.org", name="Reg 1", role=Role.PARTICIPANT, side=Side.DELEGATION,
+                                 organisation="Acme BV", org_type=OrgType.SME, sector="Water", language="nl")
+    approved = await store.approve_registration(made.id, invitation, owner.id, NOW, LATER,
+                                                _mail("invitation", "r1@example.org", mission.id))
+    assert approved.invitation_id is not None
+    user, _ = await store.accept_invitation(approved.invitation_id, NOW, "Reg 1", None)
+    profile = await store.get_profile(user.id)
+    assert profile is not None
+    assert (profile.organisation, profile.org_type, profile.sectors, profile.country, profile.website,
+            profile.offers, profile.seeks) == ("Acme BV", OrgType.SME, ["Water"], "NL", "https://acme.example",
+                                               "Pumps", "Buyers")
+    entry = await store.directory_entry(mission.id, user.id)
+    assert entry is not None and entry.profile.sectors == ["Water"]  # the directory reads the same

@@ -75,6 +75,9 @@ def test_approval_invites_and_accepting_makes_a_member_with_the_intake(world: Wo
     entry = next(e for e in people["entries"] if e["profile"]["name"] == "Renée de Vries")
     assert entry["side"] == "delegation" and entry["profile"]["organisation"] == "Laadpaal BV"
     assert entry["profile"]["org_type"] == "sme" and entry["profile"]["sectors"] == ["EV charging"]
+    profile = entry["profile"]
+    assert (profile["country"], profile["website"], profile["offers"], profile["seeks"], profile["languages"]) == (
+        "NL", "https://laadpaal.example", "Fast chargers", "Distributors", ["nl"])
 
 
 def test_rejection_needs_a_reason_and_mails_it(world: World) -> None:
