@@ -34,6 +34,11 @@ def _draft(n: int = 1) -> RegistrationDraft:
                              website="https://acme.example", sectors=["Water"], offers="Pumps", seeks="Buyers")
 
 
+def _invitation() -> InvitationDraft:
+    return InvitationDraft(email="r1@example.org", name="Reg 1", role=Role.PARTICIPANT, side=Side.DELEGATION,
+                           organisation="Acme BV", org_type=OrgType.SME, sector="Water", language="nl")
+
+
 def _mail(template: str, to: str, mission_id: int) -> MailDraft:
     return MailDraft(template=template, to_addr=to, to_name="Reg", lang="nl", sender_name="Olga (EV)",
                      mission_id=mission_id)
@@ -71,8 +76,7 @@ async def test_approval_makes_the_invitation_with_its_mail_once(store: Store) ->
     owner, mission = await _mission(store)
     made = await store.create_registration(mission.id, _draft(), NOW, _mail("registration-received", "r1@example.org",
                                                                               mission.id))
-    invitation = InvitationDraft(email="r1@example.org", name="Reg 1", role=Role.PARTICIPANT, side=Side.DELEGATION,
-                                 organisation="Acme BV", org_type=OrgType.SME, sector="Water", language="nl")
+    invitation = _invitation()
 
     async def approve() -> object:
         try:
@@ -112,8 +116,7 @@ async def test_accepting_the_invitation_fills_the_profile_from_the_intake(store:
     owner, mission = await _mission(store)
     made = await store.create_registration(mission.id, _draft(), NOW, _mail("registration-received", "r1@example.org",
                                                                               mission.id))
-    invitation = InvitationDraft(email="r1@example.org", name="Reg 1", role=Role.PARTICIPANT, side=Side.DELEGATION,
-                                 organisation="Acme BV", org_type=OrgType.SME, sector="Water", language="nl")
+    invitation = _invitation()
     approved = await store.approve_registration(made.id, invitation, owner.id, NOW, LATER,
                                                 _mail("invitation", "r1@example.org", mission.id))
     assert approved.invitation_id is not None
