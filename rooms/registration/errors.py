@@ -10,6 +10,5 @@ CODES: Mapping[str, str] = {
     "registration-decided": "Approve or reject a registration that was already approved or rejected.",
     "registration-not-found": "No such registration in this mission.",
     "reason-required": "A rejection without a reason.",
-    "too-many-registrations": "Too many registrations from one client address; try again later.",
     "unknown-sector": "A sector that is not one of the mission's sectors.",
 }
