@@ -43,12 +43,15 @@ from rooms.missions.ports import (
 )
 from rooms.organisations.errors import CODES as ORGANISATIONS_CODES
 from rooms.organisations.ports import OrganisationStore
+from rooms.registration.errors import CODES as REGISTRATION_CODES
+from rooms.registration.memory import MemoryRegistrations
+from rooms.registration.ports import RegistrationStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
 
 # Every error code the domain raises, with its meaning; each belongs to one context.
 ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES,
-                       ORGANISATIONS_CODES)
+                       ORGANISATIONS_CODES, REGISTRATION_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
 AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | Redacted
@@ -72,8 +75,8 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, OrganisationStore, CopyStore,
-            Protocol):
+            ItemRoleStore, MeetingStore, OutboxStore, RegistrationStore, EventLog, AggregateStore, OrganisationStore,
+            CopyStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:
@@ -83,7 +86,7 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
     async def close(self) -> None: ...
 
 
-class MemoryStore(MemoryMissions, MemoryMeetings, MemoryAggregates, MemoryCopies):
+class MemoryStore(MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryAggregates, MemoryCopies):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     MANAGE_MATCHMAKING = "manage-matchmaking"
     BOOK_FOR_OTHERS = "book-for-others"
     MANAGE_ORGANISATIONS = "manage-organisations"
+    MANAGE_REGISTRATIONS = "manage-registrations"  # open public registration, approve or reject registrants
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -60,6 +61,7 @@ RULES: Mapping[Action, frozenset[Role]] = {
     Action.MANAGE_MATCHMAKING: _ORGANISERS,
     Action.BOOK_FOR_OTHERS: _ORGANISERS,
     Action.MANAGE_ORGANISATIONS: _ORGANISERS,
+    Action.MANAGE_REGISTRATIONS: _ORGANISERS,
 }
 
 

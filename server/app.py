@@ -28,6 +28,7 @@ from server.api import (
     missions,
     organisations,
     outbox,
+    registration,
     roster_files,
     webinars,
 )
@@ -45,7 +46,7 @@ from server.settings import Settings
 from server.ws import gateway
 
 # Client-side routes: the server answers each with the web client's index.html.
-PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}")
+PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}", "/register/{rest:path}")
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -69,7 +70,8 @@ def app_version() -> str:
 def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
-            *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints()]
+            *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
+            *registration.endpoints()]
 
 
 class SecurityHeaders:

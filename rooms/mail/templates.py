@@ -85,8 +85,53 @@ _MEETING_BOOKED = {
     ),
 }
 
-TEMPLATES: dict[str, dict[str, _Text]] = {"sign-in": _SIGN_IN, "invitation": _INVITATION,
-                                          "meeting-booked": _MEETING_BOOKED}
+# Public registration (rooms/registration): received, received again, and rejected. Approval sends the invitation.
+_REGISTERED = {
+    "en": _Text(
+        "Registration received: $mission",
+        "Hello $name,\n\nThank you for registering for $mission ($dates), organised by $organiser. "
+        "The organiser looks at every registration; you will hear from us by mail.\n\n"
+        "Did not register? Then you can ignore this mail.\n\n$link",
+    ),
+    "nl": _Text(
+        "Aanmelding ontvangen: $mission",
+        "Hallo $name,\n\nDank je voor je aanmelding voor $mission ($dates), georganiseerd door $organiser. "
+        "De organisator bekijkt elke aanmelding; je hoort per mail van ons.\n\n"
+        "Niet aangemeld? Dan kun je deze mail negeren.\n\n$link",
+    ),
+}
+_REGISTERED_AGAIN = {
+    "en": _Text(
+        "You already registered: $mission",
+        "Hello $name,\n\nSomeone (probably you) registered this address for $mission again. You had already "
+        "registered, so nothing changed: the organiser decides on your first registration.\n\n"
+        "Did not do this? Then you can ignore this mail.\n\n$link",
+    ),
+    "nl": _Text(
+        "Je was al aangemeld: $mission",
+        "Hallo $name,\n\nIemand (waarschijnlijk jij) heeft dit adres opnieuw aangemeld voor $mission. Je was al "
+        "aangemeld, dus er verandert niets: de organisator beslist over je eerste aanmelding.\n\n"
+        "Niet gedaan? Dan kun je deze mail negeren.\n\n$link",
+    ),
+}
+_REJECTED = {
+    "en": _Text(
+        "Your registration for $mission",
+        "Hello $name,\n\nThank you for registering for $mission. The organiser, $organiser, cannot accept your "
+        "registration this time, and says why:\n\n$reason\n\n$link",
+    ),
+    "nl": _Text(
+        "Je aanmelding voor $mission",
+        "Hallo $name,\n\nDank je voor je aanmelding voor $mission. De organisator, $organiser, kan je aanmelding "
+        "deze keer niet aannemen, en zegt waarom:\n\n$reason\n\n$link",
+    ),
+}
+
+TEMPLATES: dict[str, dict[str, _Text]] = {
+    "sign-in": _SIGN_IN, "invitation": _INVITATION, "registration-received": _REGISTERED,
+    "registration-again": _REGISTERED_AGAIN, "registration-rejected": _REJECTED,
+    "meeting-booked": _MEETING_BOOKED,
+}
 
 _ROLES = {
     "en": {"organiser": "organiser", "host": "host", "moderator": "moderator", "speaker": "speaker",

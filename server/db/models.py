@@ -392,3 +392,43 @@ class OutboxRow(Base):
         # The organisers' outbox screen: one mission's mails, newest first.
         Index("ix_outbox_mission", "mission_id", "id"),
     )
+
+
+class RegistrationSettingsRow(Base):
+    """A mission's public registration (rooms.registration): switched on, and until which day."""
+
+    __tablename__ = "registration_settings"
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
+    open: Mapped[bool] = mapped_column(Boolean)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class RegistrationRow(Base):
+    """Someone's registration for a mission from the public page: their intake, then the organiser's decision."""
+
+    __tablename__ = "registrations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(String(120))
+    side: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(3))
+    org_type: Mapped[str] = mapped_column(String(32))
+    registration_number: Mapped[str] = mapped_column(String(40))
+    website: Mapped[str] = mapped_column(String(200))
+    sectors: Mapped[list[str]] = mapped_column(JSON)
+    offers: Mapped[str] = mapped_column(Text)
+    seeks: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        # One registration per address per mission: the second is answered alike but writes nothing.
+        UniqueConstraint("mission_id", "email", name="uq_registrations_mission_email"),
+    )

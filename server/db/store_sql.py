@@ -52,6 +52,7 @@ from server.db.models import (
 )
 from server.db.organisations_sql import SqlOrganisations, link, link_new
 from server.db.outbox_sql import SqlOutbox, add_mail
+from server.db.registration_sql import SqlRegistrations, with_registration
 
 
 def _hash(session_id: str) -> str:
@@ -86,7 +87,8 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog, SqlOrganisations, SqlCopies):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlRegistrations, SqlAggregates, SqlEventLog, SqlOrganisations,
+               SqlCopies):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
@@ -540,7 +542,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog,
             profile = await s.get(ProfileRow, user_row.id)
             if profile is not None:
                 current = rows.profile(profile, user_row.name)
-                adopted = adopt_invitation(current, rows.invitation(inv))
+                adopted = await with_registration(s, inv.id, adopt_invitation(current, rows.invitation(inv)))
                 if adopted != current:
                     self._fill_profile(profile, adopted)
                 if adopted.sectors != current.sectors:

@@ -415,3 +415,34 @@ CASES.extend([
     Case("DELETE", "/api/mission-creators/{user_id:int}",
          lambda w: f"/api/mission-creators/{w.run(_fresh_creator, w)}", CREATORS, ok=204),
 ])
+
+
+# -- registration ------------------------------------------------------------------------------------------
+
+REG = M + "/registrations/{registration_id:int}"
+PUBLIC |= {("GET", "/api/register/{mission_id:int}"), ("POST", "/api/register/{mission_id:int}")}
+
+
+async def _new_registration(w: World) -> int:
+    from rooms.mail.outbox import MailDraft
+    from rooms.registration.records import RegistrationDraft
+    n = w.unique()
+    draft = RegistrationDraft(name="Reg", email=f"reg{n}@world.example", organisation="Acme", side=Side.PARTNER,
+                              country="NL")
+    mail = MailDraft(template="registration-received", to_addr=draft.email, to_name="Reg", lang="en",
+                     sender_name="W", mission_id=w.mission_id)
+    return (await w.store.create_registration(w.mission_id, draft, w.clock.now(), mail)).id
+
+
+def _registration(action: str) -> Callable[[World], str]:
+    return lambda w: f"{_mission(w)}/registrations/{w.run(_new_registration, w)}/{action}"
+
+
+CASES.extend([
+    Case("GET", M + "/registration", lambda w: f"{_mission(w)}/registration", ORGANISER),
+    Case("PUT", M + "/registration", lambda w: f"{_mission(w)}/registration", ORGANISER,
+         lambda w: {"open": True, "closes_on": None}),
+    Case("GET", M + "/registrations", lambda w: f"{_mission(w)}/registrations", ORGANISER),
+    Case("POST", REG + "/approve", _registration("approve"), ORGANISER),
+    Case("POST", REG + "/reject", _registration("reject"), ORGANISER, lambda w: {"reason": "Full."}),
+])

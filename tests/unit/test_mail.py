@@ -13,7 +13,8 @@ from server.settings import SmtpConfig, parse_smtp_url
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
 PARAMS = {"expires": "2027-02-01 09:30 UTC", "mission": "EV <charging> & co", "destination": "Boston",
           "dates": "2027-03-08 – 2027-03-12", "inviter": "Eva \"Jansen\"", "role": "participant",
-          "by": "Eva Jansen", "other": "Ana Ruiz (Volt <B.V.>)", "when": "2027-03-09 15:00 (America/New_York)"}
+          "by": "Eva Jansen", "other": "Ana Ruiz (Volt <B.V.>)", "when": "2027-03-09 15:00 (America/New_York)",
+          "organiser": "Eva Jansen", "reason": "Full <b>up</b>"}  # the last two: registration mails
 
 
 def _draft(template: str, lang: str, name: str = "Bo <i>Chen</i>") -> MailDraft:

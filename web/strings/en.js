@@ -6,6 +6,7 @@ import lounge from './en-lounge.js';
 import organisations from './en-organisations.js';
 import admin from './en-admin.js';
 import controls from './en-controls.js';
+import registration from './en-registration.js';
 
 export default {
   ...webinar,
@@ -14,6 +15,7 @@ export default {
   ...organisations,
   ...admin,
   ...controls,
+  ...registration,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

@@ -6,6 +6,7 @@ import lounge from './nl-lounge.js';
 import organisations from './nl-organisations.js';
 import admin from './nl-admin.js';
 import controls from './nl-controls.js';
+import registration from './nl-registration.js';
 
 export default {
   ...webinar,
@@ -14,6 +15,7 @@ export default {
   ...organisations,
   ...admin,
   ...controls,
+  ...registration,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',

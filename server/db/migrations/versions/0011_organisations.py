@@ -22,7 +22,7 @@ from alembic import op
 from rooms.organisations.names import name_key
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
