@@ -40,6 +40,8 @@ from rooms.missions.ports import (
     SignInStore,
     UserStore,
 )
+from rooms.reminders.memory import MemoryReminders
+from rooms.reminders.ports import ReminderStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
 
@@ -68,7 +70,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, MeetingStore, OutboxStore, EventLog, AggregateStore, Protocol):
+            ItemRoleStore, MeetingStore, OutboxStore, ReminderStore, EventLog, AggregateStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:
@@ -78,7 +80,7 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
     async def close(self) -> None: ...
 
 
-class MemoryStore(MemoryMissions, MemoryMeetings, MemoryAggregates):
+class MemoryStore(MemoryMissions, MemoryMeetings, MemoryReminders, MemoryAggregates):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

@@ -18,7 +18,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rooms.catalog import Store
 from rooms.core.clock import Clock
 from rooms.core.errors import DomainError
-from server.api import auth, calendar, invitations, meeting_room, meetings, missions, outbox, roster_files, webinars
+from server.api import (
+    auth,
+    calendar,
+    invitations,
+    meeting_room,
+    meetings,
+    missions,
+    outbox,
+    reminders,
+    roster_files,
+    webinars,
+)
 from server.api.core import Endpoint
 from server.api.errors import (
     domain_error_handler,
@@ -33,7 +44,7 @@ from server.settings import Settings
 from server.ws import gateway
 
 # Client-side routes: the server answers each with the web client's index.html.
-PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}")
+PAGES = ("/", "/signin", "/link", "/invite", "/unsubscribe", "/profile", "/missions/new", "/m/{rest:path}")
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -57,7 +68,7 @@ def app_version() -> str:
 def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
-            *roster_files.endpoints()]
+            *roster_files.endpoints(), *reminders.endpoints()]
 
 
 class SecurityHeaders:

@@ -315,10 +315,21 @@ async def standings(ctx: Context, query: StandingQuery) -> list[StandingWith]:
 # -- requests --------------------------------------------------------------------------------------------------
 
 
+async def _remind(ctx: Context, *, request: MeetingRequest | None = None, meeting: Meeting | None = None) -> None:
+    """The reminder mail of a request received or a meeting booked (docs/mail.md, "Reminders"), queued right
+    after what caused it and woken on this node."""
+    if request is not None:
+        await ctx.services.reminders.request_received(request)
+    if meeting is not None:
+        await ctx.services.reminders.meeting_booked(meeting)
+    ctx.services.mail.wake()
+
+
 async def create_request(ctx: Context, body: RequestBody) -> RequestView:
     mid = _mission_id(ctx)
     svc = service(ctx)
     done = await svc.request(await ctx.user_in(mid), mid, body.to, body.message, body.slots)
+    await _remind(ctx, request=done.value)
     return await Views(svc).request(done.value)
 
 
@@ -332,6 +343,7 @@ async def accept(ctx: Context, body: AcceptBody) -> MeetingView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.accept(user, request_id, body.slot)
+    await _remind(ctx, meeting=done.value)
     return await Views(svc).meeting(done.value)
 
 
@@ -346,6 +358,7 @@ async def counter(ctx: Context, body: CounterBody) -> RequestView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.counter(user, request_id, body.slots, body.message)
+    await _remind(ctx, request=done.value)
     return await Views(svc).request(done.value)
 
 
@@ -395,6 +408,7 @@ async def reschedule(ctx: Context, body: CounterBody) -> RequestView:
     user, meeting_id = await _meeting_user(ctx)
     svc = service(ctx)
     done = await svc.reschedule(user, meeting_id, body.slots, body.message)
+    await _remind(ctx, request=done.value)
     return await Views(svc).request(done.value)
 
 

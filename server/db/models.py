@@ -152,7 +152,8 @@ class ItemRow(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     track: Mapped[str] = mapped_column(String(60), default="")
 
-    __table_args__ = (Index("ix_programme_items_when", "mission_id", "starts_at", "id"),)
+    __table_args__ = (Index("ix_programme_items_when", "mission_id", "starts_at", "id"),
+                      Index("ix_programme_items_starts_at", "starts_at"))  # reminders: what starts soon (0012)
 
 
 class InvitationRow(Base):
@@ -369,3 +370,31 @@ class OutboxRow(Base):
         # The organisers' outbox screen: one mission's mails, newest first.
         Index("ix_outbox_mission", "mission_id", "id"),
     )
+
+
+# -- reminders (migration 0012) ------------------------------------------------------------------------------
+
+
+class ReminderPreferenceRow(Base):
+    """A person's choice for one kind of reminder (rooms/reminders); a kind without a row is on."""
+
+    __tablename__ = "reminder_preferences"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mail: Mapped[bool] = mapped_column(Boolean)
+    app: Mapped[bool] = mapped_column(Boolean)
+
+
+class ReminderRow(Base):
+    """A reminder recorded (its mail queued with it): unique per kind, subject, person and moment, so that of
+    racing nodes one writes it and the others write nothing."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "at", "user_id", name="uq_reminders_key"),)

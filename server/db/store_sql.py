@@ -50,6 +50,7 @@ from server.db.models import (
     UserRow,
 )
 from server.db.outbox_sql import SqlOutbox, add_mail
+from server.db.reminders_sql import SqlReminders
 
 
 def _hash(session_id: str) -> str:
@@ -84,7 +85,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlAggregates, SqlEventLog):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlReminders, SqlAggregates, SqlEventLog):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
