@@ -4,6 +4,7 @@ the outbox: no method awaits, so each runs to completion — that is its transac
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from rooms.mail.outbox import MailDraft
 from rooms.missions.mission import Mission, ProgrammeItem
@@ -40,8 +41,9 @@ class MemoryReminders:
     async def reminded(self, kind: ReminderKind, subject_id: int, at: dt.datetime) -> set[int]:
         return {k.user_id for k in self._reminders if (k.kind, k.subject_id, k.at) == (kind, subject_id, at)}
 
-    async def items_starting(self, after: dt.datetime, until: dt.datetime) -> list[ProgrammeItem]:
-        found = [i for i in self._items.values() if after < i.starts_at <= until]
+    async def items_starting(self, mission_ids: Sequence[int], after: dt.datetime, until: dt.datetime
+                             ) -> list[ProgrammeItem]:
+        found = [i for i in self._items.values() if i.mission_id in mission_ids and after < i.starts_at <= until]
         return sorted(found, key=lambda i: (i.starts_at, i.id))
 
     async def missions_on(self, day: dt.date) -> list[Mission]:

@@ -4,12 +4,13 @@ in memory, `server/db/reminders_sql.py` in SQL.
 Guarantees (tests/contract/test_reminders_contract.py, every implementation):
 - `remind` writes a reminder and its mail (if any) in one transaction, at most once per ReminderKey however many
   nodes race: the key is unique in the table, a second writer writes nothing and is told False;
-- `items_starting` and `missions_on` read index ranges, never the whole table.
+- `items_starting` reads one index range per mission (ix_programme_items_when), never the whole programme table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Protocol
 
 from rooms.mail.outbox import MailDraft
@@ -33,8 +34,9 @@ class ReminderStore(Protocol):
         """Who has been reminded of this subject at this moment."""
         ...
 
-    async def items_starting(self, after: dt.datetime, until: dt.datetime) -> list[ProgrammeItem]:
-        """Programme items of every mission with after < starts_at <= until, by start then id."""
+    async def items_starting(self, mission_ids: Sequence[int], after: dt.datetime, until: dt.datetime
+                             ) -> list[ProgrammeItem]:
+        """Programme items of these missions with after < starts_at <= until, by start then id."""
         ...
 
     async def missions_on(self, day: dt.date) -> list[Mission]:

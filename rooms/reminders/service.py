@@ -86,12 +86,13 @@ class ReminderService:
         done = 0
         for meeting in await self._store.meetings_starting(now, now + plan.LEAD):
             done += await self._meeting_starting(meeting, now)
-        for item in await self._store.items_starting(now, now + plan.LEAD):
+        # Every zone's today is within a day of UTC's: the missions on those days are the ones that may be due.
+        missions = {m.id: m for m in await self._store.missions_on(now.date())}
+        for item in await self._store.items_starting(sorted(missions), now, now + plan.LEAD):
             if item.kind is ItemKind.WEBINAR:
                 done += await self._webinar_starting(item, now)
-        for day in {(now - dt.timedelta(hours=14)).date(), now.date(), (now + dt.timedelta(hours=14)).date()}:
-            for mission in await self._store.missions_on(day):
-                done += await self._digests(mission, now)
+        for mission in missions.values():
+            done += await self._digests(mission, now)
         return done
 
     async def _meeting_starting(self, meeting: Meeting, now: dt.datetime) -> int:

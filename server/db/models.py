@@ -152,8 +152,7 @@ class ItemRow(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     track: Mapped[str] = mapped_column(String(60), default="")
 
-    __table_args__ = (Index("ix_programme_items_when", "mission_id", "starts_at", "id"),
-                      Index("ix_programme_items_starts_at", "starts_at"))  # reminders: what starts soon (0012)
+    __table_args__ = (Index("ix_programme_items_when", "mission_id", "starts_at", "id"),)
 
 
 class InvitationRow(Base):

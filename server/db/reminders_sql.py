@@ -5,6 +5,7 @@ racing, one writes the reminder and its mail, the other nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -73,8 +74,11 @@ class SqlReminders:
         async with self._read() as s:
             return set((await s.execute(query)).scalars())
 
-    async def items_starting(self: _Sessions, after: dt.datetime, until: dt.datetime) -> list[ProgrammeItem]:
-        query = (select(ItemRow).where(ItemRow.starts_at > after, ItemRow.starts_at <= until)
+    async def items_starting(self: _Sessions, mission_ids: Sequence[int], after: dt.datetime, until: dt.datetime
+                             ) -> list[ProgrammeItem]:
+        # One range of ix_programme_items_when (mission_id, starts_at) per mission.
+        query = (select(ItemRow).where(ItemRow.mission_id.in_(list(mission_ids)), ItemRow.starts_at > after,
+                                       ItemRow.starts_at <= until)
                  .order_by(ItemRow.starts_at, ItemRow.id))
         async with self._read() as s:
             return [rows.item(r) for r in (await s.execute(query)).scalars()]

@@ -92,8 +92,9 @@ async def test_items_starting_and_missions_on_read_windows(store: Store) -> None
     mission, *_ = await _mission(store)
     webinar = await store.add_item(mission.id, ItemDraft(kind=ItemKind.WEBINAR, title="Grid", starts_at=WEBINAR,
                                                          ends_at=WEBINAR + 30 * MIN).validated(mission))
-    assert [i.id for i in await store.items_starting(WEBINAR - 10 * MIN, WEBINAR)] == [webinar.id]
-    assert await store.items_starting(WEBINAR, WEBINAR + 10 * MIN) == []
+    assert [i.id for i in await store.items_starting([mission.id], WEBINAR - 10 * MIN, WEBINAR)] == [webinar.id]
+    assert await store.items_starting([mission.id], WEBINAR, WEBINAR + 10 * MIN) == []
+    assert await store.items_starting([mission.id + 1], WEBINAR - 10 * MIN, WEBINAR) == []
     assert [m.id for m in await store.missions_on(START)] == [mission.id]
     assert [m.id for m in await store.missions_on(START - dt.timedelta(days=1))] == [mission.id]  # zones
     assert await store.missions_on(START - dt.timedelta(days=2)) == []
@@ -156,7 +157,7 @@ async def test_webinar_reminds_members_who_want_it_and_a_moved_one_again(store: 
 
 
 async def test_the_digest_comes_at_7_in_each_persons_zone_with_their_meetings(store: Store) -> None:
-    mission, owner, anna, mike = await _mission(store)
+    mission, _, anna, mike = await _mission(store)
     [item] = await store.programme(mission.id)
     await store.add_item(mission.id, ItemDraft(kind=ItemKind.WEBINAR, title="Grid", starts_at=WEBINAR,
                                                ends_at=WEBINAR + 30 * MIN).validated(mission))

@@ -43,10 +43,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders')),
         sa.UniqueConstraint('kind', 'subject_id', 'at', 'user_id', name='uq_reminders_key'),
     )
-    op.create_index('ix_programme_items_starts_at', 'programme_items', ['starts_at'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_programme_items_starts_at', table_name='programme_items')
     op.drop_table('reminders')
     op.drop_table('reminder_preferences')
