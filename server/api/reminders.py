@@ -13,7 +13,8 @@ import msgspec
 
 from rooms.reminders.records import Channel, Preference, Preferences, ReminderKind
 from server.api.core import Context, Endpoint
-from server.tokens import BadToken, Purpose
+from server.api.errors import ApiError
+from server.tokens import Purpose, TokenError
 
 
 class PreferencesBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -43,15 +44,21 @@ def _masked(email: str) -> str:
     return f"{local[:1]}…@{domain}"
 
 
+def _invalid() -> ApiError:
+    return ApiError(status=422, code="unsubscribe-invalid", field="t",
+                    message="This unsubscribe link is not valid (altered or cut short). Turn reminders off on "
+                            "your profile page instead.")
+
+
 async def _set(ctx: Context, query: UnsubscribeQuery, on: bool) -> Unsubscribed:
-    payload = ctx.services.tokens.verify(Purpose.UNSUBSCRIBE, query.t)
     try:
+        payload = ctx.services.tokens.verify(Purpose.UNSUBSCRIBE, query.t)
         user_id, kind = msgspec.convert(payload, tuple[int, ReminderKind])
-    except msgspec.ValidationError as exc:
-        raise BadToken() from exc
+    except (TokenError, msgspec.ValidationError) as exc:
+        raise _invalid() from exc
     user = await ctx.services.store.get_user(user_id)
-    if user is None:
-        raise BadToken()
+    if user is None:  # the account is gone: nothing of it is left to turn off
+        raise _invalid()
     done = await ctx.services.reminders.set_mail(user_id, kind, on)
     return Unsubscribed(kind, done.allows(kind, Channel.MAIL), _masked(user.email))
 
@@ -72,7 +79,8 @@ def endpoints() -> list[Endpoint]:
                  "reminders", body=PreferencesBody, returns=Preferences),
         Endpoint("POST", "/api/unsubscribe", unsubscribe, "One-click unsubscribe from a reminder mail's link "
                  "(RFC 8058): turns that kind's mail off, no sign-in", "reminders", query=UnsubscribeQuery,
-                 returns=Unsubscribed, errors=("token-invalid",), public=True),
+                 returns=Unsubscribed, errors=("unsubscribe-invalid",), public=True),
         Endpoint("POST", "/api/unsubscribe/undo", undo, "Undo a one-click unsubscribe: that kind's mail on again",
-                 "reminders", query=UnsubscribeQuery, returns=Unsubscribed, errors=("token-invalid",), public=True),
+                 "reminders", query=UnsubscribeQuery, returns=Unsubscribed, errors=("unsubscribe-invalid",),
+                 public=True),
     ]

@@ -180,3 +180,31 @@ async def test_the_digest_comes_at_7_in_each_persons_zone_with_their_meetings(st
     assert [e.draft.to_addr for e in boston] == ["mike@example.org", "owner@example.org"]
     assert boston[0].draft.params["agenda"] == "09:00–09:30 Grid\n10:00–10:20 Meeting with Anna de Vries"
     assert await svc.tick() == 0
+
+
+async def test_two_schedulers_on_one_database_never_send_a_reminder_twice(store: Store) -> None:
+    """Two nodes' reminder clocks tick at the same moments (on PostgreSQL: two engines, real concurrency)."""
+    from server.db.store_sql import SqlStore
+
+    mission, _, anna, mike = await _mission(store)
+    [item] = await store.programme(mission.id)
+    await store.add_item(mission.id, ItemDraft(kind=ItemKind.WEBINAR, title="Grid", starts_at=SLOT - 30 * MIN,
+                                               ends_at=SLOT - 5 * MIN).validated(mission))
+    await store.book(mission.id, anna.id, mike.id, item.id, SLOT, SLOT + 20 * MIN, anna.id, 30, NOW)
+    nodes: list[Store] = [store]
+    if isinstance(store, SqlStore):
+        nodes.append(await SqlStore.open(store.url))
+    try:
+        clock = FixedClock(SLOT - 40 * MIN)  # 15:20 in Amsterdam, 10:20 in Boston: digests due there
+        schedulers = [ReminderService(nodes[n % len(nodes)], clock) for n in range(4)]
+        for _ in range(4):
+            await asyncio.gather(*(s.tick() for s in schedulers))
+            clock.advance(10 * MIN)  # the webinar's 10 minutes, then the meeting's
+        sent = Counter((e.draft.template, e.draft.to_addr) for e in await _queued(store, NOW))
+        assert sent == {("digest", "owner@example.org"): 1, ("digest", "mike@example.org"): 1,
+                        ("webinar-starting", "owner@example.org"): 1, ("webinar-starting", "anna@example.org"): 1,
+                        ("webinar-starting", "mike@example.org"): 1,
+                        ("meeting-starting", "anna@example.org"): 1, ("meeting-starting", "mike@example.org"): 1}
+    finally:
+        for extra in nodes[1:]:
+            await extra.close()
