@@ -3,11 +3,13 @@
 import webinar from './en-webinar.js';
 import meetings from './en-meetings.js';
 import lounge from './en-lounge.js';
+import reminders from './en-reminders.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...reminders,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

@@ -3,11 +3,13 @@
 import webinar from './nl-webinar.js';
 import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
+import reminders from './nl-reminders.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...reminders,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
