@@ -40,6 +40,7 @@ from rooms.missions.ports import (
     SignInStore,
     UserStore,
 )
+from rooms.reminders.events import ReminderNotice
 from rooms.reminders.memory import MemoryReminders
 from rooms.reminders.ports import ReminderStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
@@ -49,7 +50,8 @@ from rooms.webinar.events import WebinarEvent
 ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
-AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | Redacted
+AnyEventBody = (LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | ReminderNotice
+                | Redacted)
 
 
 class _Encoded(msgspec.Struct, frozen=True):

@@ -13,6 +13,9 @@ import datetime as dt
 from typing import Protocol
 
 from rooms.core.clock import Clock
+from rooms.core.eventlog import EventLog
+from rooms.core.events import EventBody
+from rooms.core.refs import inbox
 from rooms.core.timezones import zone
 from rooms.mail.drafts import sender_name
 from rooms.mail.outbox import MailDraft
@@ -23,6 +26,7 @@ from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
 from rooms.missions.people import User
 from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore, ProfileStore, UserStore
 from rooms.reminders import plan
+from rooms.reminders.events import DayDigest, WebinarStarting
 from rooms.reminders.ports import ReminderStore
 from rooms.reminders.records import Channel, Preference, Preferences, ReminderKey, ReminderKind
 
@@ -31,7 +35,7 @@ _NOTHING = {"en": "Nothing on the programme today.", "nl": "Vandaag staat er nie
 
 
 class RemindersStore(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, MeetingStore,
-                     ReminderStore, Protocol):
+                     ReminderStore, EventLog, Protocol):
     """What reminders use of the store."""
 
 
@@ -128,8 +132,9 @@ class ReminderService:
             if person in done:
                 continue
             key = ReminderKey(ReminderKind.WEBINAR_STARTING, current.id, person, current.starts_at)
+            notice = WebinarStarting(mission.id, current.id, current.title, current.starts_at)
             count += await self._remind(key, mission, f"/m/{mission.id}/webinar/{current.id}",
-                                        {"title": current.title}, current.starts_at)
+                                        {"title": current.title}, current.starts_at, notice=notice)
         return count
 
     async def _digests(self, mission: Mission, now: dt.datetime) -> int:
@@ -152,22 +157,31 @@ class ReminderService:
             lang = language_for(entry.profile.languages)
             lines = plan.agenda(day, tz, items, meetings, names, person, _WITH[lang]) or [_NOTHING[lang]]
             key = ReminderKey(ReminderKind.DIGEST, mission.id, person, plan.day_key(day))
+            notice = DayDigest(mission.id, day, len(lines) if lines[0] != _NOTHING[lang] else 0)
             count += await self._remind(key, mission, f"/m/{mission.id}/schedule",
-                                        {"agenda": "\n".join(lines), "day": day.isoformat()}, zone_name=tz.key)
+                                        {"agenda": "\n".join(lines), "day": day.isoformat()}, zone_name=tz.key,
+                                        notice=notice)
         return count
 
     # -- the one way a reminder is written -----------------------------------------------------------------
 
     async def _remind(self, key: ReminderKey, mission: Mission, path: str, params: dict[str, str],
-                      at: dt.datetime | None = None, zone_name: str | None = None) -> int:
-        """Records the reminder with its mail (when the person wants it by mail): 1 if this call recorded it."""
-        mail = await self._mail(key, mission, path, params, at, zone_name)
+                      at: dt.datetime | None = None, zone_name: str | None = None,
+                      notice: EventBody | None = None) -> int:
+        """Records the reminder with its mail (when the person wants it by mail): 1 if this call recorded it.
+        Its in-app notice (when wanted) goes to the person's inbox first, under an idempotency key of its own:
+        written once however many nodes try, and tried again by the next tick if this one stopped between the
+        two writes."""
+        prefs = await self.preferences(key.user_id)
+        if notice is not None and prefs.allows(key.kind, Channel.APP):
+            idem = f"reminder:{key.kind.value}:{key.subject_id}:{key.at.isoformat()}:{key.user_id}"
+            await self._store.append([(inbox(key.user_id).name, notice)], 0, idem, self._clock.now())
+        mail = await self._mail(key, mission, path, params, at, zone_name) if prefs.allows(
+            key.kind, Channel.MAIL) else None
         return int(await self._store.remind(key, mail, self._clock.now()))
 
     async def _mail(self, key: ReminderKey, mission: Mission, path: str, params: dict[str, str],
                     at: dt.datetime | None, zone_name: str | None) -> MailDraft | None:
-        if not (await self.preferences(key.user_id)).allows(key.kind, Channel.MAIL):
-            return None
         user = await self._store.get_user(key.user_id)
         membership = await self._store.get_membership(mission.id, key.user_id)
         if user is None or membership is None:

@@ -42,6 +42,8 @@ from rooms.matchmaking.standing import StandingWith
 from rooms.missions.people import Id, User
 from rooms.missions.profile import DirectoryEntry
 from rooms.policy import Action, require
+from rooms.reminders.events import DayDigest, ReminderNotice, WebinarStarting
+from rooms.reminders.records import Channel, ReminderKind
 from server.api.core import Context, Endpoint
 
 Message = Annotated[str, msgspec.Meta(max_length=500)]
@@ -152,11 +154,16 @@ class Recommendation(msgspec.Struct, frozen=True):
     reasons: list[Reason]
 
 
+_APP_KIND = {"n-request": ReminderKind.MEETING_REQUEST, "n-countered": ReminderKind.MEETING_REQUEST,
+             "n-accepted": ReminderKind.MEETING_ACCEPTED, "n-starting": ReminderKind.MEETING_STARTING,
+             "n-webinar": ReminderKind.WEBINAR_STARTING, "n-digest": ReminderKind.DIGEST}
+
+
 class NotificationView(msgspec.Struct, frozen=True):
     seq: int
     at: dt.datetime
     read: bool
-    event: Notification
+    event: Notification | ReminderNotice
 
 
 class ReadUpTo(msgspec.Struct, frozen=True):
@@ -453,6 +460,9 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
     store = ctx.services.store
     room = inbox(user.id).name
     read = await _read_upto(ctx, user.id)
+    # The kinds the person turned off in the app (profile, "Reminders") are left out.
+    prefs = await ctx.services.reminders.preferences(user.id)
+    hidden = {tag for tag, kind in _APP_KIND.items() if not prefs.allows(kind, Channel.APP)}
     found: list[NotificationView] = []
     # Newest first: walk the inbox backwards a page at a time (it also holds direct messages).
     upper = await store.last_seq(room)
@@ -461,17 +471,17 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
         page = await store.since(room, lower, upper - lower)
         for event in reversed(page):
             note = _notification(event, query.mission)
-            if note is not None:
+            if note is not None and type(note).__struct_config__.tag not in hidden:
                 found.append(NotificationView(event.seq, event.at, event.seq <= read, note))
         upper = lower
     return found[:NOTIFICATIONS_SHOWN]
 
 
-def _notification(event: RoomEvent, mission_id: int) -> Notification | None:
+def _notification(event: RoomEvent, mission_id: int) -> Notification | ReminderNotice | None:
     body = event.body
     match body:
         case (RequestReceived() | RequestAccepted() | RequestDeclined() | RequestCountered() | Cancelled()
-              | MeetingBooked() | MeetingStarting()):
+              | MeetingBooked() | MeetingStarting() | WebinarStarting() | DayDigest()):
             return body if body.mission_id == mission_id else None
         case _:
             return None  # direct messages share the inbox

@@ -10,11 +10,13 @@ from collections import Counter
 from rooms.catalog import Store
 from rooms.core.cards import Side
 from rooms.core.clock import FixedClock
+from rooms.core.refs import inbox
 from rooms.mail.outbox import LEASE, MailDraft, OutboxEntry
 from rooms.matchmaking.records import MatchmakingRules
 from rooms.missions.mission import ItemDraft, ItemKind, Mission, MissionDraft
 from rooms.missions.people import Role, User
 from rooms.missions.profile import ProfileDraft
+from rooms.reminders.events import WebinarStarting
 from rooms.reminders.records import Channel, Preference, ReminderKey, ReminderKind
 from rooms.reminders.service import ReminderService
 
@@ -146,6 +148,11 @@ async def test_webinar_reminds_members_who_want_it_and_a_moved_one_again(store: 
     assert await store.reminded(ReminderKind.WEBINAR_STARTING, webinar.id, WEBINAR) == everyone
     mails = [e for e in await _queued(store, NOW) if e.draft.template == "webinar-starting"]
     assert sorted(e.draft.to_addr for e in mails) == ["anna@example.org", "owner@example.org"]
+    # In the app too (Mike turned only the mail off), once: a second tick adds nothing to the inbox.
+    await svc.tick()
+    [notice] = [e.body for e in await store.since(inbox(mike.id).name, 0, 100)
+                if isinstance(e.body, WebinarStarting)]
+    assert notice == WebinarStarting(mission.id, webinar.id, "Grid", WEBINAR)
     moved = WEBINAR + 60 * MIN
     await store.update_item(webinar.id, ItemDraft(kind=ItemKind.WEBINAR, title="Grid", starts_at=moved,
                                                   ends_at=moved + 30 * MIN).validated(mission))

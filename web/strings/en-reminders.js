@@ -29,4 +29,6 @@ export default {
   'unsub.invalidTitle': "This unsubscribe link does not work",
   'unsub.invalidText': "The link is not valid: it may have been cut short or changed. Sign in and turn reminders off on your profile page instead.",
   'err.unsubscribe-invalid': "This unsubscribe link is not valid.",
+  'mm.n.n-webinar': "{title} starts in 10 minutes",
+  'mm.n.n-digest': "Today's programme ({day}) is ready",
 };

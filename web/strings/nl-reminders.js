@@ -29,4 +29,6 @@ export default {
   'unsub.invalidTitle': "Deze afmeldlink werkt niet",
   'unsub.invalidText': "De link is niet geldig: misschien is hij afgekapt of veranderd. Log in en zet herinneringen uit op je profielpagina.",
   'err.unsubscribe-invalid': "Deze afmeldlink is niet geldig.",
+  'mm.n.n-webinar': "{title} begint over 10 minuten",
+  'mm.n.n-digest': "Het programma van vandaag ({day}) staat klaar",
 };
