@@ -12,7 +12,11 @@ from server.settings import SmtpConfig, parse_smtp_url
 
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
 PARAMS = {"expires": "2027-02-01 09:30 UTC", "mission": "EV <charging> & co", "destination": "Boston",
-          "dates": "2027-03-08 – 2027-03-12", "inviter": "Eva \"Jansen\"", "role": "participant"}
+          "dates": "2027-03-08 – 2027-03-12", "inviter": "Eva \"Jansen\"", "role": "participant",
+          # what reminders fill in (rooms/reminders/service.py)
+          "title": "Grid <b>", "time": "10:00", "day": "2027-03-09", "zone": "America/New_York", "other": "Mike",
+          "message": "Hi", "agenda": "09:00–09:30 Grid\n10:00–10:20 Meeting with Mike", "kind": "digest",
+          "user": "7", "path": "/m/1/schedule"}
 
 
 def _draft(template: str, lang: str, name: str = "Bo <i>Chen</i>") -> MailDraft:
