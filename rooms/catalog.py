@@ -46,6 +46,9 @@ from rooms.organisations.ports import OrganisationStore
 from rooms.registration.errors import CODES as REGISTRATION_CODES
 from rooms.registration.memory import MemoryRegistrations
 from rooms.registration.ports import RegistrationStore
+from rooms.reminders.events import ReminderNotice
+from rooms.reminders.memory import MemoryReminders
+from rooms.reminders.ports import ReminderStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
 
@@ -54,7 +57,8 @@ ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, M
                        ORGANISATIONS_CODES, REGISTRATION_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
-AnyEventBody = LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | Redacted
+AnyEventBody = (LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | ReminderNotice
+                | Redacted)
 
 
 class _Encoded(msgspec.Struct, frozen=True):
@@ -75,8 +79,8 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
-            ItemRoleStore, MeetingStore, OutboxStore, RegistrationStore, EventLog, AggregateStore, OrganisationStore,
-            CopyStore, Protocol):
+            ItemRoleStore, MeetingStore, OutboxStore, RegistrationStore, ReminderStore, EventLog, AggregateStore,
+            OrganisationStore, CopyStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:
@@ -86,7 +90,8 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
     async def close(self) -> None: ...
 
 
-class MemoryStore(MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryAggregates, MemoryCopies):
+class MemoryStore(MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryReminders, MemoryAggregates,
+                  MemoryCopies):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

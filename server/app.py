@@ -29,6 +29,7 @@ from server.api import (
     organisations,
     outbox,
     registration,
+    reminders,
     roster_files,
     webinars,
 )
@@ -46,7 +47,8 @@ from server.settings import Settings
 from server.ws import gateway
 
 # Client-side routes: the server answers each with the web client's index.html.
-PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}", "/register/{rest:path}")
+PAGES = ("/", "/signin", "/link", "/invite", "/unsubscribe", "/profile", "/missions/new", "/m/{rest:path}",
+         "/register/{rest:path}")
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -71,7 +73,7 @@ def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
-            *registration.endpoints()]
+            *registration.endpoints(), *reminders.endpoints()]
 
 
 class SecurityHeaders:

@@ -23,8 +23,10 @@ from rooms.matchmaking.service import MatchmakingService
 from rooms.missions.accounts import AccountService
 from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
+from rooms.reminders.service import ReminderService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
+from server.mail.reminder_clock import ReminderClock
 from server.mail.sender import MailSender
 from server.mail.smtp import SmtpTransport
 from server.passwords import Passwords
@@ -58,12 +60,17 @@ class Root:
     live: Live
     own_store: bool = False  # the root opened the store, so it closes it
 
+    def __post_init__(self) -> None:
+        self.reminder_clock = ReminderClock(self.services.reminders, self.services.mail)
+
     def start(self) -> None:
         self.live.start()
         self.services.mail.start()
+        self.reminder_clock.start()
 
     async def close(self) -> None:
         try:
+            await self.reminder_clock.close()
             await self.services.mail.close()
             await self.live.close()
         finally:
@@ -114,6 +121,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         control=control,
         limiter=ports.limiter,
         organisations=OrganisationService(store, MissionService(store, clock)),
+        reminders=ReminderService(store, clock),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

@@ -21,6 +21,7 @@ class Purpose(enum.StrEnum):
     SIGN_IN = "sign-in"
     BEARER = "bearer"
     SESSION = "session"
+    UNSUBSCRIBE = "unsubscribe"  # a reminder mail's one-click link: [user id, reminder kind], no expiry
 
 
 class TokenError(DomainError):

@@ -37,6 +37,7 @@ const ROUTES = [
   [/^\/signin$/, () => import('./pages/signin.js'), { public: true }],
   [/^\/link$/, () => import('./pages/link.js'), { public: true }],
   [/^\/invite$/, () => import('./pages/invite.js'), { public: true }],
+  [/^\/unsubscribe$/, () => import('./pages/unsubscribe.js'), { public: true }],
   [/^\/profile$/, () => import('./pages/profile.js'), {}],
   [/^\/missions\/new$/, () => import('./pages/new-mission.js'), {}],
   [/^\/m\/(\d+)$/, () => import('./pages/mission.js'), {}],
@@ -175,7 +176,7 @@ let headerVersion = 0;
 async function renderHeader() {
   const version = ++headerVersion;
   const path = location.pathname;
-  const isPublic = /^\/(signin|link|invite)$/.test(path);
+  const isPublic = /^\/(signin|link|invite|unsubscribe)$/.test(path);
   /** @type {any} */
   let who = null;
   if (!isPublic || mePromise) {

@@ -14,6 +14,7 @@ from string import Template
 import msgspec
 
 from rooms.mail.outbox import MailDraft
+from rooms.mail.reminder_texts import ABOUT, REMINDER_TEXTS
 
 LANGUAGES = ("en", "nl")
 
@@ -131,7 +132,9 @@ TEMPLATES: dict[str, dict[str, _Text]] = {
     "sign-in": _SIGN_IN, "invitation": _INVITATION, "registration-received": _REGISTERED,
     "registration-again": _REGISTERED_AGAIN, "registration-rejected": _REJECTED,
     "meeting-booked": _MEETING_BOOKED,
+    **{k: {lang: _Text(t.subject, t.body) for lang, t in v.items()} for k, v in REMINDER_TEXTS.items()},
 }
+_LINKS = ("$link", "$unsubscribe")
 
 _ROLES = {
     "en": {"organiser": "organiser", "host": "host", "moderator": "moderator", "speaker": "speaker",
@@ -149,24 +152,29 @@ $paragraphs
 """)
 
 
-def compose(draft: MailDraft, link: str, platform: str = "Roundtable") -> Message:
-    """The message of a queued mail, in its language, with `link` in it. Raises KeyError for an unknown
-    template (a mail queued by a newer version: the sender records it as failed)."""
+def compose(draft: MailDraft, link: str, platform: str = "Roundtable", unsubscribe: str = "") -> Message:
+    """The message of a queued mail, in its language, with `link` (and a reminder's `unsubscribe` link) in
+    it. Raises KeyError for an unknown template (a mail queued by a newer version: the sender records it as
+    failed)."""
     texts = TEMPLATES[draft.template]
     text = texts.get(draft.lang) or texts["en"]
     lang = draft.lang if draft.lang in texts else "en"
-    values = {**draft.params, "name": draft.to_name, "platform": platform, "link": link}
+    values = {**draft.params, "name": draft.to_name, "platform": platform, "link": link, "unsubscribe": unsubscribe}
     if "role" in values:
         values["role"] = _ROLES[lang].get(values["role"], values["role"])
+    if "kind" in values:
+        values["about"] = ABOUT[lang].get(values["kind"], values["kind"])
     subject = Template(text.subject).safe_substitute(values)
     plain = Template(text.body).safe_substitute(values)
     escaped = {k: html.escape(v) for k, v in values.items()}
     paragraphs = []
     for para in text.body.split("\n\n"):
-        if para.strip() == "$link":
-            paragraphs.append(f'<p><a href="{escaped["link"]}">{escaped["link"]}</a></p>')
+        if para.strip() in _LINKS:
+            url = escaped[para.strip()[1:]]
+            paragraphs.append(f'<p><a href="{url}">{url}</a></p>')
         else:
-            paragraphs.append(f"<p>{Template(para).safe_substitute(escaped)}</p>")
+            # A value may span lines (the digest's agenda): each line stays a line.
+            paragraphs.append(f"<p>{Template(para).safe_substitute(escaped).replace(chr(10), '<br>')}</p>")
     page = _HTML.substitute(lang=lang, subject=html.escape(subject), platform=html.escape(platform),
                             paragraphs="\n".join(paragraphs))
     return Message(to_addr=draft.to_addr, to_name=draft.to_name, sender_name=draft.sender_name,

@@ -24,6 +24,7 @@ from rooms.missions.accounts import AccountService
 from rooms.missions.people import MAX_ID, User
 from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
+from rooms.reminders.service import ReminderService
 from rooms.webinar.service import WebinarService
 from server.api.credentials import BEARER_TTL as BEARER_TTL
 from server.api.credentials import SESSION_COOKIE, Identity, authenticate
@@ -74,6 +75,7 @@ class Services:
     control: PersonControl  # sign-outs and changes of role reach open connections on every node
     limiter: RateLimiter  # the node's (shared across nodes with Redis): sign-in attempts
     organisations: OrganisationService  # organisations as records (rooms/organisations)
+    reminders: ReminderService  # preferences, unsubscribe, and what is due (docs/mail.md, "Reminders")
 
 
 def services_of(app: Any) -> Services:

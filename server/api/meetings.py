@@ -42,6 +42,8 @@ from rooms.matchmaking.standing import StandingWith
 from rooms.missions.people import Id, User
 from rooms.missions.profile import DirectoryEntry
 from rooms.policy import Action, require
+from rooms.reminders.events import DayDigest, ReminderNotice, WebinarStarting
+from rooms.reminders.records import Channel, ReminderKind
 from server.api.core import Context, Endpoint
 
 Message = Annotated[str, msgspec.Meta(max_length=500)]
@@ -152,11 +154,16 @@ class Recommendation(msgspec.Struct, frozen=True):
     reasons: list[Reason]
 
 
+_APP_KIND = {"n-request": ReminderKind.MEETING_REQUEST, "n-countered": ReminderKind.MEETING_REQUEST,
+             "n-accepted": ReminderKind.MEETING_ACCEPTED, "n-starting": ReminderKind.MEETING_STARTING,
+             "n-webinar": ReminderKind.WEBINAR_STARTING, "n-digest": ReminderKind.DIGEST}
+
+
 class NotificationView(msgspec.Struct, frozen=True):
     seq: int
     at: dt.datetime
     read: bool
-    event: Notification
+    event: Notification | ReminderNotice
 
 
 class ReadUpTo(msgspec.Struct, frozen=True):
@@ -315,10 +322,21 @@ async def standings(ctx: Context, query: StandingQuery) -> list[StandingWith]:
 # -- requests --------------------------------------------------------------------------------------------------
 
 
+async def _remind(ctx: Context, *, request: MeetingRequest | None = None, meeting: Meeting | None = None) -> None:
+    """The reminder mail of a request received or a meeting booked (docs/mail.md, "Reminders"), queued right
+    after what caused it and woken on this node."""
+    if request is not None:
+        await ctx.services.reminders.request_received(request)
+    if meeting is not None:
+        await ctx.services.reminders.meeting_booked(meeting)
+    ctx.services.mail.wake()
+
+
 async def create_request(ctx: Context, body: RequestBody) -> RequestView:
     mid = _mission_id(ctx)
     svc = service(ctx)
     done = await svc.request(await ctx.user_in(mid), mid, body.to, body.message, body.slots)
+    await _remind(ctx, request=done.value)
     return await Views(svc).request(done.value)
 
 
@@ -332,6 +350,7 @@ async def accept(ctx: Context, body: AcceptBody) -> MeetingView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.accept(user, request_id, body.slot)
+    await _remind(ctx, meeting=done.value)
     return await Views(svc).meeting(done.value)
 
 
@@ -346,6 +365,7 @@ async def counter(ctx: Context, body: CounterBody) -> RequestView:
     user, request_id = await _request_user(ctx)
     svc = service(ctx)
     done = await svc.counter(user, request_id, body.slots, body.message)
+    await _remind(ctx, request=done.value)
     return await Views(svc).request(done.value)
 
 
@@ -395,6 +415,7 @@ async def reschedule(ctx: Context, body: CounterBody) -> RequestView:
     user, meeting_id = await _meeting_user(ctx)
     svc = service(ctx)
     done = await svc.reschedule(user, meeting_id, body.slots, body.message)
+    await _remind(ctx, request=done.value)
     return await Views(svc).request(done.value)
 
 
@@ -439,6 +460,9 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
     store = ctx.services.store
     room = inbox(user.id).name
     read = await _read_upto(ctx, user.id)
+    # The kinds the person turned off in the app (profile, "Reminders") are left out.
+    prefs = await ctx.services.reminders.preferences(user.id)
+    hidden = {tag for tag, kind in _APP_KIND.items() if not prefs.allows(kind, Channel.APP)}
     found: list[NotificationView] = []
     # Newest first: walk the inbox backwards a page at a time (it also holds direct messages).
     upper = await store.last_seq(room)
@@ -447,17 +471,17 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
         page = await store.since(room, lower, upper - lower)
         for event in reversed(page):
             note = _notification(event, query.mission)
-            if note is not None:
+            if note is not None and type(note).__struct_config__.tag not in hidden:
                 found.append(NotificationView(event.seq, event.at, event.seq <= read, note))
         upper = lower
     return found[:NOTIFICATIONS_SHOWN]
 
 
-def _notification(event: RoomEvent, mission_id: int) -> Notification | None:
+def _notification(event: RoomEvent, mission_id: int) -> Notification | ReminderNotice | None:
     body = event.body
     match body:
         case (RequestReceived() | RequestAccepted() | RequestDeclined() | RequestCountered() | Cancelled()
-              | MeetingBooked() | MeetingStarting()):
+              | MeetingBooked() | MeetingStarting() | WebinarStarting() | DayDigest()):
             return body if body.mission_id == mission_id else None
         case _:
             return None  # direct messages share the inbox

@@ -432,3 +432,31 @@ class RegistrationRow(Base):
         # One registration per address per mission: the second is answered alike but writes nothing.
         UniqueConstraint("mission_id", "email", name="uq_registrations_mission_email"),
     )
+
+
+# -- reminders (migration 0012) ------------------------------------------------------------------------------
+
+
+class ReminderPreferenceRow(Base):
+    """A person's choice for one kind of reminder (rooms/reminders); a kind without a row is on."""
+
+    __tablename__ = "reminder_preferences"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    mail: Mapped[bool] = mapped_column(Boolean)
+    app: Mapped[bool] = mapped_column(Boolean)
+
+
+class ReminderRow(Base):
+    """A reminder recorded (its mail queued with it): unique per kind, subject, person and moment, so that of
+    racing nodes one writes it and the others write nothing."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "at", "user_id", name="uq_reminders_key"),)

@@ -53,6 +53,7 @@ from server.db.models import (
 from server.db.organisations_sql import SqlOrganisations, link, link_new
 from server.db.outbox_sql import SqlOutbox, add_mail
 from server.db.registration_sql import SqlRegistrations, with_registration
+from server.db.reminders_sql import SqlReminders
 
 
 def _hash(session_id: str) -> str:
@@ -87,8 +88,8 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlRegistrations, SqlAggregates, SqlEventLog, SqlOrganisations,
-               SqlCopies):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates, SqlEventLog,
+               SqlOrganisations, SqlCopies):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:

@@ -19,6 +19,7 @@ from typing import Protocol
 from rooms.core.clock import Clock
 from rooms.mail.outbox import LEASE, OutboxEntry, judge
 from rooms.mail.ports import OutboxStore
+from rooms.mail.reminder_texts import REMINDER_TEXTS
 from rooms.mail.templates import Message, compose
 from server.mail.smtp import Attempt, email_message
 from server.settings import Settings
@@ -29,6 +30,7 @@ log = logging.getLogger("roundtable.mail")
 BATCH = 20
 # The pages a mail's link opens, and the token each carries (its row named by the mail's ref_id).
 _LINKS = {"sign-in": ("link", Purpose.SIGN_IN), "invitation": ("invite", Purpose.INVITATION)}
+_REMINDERS = frozenset(REMINDER_TEXTS)
 
 
 class Transport(Protocol):
@@ -37,6 +39,9 @@ class Transport(Protocol):
 
 def link_for(settings: Settings, tokens: Tokens, entry: OutboxEntry) -> str:
     """The link inside a mail, made now: its token is signed when sent and never stored."""
+    if entry.draft.template in _REMINDERS:
+        # A reminder links into the app (its path was chosen where it was queued); signing in may come first.
+        return settings.public_url + entry.draft.params.get("path", "/")
     page, purpose = _LINKS.get(entry.draft.template, ("", None))
     if entry.draft.template == "meeting-booked" and entry.draft.mission_id is not None:
         return f"{settings.public_url}/m/{entry.draft.mission_id}/schedule"  # no token: they sign in as usual
@@ -45,8 +50,24 @@ def link_for(settings: Settings, tokens: Tokens, entry: OutboxEntry) -> str:
     return f"{settings.public_url}/{page}#t={tokens.sign(purpose, entry.draft.ref_id)}"
 
 
+def unsubscribe_link(settings: Settings, tokens: Tokens, entry: OutboxEntry) -> str | None:
+    """A reminder's one-click unsubscribe link (the page; RFC 8058's POST goes to /api/unsubscribe with the same
+    token), signed now for the recipient and the reminder's kind; None for other mail."""
+    user, kind = entry.draft.params.get("user"), entry.draft.params.get("kind")
+    if entry.draft.template not in _REMINDERS or user is None or not user.isdigit() or kind is None:
+        return None
+    return f"{settings.public_url}/unsubscribe?t={tokens.sign(Purpose.UNSUBSCRIBE, [int(user), kind])}"
+
+
 def message_of(settings: Settings, tokens: Tokens, entry: OutboxEntry) -> Message:
-    return compose(entry.draft, link_for(settings, tokens, entry))
+    return compose(entry.draft, link_for(settings, tokens, entry),
+                   unsubscribe=unsubscribe_link(settings, tokens, entry) or "")
+
+
+def unsubscribe_post(settings: Settings, tokens: Tokens, entry: OutboxEntry) -> str | None:
+    """Where a mail client POSTs RFC 8058's one-click unsubscribe (List-Unsubscribe), or None."""
+    page = unsubscribe_link(settings, tokens, entry)
+    return None if page is None else page.replace("/unsubscribe?", "/api/unsubscribe?", 1)
 
 
 class MailSender:
@@ -108,7 +129,7 @@ class MailSender:
         assert self._transport is not None
         try:
             msg = email_message(message_of(self._settings, self._tokens, entry), self._settings.mail_from,
-                                self._clock, entry.id)
+                                self._clock, entry.id, unsubscribe_post(self._settings, self._tokens, entry))
         except (KeyError, ValueError) as exc:
             # A template this version does not know, or an address no mail can carry: sending again won't help.
             attempt = Attempt(False, f"could not compose the mail: {exc!r}", permanent=True)

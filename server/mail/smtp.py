@@ -24,8 +24,10 @@ class Attempt:
     recipient_refused: bool = False
 
 
-def email_message(message: Message, mail_from: str, clock: Clock, mail_id: int) -> EmailMessage:
-    """The MIME message: plain text with an HTML alternative, From: showing the mission and its organiser."""
+def email_message(message: Message, mail_from: str, clock: Clock, mail_id: int,
+                  unsubscribe: str | None = None) -> EmailMessage:
+    """The MIME message: plain text with an HTML alternative, From: showing the mission and its organiser; a
+    reminder carries RFC 8058's one-click unsubscribe (`unsubscribe`: the URL a mail client POSTs to)."""
     msg = EmailMessage()
     local, _, domain = mail_from.rpartition("@")
     msg["From"] = Address(display_name=message.sender_name, username=local, domain=domain)
@@ -35,6 +37,9 @@ def email_message(message: Message, mail_from: str, clock: Clock, mail_id: int) 
     # Stable per outbox row: a mail sent again after a lost acknowledgement is recognisably the same one.
     msg["Message-ID"] = make_msgid(idstring=f"outbox.{mail_id}", domain=domain or None)
     msg["Auto-Submitted"] = "auto-generated"
+    if unsubscribe is not None:
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(message.text)
     msg.add_alternative(message.html, subtype="html")
     msg["Content-Language"] = message.lang  # after the content: setting it clears every Content-* header

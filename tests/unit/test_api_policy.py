@@ -101,11 +101,16 @@ CASES = [
          lambda w: {"password": "a long new password"}, 204),
     Case("POST", "/api/auth/token", lambda w: "/api/auth/token", SIGNED_IN, lambda w: {}),
     Case("POST", "/api/auth/logout-everywhere", lambda w: "/api/auth/logout-everywhere", SIGNED_IN, ok=204),
+    Case("GET", "/api/me/reminders", lambda w: "/api/me/reminders", SIGNED_IN),
+    Case("PUT", "/api/me/reminders", lambda w: "/api/me/reminders", SIGNED_IN,
+         lambda w: {"kinds": [{"kind": "digest", "mail": False, "app": True}]}),
 ]
 # Public endpoints: authorised by what they carry (a token, a password), proven in test_api_bad_input.py.
 PUBLIC = {("POST", "/api/auth/password"), ("POST", "/api/auth/request-link"), ("POST", "/api/auth/link/peek"),
           ("POST", "/api/auth/link/use"), ("POST", "/api/auth/logout"), ("POST", "/api/invitations/peek"),
-          ("POST", "/api/invitations/accept")}
+          ("POST", "/api/invitations/accept"),
+          # A reminder mail's signed link (tests/system/test_reminders_mail.py: forged → unsubscribe-invalid).
+          ("POST", "/api/unsubscribe"), ("POST", "/api/unsubscribe/undo")}
 
 
 def test_matrix_covers_every_endpoint() -> None:

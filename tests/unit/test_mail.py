@@ -14,7 +14,11 @@ NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
 PARAMS = {"expires": "2027-02-01 09:30 UTC", "mission": "EV <charging> & co", "destination": "Boston",
           "dates": "2027-03-08 – 2027-03-12", "inviter": "Eva \"Jansen\"", "role": "participant",
           "by": "Eva Jansen", "other": "Ana Ruiz (Volt <B.V.>)", "when": "2027-03-09 15:00 (America/New_York)",
-          "organiser": "Eva Jansen", "reason": "Full <b>up</b>"}  # the last two: registration mails
+          "organiser": "Eva Jansen", "reason": "Full <b>up</b>",  # registration mails
+          # what reminders fill in (rooms/reminders/service.py)
+          "title": "Grid <b>", "time": "10:00", "day": "2027-03-09", "zone": "America/New_York",
+          "message": "Hi", "agenda": "09:00–09:30 Grid\n10:00–10:20 Meeting with Mike", "kind": "digest",
+          "user": "7", "path": "/m/1/schedule"}
 
 
 def _draft(template: str, lang: str, name: str = "Bo <i>Chen</i>") -> MailDraft:

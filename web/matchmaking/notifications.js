@@ -92,11 +92,13 @@ export class Notifications extends EventTarget {
 
 /** One line for a notification, in my language. @param {any} ev */
 export function noteText(ev) {
-  return t(`mm.n.${ev.kind}`, { name: otherName(ev) || t('mm.someone') });
+  return t(`mm.n.${ev.kind}`, { name: otherName(ev) || t('mm.someone'), title: ev.title || '', day: ev.day || '' });
 }
 
 /** Where a notification leads. @param {any} ev @param {number} mid */
 export function noteHref(ev, mid) {
+  if (ev.kind === 'n-webinar') return `/m/${mid}/webinar/${ev.item_id}`;
+  if (ev.kind === 'n-digest') return `/m/${mid}/schedule`;
   if (ev.meeting_id && (ev.kind === 'n-starting' || ev.kind === 'n-accepted' || ev.kind === 'n-booked')) {
     return ev.kind === 'n-starting' ? `/m/${mid}/meeting/${ev.meeting_id}` : `/m/${mid}/schedule`;
   }

@@ -6,6 +6,7 @@ import { navigate, refreshHeader } from '../app.js';
 import { h, icon } from '../dom.js';
 import { languageName, t } from '../i18n.js';
 import { loadMission } from '../mission-common.js';
+import { remindersCard } from '../reminders.js';
 import { busy, button, clearErrors, errorMessage, field, pageHead, showError, showFieldError, status } from '../ui.js';
 import { countryOptions, LANGUAGE_CODES, languageCode, tokenInput } from '../widgets.js';
 import { ORG_TYPES } from './directory.js';
@@ -139,6 +140,7 @@ export async function render(ctx) {
       me.missions.length ? h('a', { href: `/m/${(welcomeId || me.missions[0].mission.id)}/people/${me.user.id}`,
         class: 'btn btn-secondary' }, icon('users'), t('profile.preview')) : null),
     form,
+    await remindersCard(ctx.signal),
     signOutEverywhere(ctx));
   return { title: t('profile.title'), node };
 }

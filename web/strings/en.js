@@ -7,6 +7,7 @@ import organisations from './en-organisations.js';
 import admin from './en-admin.js';
 import controls from './en-controls.js';
 import registration from './en-registration.js';
+import reminders from './en-reminders.js';
 
 export default {
   ...webinar,
@@ -16,6 +17,7 @@ export default {
   ...admin,
   ...controls,
   ...registration,
+  ...reminders,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

@@ -7,6 +7,7 @@ import organisations from './nl-organisations.js';
 import admin from './nl-admin.js';
 import controls from './nl-controls.js';
 import registration from './nl-registration.js';
+import reminders from './nl-reminders.js';
 
 export default {
   ...webinar,
@@ -16,6 +17,7 @@ export default {
   ...admin,
   ...controls,
   ...registration,
+  ...reminders,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
