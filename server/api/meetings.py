@@ -215,9 +215,11 @@ class Views:
     async def leads(self, found: list[Lead]) -> list[LeadView]:
         if not found:
             return []
-        cards = await self._cards(found[0].mission_id, [lead.person for lead in found])
-        return [LeadView(lead.id, lead.mission_id, cards.get(lead.person) or _gone_card(lead.person), lead.source,
-                         lead.meeting_id, lead.created_at) for lead in found]
+        # People on the platform only: a lead added by hand is in the workspace (/api/leads, server/api/leads.py).
+        people = [(lead, lead.person) for lead in found if lead.person is not None]
+        cards = await self._cards(found[0].mission_id, [person for _, person in people])
+        return [LeadView(lead.id, lead.mission_id, cards.get(person) or _gone_card(person), lead.source,
+                         lead.meeting_id, lead.created_at) for lead, person in people]
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
