@@ -18,7 +18,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rooms.catalog import Store
 from rooms.core.clock import Clock
 from rooms.core.errors import DomainError
-from server.api import auth, calendar, invitations, meeting_room, meetings, missions, outbox, roster_files, webinars
+from server.api import (
+    auth,
+    calendar,
+    invitations,
+    leads,
+    meeting_room,
+    meetings,
+    missions,
+    outbox,
+    roster_files,
+    webinars,
+)
 from server.api.core import Endpoint
 from server.api.errors import (
     domain_error_handler,
@@ -57,7 +68,7 @@ def app_version() -> str:
 def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
-            *roster_files.endpoints()]
+            *roster_files.endpoints(), *leads.endpoints()]
 
 
 class SecurityHeaders:

@@ -16,6 +16,7 @@ from rooms.core.clock import Clock, SystemClock
 from rooms.core.presence import Presence
 from rooms.core.presence_memory import MemoryPresence
 from rooms.core.ratelimit import FallbackRateLimiter, MemoryRateLimiter, RateLimiter
+from rooms.leads.service import LeadService
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -24,6 +25,7 @@ from rooms.missions.accounts import AccountService
 from rooms.missions.service import MissionService, ProfileService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
+from server.lead_reminders import LeadReminders
 from server.mail.sender import MailSender
 from server.mail.smtp import SmtpTransport
 from server.passwords import Passwords
@@ -56,13 +58,18 @@ class Root:
     services: Services
     live: Live
     own_store: bool = False  # the root opened the store, so it closes it
+    reminders: LeadReminders | None = None  # due lead next steps (docs/leads.md)
 
     def start(self) -> None:
         self.live.start()
         self.services.mail.start()
+        if self.reminders is not None:
+            self.reminders.start()
 
     async def close(self) -> None:
         try:
+            if self.reminders is not None:
+                await self.reminders.close()
             await self.services.mail.close()
             await self.live.close()
         finally:
@@ -112,12 +119,14 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         mail=MailSender(store, clock, settings, tokens, transport, node_id),
         control=control,
         limiter=ports.limiter,
+        leads=publishing(LeadService(store, clock), delivery),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
                 delivery=delivery, rooms=services.live)
     registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))
-    return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store)
+    return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store,
+                reminders=LeadReminders(services.leads))
 
 
 async def build(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Root:

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from rooms.catalog import Store
 from rooms.core.clock import Clock
 from rooms.core.ratelimit import RateLimiter
+from rooms.leads.service import LeadService
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -72,6 +73,7 @@ class Services:
     mail: MailSender  # this node's sender: whether mail really goes out, and a nudge when some is queued
     control: PersonControl  # sign-outs and changes of role reach open connections on every node
     limiter: RateLimiter  # the node's (shared across nodes with Redis): sign-in attempts
+    leads: LeadService  # the leads workspace (docs/leads.md)
 
 
 def services_of(app: Any) -> Services:

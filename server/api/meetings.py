@@ -14,6 +14,7 @@ from rooms.core.aggregate import Decision
 from rooms.core.cards import OrgType, PersonCard
 from rooms.core.events import RoomEvent
 from rooms.core.refs import inbox
+from rooms.leads.events import LeadDue
 from rooms.matchmaking.events import (
     Cancelled,
     MeetingBooked,
@@ -156,7 +157,7 @@ class NotificationView(msgspec.Struct, frozen=True):
     seq: int
     at: dt.datetime
     read: bool
-    event: Notification
+    event: Notification | LeadDue
 
 
 class ReadUpTo(msgspec.Struct, frozen=True):
@@ -455,11 +456,13 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
     return found[:NOTIFICATIONS_SHOWN]
 
 
-def _notification(event: RoomEvent, mission_id: int) -> Notification | None:
+def _notification(event: RoomEvent, mission_id: int) -> Notification | LeadDue | None:
     body = event.body
     match body:
         case (RequestReceived() | RequestAccepted() | RequestDeclined() | RequestCountered() | Cancelled()
               | MeetingBooked() | MeetingStarting()):
+            return body if body.mission_id == mission_id else None
+        case LeadDue():  # a lead's next step is due (docs/leads.md, "Reminders")
             return body if body.mission_id == mission_id else None
         case _:
             return None  # direct messages share the inbox
