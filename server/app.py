@@ -44,7 +44,7 @@ from server.settings import Settings
 from server.ws import gateway
 
 # Client-side routes: the server answers each with the web client's index.html.
-PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/missions/new", "/m/{rest:path}")
+PAGES = ("/", "/signin", "/link", "/invite", "/profile", "/leads", "/missions/new", "/m/{rest:path}")
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",

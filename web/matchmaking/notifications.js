@@ -97,6 +97,7 @@ export function noteText(ev) {
 
 /** Where a notification leads. @param {any} ev @param {number} mid */
 export function noteHref(ev, mid) {
+  if (ev.kind === 'n-lead-due' || ev.kind === 'n-lead') return ev.lead_id ? `/leads#lead-${ev.lead_id}` : `/leads?mission=${mid}`;
   if (ev.meeting_id && (ev.kind === 'n-starting' || ev.kind === 'n-accepted' || ev.kind === 'n-booked')) {
     return ev.kind === 'n-starting' ? `/m/${mid}/meeting/${ev.meeting_id}` : `/m/${mid}/schedule`;
   }

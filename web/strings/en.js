@@ -3,11 +3,13 @@
 import webinar from './en-webinar.js';
 import meetings from './en-meetings.js';
 import lounge from './en-lounge.js';
+import leads from './en-leads.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...leads,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

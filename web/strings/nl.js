@@ -3,11 +3,13 @@
 import webinar from './nl-webinar.js';
 import meetings from './nl-meetings.js';
 import lounge from './nl-lounge.js';
+import leads from './nl-leads.js';
 
 export default {
   ...webinar,
   ...meetings,
   ...lounge,
+  ...leads,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
