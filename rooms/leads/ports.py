@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Protocol
 
 from rooms.leads.records import LeadEdit, LeadEntry, ManualLead
+from rooms.matchmaking.records import Lead, LeadSource
 
 
 class LeadBook(Protocol):
@@ -47,3 +48,12 @@ class LeadBook(Protocol):
         ...
 
     async def set_lead_target(self, owner: int, mission_id: int, target: int) -> None: ...
+
+
+class LeadMaker(Protocol):
+    """What a context that makes leads needs (the webinar's stage and Q&A): MeetingStore.add_lead."""
+
+    async def add_lead(self, mission_id: int, owner: int, person: int, source: LeadSource,
+                       meeting_id: int | None, now: dt.datetime) -> Lead:
+        """Idempotent per (owner, person, source, meeting)."""
+        ...
