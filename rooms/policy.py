@@ -434,3 +434,13 @@ def require_table_signal(seated: bool) -> None:
 def lounge_permissions(membership: Membership | None) -> list[str]:
     """The lounge actions this member may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in LoungeAction if lounge_allowed(membership, a))
+
+
+# -- the leads workspace (rooms/leads) --------------------------------------------------------------------------
+
+
+def require_lead_owner(user: User, owner: int) -> None:
+    """A lead, its notes and its next step are its owner's alone: anyone else learns nothing, not even that it
+    exists (the same answer as an unknown id)."""
+    if owner != user.id:
+        raise NotFound(code="lead-not-found", message="Lead not found.")

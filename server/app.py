@@ -22,6 +22,7 @@ from server.api import (
     auth,
     calendar,
     invitations,
+    leads,
     meeting_room,
     meetings,
     mission_admin,
@@ -47,7 +48,7 @@ from server.settings import Settings
 from server.ws import gateway
 
 # Client-side routes: the server answers each with the web client's index.html.
-PAGES = ("/", "/signin", "/link", "/invite", "/unsubscribe", "/profile", "/missions/new", "/m/{rest:path}",
+PAGES = ("/", "/signin", "/link", "/invite", "/unsubscribe", "/profile", "/leads", "/missions/new", "/m/{rest:path}",
          "/register/{rest:path}")
 
 SECURITY_HEADERS = {
@@ -73,7 +74,7 @@ def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
-            *registration.endpoints(), *reminders.endpoints()]
+            *registration.endpoints(), *reminders.endpoints(), *leads.endpoints()]
 
 
 class SecurityHeaders:

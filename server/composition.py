@@ -16,6 +16,7 @@ from rooms.core.clock import Clock, SystemClock
 from rooms.core.presence import Presence
 from rooms.core.presence_memory import MemoryPresence
 from rooms.core.ratelimit import FallbackRateLimiter, MemoryRateLimiter, RateLimiter
+from rooms.leads.service import LeadService
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -26,6 +27,7 @@ from rooms.organisations.service import OrganisationService
 from rooms.reminders.service import ReminderService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
+from server.lead_reminders import LeadReminders
 from server.mail.reminder_clock import ReminderClock
 from server.mail.sender import MailSender
 from server.mail.smtp import SmtpTransport
@@ -59,6 +61,7 @@ class Root:
     services: Services
     live: Live
     own_store: bool = False  # the root opened the store, so it closes it
+    lead_reminders: LeadReminders | None = None  # due lead next steps (docs/leads.md)
 
     def __post_init__(self) -> None:
         self.reminder_clock = ReminderClock(self.services.reminders, self.services.mail)
@@ -67,9 +70,13 @@ class Root:
         self.live.start()
         self.services.mail.start()
         self.reminder_clock.start()
+        if self.lead_reminders is not None:
+            self.lead_reminders.start()
 
     async def close(self) -> None:
         try:
+            if self.lead_reminders is not None:
+                await self.lead_reminders.close()
             await self.reminder_clock.close()
             await self.services.mail.close()
             await self.live.close()
@@ -122,12 +129,14 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         limiter=ports.limiter,
         organisations=OrganisationService(store, MissionService(store, clock)),
         reminders=ReminderService(store, clock),
+        leads=publishing(LeadService(store, clock), delivery),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
                 delivery=delivery, rooms=services.live)
     registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))
-    return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store)
+    return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store,
+                lead_reminders=LeadReminders(services.leads))
 
 
 async def build(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Root:

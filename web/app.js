@@ -39,6 +39,7 @@ const ROUTES = [
   [/^\/invite$/, () => import('./pages/invite.js'), { public: true }],
   [/^\/unsubscribe$/, () => import('./pages/unsubscribe.js'), { public: true }],
   [/^\/profile$/, () => import('./pages/profile.js'), {}],
+  [/^\/leads$/, () => import('./pages/leads.js'), {}],
   [/^\/missions\/new$/, () => import('./pages/new-mission.js'), {}],
   [/^\/m\/(\d+)$/, () => import('./pages/mission.js'), {}],
   [/^\/m\/(\d+)\/lobby$/, () => import('./pages/lobby.js'), {}],
@@ -199,6 +200,7 @@ async function renderHeader() {
   const nav = who
     ? h('nav', { class: 'nav', 'aria-label': t('nav.main') },
       navLink('/', t('nav.missions'), path === '/' || path.startsWith('/m/')),
+      navLink('/leads', t('nav.leads'), path === '/leads'),
       navLink('/profile', t('nav.profile'), path === '/profile'))
     : null;
   const account = who

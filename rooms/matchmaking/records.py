@@ -121,15 +121,18 @@ class MeetingNotes(msgspec.Struct, frozen=True):
 
 
 class LeadSource(enum.StrEnum):
-    MEETING = "meeting"
-    LOUNGE = "lounge"
+    MEETING = "meeting"  # a held meeting (the call had media both ways)
+    LOUNGE = "lounge"  # both clicked "connect" at a lounge table
+    STAGE = "stage"  # a webinar host or moderator brought the person on stage
+    QA = "qa"  # a webinar host or moderator answered the person's question
+    MANUAL = "manual"  # added by hand (rooms/leads)
 
 
 class Lead(msgspec.Struct, frozen=True):
     id: int
     mission_id: int
     owner: int
-    person: int
+    person: int | None  # None: a lead added by hand who is not on the platform
     source: LeadSource
     meeting_id: int | None
     created_at: dt.datetime

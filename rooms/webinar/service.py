@@ -18,6 +18,8 @@ from rooms.core.clock import Clock
 from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.core.events import Appended, EventBody
 from rooms.core.refs import RoomKind, RoomRef, webinar, webinar_staff
+from rooms.leads.ports import LeadMaker
+from rooms.matchmaking.records import LeadSource
 from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
 from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
@@ -77,6 +79,7 @@ from rooms.webinar.events import (
     PollStatus,
     QaMode,
     QuestionChanged,
+    QuestionStatus,
     Source,
     Timebox,
     TimeboxStatus,
@@ -84,7 +87,7 @@ from rooms.webinar.events import (
 from rooms.webinar.state import AttendanceRecord, PublicView, Publisher, StaffView, WebinarState
 
 
-class WebinarStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, AggregateStore, Protocol):
+class WebinarStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, AggregateStore, LeadMaker, Protocol):
     """What webinars use of the store."""
 
 
@@ -331,7 +334,27 @@ class WebinarService:
     async def moderate(self, user: User, item: int, question: int, action: str) -> Appended:
         what = _parse(Moderation, action, "action")
         viewer = await self._acting(user, item, WebinarAction.MODERATE_QA)
-        return await self._run(viewer.webinar, user.id, None, lambda s: decide_moderate(s, question, what, user.id))
+        done = await self._run(viewer.webinar, user.id, None, lambda s: decide_moderate(s, question, what, user.id))
+        if what is Moderation.ANSWERED:
+            await self._answered_leads(viewer.webinar.mission.id, user.id, done)
+        return done
+
+    async def _answered_leads(self, mission_id: int, answerer: int, done: Appended) -> None:
+        """A question answered makes leads (docs/leads.md): the asker gets one of the host or moderator who
+        answered, and the answerer one of the asker unless the question was anonymous (a lead would name them).
+        Not in a rehearsal. Written after the answer's transaction; add_lead is idempotent."""
+        now = self._clock.now()
+        for event in done.events:
+            body = event.body
+            if not isinstance(body, QuestionChanged) or body.question.author is None or body.question.rehearsal:
+                continue
+            asker = body.question.author.user_id
+            if body.question.status is not QuestionStatus.ANSWERED or asker == answerer:
+                continue
+            await self._store.add_lead(mission_id, asker, answerer, LeadSource.QA, None, now)
+            if not body.question.anonymous:
+                await self._store.add_lead(mission_id, answerer, asker, LeadSource.QA, None, now)
+            return
 
     async def set_qa_mode(self, user: User, item: int, mode: str) -> Appended:
         new = _parse(QaMode, mode, "mode")
@@ -358,7 +381,21 @@ class WebinarService:
 
     async def reply(self, user: User, item: int, accept: bool) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.WATCH)
-        return await self._run(viewer.webinar, user.id, None, lambda s: decide_reply(s, user.id, accept))
+        inviters: list[int] = []  # who invited this person on stage (outside a rehearsal), read as it decides
+
+        def decide(s: WebinarState) -> Outcome:
+            inviters[:] = [] if s.timebox.rehearsal else [i.by for i in s.stage.invited if i.user_id == user.id]
+            return decide_reply(s, user.id, accept)
+
+        done = await self._run(viewer.webinar, user.id, None, decide)
+        if accept and done.events:
+            # Brought on stage (docs/leads.md): the host or moderator and the guest each get a lead of the other.
+            now = self._clock.now()
+            for by in inviters:
+                if by != user.id:
+                    await self._store.add_lead(viewer.webinar.mission.id, by, user.id, LeadSource.STAGE, None, now)
+                    await self._store.add_lead(viewer.webinar.mission.id, user.id, by, LeadSource.STAGE, None, now)
+        return done
 
     async def end_guest(self, user: User, item: int, target: int) -> Appended:
         viewer = await self._viewer(user, item)

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from rooms.catalog import Store
 from rooms.core.clock import Clock
 from rooms.core.ratelimit import RateLimiter
+from rooms.leads.service import LeadService
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -76,6 +77,7 @@ class Services:
     limiter: RateLimiter  # the node's (shared across nodes with Redis): sign-in attempts
     organisations: OrganisationService  # organisations as records (rooms/organisations)
     reminders: ReminderService  # preferences, unsubscribe, and what is due (docs/mail.md, "Reminders")
+    leads: LeadService  # the leads workspace (docs/leads.md)
 
 
 def services_of(app: Any) -> Services:

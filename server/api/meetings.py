@@ -14,6 +14,7 @@ from rooms.core.aggregate import Decision
 from rooms.core.cards import OrgType, PersonCard
 from rooms.core.events import RoomEvent
 from rooms.core.refs import inbox
+from rooms.leads.events import LeadDue
 from rooms.matchmaking.events import (
     Cancelled,
     MeetingBooked,
@@ -163,7 +164,7 @@ class NotificationView(msgspec.Struct, frozen=True):
     seq: int
     at: dt.datetime
     read: bool
-    event: Notification | ReminderNotice
+    event: Notification | ReminderNotice | LeadDue
 
 
 class ReadUpTo(msgspec.Struct, frozen=True):
@@ -222,9 +223,11 @@ class Views:
     async def leads(self, found: list[Lead]) -> list[LeadView]:
         if not found:
             return []
-        cards = await self._cards(found[0].mission_id, [lead.person for lead in found])
-        return [LeadView(lead.id, lead.mission_id, cards.get(lead.person) or _gone_card(lead.person), lead.source,
-                         lead.meeting_id, lead.created_at) for lead in found]
+        # People on the platform only: a lead added by hand is in the workspace (/api/leads, server/api/leads.py).
+        people = [(lead, lead.person) for lead in found if lead.person is not None]
+        cards = await self._cards(found[0].mission_id, [person for _, person in people])
+        return [LeadView(lead.id, lead.mission_id, cards.get(person) or _gone_card(person), lead.source,
+                         lead.meeting_id, lead.created_at) for lead, person in people]
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -477,11 +480,13 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
     return found[:NOTIFICATIONS_SHOWN]
 
 
-def _notification(event: RoomEvent, mission_id: int) -> Notification | ReminderNotice | None:
+def _notification(event: RoomEvent, mission_id: int) -> Notification | ReminderNotice | LeadDue | None:
     body = event.body
     match body:
         case (RequestReceived() | RequestAccepted() | RequestDeclined() | RequestCountered() | Cancelled()
               | MeetingBooked() | MeetingStarting() | WebinarStarting() | DayDigest()):
+            return body if body.mission_id == mission_id else None
+        case LeadDue():  # a lead's next step is due (docs/leads.md, "Reminders")
             return body if body.mission_id == mission_id else None
         case _:
             return None  # direct messages share the inbox

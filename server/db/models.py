@@ -346,15 +346,48 @@ class LeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
     owner: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    person: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL: a lead added by hand who is not on the platform (0013).
+    person: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(16))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     # meeting_id or 0: NULLs never collide in a unique constraint, and lounge leads have none.
     meeting_key: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The owner's workspace (rooms/leads, 0013): pipeline status, next step, notes, what they wrote down.
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'new'"))
+    next_step_on: Mapped[dt.date | None] = mapped_column(Date)
+    next_step_note: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    notes: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    contact_name: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    contact_organisation: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    contact_email: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    contact_phone: Mapped[str] = mapped_column(String(60), server_default=text("''"))
+    origin: Mapped[str | None] = mapped_column(String(16))
+    reminded_on: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("owner", "person", "source", "meeting_key", name="uq_leads_once"),
-                      Index("ix_leads_owner", "mission_id", "owner", "created_at"))
+                      Index("ix_leads_owner", "mission_id", "owner", "created_at"),
+                      Index("ix_leads_due", "next_step_on"))
+
+
+class LeadStatusChangeRow(Base):
+    """Each change of a lead's status, with its time (0013)."""
+
+    __tablename__ = "lead_status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LeadTargetRow(Base):
+    """A person's own lead target for one mission (absent: the default, 30) (0013)."""
+
+    __tablename__ = "lead_targets"
+    owner: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
+    target: Mapped[int] = mapped_column(Integer)
 
 
 class CalendarFeedRow(Base):

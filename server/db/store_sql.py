@@ -36,6 +36,7 @@ from server.db.directory_sql import directory_entry, mission_directory, search_d
 from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
 from server.db.item_roles_sql import SqlItemRoles
+from server.db.leads_sql import SqlLeads
 from server.db.meetings_sql import SqlMeetings
 from server.db.models import (
     Base,
@@ -88,8 +89,8 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates, SqlEventLog,
-               SqlOrganisations, SqlCopies):
+class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates,
+               SqlEventLog, SqlOrganisations, SqlCopies):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:

@@ -77,6 +77,11 @@ async def test_a_database_migrated_before_ix_meetings_starts_at_gets_it(blank_ur
     # to older tables (0009: invitations'; 0011: profiles' organisation_id, with its index and foreign key); of the
     # tables that 0005 has, only this index is.
     diff = await _diff(blank_url)
+    # 0013 lets leads.person be NULL (alembic reports a column change as a list of changes) and indexes
+    # leads.next_step_on: both later revisions' changes to a table 0005 has.
+    modified = [d for d in diff if isinstance(d, list)]
+    assert [(m[0], m[2], m[3]) for change in modified for m in change] == [("modify_nullable", "leads", "person")]
+    diff = [d for d in diff if not isinstance(d, list) and not (d[0] == "add_index" and d[1].name == "ix_leads_due")]
     later = {d[1].name for d in diff if d[0] == "add_table"}
     later_columns = {(d[2], d[3].name) for d in diff if d[0] == "add_column"}
 

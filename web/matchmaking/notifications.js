@@ -99,6 +99,7 @@ export function noteText(ev) {
 export function noteHref(ev, mid) {
   if (ev.kind === 'n-webinar') return `/m/${mid}/webinar/${ev.item_id}`;
   if (ev.kind === 'n-digest') return `/m/${mid}/schedule`;
+  if (ev.kind === 'n-lead-due' || ev.kind === 'n-lead') return ev.lead_id ? `/leads#lead-${ev.lead_id}` : `/leads?mission=${mid}`;
   if (ev.meeting_id && (ev.kind === 'n-starting' || ev.kind === 'n-accepted' || ev.kind === 'n-booked')) {
     return ev.kind === 'n-starting' ? `/m/${mid}/meeting/${ev.meeting_id}` : `/m/${mid}/schedule`;
   }

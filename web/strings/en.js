@@ -8,6 +8,7 @@ import admin from './en-admin.js';
 import controls from './en-controls.js';
 import registration from './en-registration.js';
 import reminders from './en-reminders.js';
+import leads from './en-leads.js';
 
 export default {
   ...webinar,
@@ -18,6 +19,7 @@ export default {
   ...controls,
   ...registration,
   ...reminders,
+  ...leads,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

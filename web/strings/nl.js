@@ -8,6 +8,7 @@ import admin from './nl-admin.js';
 import controls from './nl-controls.js';
 import registration from './nl-registration.js';
 import reminders from './nl-reminders.js';
+import leads from './nl-leads.js';
 
 export default {
   ...webinar,
@@ -18,6 +19,7 @@ export default {
   ...controls,
   ...registration,
   ...reminders,
+  ...leads,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
