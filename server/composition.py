@@ -69,7 +69,8 @@ class Root:
     def start(self) -> None:
         self.live.start()
         self.services.mail.start()
-        self.reminder_clock.start()
+        if self.settings.reminders:
+            self.reminder_clock.start()
         if self.lead_reminders is not None:
             self.lead_reminders.start()
 

@@ -106,6 +106,9 @@ class Settings:
     mail_from: str = "roundtable@localhost"
     mail_first_retry: float = 30.0  # seconds before the first retry; each further wait doubles (at most 1 h)
     mail_poll: float = 1.0  # seconds between a sender's looks at the outbox
+    # Reminders and digests (docs/mail.md): "off" on a staging copy of real data, so its people are not reminded
+    # twice, and in tests that count their own mails while the demo mission's days run.
+    reminders: bool = True
     var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
@@ -150,6 +153,7 @@ class Settings:
             smtp=parse_smtp_url(smtp_url) if (smtp_url := os.environ.get("ROUNDTABLE_SMTP_URL")) else None,
             mail_from=os.environ.get("ROUNDTABLE_MAIL_FROM") or f"roundtable@{urlsplit(public_url).hostname}",
             mail_first_retry=float(os.environ.get("ROUNDTABLE_MAIL_RETRY_SECONDS", "30")),
+            reminders=_choice("ROUNDTABLE_REMINDERS", ("on", "off")) == "on",
             var_dir=var_dir,
         )
 

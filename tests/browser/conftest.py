@@ -74,6 +74,8 @@ def start_server(workdir: Path, **extra_env: str) -> Iterator[Server]:
         "PORT": str(port),
         # No live demo mission (Anna and Mike in a meeting now) unless a test starts a server that wants it.
         "ROUNDTABLE_DEMO_LIVE": "off",
+        # Nor reminders (mails and notices at some hours of the day, among what tests count; tests/support/procs.py).
+        "ROUNDTABLE_REMINDERS": "off",
         **extra_env,
     })
     cli = Path(sys.executable).parent / "roundtable"

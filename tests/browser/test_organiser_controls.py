@@ -9,7 +9,6 @@ The server is shared with the other browser tests, so every change is put back a
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -18,17 +17,15 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import check, report
 from tests.browser.conftest import SHOTS, Browsers, Server
+from tests.browser.organiser_steps import free_slot as _free_slot
+from tests.browser.organiser_steps import json_of as _json
+from tests.browser.organiser_steps import pick as _pick
 
 pytestmark = pytest.mark.browser
 
 ORGANISER = "organiser@roundtable.example"
 TOM = "tom.hermans@voltera.example"  # delegation
 MIKE = "mike@bayfleet.example"  # partner
-
-
-def _json(response: Any) -> Any:
-    assert response.ok, f"{response.status} {response.text()}"
-    return response.json()
 
 
 def _clean(page: Any, what: str) -> None:
@@ -42,35 +39,6 @@ def _shoot(page: Any, name: str) -> None:
     overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} ({lang}) is {overflow}px too wide"
     page.screenshot(path=str(SHOTS / f"ctl-{name}-{lang}.png"), full_page=True)
-
-
-def _pick(page: Any, label: str, name: str) -> None:
-    """Find a person with the directory picker labelled `label` and choose them, by keyboard."""
-    box = page.get_by_label(label)
-    box.fill(name)
-    box.press("Enter")
-    option = page.locator(".picker-option", has_text=name).first
-    expect(option).to_be_visible()
-    box.press("ArrowDown")
-    expect(option).to_be_focused()
-    page.keyboard.press("Enter")
-    expect(page.get_by_text(f"{name} chosen.")).to_be_visible()
-
-
-def _free_slot(org: Any, server: Server, people: set[int]) -> str:
-    """The first future matchmaking slot in which none of `people` has a meeting."""
-    base = f"{server.base}/api/missions/1"
-    slots = _json(org.request.get(f"{base}/matchmaking/slots"))
-    meetings = _json(org.request.get(f"{base}/matchmaking/meetings"))
-    busy = [(m["starts_at"], m["ends_at"]) for m in meetings
-            if m["status"] == "booked" and {m["a"]["user_id"], m["b"]["user_id"]} & people]
-    now = dt.datetime.now(dt.UTC)
-    for s in slots:
-        start, end = s["slot"]["starts_at"], s["slot"]["ends_at"]
-        if dt.datetime.fromisoformat(start) > now + dt.timedelta(minutes=5) and all(
-                not (start < b_end and b_start < end) for b_start, b_end in busy):
-            return str(start)
-    raise AssertionError("no free future slot for them")
 
 
 def test_an_organiser_runs_webinar_roles_rules_bookings_and_sides_on_screen(browsers: Browsers, sign_in: Any,

@@ -33,6 +33,9 @@ def env_for(var_dir: Path, database_url: str | None = None, **extra: str) -> dic
     # Nor a live demo mission (placed around the wall clock, with Anna and Mike busy in a meeting now): tests
     # that want it say so.
     env["ROUNDTABLE_DEMO_LIVE"] = "off"
+    # Nor reminders: the demo mission's days are around today, so its people would get digests and "starts in
+    # 10 minutes" mails at some hours of the day among the mails a test counts. The reminder tests turn them on.
+    env["ROUNDTABLE_REMINDERS"] = "off"
     if database_url:
         env["ROUNDTABLE_DATABASE_URL"] = database_url
     env.update(extra)
