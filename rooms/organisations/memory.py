@@ -35,13 +35,13 @@ class MemoryOrganisations:
         self._organisations: dict[int, Organisation] = {}
         self._next_organisation_id = itertools.count(1)
 
-    def _link(self, previous: Profile | None, profile: Profile) -> Profile:
-        """Stores the profile linked to its organisation (found or made), then forgets the one it left if that
-        is left empty."""
+    def _link(self, previous: Profile | None, profile: Profile, registration: str = "") -> Profile:
+        """Stores the profile linked to its organisation (found or made; `registration`: its registration number,
+        where the person gave one), then forgets the one it left if that is left empty."""
         if keeps_link(previous, profile) and previous is not None and previous.organisation_id in self._organisations:
             linked = msgspec.structs.replace(profile, organisation_id=previous.organisation_id)
         else:
-            claim = claim_of(profile)
+            claim = claim_of(profile, registration)
             linked = msgspec.structs.replace(profile, organisation_id=None if claim is None else self._match(claim))
         self._profiles[linked.user_id] = linked
         if previous is not None and previous.organisation_id not in (None, linked.organisation_id):

@@ -88,5 +88,7 @@ class MemoryRegistrations(MemoryMissions):
         user, membership = await super().accept_invitation(invitation_id, now, name, password_hash)
         for r in self._registrations.values():
             if r.invitation_id == invitation_id:
-                self._profiles[user.id] = adopt_registration(self._profiles[user.id], r)
+                # Linked again: the intake may have filled the organisation, its country and registration number.
+                before = self._profiles[user.id]
+                self._link(before, adopt_registration(before, r), r.draft.registration_number)
         return user, membership

@@ -76,14 +76,15 @@ async def _match(s: AsyncSession, claim: Claim) -> int:
     raise Conflict(code="organisation-exists", message="This organisation was changed meanwhile; try again.")
 
 
-async def link(s: AsyncSession, previous: Profile | None, profile: Profile) -> Profile:
-    """The profile linked to its organisation (found or made), in the caller's transaction; sets the profile row's
+async def link(s: AsyncSession, previous: Profile | None, profile: Profile, registration: str = "") -> Profile:
+    """The profile linked to its organisation (found or made; `registration`: the registration number the person
+    gave, if any), in the caller's transaction; sets the profile row's
     organisation_id, and deletes the organisation it left if nobody else is in it and it has no registration
     number. The profile row must exist (flushed)."""
     if keeps_link(previous, profile) and previous is not None:
         organisation_id = previous.organisation_id
     else:
-        claim = claim_of(profile)
+        claim = claim_of(profile, registration)
         organisation_id = None if claim is None else await _match(s, claim)
     await s.execute(update(ProfileRow).where(ProfileRow.user_id == profile.user_id)
                     .values(organisation_id=organisation_id))

@@ -61,12 +61,15 @@ async def _decide(s: AsyncSession, registration_id: int, status: RegistrationSta
     return row
 
 
-async def with_registration(s: AsyncSession, invitation_id: int, profile: Profile) -> Profile:
+async def with_registration(s: AsyncSession, invitation_id: int, profile: Profile) -> tuple[Profile, str]:
     """The profile of whoever accepts an invitation, its blanks filled by the registration whose approval made
-    the invitation (if one did): called in accept_invitation's transaction."""
+    the invitation (if one did), and the registration number it gave (for the organisation): called in
+    accept_invitation's transaction."""
     found = (await s.execute(select(RegistrationRow).where(RegistrationRow.invitation_id == invitation_id))
              ).scalar_one_or_none()
-    return profile if found is None else adopt_registration(profile, _registration(found))
+    if found is None:
+        return profile, ""
+    return adopt_registration(profile, _registration(found)), found.registration_number
 
 
 class SqlRegistrations:

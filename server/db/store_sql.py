@@ -544,13 +544,14 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations,
             profile = await s.get(ProfileRow, user_row.id)
             if profile is not None:
                 current = rows.profile(profile, user_row.name)
-                adopted = await with_registration(s, inv.id, adopt_invitation(current, rows.invitation(inv)))
+                adopted, registration = await with_registration(s, inv.id,
+                                                                adopt_invitation(current, rows.invitation(inv)))
                 if adopted != current:
                     self._fill_profile(profile, adopted)
                 if adopted.sectors != current.sectors:
                     s.add_all(ProfileSectorRow(**sector) for sector in _sector_rows(user_row.id, adopted.sectors))
                 await s.flush()
-                await link(s, current, adopted)
+                await link(s, current, adopted, registration)
             await s.flush()
             return rows.user(user_row), membership
 

@@ -128,3 +128,7 @@ async def test_accepting_the_invitation_fills_the_profile_from_the_intake(store:
                                                "Pumps", "Buyers")
     entry = await store.directory_entry(mission.id, user.id)
     assert entry is not None and entry.profile.sectors == ["Water"]  # the directory reads the same
+    # Her company is a record with the registration number she gave, in her country.
+    assert profile.organisation_id is not None
+    [company] = await store.organisations([profile.organisation_id])
+    assert (company.name, company.country, company.registration_number) == ("Acme BV", "NL", "12345678")
