@@ -50,6 +50,7 @@ export async function bookMeetingCard(mid, rules, zone, onBooked) {
       st.ok(t('ctl.booked', { a: a.name, b: b.name }));
       chosen[0] = chosen[1] = null;
       drawChosen();
+      for (const picker of pickers) picker.clear();
       onBooked();
     } catch (err) {
       st.error(errorMessage(err));

@@ -71,5 +71,11 @@ export function personPicker(o) {
     }
   });
   const el = h('div', { class: 'field picker' }, h('label', { for: id }, o.label), input, count, results);
-  return { el, input };
+  /** Forget the last search and what was picked (after the form it sits in was sent). */
+  const clear = () => {
+    input.value = '';
+    results.replaceChildren();
+    count.textContent = '';
+  };
+  return { el, input, clear };
 }
