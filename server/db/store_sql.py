@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.mail.outbox import MailDraft
-from rooms.missions.accounts import session_handle
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.profile import (
@@ -46,8 +44,6 @@ from server.db.models import (
     MissionRow,
     ProfileRow,
     ProfileSectorRow,
-    SessionRow,
-    SignInLinkRow,
     SuspensionRow,
     UserRow,
 )
@@ -55,10 +51,7 @@ from server.db.organisations_sql import SqlOrganisations, link, link_new
 from server.db.outbox_sql import SqlOutbox, add_mail
 from server.db.registration_sql import SqlRegistrations, with_registration
 from server.db.reminders_sql import SqlReminders
-
-
-def _hash(session_id: str) -> str:
-    return session_handle(session_id)
+from server.db.signin_sql import SqlSignIns
 
 
 def _rowcount(result: object) -> int:
@@ -90,7 +83,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
 
 
 class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates,
-               SqlEventLog, SqlOrganisations, SqlCopies):
+               SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
@@ -554,80 +547,3 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations,
                 await link(s, current, adopted, registration)
             await s.flush()
             return rows.user(user_row), membership
-
-    # -- sign-in links and sessions ------------------------------------------------------------------------
-
-    async def create_sign_in_link(
-        self, user_id: int, mission_id: int | None, now: dt.datetime, expires_at: dt.datetime,
-        mail: MailDraft | None = None,
-    ) -> int:
-        async with self._write() as s:
-            row = SignInLinkRow(user_id=user_id, mission_id=mission_id, created_at=now, expires_at=expires_at)
-            s.add(row)
-            await s.flush()
-            if mail is not None:
-                add_mail(s, mail, now, row.id)
-            return row.id
-
-    async def consume_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
-        async with self._write() as s:
-            claimed = await s.execute(
-                update(SignInLinkRow)
-                .where(SignInLinkRow.id == link_id, SignInLinkRow.used_at.is_(None), SignInLinkRow.expires_at > now)
-                .values(used_at=now)
-            )
-            row = await s.get(SignInLinkRow, link_id)
-            self._check_link(row, ok=_rowcount(claimed) == 1)
-            assert row is not None
-            return row.user_id, row.mission_id
-
-    async def peek_sign_in_link(self, link_id: int, now: dt.datetime) -> tuple[int, int | None]:
-        async with self._read() as s:
-            row = await s.get(SignInLinkRow, link_id)
-            self._check_link(row, ok=row is not None and row.used_at is None and now < row.expires_at)
-            assert row is not None
-            return row.user_id, row.mission_id
-
-    @staticmethod
-    def _check_link(row: SignInLinkRow | None, *, ok: bool) -> None:
-        if row is None:
-            raise NotFound(code="token-invalid", message="Sign-in link not found.")
-        if ok:
-            return
-        if row.used_at is not None:
-            raise Gone(code="token-used", message="This sign-in link was already used.")
-        raise Gone(code="token-expired", message="This sign-in link has expired; ask for a new one.")
-
-    async def create_session(self, user_id: int, now: dt.datetime, expires_at: dt.datetime) -> str:
-        session_id = secrets.token_urlsafe(32)
-        async with self._write() as s:
-            s.add(SessionRow(id_hash=_hash(session_id), user_id=user_id, created_at=now, expires_at=expires_at))
-        return session_id
-
-    async def session_user(self, session_id: str, now: dt.datetime) -> int | None:
-        async with self._read() as s:
-            return (await s.execute(
-                select(SessionRow.user_id).where(
-                    SessionRow.id_hash == _hash(session_id), SessionRow.ended_at.is_(None),
-                    SessionRow.expires_at > now)
-            )).scalar()
-
-    async def end_session(self, session_id: str) -> None:
-        await self.end_session_by_handle(_hash(session_id))
-
-    async def end_session_by_handle(self, handle: str) -> None:
-        async with self._write() as s:
-            await s.execute(update(SessionRow).where(SessionRow.id_hash == handle, SessionRow.ended_at.is_(None))
-                            .values(ended_at=dt.datetime.now(dt.UTC)))
-
-    async def live_session(self, handle: str, now: dt.datetime) -> int | None:
-        async with self._read() as s:
-            return (await s.execute(
-                select(SessionRow.user_id).where(
-                    SessionRow.id_hash == handle, SessionRow.ended_at.is_(None), SessionRow.expires_at > now)
-            )).scalar()
-
-    async def end_sessions(self, user_id: int, now: dt.datetime) -> None:
-        async with self._write() as s:
-            await s.execute(update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.ended_at.is_(None))
-                            .values(ended_at=now))
