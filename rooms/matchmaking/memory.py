@@ -158,6 +158,15 @@ class MemoryMeetings:
                        if m.status is MeetingStatus.BOOKED and after < m.starts_at <= until),
                       key=lambda m: (m.starts_at, m.id))
 
+    async def requests_since(self, after: dt.datetime) -> list[MeetingRequest]:
+        return [_copy_request(r) for r in sorted(self._requests.values(), key=lambda r: (r.created_at, r.id))
+                if r.status is RequestStatus.PENDING and r.created_at > after]
+
+    async def accepted_since(self, after: dt.datetime, now: dt.datetime) -> list[Meeting]:
+        return sorted((m for m in self._meetings.values()
+                       if m.status is MeetingStatus.BOOKED and m.request_id is not None and m.created_at > after
+                       and m.starts_at > now), key=lambda m: (m.created_at, m.id))
+
     async def meetings_closing(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
         return sorted((m for m in self._meetings.values()
                        if m.status in (MeetingStatus.BOOKED, MeetingStatus.HELD) and after < m.ends_at <= until),

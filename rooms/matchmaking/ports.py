@@ -101,6 +101,17 @@ class MeetingStore(Protocol):
         meeting clock asks this every few seconds on every node: a range over an index on starts_at."""
         ...
 
+    async def requests_since(self, after: dt.datetime) -> list[MeetingRequest]:
+        """Pending requests, of every mission, created after `after`, by creation then id: the reminder clock's
+        sweep for a "request received" mail that was never recorded (rooms/reminders/service.py)."""
+        ...
+
+    async def accepted_since(self, after: dt.datetime, now: dt.datetime) -> list[Meeting]:
+        """Booked meetings, of every mission, booked from a request (request_id set: an organiser's booking has
+        none) after `after` and starting after `now`, by booking then id: the reminder clock's sweep for a
+        "meeting booked" mail that was never recorded."""
+        ...
+
     async def meetings_closing(self, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
         """Booked or held meetings, of every mission, with after < ends_at <= until, by end time then id: the
         ones whose attendance the meeting clock settles when their room closes."""

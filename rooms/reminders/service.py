@@ -5,6 +5,14 @@ webinars starting within LEAD, digests whose 07:00 has come in the person's zone
 through `ReminderStore.remind`, which writes it and its mail in one transaction, once per ReminderKey whatever
 the number of nodes. It reads the meeting or the item as it is now, so a cancelled meeting or a removed item is
 simply not found, and a moved one is due at its new time (its key names the new start).
+
+A request received and a meeting booked from a request are mailed right after what caused them
+(`request_received` / `meeting_booked`, called by server/api/meetings.py: the fast path), not in the same
+transaction. So that a node dying between the two loses nothing, `tick` also sweeps the causes of the last
+`SWEEP` that have no reminder yet — requests still pending, meetings booked from a request and still ahead — and
+records them through those same two methods: the same key, so the mail goes once whichever comes first. An
+organiser's booking (no request) is not swept: its own mail (`meeting-booked`) is queued in its booking's
+transaction (rooms/matchmaking/requests.py).
 """
 
 from __future__ import annotations
@@ -31,6 +39,11 @@ from rooms.reminders.ports import ReminderStore
 from rooms.reminders.records import Channel, Preference, Preferences, ReminderKey, ReminderKind
 
 _WITH = {"en": "Meeting with", "nl": "Gesprek met"}
+# How far back `tick` looks for a request or a booking whose mail was never recorded. The fast path records it
+# within milliseconds and any live node's clock sweeps within a tick (20 s), so this only matters when every
+# node was down: a day covers an outage overnight while keeping the sweep to a day's causes (it runs every tick
+# on every node). Older ones are still in the app, in the matchmaking page and the person's digest.
+SWEEP = dt.timedelta(hours=24)
 _NOTHING = {"en": "Nothing on the programme today.", "nl": "Vandaag staat er niets op het programma."}
 
 
@@ -62,32 +75,35 @@ class ReminderService:
 
     # -- what people do ------------------------------------------------------------------------------------
 
-    async def request_received(self, request: MeetingRequest) -> None:
+    async def request_received(self, request: MeetingRequest) -> int:
+        """The addressee: a request received. 1 if this call recorded it (0: recorded before, by either path)."""
         mission = await self._store.get_mission(request.mission_id)
         sender = await self._store.get_user(request.from_user)
         if mission is None or sender is None:
-            return
+            return 0
         key = ReminderKey(ReminderKind.MEETING_REQUEST, request.id, request.to_user, request.created_at)
         params = {"other": sender.name, "message": request.message or "—"}
-        await self._remind(key, mission, f"/m/{mission.id}/matchmaking", params)
+        return await self._remind(key, mission, f"/m/{mission.id}/matchmaking", params)
 
-    async def meeting_booked(self, meeting: Meeting) -> None:
-        """Both members: the meeting is booked (a request accepted)."""
+    async def meeting_booked(self, meeting: Meeting) -> int:
+        """Both members: the meeting is booked (a request accepted). How many this call recorded."""
         mission = await self._store.get_mission(meeting.mission_id)
         if mission is None:
-            return
+            return 0
+        count = 0
         for me in meeting.members():
             other = await self._store.get_user(meeting.other(me))
             key = ReminderKey(ReminderKind.MEETING_ACCEPTED, meeting.id, me, meeting.starts_at)
-            await self._remind(key, mission, f"/m/{mission.id}/schedule",
-                               {"other": other.name if other else "?"}, meeting.starts_at)
+            count += await self._remind(key, mission, f"/m/{mission.id}/schedule",
+                                        {"other": other.name if other else "?"}, meeting.starts_at)
+        return count
 
     # -- what time brings ----------------------------------------------------------------------------------
 
     async def tick(self) -> int:
         """Records every reminder due now that was not yet; returns how many it recorded."""
         now = self._clock.now()
-        done = 0
+        done = await self._sweep(now)
         for meeting in await self._store.meetings_starting(now, now + plan.LEAD):
             done += await self._meeting_starting(meeting, now)
         # Every zone's today is within a day of UTC's: the missions on those days are the ones that may be due.
@@ -98,6 +114,20 @@ class ReminderService:
         for mission in missions.values():
             done += await self._digests(mission, now)
         return done
+
+    async def _sweep(self, now: dt.datetime) -> int:
+        """The requests and accepted requests of the last SWEEP whose mail the fast path never recorded (its node
+        died right after the commit): recorded now, by the fast path's own methods and keys."""
+        count = 0
+        for request in await self._store.requests_since(now - SWEEP):
+            if request.to_user not in await self._store.reminded(ReminderKind.MEETING_REQUEST, request.id,
+                                                                 request.created_at):
+                count += await self.request_received(request)
+        for meeting in await self._store.accepted_since(now - SWEEP, now):
+            done = await self._store.reminded(ReminderKind.MEETING_ACCEPTED, meeting.id, meeting.starts_at)
+            if not set(meeting.members()) <= done:
+                count += await self.meeting_booked(meeting)
+        return count
 
     async def _meeting_starting(self, meeting: Meeting, now: dt.datetime) -> int:
         current = await self._store.get_meeting(meeting.id)  # as it is now: cancelled or moved since?

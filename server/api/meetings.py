@@ -327,7 +327,8 @@ async def standings(ctx: Context, query: StandingQuery) -> list[StandingWith]:
 
 async def _remind(ctx: Context, *, request: MeetingRequest | None = None, meeting: Meeting | None = None) -> None:
     """The reminder mail of a request received or a meeting booked (docs/mail.md, "Reminders"), queued right
-    after what caused it and woken on this node."""
+    after what caused it and woken on this node: the fast path. If this node dies first, the reminder clock's
+    sweep records the same reminder (same key: once) on its next tick."""
     if request is not None:
         await ctx.services.reminders.request_received(request)
     if meeting is not None:

@@ -240,6 +240,21 @@ class SqlMeetings:
                 MeetingRow.status == MeetingStatus.BOOKED.value).order_by(MeetingRow.starts_at, MeetingRow.id))
             return [_meeting(r) for r in found.scalars()]
 
+    async def requests_since(self: _Sessions, after: dt.datetime) -> list[MeetingRequest]:
+        async with self._read() as s:
+            found = await s.execute(select(MeetingRequestRow).where(
+                MeetingRequestRow.created_at > after, MeetingRequestRow.status == RequestStatus.PENDING.value)
+                .order_by(MeetingRequestRow.created_at, MeetingRequestRow.id))
+            return [_request(r) for r in found.scalars()]
+
+    async def accepted_since(self: _Sessions, after: dt.datetime, now: dt.datetime) -> list[Meeting]:
+        async with self._read() as s:
+            # starts_at > now ranges over ix_meetings_starts_at: the meetings still ahead, not every one.
+            found = await s.execute(select(MeetingRow).where(
+                MeetingRow.starts_at > now, MeetingRow.created_at > after, MeetingRow.request_id.is_not(None),
+                MeetingRow.status == MeetingStatus.BOOKED.value).order_by(MeetingRow.created_at, MeetingRow.id))
+            return [_meeting(r) for r in found.scalars()]
+
     async def meetings_closing(self: _Sessions, after: dt.datetime, until: dt.datetime) -> list[Meeting]:
         async with self._read() as s:
             # The bound on starts_at is implied by the one on ends_at (no meeting is longer than a slot can be)

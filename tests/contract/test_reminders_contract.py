@@ -12,13 +12,13 @@ from rooms.core.cards import Side
 from rooms.core.clock import FixedClock
 from rooms.core.refs import inbox
 from rooms.mail.outbox import LEASE, MailDraft, OutboxEntry
-from rooms.matchmaking.records import MatchmakingRules
+from rooms.matchmaking.records import MatchmakingRules, RequestStatus
 from rooms.missions.mission import ItemDraft, ItemKind, Mission, MissionDraft
 from rooms.missions.people import Role, User
 from rooms.missions.profile import ProfileDraft
 from rooms.reminders.events import WebinarStarting
 from rooms.reminders.records import Channel, Preference, ReminderKey, ReminderKind
-from rooms.reminders.service import ReminderService
+from rooms.reminders.service import SWEEP, ReminderService
 
 UTC = dt.UTC
 NOW = dt.datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
@@ -215,3 +215,80 @@ async def test_two_schedulers_on_one_database_never_send_a_reminder_twice(store:
     finally:
         for extra in nodes[1:]:
             await extra.close()
+
+
+async def test_requests_since_and_accepted_since_read_recent_pending_requests_and_accepted_ones(store: Store) -> None:
+    mission, owner, anna, mike = await _mission(store)
+    [item] = await store.programme(mission.id)
+    day = dt.timedelta(hours=24)
+    old = await store.create_request(mission.id, anna.id, mike.id, "", [SLOT], NOW - day - MIN)
+    asked = await store.create_request(mission.id, anna.id, mike.id, "", [SLOT], NOW)
+    declined = await store.create_request(mission.id, mike.id, anna.id, "", [SLOT], NOW)
+    await store.answer_request(declined.id, RequestStatus.DECLINED, None, NOW)
+    taken = await store.create_request(mission.id, mike.id, anna.id, "", [SLOT + 30 * MIN], NOW)
+    assert [r.id for r in await store.requests_since(NOW - day)] == [asked.id, taken.id]
+    _, accepted = await store.accept(taken.id, SLOT + 30 * MIN, SLOT + 50 * MIN, item.id, 30, NOW + MIN)
+    assert [r.id for r in await store.requests_since(NOW - day)] == [asked.id]  # answered: no longer pending
+    assert [r.id for r in await store.requests_since(NOW - 2 * day)] == [old.id, asked.id]
+    await store.book(mission.id, anna.id, mike.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW + MIN)
+    assert [m.id for m in await store.accepted_since(NOW - day, NOW)] == [accepted.id]  # not the organiser's
+    assert await store.accepted_since(NOW + MIN, NOW) == []  # booked at NOW + MIN: not after it
+    assert await store.accepted_since(NOW - day, SLOT + 30 * MIN) == []  # started
+    await store.cancel_meeting(accepted.id)
+    assert await store.accepted_since(NOW - day, NOW) == []
+
+
+async def test_a_request_or_an_acceptance_whose_mail_was_lost_is_mailed_by_the_next_tick_once(store: Store) -> None:
+    """The node died right after the request's (or the acceptance's) commit, before `request_received` (or
+    `meeting_booked`): the next tick, on any node, records that mail; after the fast path it records nothing."""
+    mission, _, anna, mike = await _mission(store)
+    [item] = await store.programme(mission.id)
+    clock = FixedClock(NOW)
+    svc = ReminderService(store, clock)
+
+    def sent(template: str, queued: list[OutboxEntry]) -> list[str]:
+        return sorted(e.draft.to_addr for e in queued if e.draft.template == template)
+
+    lost = await store.create_request(mission.id, anna.id, mike.id, "Hello", [SLOT], NOW)  # no request_received
+    clock.advance(MIN)
+    assert await svc.tick() == 1
+    assert await svc.tick() == 0
+    assert sent("meeting-request", await _queued(store, NOW)) == ["mike@example.org"]
+    assert await store.reminded(ReminderKind.MEETING_REQUEST, lost.id, lost.created_at) == {mike.id}
+
+    fast = await store.create_request(mission.id, mike.id, anna.id, "", [SLOT + 30 * MIN], clock.now())
+    assert await svc.request_received(fast) == 1
+    assert await svc.tick() == 0  # the fast path won: the sweep finds it recorded
+    assert await svc.request_received(fast) == 0  # and the other way round
+    assert sent("meeting-request", await _queued(store, NOW)) == ["anna@example.org"]
+
+    _, booked = await store.accept(lost.id, SLOT, SLOT + 20 * MIN, item.id, 30, clock.now())  # no meeting_booked
+    clock.advance(MIN)
+    assert await svc.tick() == 2
+    assert await svc.tick() == 0
+    assert await svc.meeting_booked(booked) == 0
+    assert sent("meeting-accepted", await _queued(store, NOW)) == ["anna@example.org", "mike@example.org"]
+
+    _, other = await store.accept(fast.id, SLOT + 30 * MIN, SLOT + 50 * MIN, item.id, 30, clock.now())
+    assert await svc.meeting_booked(other) == 2
+    assert await svc.tick() == 0
+    assert len(sent("meeting-accepted", await _queued(store, NOW))) == 2
+
+
+async def test_the_sweep_leaves_organiser_bookings_and_old_causes_alone_and_respects_preferences(
+        store: Store) -> None:
+    mission, owner, anna, mike = await _mission(store)
+    [item] = await store.programme(mission.id)
+    clock = FixedClock(NOW)
+    svc = ReminderService(store, clock)
+    await store.book(mission.id, anna.id, mike.id, item.id, SLOT, SLOT + 20 * MIN, owner.id, 30, NOW,
+                     mail=[_mail(1)])  # its own `meeting-booked`-style mail, in its transaction
+    stale = await store.create_request(mission.id, anna.id, mike.id, "", [SLOT + 30 * MIN], NOW - SWEEP - MIN)
+    await store.set_preference(mike.id, Preference(ReminderKind.MEETING_REQUEST, mail=False, app=True))
+    quiet = await store.create_request(mission.id, anna.id, mike.id, "", [SLOT + 60 * MIN], NOW)
+    clock.advance(MIN)
+    assert await svc.tick() == 1  # `quiet` recorded, without mail: Mike turned that mail off
+    assert await store.reminded(ReminderKind.MEETING_REQUEST, quiet.id, quiet.created_at) == {mike.id}
+    assert await store.reminded(ReminderKind.MEETING_REQUEST, stale.id, stale.created_at) == set()
+    assert await svc.tick() == 0
+    assert [e.draft.template for e in await _queued(store, NOW)] == ["meeting-starting"]  # only the booking's
