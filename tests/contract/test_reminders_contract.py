@@ -249,7 +249,8 @@ async def test_a_request_or_an_acceptance_whose_mail_was_lost_is_mailed_by_the_n
     def sent(template: str, queued: list[OutboxEntry]) -> list[str]:
         return sorted(e.draft.to_addr for e in queued if e.draft.template == template)
 
-    lost = await store.create_request(mission.id, anna.id, mike.id, "Hello", [SLOT], NOW)  # no request_received
+    clock.advance(dt.timedelta(microseconds=123457))  # a real clock's moment: read back, the key is the same
+    lost = await store.create_request(mission.id, anna.id, mike.id, "Hello", [SLOT], clock.now())  # no mail yet
     clock.advance(MIN)
     assert await svc.tick() == 1
     assert await svc.tick() == 0
