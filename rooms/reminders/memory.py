@@ -41,6 +41,10 @@ class MemoryReminders:
     async def reminded(self, kind: ReminderKind, subject_id: int, at: dt.datetime) -> set[int]:
         return {k.user_id for k in self._reminders if (k.kind, k.subject_id, k.at) == (kind, subject_id, at)}
 
+    async def reminded_of(self, kind: ReminderKind, subject_ids: Sequence[int]) -> set[ReminderKey]:
+        wanted = set(subject_ids)
+        return {k for k in self._reminders if k.kind is kind and k.subject_id in wanted}
+
     async def items_starting(self, mission_ids: Sequence[int], after: dt.datetime, until: dt.datetime
                              ) -> list[ProgrammeItem]:
         found = [i for i in self._items.values() if i.mission_id in mission_ids and after < i.starts_at <= until]

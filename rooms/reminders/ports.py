@@ -34,6 +34,11 @@ class ReminderStore(Protocol):
         """Who has been reminded of this subject at this moment."""
         ...
 
+    async def reminded_of(self, kind: ReminderKind, subject_ids: Sequence[int]) -> set[ReminderKey]:
+        """The reminders of this kind recorded for any of these subjects: one index range (uq_reminders_key) for
+        the sweep's whole batch, not a query per subject."""
+        ...
+
     async def items_starting(self, mission_ids: Sequence[int], after: dt.datetime, until: dt.datetime
                              ) -> list[ProgrammeItem]:
         """Programme items of these missions with after < starts_at <= until, by start then id."""

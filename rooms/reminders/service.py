@@ -119,13 +119,16 @@ class ReminderService:
         """The requests and accepted requests of the last SWEEP whose mail the fast path never recorded (its node
         died right after the commit): recorded now, by the fast path's own methods and keys."""
         count = 0
-        for request in await self._store.requests_since(now - SWEEP):
-            if request.to_user not in await self._store.reminded(ReminderKind.MEETING_REQUEST, request.id,
-                                                                 request.created_at):
+        requests = await self._store.requests_since(now - SWEEP)
+        done = await self._store.reminded_of(ReminderKind.MEETING_REQUEST, [r.id for r in requests])
+        for request in requests:
+            if ReminderKey(ReminderKind.MEETING_REQUEST, request.id, request.to_user, request.created_at) not in done:
                 count += await self.request_received(request)
-        for meeting in await self._store.accepted_since(now - SWEEP, now):
-            done = await self._store.reminded(ReminderKind.MEETING_ACCEPTED, meeting.id, meeting.starts_at)
-            if not set(meeting.members()) <= done:
+        meetings = await self._store.accepted_since(now - SWEEP, now)
+        done = await self._store.reminded_of(ReminderKind.MEETING_ACCEPTED, [m.id for m in meetings])
+        for meeting in meetings:
+            if any(ReminderKey(ReminderKind.MEETING_ACCEPTED, meeting.id, me, meeting.starts_at) not in done
+                   for me in meeting.members()):
                 count += await self.meeting_booked(meeting)
         return count
 

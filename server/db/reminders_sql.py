@@ -74,6 +74,14 @@ class SqlReminders:
         async with self._read() as s:
             return set((await s.execute(query)).scalars())
 
+    async def reminded_of(self: _Sessions, kind: ReminderKind, subject_ids: Sequence[int]) -> set[ReminderKey]:
+        if not subject_ids:
+            return set()
+        query = select(ReminderRow.subject_id, ReminderRow.user_id, ReminderRow.at).where(
+            ReminderRow.kind == kind.value, ReminderRow.subject_id.in_(list(subject_ids)))
+        async with self._read() as s:
+            return {ReminderKey(kind, subject, user, at) for subject, user, at in await s.execute(query)}
+
     async def items_starting(self: _Sessions, mission_ids: Sequence[int], after: dt.datetime, until: dt.datetime
                              ) -> list[ProgrammeItem]:
         # One range of ix_programme_items_when (mission_id, starts_at) per mission.

@@ -84,6 +84,10 @@ async def test_a_reminder_is_written_with_its_mail_once_however_many_race(store:
         assert await store.remind(other, None, NOW)  # mail off: recorded, nothing queued
         assert await store.reminded(ReminderKind.MEETING_STARTING, 77, SLOT) == {u.id for u in users}
         assert await store.reminded(ReminderKind.MEETING_STARTING, 77, SLOT + MIN) == set()
+        assert await store.reminded_of(ReminderKind.MEETING_STARTING, [76, 77]) == {key, other}  # the sweep's batch
+        assert await store.reminded_of(ReminderKind.MEETING_STARTING, [76]) == set()
+        assert await store.reminded_of(ReminderKind.MEETING_ACCEPTED, [77]) == set()
+        assert await store.reminded_of(ReminderKind.MEETING_STARTING, []) == set()
         assert len(await _queued(store, NOW)) == 1
     finally:
         for extra in nodes[1:]:
