@@ -62,7 +62,8 @@ def _bearer(token: str) -> dict[str, str]:
 def _set_languages(server: Server, token: str, languages: list[str]) -> None:
     with httpx.Client(base_url=server.url, headers=_bearer(token)) as client:
         profile = client.get("/api/me/profile").json()
-        del profile["user_id"]
+        for read_only in ("user_id", "organisation_id"):  # what GET adds to what PUT takes
+            del profile[read_only]
         assert client.put("/api/me/profile", json={**profile, "languages": languages}).status_code == 200
 
 
