@@ -53,9 +53,14 @@ async def guarded(coro: Coroutine[Any, Any, None], log: logging.Logger, message:
         await coro
     except Exception:
         log.exception(message, *args)
-    finally:
-        # A task cancelled before its first step never started `coro`: closing it spares a "never awaited" warning.
-        coro.close()
+
+
+def background(coro: Coroutine[Any, Any, None], log: logging.Logger, message: str, *args: object) -> asyncio.Task[None]:
+    """`coro` as a guarded task. A task cancelled before its first step never enters `guarded` (no `finally` of
+    its runs), so `coro` is closed when the task is done: a timer re-armed at once gives no "never awaited"."""
+    task = asyncio.get_running_loop().create_task(guarded(coro, log, message, *args))
+    task.add_done_callback(lambda _: coro.close())
+    return task
 
 
 class RoomObserver(ABC, Generic[S]):
@@ -127,11 +132,12 @@ class RoomObserver(ABC, Generic[S]):
     def _arm(self, seen: S, run: Coroutine[Any, Any, None], name: str, failed: str, *args: object) -> None:
         """(Re-)arms the room's timer: the one it replaces is cancelled; a failure is logged as `failed`."""
         seen.disarm()
-        seen.timer = asyncio.get_running_loop().create_task(guarded(run, self._log, failed, *args), name=name)
+        seen.timer = background(run, self._log, failed, *args)
+        seen.timer.set_name(name)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], failed: str) -> None:
         """Runs `coro` in the background, kept until done so it is not collected mid-way, cancelled on close."""
-        task = asyncio.get_running_loop().create_task(guarded(coro, self._log, failed))
+        task = background(coro, self._log, failed)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
