@@ -366,4 +366,6 @@ class RedisBroker:
 
 async def _discard(pubsub: PubSub) -> None:
     with contextlib.suppress(Exception):
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        # Through Any: redis-py types `aclose` from 8.x on, earlier versions do not (either way it type-checks).
+        closing: Any = pubsub.aclose
+        await closing()
