@@ -11,21 +11,14 @@ character."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
+from rooms.core.sheets import csv_bytes
 from rooms.leads.service import MyLead
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ("name", "organisation", "email", "phone", "mission", "market", "source", "origin", "status",
               "status_since", "next_step_on", "next_step", "notes", "meeting_notes", "created_at")
 FOLD_AT = 75  # octets per vCard line, CRLF excluded
-
-
-def neutralise(cell: str) -> str:
-    """The cell as a spreadsheet will show and never evaluate."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _row(view: MyLead) -> list[str]:
@@ -38,12 +31,7 @@ def _row(view: MyLead) -> list[str]:
 
 
 def leads_csv(leads: Sequence[MyLead]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for view in leads:
-        writer.writerow([neutralise(cell) for cell in _row(view)])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(CSV_HEADER, [_row(view) for view in leads])
 
 
 def escape(value: str) -> str:

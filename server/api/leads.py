@@ -5,30 +5,21 @@ another person's lead answers 404 `lead-not-found`, as an unknown id does."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from rooms.leads.export import leads_csv, leads_vcard
 from rooms.leads.records import LeadEdit, ManualLead
 from rooms.leads.service import LeadService, LeadsFilter, MyLead, MyLeads, Progress
 from rooms.missions.people import User
-from server.api.core import Context, Endpoint, decode_query, services_of
+from server.api.core import Context, Endpoint, decode_query
+from server.api.downloads import Download, DownloadEndpoint
 from server.api.errors import ApiError
 
 
 class TargetBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     target: Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31)]  # the range is the domain's (`bad-target`)
-
-
-class Download(msgspec.Struct, frozen=True):
-    body: bytes
-    media_type: str
-    filename: str
 
 
 def _service(ctx: Context) -> LeadService:
@@ -97,20 +88,6 @@ async def vcard_file(ctx: Context, _: Any) -> Download:
 async def one_vcard(ctx: Context, _: Any) -> Download:
     _, view = await _lead(ctx)
     return Download(leads_vcard([view]), "text/vcard; charset=utf-8", f"lead-{view.entry.lead.id}.vcf")
-
-
-@dataclass(frozen=True)
-class DownloadEndpoint(Endpoint):
-    """An endpoint answering a file to save (Content-Disposition: attachment); its handler returns a Download."""
-
-    def route(self) -> Route:
-        async def endpoint(request: Request) -> Response:
-            ctx = Context(request, services_of(request.app))
-            found: Download = await self.handler(ctx, None)
-            return ctx.apply(Response(found.body, media_type=found.media_type, headers={
-                "content-disposition": f'attachment; filename="{found.filename}"', "cache-control": "no-store"}))
-
-        return Route(self.path, endpoint, methods=[self.method], name=f"{self.method} {self.path}")
 
 
 def endpoints() -> list[Endpoint]:

@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from rooms.leads.export import escape, fold, leads_csv, leads_vcard, neutralise
+from rooms.core.sheets import neutralise
+from rooms.leads.export import escape, fold, leads_csv, leads_vcard
 from rooms.leads.records import Contact, LeadEntry, LeadStatus
 from rooms.leads.service import MissionBrief, MyLead
 from rooms.matchmaking.records import Lead, LeadSource
