@@ -53,6 +53,8 @@ from rooms.registration.ports import RegistrationStore
 from rooms.reminders.events import ReminderNotice
 from rooms.reminders.memory import MemoryReminders
 from rooms.reminders.ports import ReminderStore
+from rooms.results.memory import MemoryResults
+from rooms.results.ports import ResultsStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
 
@@ -85,7 +87,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
             ItemRoleStore, MeetingStore, LeadBook, OutboxStore, RegistrationStore, ReminderStore, EventLog,
-            AggregateStore, OrganisationStore, CopyStore, Protocol):
+            AggregateStore, OrganisationStore, CopyStore, ResultsStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:
@@ -96,7 +98,7 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
 
 
 class MemoryStore(MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryLeads, MemoryReminders, MemoryAggregates,
-                  MemoryCopies):
+                  MemoryCopies, MemoryResults):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     MANAGE_MATCHMAKING = "manage-matchmaking"
     BOOK_FOR_OTHERS = "book-for-others"
     MANAGE_ORGANISATIONS = "manage-organisations"
+    VIEW_RESULTS = "view-results"
     MANAGE_REGISTRATIONS = "manage-registrations"  # open public registration, approve or reject registrants
 
 
@@ -62,6 +63,7 @@ RULES: Mapping[Action, frozenset[Role]] = {
     Action.BOOK_FOR_OTHERS: _ORGANISERS,
     Action.MANAGE_ORGANISATIONS: _ORGANISERS,
     Action.MANAGE_REGISTRATIONS: _ORGANISERS,
+    Action.VIEW_RESULTS: _ORGANISERS,
 }
 
 

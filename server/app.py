@@ -31,6 +31,7 @@ from server.api import (
     outbox,
     registration,
     reminders,
+    results,
     roster_files,
     webinars,
 )
@@ -74,7 +75,8 @@ def all_endpoints() -> list[Endpoint]:
     return [*auth.endpoints(), *missions.endpoints(), *invitations.endpoints(), *webinars.endpoints(),
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
-            *registration.endpoints(), *reminders.endpoints(), *leads.endpoints()]
+            *registration.endpoints(), *reminders.endpoints(), *leads.endpoints(),
+            *results.endpoints()]
 
 
 class SecurityHeaders:

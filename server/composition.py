@@ -25,6 +25,7 @@ from rooms.missions.accounts import AccountService
 from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
 from rooms.reminders.service import ReminderService
+from rooms.results.service import ResultsService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
 from server.lead_reminders import LeadReminders
@@ -131,6 +132,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         organisations=OrganisationService(store, MissionService(store, clock)),
         reminders=ReminderService(store, clock),
         leads=publishing(LeadService(store, clock), delivery),
+        results=ResultsService(store, MissionService(store, clock), clock),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

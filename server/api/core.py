@@ -26,6 +26,7 @@ from rooms.missions.people import MAX_ID, User
 from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
 from rooms.reminders.service import ReminderService
+from rooms.results.service import ResultsService
 from rooms.webinar.service import WebinarService
 from server.api.credentials import BEARER_TTL as BEARER_TTL
 from server.api.credentials import SESSION_COOKIE, Identity, authenticate
@@ -78,6 +79,7 @@ class Services:
     organisations: OrganisationService  # organisations as records (rooms/organisations)
     reminders: ReminderService  # preferences, unsubscribe, and what is due (docs/mail.md, "Reminders")
     leads: LeadService  # the leads workspace (docs/leads.md)
+    results: ResultsService  # a mission's results for its organisers (docs/results.md)
 
 
 def services_of(app: Any) -> Services:

@@ -51,6 +51,7 @@ from server.db.organisations_sql import SqlOrganisations, link, link_new
 from server.db.outbox_sql import SqlOutbox, add_mail
 from server.db.registration_sql import SqlRegistrations, with_registration
 from server.db.reminders_sql import SqlReminders
+from server.db.results_sql import SqlResults
 from server.db.signin_sql import SqlSignIns
 
 
@@ -83,7 +84,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
 
 
 class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates,
-               SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns):
+               SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:

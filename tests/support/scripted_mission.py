@@ -66,6 +66,7 @@ class ScriptedFacts:
     invitations_sent: int = 0
     invitations_accepted: int = 0
     people_by_side: dict[str, int] = field(default_factory=dict)
+    people_by_org_type: dict[str, int] = field(default_factory=dict)
     companies: int = 0  # distinct organisations of the people taking part (not the organiser)
     # the webinar
     viewers: int = 0  # attendees (not staff) here while it was live
@@ -219,6 +220,7 @@ async def run_mission(s: Scripted) -> ScriptedFacts:
             facts.ids[key] = user.id
             await s.token(key, user.id, mid)
             facts.people_by_side[side] = facts.people_by_side.get(side, 0) + 1
+            facts.people_by_org_type[org_type] = facts.people_by_org_type.get(org_type, 0) + 1
         await s.api("olga", "POST", f"{m}/invitations",
                     {"email": NOT_ACCEPTED[0], "name": NOT_ACCEPTED[1], "side": "delegation"})
         facts.invitations_sent += 1

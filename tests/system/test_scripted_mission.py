@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from server.db.migrate import upgrade
@@ -59,6 +62,67 @@ async def _check(s: Scripted, facts: ScriptedFacts) -> None:
             statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
     assert {k: sorted(v) for k, v in leads.items()} == facts.leads
     assert statuses == facts.lead_statuses
+    await _check_results(s, facts)
+
+
+async def _check_results(s: Scripted, facts: ScriptedFacts) -> None:
+    """The organiser's results (docs/results.md) hold exactly what the script did; so do the CSV and XLSX."""
+    mid = facts.mission_id
+    r = await s.api("olga", "GET", f"/api/missions/{mid}/results")
+    p = r["participation"]
+    assert p["people"] == sum(facts.people_by_side.values())
+    assert p["by_side"] == facts.people_by_side
+    assert p["companies"]["total"] == facts.companies
+    assert p["by_org_type"] == [{"key": k, "count": n} for k, n in sorted(
+        facts.people_by_org_type.items(), key=lambda kv: (-kv[1], kv[0]))]
+    i = r["invitations"]
+    assert (i["invited"], i["accepted"], i["pending"]) == (
+        facts.invitations_sent, facts.invitations_accepted, facts.invitations_sent - facts.invitations_accepted)
+    [w] = r["webinars"]
+    seconds = sum(facts.seconds_watched.values())
+    assert w == {**w, "unique_viewers": facts.viewers, "peak": facts.peak, "minutes_watched": seconds // 60,
+                 "average_minutes": round(seconds / 60 / facts.viewers, 1),
+                 "questions_asked": facts.questions_asked, "questions_answered": facts.questions_answered,
+                 "polls": 1, "poll_voters": facts.poll_voters,
+                 "poll_participation": round(facts.poll_voters / facts.viewers, 2)}
+    mm = r["matchmaking"]
+    statuses = list(facts.meetings.values())
+    assert mm == {**mm, "requests_sent": facts.requests_sent, "requests_accepted": facts.requests_accepted,
+                  "requests_declined": facts.requests_declined, "requests_pending": facts.requests_pending,
+                  "meetings_booked": len(facts.meetings), "held": statuses.count("held"),
+                  "no_show": statuses.count("no-show"), "failed_to_connect": statuses.count("failed-to-connect"),
+                  "ahead": 0, "ratings": len(facts.ratings),
+                  "average_rating": round(sum(facts.ratings) / len(facts.ratings), 2)}
+    assert [x["status"] for x in r["meetings"]] == statuses  # by start: the held call, the one-way, the no-show
+    assert "notes" not in str(r["meetings"]).lower()
+    [lounge] = r["lounges"]
+    assert (lounge["connects"], lounge["one_sided"]) == (facts.mutual_connects, facts.one_sided_connects)
+    le = r["leads"]
+    assert le["total"] == sum(len(v) for v in facts.leads.values())
+    assert le["by_status"] == facts.lead_statuses
+    assert {x["person"]["user_id"]: x["total"] for x in le["participants"]} == {
+        facts.ids[k]: len(v) for k, v in facts.leads.items()}
+    assert "quay" not in str(r)  # private notes stay private
+    [visit] = r["company_visits"]
+    assert visit["item_id"] == facts.items["visit"] and visit["attendance"] is None
+    # The same numbers in the files.
+    got = await s.http.get(f"/api/missions/{mid}/results/matchmaking.csv",
+                           headers={"authorization": f"Bearer {s.tokens['olga']}"})
+    assert got.status_code == 200 and got.content.startswith(b"\xef\xbb\xbf")
+    rows = dict(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert rows["held"] == str(mm["held"]) and rows["requests_sent"] == str(facts.requests_sent)
+    got = await s.http.get(f"/api/missions/{mid}/results.xlsx",
+                           headers={"authorization": f"Bearer {s.tokens['olga']}"})
+    book = openpyxl.load_workbook(io.BytesIO(got.content), read_only=True)
+    sheet = {row[0]: row[1] for row in book["matchmaking"].iter_rows(min_row=2, values_only=True)}
+    assert sheet["held"] == mm["held"] and sheet["no_show"] == mm["no_show"]
+    webinar_sheet = list(book["webinars"].iter_rows(min_row=2, values_only=True))
+    assert webinar_sheet[0][3] == facts.viewers
+    # Nobody but the mission's organisers.
+    for who in ("anna", "hank"):
+        refused = await s.http.get(f"/api/missions/{mid}/results",
+                                   headers={"authorization": f"Bearer {s.tokens[who]}"})
+        assert refused.status_code == 403, refused.text
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -468,6 +468,14 @@ CASES.extend([
     Case("GET", M + "/carried-leads", lambda w: f"{_mission(w)}/carried-leads", EVERY_MEMBER),
 ])
 
+# -- results (docs/results.md): the mission's figures, for its organisers alone --------------------------------
+
+CASES.extend([
+    Case("GET", M + "/results", lambda w: f"{_mission(w)}/results", ORGANISER),
+    Case("GET", M + "/results/{table:str}.csv", lambda w: f"{_mission(w)}/results/webinars.csv", ORGANISER),
+    Case("GET", M + "/results.xlsx", lambda w: f"{_mission(w)}/results.xlsx", ORGANISER),
+])
+
 LEAD = "/api/leads/{lead_id:int}"
 OWN_LEAD = [("GET", LEAD, None), ("PUT", LEAD, {"status": "contacted"}), ("GET", LEAD + ".vcf", None)]
 OWN = {(method, template) for method, template, _ in OWN_LEAD}
