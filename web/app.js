@@ -56,6 +56,7 @@ const ROUTES = [
   [/^\/m\/(\d+)\/organise\/matchmaking$/, () => import('./pages/matchmaking-rules.js'), {}],
   [/^\/m\/(\d+)\/organise\/webinar\/(\d+)$/, () => import('./pages/webinar-roles.js'), {}],
   [/^\/m\/(\d+)\/organise\/registrations$/, () => import('./pages/organise-registrations.js'), {}],
+  [/^\/m\/(\d+)\/organise\/results$/, () => import('./pages/organise-results.js'), {}],
   [/^\/register\/(\d+)$/, () => import('./pages/register.js'), { public: true }],
   [/^\/m\/(\d+)\/matchmaking$/, () => import('./pages/matchmaking.js'), {}],
   [/^\/m\/(\d+)\/schedule$/, () => import('./pages/schedule.js'), {}],

@@ -97,6 +97,7 @@ def test_every_main_page_is_clean(server: Server, browsers: Browsers, sign_in: C
         (organiser, "/m/1/organise", "main h1"),
         (organiser, "/m/1/organise/meetings", "main h1"),
         (organiser, "/m/1/organise/outbox", "main h1"),
+        (organiser, "/m/1/organise/results", ".results-tiles"),
         (organiser, "/m/1/organise/people", "main h1"),
         (organiser, "/m/1/organise/matchmaking", "form"),
         (organiser, f"/m/1/organise/webinar/{items['webinar']}", ".roles-list"),

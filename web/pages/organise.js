@@ -161,6 +161,9 @@ export async function render(ctx) {
         view.permissions.includes('manage-registrations')
           ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/registrations` }, icon('check'),
             h('span', null, t('organise.registrationsLink'))) : null,
+        view.permissions.includes('view-results')
+          ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/results` }, icon('chart'),
+            h('span', null, t('results.link'))) : null,
         view.permissions.includes('manage-matchmaking')
           ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/meetings` }, icon('handshake'),
             h('span', null, t('organise.meetingsLink'))) : null,

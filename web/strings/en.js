@@ -10,6 +10,7 @@ import onboarding from './en-onboarding.js';
 import registration from './en-registration.js';
 import reminders from './en-reminders.js';
 import leads from './en-leads.js';
+import results from './en-results.js';
 
 export default {
   ...webinar,
@@ -22,6 +23,7 @@ export default {
   ...registration,
   ...reminders,
   ...leads,
+  ...results,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

@@ -10,6 +10,7 @@ import onboarding from './nl-onboarding.js';
 import registration from './nl-registration.js';
 import reminders from './nl-reminders.js';
 import leads from './nl-leads.js';
+import results from './nl-results.js';
 
 export default {
   ...webinar,
@@ -22,6 +23,7 @@ export default {
   ...registration,
   ...reminders,
   ...leads,
+  ...results,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
