@@ -1,9 +1,9 @@
 """The contexts of Roundtable's domain, listed once: this is the only module that names every one of them.
 
 rooms.core knows no feature; each context (missions, organisations, registration, mail, reminders, lobby, webinar,
-matchmaking, lounge, leads) declares its own events, error codes and ports. What needs all of them at once is
-assembled here: the union that decodes any durable event body, every error code, and the store that implements
-every context's ports (the adapters in `server/` implement the same). A new context adds one line to each.
+matchmaking, lounge, leads, results, ledger) declares its own events, error codes and ports. What needs all of them
+at once is assembled here: the union that decodes any durable event body, every error code, and the store that
+implements every context's ports (the adapters in `server/` implement the same). A new context adds one line to each.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from rooms.leads.errors import CODES as LEADS_CODES
 from rooms.leads.events import LeadDue
 from rooms.leads.memory import MemoryLeads
 from rooms.leads.ports import LeadBook
+from rooms.ledger.errors import CODES as LEDGER_CODES
+from rooms.ledger.memory import MemoryLedger
+from rooms.ledger.ports import LedgerStore
 from rooms.lobby.errors import CODES as LOBBY_CODES
 from rooms.lobby.events import LobbyEvent
 from rooms.lounge.errors import CODES as LOUNGE_CODES
@@ -60,7 +63,7 @@ from rooms.webinar.events import WebinarEvent
 
 # Every error code the domain raises, with its meaning; each belongs to one context.
 ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES,
-                       ORGANISATIONS_CODES, REGISTRATION_CODES, LEADS_CODES)
+                       ORGANISATIONS_CODES, REGISTRATION_CODES, LEADS_CODES, LEDGER_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
 AnyEventBody = (LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | LeadDue
@@ -87,7 +90,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
             ItemRoleStore, MeetingStore, LeadBook, OutboxStore, RegistrationStore, ReminderStore, EventLog,
-            AggregateStore, OrganisationStore, CopyStore, ResultsStore, Protocol):
+            AggregateStore, OrganisationStore, CopyStore, ResultsStore, LedgerStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:
@@ -98,7 +101,7 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
 
 
 class MemoryStore(MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryLeads, MemoryReminders, MemoryAggregates,
-                  MemoryCopies, MemoryResults):
+                  MemoryCopies, MemoryResults, MemoryLedger):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

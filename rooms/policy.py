@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import msgspec
 
-from rooms.core.errors import NotAllowed, NotFound
+from rooms.core.errors import Conflict, NotAllowed, NotFound
 from rooms.matchmaking.records import MatchmakingRules, WhoMayRequest
 from rooms.missions.people import ItemRole, Membership, Role, User
 
@@ -446,3 +446,33 @@ def require_lead_owner(user: User, owner: int) -> None:
     exists (the same answer as an unknown id)."""
     if owner != user.id:
         raise NotFound(code="lead-not-found", message="Lead not found.")
+
+
+# -- teams and their KPI ledger (docs/ledger.md) --------------------------------------------------------------
+
+MIN_TEAM_MEMBERS = 1
+
+
+def require_create_team(user: User) -> None:
+    """A team (an agency, a regional development team) is started by someone who runs missions."""
+    if not user.can_create_missions:
+        raise NotAllowed(code="not-allowed", message="Only people who may create missions may start a team.")
+
+
+def require_team_member(is_member: bool) -> None:
+    """A team's ledger, plans, activities and missions are its members' alone; to anyone else the team does not
+    exist (the same answer as an unknown id)."""
+    if not is_member:
+        raise NotFound(code="team-not-found", message="Team not found.")
+
+
+def require_link_mission(actor: Actor) -> None:
+    """A team counts a mission in its ledger when one of its members organises that mission: nobody claims
+    another's mission. Unlinking is any team member's (it changes only the team's own figures)."""
+    require(actor, Action.EDIT_MISSION)
+
+
+def require_team_members_left(removed: bool, was_member: bool) -> None:
+    if was_member and not removed:
+        raise Conflict(code="last-team-member",
+                       message="This is the team's last member; add a colleague before leaving.")

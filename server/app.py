@@ -33,6 +33,7 @@ from server.api import (
     reminders,
     results,
     roster_files,
+    teams,
     webinars,
 )
 from server.api.core import Endpoint
@@ -76,7 +77,7 @@ def all_endpoints() -> list[Endpoint]:
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
             *registration.endpoints(), *reminders.endpoints(), *leads.endpoints(),
-            *results.endpoints()]
+            *results.endpoints(), *teams.endpoints()]
 
 
 class SecurityHeaders:

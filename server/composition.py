@@ -17,6 +17,7 @@ from rooms.core.presence import Presence
 from rooms.core.presence_memory import MemoryPresence
 from rooms.core.ratelimit import FallbackRateLimiter, MemoryRateLimiter, RateLimiter
 from rooms.leads.service import LeadService
+from rooms.ledger.service import LedgerService
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -133,6 +134,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         reminders=ReminderService(store, clock),
         leads=publishing(LeadService(store, clock), delivery),
         results=ResultsService(store, MissionService(store, clock), clock),
+        ledger=LedgerService(store, MissionService(store, clock), clock),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

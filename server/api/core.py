@@ -17,6 +17,7 @@ from rooms.catalog import Store
 from rooms.core.clock import Clock
 from rooms.core.ratelimit import RateLimiter
 from rooms.leads.service import LeadService
+from rooms.ledger.service import LedgerService
 from rooms.lobby.service import LiveService
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.recommend import RecommendationCache
@@ -80,6 +81,7 @@ class Services:
     reminders: ReminderService  # preferences, unsubscribe, and what is due (docs/mail.md, "Reminders")
     leads: LeadService  # the leads workspace (docs/leads.md)
     results: ResultsService  # a mission's results for its organisers (docs/results.md)
+    ledger: LedgerService  # teams and their KPI ledger (docs/ledger.md)
 
 
 def services_of(app: Any) -> Services:

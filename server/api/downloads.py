@@ -19,6 +19,7 @@ class Download(msgspec.Struct, frozen=True):
     body: bytes
     media_type: str
     filename: str
+    inline: bool = False  # shown in place (an image) rather than saved
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class DownloadEndpoint(Endpoint):
             ctx = Context(request, services_of(request.app))
             found: Download = await self.handler(ctx, None)
             return ctx.apply(Response(found.body, media_type=found.media_type, headers={
-                "content-disposition": f'attachment; filename="{found.filename}"', "cache-control": "no-store"}))
+                "content-disposition": f'{"inline" if found.inline else "attachment"}; filename="{found.filename}"',
+                "cache-control": "no-store"}))
 
         return Route(self.path, endpoint, methods=[self.method], name=f"{self.method} {self.path}")

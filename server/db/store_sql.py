@@ -35,6 +35,7 @@ from server.db.engine import create_engine, is_sqlite
 from server.db.eventlog_sql import SqlEventLog
 from server.db.item_roles_sql import SqlItemRoles
 from server.db.leads_sql import SqlLeads
+from server.db.ledger_sql import SqlLedger
 from server.db.meetings_sql import SqlMeetings
 from server.db.models import (
     Base,
@@ -84,7 +85,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
 
 
 class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates,
-               SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults):
+               SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults, SqlLedger):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:

@@ -15,6 +15,7 @@ import pytest
 from rooms.core.cards import Side
 from server.app import all_endpoints
 from tests.support.world import ROLES, World
+from tests.unit.test_team_policy import TEAM_TEMPLATES
 
 pytestmark = pytest.mark.security
 
@@ -115,7 +116,7 @@ PUBLIC = {("POST", "/api/auth/password"), ("POST", "/api/auth/request-link"), ("
 
 def test_matrix_covers_every_endpoint() -> None:
     declared = {(e.method, e.path) for e in all_endpoints()}
-    covered = {(c.method, c.template) for c in CASES} | PUBLIC | OWN
+    covered = {(c.method, c.template) for c in CASES} | PUBLIC | OWN | TEAM_TEMPLATES
     assert declared == covered
     assert {(e.method, e.path) for e in all_endpoints() if e.public} == PUBLIC
 
@@ -474,6 +475,15 @@ CASES.extend([
     Case("GET", M + "/results", lambda w: f"{_mission(w)}/results", ORGANISER),
     Case("GET", M + "/results/{table:str}.csv", lambda w: f"{_mission(w)}/results/webinars.csv", ORGANISER),
     Case("GET", M + "/results.xlsx", lambda w: f"{_mission(w)}/results.xlsx", ORGANISER),
+])
+
+# -- teams (docs/ledger.md): starting one is for those who may create missions; a team's own endpoints answer its
+# members alone, everyone else 404 `team-not-found` (tests/unit/test_team_policy.py, TEAM_TEMPLATES below).
+
+CASES.extend([
+    Case("GET", "/api/teams", lambda w: "/api/teams", SIGNED_IN),
+    Case("POST", "/api/teams", lambda w: "/api/teams", {"organiser", "outsider"},
+         lambda w: {"name": f"Team {w.unique()}"}, 201),
 ])
 
 LEAD = "/api/leads/{lead_id:int}"

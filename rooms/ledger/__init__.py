@@ -1,0 +1,1 @@
+"""A team's KPI ledger: missions and activities against plans (docs/ledger.md)."""
