@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from rooms.missions.accounts import AccountService
 from server.db.migrate import upgrade
 from tests.support.scripted_mission import Scripted, ScriptedFacts, run_mission, serving
 
@@ -134,5 +136,80 @@ async def test_the_scripted_mission_is_recorded_as_it_happened(kind: str, tmp_pa
     else:
         url = request.getfixturevalue("postgres_url")
     async with serving(url) as s:
+        team = await _team_with_a_plan(s)
         facts = await run_mission(s)
         await _check(s, facts)
+        await _check_ledger(s, facts, team)
+
+
+async def _team_with_a_plan(s: Scripted) -> int:
+    """Before the mission: Olga's team, with year plans for 2026 (the scripted mission's year)."""
+    store = s.root.services.store
+    olga = await AccountService(store, s.clock).ensure_user("olga@scripted.example", "Olga Organiser",
+                                                            can_create_missions=True)
+    await s.token("olga-team", olga.id, None)  # a team spans missions: a token for no one mission
+    team: int = (await s.api("olga-team", "POST", "/api/teams", {"name": "Regio Oost"}, 201))["id"]
+    for figure, low, high in (("missions", 6, 8), ("matchmaking", 3, 3), ("companies", 60, 60),
+                              ("info_sessions", 3, 4)):
+        await s.api("olga-team", "PUT", f"/api/teams/{team}/plans",
+                    {"figure": figure, "first_year": 2026, "last_year": 2026, "low": low, "high": high})
+    await s.api("olga-team", "PUT", f"/api/teams/{team}/plans",
+                {"figure": "matchmaking", "first_year": 2025, "last_year": 2028, "low": 1200, "high": 1200})
+    return team
+
+
+async def _check_ledger(s: Scripted, facts: ScriptedFacts, team: int) -> None:
+    """The team's ledger (docs/ledger.md) counts the scripted mission once it is linked: one held meeting (not the
+    one-way call, not the no-show), the webinar that went live, the companies once, the company visit once it has
+    ended; a correction is added and logged; CSV and XLSX hold the same numbers."""
+    t = f"/api/teams/{team}"
+    olga = await s.root.services.store.get_user_by_email("olga@scripted.example")
+    await s.token("olga-team", olga.id, None)  # the script's clock has moved past the first one's life
+    before = await s.api("olga-team", "GET", f"{t}/ledger?year=2026")
+    assert all(r["realised"] == 0 for r in before["rows"])
+    await s.api("olga-team", "PUT", f"{t}/missions/{facts.mission_id}", {"role": "lead_partner"})
+    s.at(dt.datetime(2026, 6, 16, 18, 0, tzinfo=dt.UTC))  # the company visit has ended
+    await s.token("olga-team", olga.id, None)
+    ledger = await s.api("olga-team", "GET", f"{t}/ledger?year=2026")
+    rows = {r["figure"]: r for r in ledger["rows"]}
+    held = list(facts.meetings.values()).count("held")
+    assert {f: r["realised"] for f, r in rows.items()} == {
+        "missions": 1, "info_sessions": 1, "companies": facts.companies, "matchmaking": held,
+        "company_visits": 1, "partner_scans": 0, "registered_services": 0}
+    assert rows["missions"]["detail"] == {"incoming": 0, "outgoing": 1, "lead_partner": 1, "partner": 0}
+    assert (ledger["period_first"], ledger["period_last"]) == (2025, 2028)
+    assert rows["matchmaking"]["period_plan"] == {"low": 1200, "high": 1200}
+    # 16 June: 167 of 365 days gone. Plan 3 → 1 due (on track with 1); missions 6 → 2 due (1 lags).
+    assert (rows["matchmaking"]["expected"], rows["matchmaking"]["status"]) == (1, "on-track")
+    assert (rows["missions"]["expected"], rows["missions"]["status"]) == (2, "lagging")
+    assert rows["partner_scans"]["status"] == "no-plan"
+    await s.api("olga-team", "POST", f"{t}/corrections",
+                {"figure": "missions", "year": 2026, "delta": 2, "reason": "Two missions run before Roundtable"}, 201)
+    fixed = {r["figure"]: r for r in (await s.api("olga-team", "GET", f"{t}/ledger?year=2026"))["rows"]}
+    assert (fixed["missions"]["computed"], fixed["missions"]["corrections"], fixed["missions"]["realised"],
+            fixed["missions"]["status"]) == (1, 2, 3, "on-track")
+    [logged] = await s.api("olga-team", "GET", f"{t}/corrections")
+    assert (logged["author_name"], logged["delta"]) == ("Olga Organiser", 2)
+    auth = {"authorization": f"Bearer {s.tokens['olga-team']}"}
+    got = await s.http.get(f"{t}/ledger.csv?year=2026&lang=nl", headers=auth)
+    table = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert table[0] == ["KPI", "MJP 2025–2028", "JP 2026", "Realisatie 2026", "Realisatie cumulatief 2025–2026",
+                        "Status", "Waarvan correcties"]
+    by_label = {row[0]: row for row in table[1:]}
+    assert by_label["Aantal matchmakingsgesprekken"][1:5] == ["1200", "3", str(held), str(held)]
+    assert by_label["Aantal handelsmissies (in- en uitgaand)"][3:7] == ["3", "3", "Op schema", "2"]
+    got = await s.http.get(f"{t}/ledger.xlsx?year=2026", headers=auth)
+    book = openpyxl.load_workbook(io.BytesIO(got.content), read_only=True)
+    sheet = {row[0]: row for row in book["ledger-2026"].iter_rows(min_row=2, values_only=True)}
+    assert sheet["Matchmaking conversations"][1:4] == (1200, 3, held)
+    assert sheet["Information sessions"][2:4] == ("3–4", 1)
+    [mission] = list(book["missions-2026"].iter_rows(min_row=2, values_only=True))
+    assert mission[:3] == ("Scripted mission to Portland", "outgoing", "lead partner")
+    # Another team's organiser never sees it, nor its mission's results.
+    otto = await AccountService(s.root.services.store, s.clock).ensure_user(
+        "otto@other.example", "Otto Other", can_create_missions=True)
+    await s.token("otto", otto.id, None)
+    await s.api("otto", "POST", "/api/teams", {"name": "Another agency"}, 201)
+    for path in (t, f"{t}/ledger", f"/api/missions/{facts.mission_id}/results"):
+        refused = await s.http.get(path, headers={"authorization": f"Bearer {s.tokens['otto']}"})
+        assert refused.status_code == 404, refused.text
