@@ -100,8 +100,8 @@ class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectorySto
     async def close(self) -> None: ...
 
 
-class MemoryStore(MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryLeads, MemoryReminders, MemoryAggregates,
-                  MemoryCopies, MemoryResults, MemoryLedger):
+class MemoryStore(MemoryLedger, MemoryRegistrations, MemoryMissions, MemoryMeetings, MemoryLeads, MemoryReminders,
+                  MemoryAggregates, MemoryCopies, MemoryResults):
     """One object implementing every part of Store, in memory.
 
     No method awaits anything, so under asyncio each call runs to completion before another starts: that alone

@@ -36,20 +36,27 @@ _WORDS = {
     "en": {"figure": "Figure", "period": "Plan {a}–{b}", "plan": "Plan {y}", "realised": "Realised {y}",
            "cumulative": "Realised cumulative {a}–{y}", "status": "Status", "corrections": "Of which corrections",
            "undefined": "Not defined", Status.MET: "Met", Status.ON_TRACK: "On track", Status.LAGGING: "Behind plan",
-           Status.NO_PLAN: "", "incoming": "of which incoming", "outgoing": "of which outgoing",
-           "lead_partner": "as lead partner", "partner": "as partner", "mission": "Mission", "direction": "Direction",
+           Status.NO_PLAN: "", "mission": "Mission", "direction": "Direction",
            "role": "Role", "dates": "Dates", "companies": "Companies", "held": "Matchmaking conversations",
            Direction.INCOMING: "incoming", Direction.OUTGOING: "outgoing", MissionRole.LEAD_PARTNER: "lead partner",
            MissionRole.PARTNER: "partner", "ledger": "ledger", "missions": "missions"},
     "nl": {"figure": "KPI", "period": "MJP {a}–{b}", "plan": "JP {y}", "realised": "Realisatie {y}",
            "cumulative": "Realisatie cumulatief {a}–{y}", "status": "Status", "corrections": "Waarvan correcties",
            "undefined": "Niet gedefinieerd", Status.MET: "Behaald", Status.ON_TRACK: "Op schema",
-           Status.LAGGING: "Loopt achter", Status.NO_PLAN: "", "incoming": "waarvan inkomend",
-           "outgoing": "waarvan uitgaand", "lead_partner": "als lead-partner", "partner": "als partner",
-           "mission": "Missie", "direction": "Richting", "role": "Rol", "dates": "Data", "companies": "Bedrijven",
+           Status.LAGGING: "Loopt achter", Status.NO_PLAN: "", "mission": "Missie", "direction": "Richting",
+           "role": "Rol", "dates": "Data", "companies": "Bedrijven",
            "held": "Matchmakingsgesprekken", Direction.INCOMING: "inkomend", Direction.OUTGOING: "uitgaand",
            MissionRole.LEAD_PARTNER: "lead-partner", MissionRole.PARTNER: "partner", "ledger": "kpi",
            "missions": "missies"},
+}
+
+# The missions row's detail (its keys are those of LedgerRow.detail), kept apart from _WORDS: "incoming" and
+# "partner" are also a Direction's and a MissionRole's values there.
+_DETAIL = {
+    "en": {"incoming": "of which incoming", "outgoing": "of which outgoing", "lead_partner": "as lead partner",
+           "partner": "as partner"},
+    "nl": {"incoming": "waarvan inkomend", "outgoing": "waarvan uitgaand", "lead_partner": "als lead-partner",
+           "partner": "als partner"},
 }
 
 
@@ -90,8 +97,8 @@ def ledger_table(ledger: Ledger, lang: str = "en") -> Table:
     for r in ledger.rows:
         rows.append(_row(r, lang, with_period))
         if r.figure is Figure.MISSIONS:
-            for key in ("incoming", "outgoing", "lead_partner", "partner"):
-                rows.append([f"  {words[key]}", *blank, r.detail.get(key, 0), "", "", ""])
+            for key, label in _DETAIL[lang].items():
+                rows.append([f"  {label}", *blank, r.detail.get(key, 0), "", "", ""])
     return Table(f"{words['ledger']}-{y}", header, rows)
 
 
