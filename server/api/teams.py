@@ -30,6 +30,7 @@ class YearQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class SheetQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     year: Annotated[int, msgspec.Meta(ge=0, le=9999)] | None = None
     lang: Literal["en", "nl"] = "en"  # the labels' language
+    v: str = ""  # ignored: a page changes it to load the chart again after an edit
 
 
 def _service(ctx: Context) -> LedgerService:

@@ -52,6 +52,14 @@ def test_the_organiser_reads_and_downloads_the_results(browsers: Browsers, sign_
     for name in ("Who took part", "Invitations", "Webinars", "Matchmaking", "Every meeting", "Networking lounge",
                  "Leads", "Company visits"):
         expect(page.get_by_role("heading", name=name, level=2, exact=True)).to_be_visible()
+    charts = page.locator("#results-charts img")
+    expect(charts).to_have_count(2)
+    for chart in charts.all():  # drawn on the server; loaded, not broken
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    svg = page.request.get(f"{server.base}/api/missions/1/results/charts/matchmaking.svg?lang=nl")
+    assert svg.ok and svg.headers["content-type"].startswith("image/svg+xml")
+    assert "Gesprekken gevoerd" in svg.text() and "<script" not in svg.text()
     webinars = page.locator('.table-wrap[aria-label="Webinars"]')
     expect(webinars.locator("tbody tr")).to_have_count(max(1, len(figures["webinars"])))
 

@@ -475,6 +475,8 @@ CASES.extend([
     Case("GET", M + "/results", lambda w: f"{_mission(w)}/results", ORGANISER),
     Case("GET", M + "/results/{table:str}.csv", lambda w: f"{_mission(w)}/results/webinars.csv", ORGANISER),
     Case("GET", M + "/results.xlsx", lambda w: f"{_mission(w)}/results.xlsx", ORGANISER),
+    Case("GET", M + "/results/charts/{chart:str}.svg", lambda w: f"{_mission(w)}/results/charts/matchmaking.svg",
+         ORGANISER),
 ])
 
 # -- teams (docs/ledger.md): starting one is for those who may create missions; a team's own endpoints answer its

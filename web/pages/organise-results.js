@@ -7,7 +7,7 @@
 
 import { get } from '../api.js';
 import { h, icon } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { viewerZone } from './mission.js';
 import { formatDayShort, formatTime } from '../time.js';
@@ -74,13 +74,16 @@ export async function render(ctx) {
       h('a', { class: 'btn btn-primary btn-small', href: `/api/missions/${mid}/results.xlsx`, download: '' },
         icon('chart'), h('span', null, t('results.xlsx')))),
     h('p', { class: 'muted' }, t('results.lead', { at: when(r.computed_at) })),
-    h('div', { id: 'results-charts', class: 'results-charts' }),
     h('div', { class: 'results-tiles' },
       tile(t('results.people'), p.people), tile(t('results.companies'), p.companies.total),
       tile(t('results.accepted'), `${inv.accepted} / ${inv.invited}`),
       tile(t('results.viewers'), viewers), tile(t('results.held'), `${mm.held} / ${mm.meetings_booked}`),
       tile(t('results.leads'), le.total, le.average_per_participant === null ? undefined
         : t('results.perParticipant', { n: le.average_per_participant }))),
+    h('div', { id: 'results-charts', class: 'results-charts' },
+      ['matchmaking', 'webinars'].map((name) => h('figure', { class: 'card results-chart' },
+        h('img', { src: `/api/missions/${mid}/results/charts/${name}.svg?lang=${lang()}`,
+          alt: t(`results.chart.${name}`), loading: 'lazy', width: '640', height: String(name === 'matchmaking' ? 246 : r.webinars.length ? 42 + 68 * r.webinars.length : 66) })))),
     section(mid, 'participation', t('results.participation'),
       table(t('results.bySide'), [t('results.side'), t('results.people'), t('results.companies')],
         Object.keys(p.by_side).map((k) => [t(`side.${k}`), p.by_side[k], p.companies.by_side[k] ?? 0]), true),

@@ -5,6 +5,8 @@ export default {
   'results.link': "Results",
   'results.notAllowed': "Only the mission's organisers see its results.",
   'results.lead': "Counted from what happened on the platform, up to {at}. Nothing here is typed in.",
+  'results.chart.matchmaking': "Matchmaking from request to meeting held, as a bar chart; the numbers are in the Matchmaking table below.",
+  'results.chart.webinars': "Webinar viewers and the most at once, as a bar chart; the numbers are in the Webinars table below.",
   'results.xlsx': "Download all (XLSX)",
   'results.csv': "CSV",
   'results.none': "Nothing yet.",

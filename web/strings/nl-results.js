@@ -5,6 +5,8 @@ export default {
   'results.link': "Resultaten",
   'results.notAllowed': "Alleen de organisatoren van de missie zien de resultaten.",
   'results.lead': "Geteld uit wat er op het platform gebeurde, tot {at}. Niets hiervan is ingetypt.",
+  'results.chart.matchmaking': "Matchmaking van verzoek tot gevoerd gesprek, als staafdiagram; de getallen staan in de tabel Matchmaking hieronder.",
+  'results.chart.webinars': "Webinarkijkers en het meeste tegelijk, als staafdiagram; de getallen staan in de tabel Webinars hieronder.",
   'results.xlsx': "Alles downloaden (XLSX)",
   'results.csv': "CSV",
   'results.none': "Nog niets.",
