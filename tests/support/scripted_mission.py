@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,7 +175,14 @@ async def _event(client: Client, kind: str) -> dict[str, Any]:
             return frame
 
 
-async def run_mission(s: Scripted) -> ScriptedFacts:
+async def _nothing(phase: str, facts: ScriptedFacts) -> None:
+    return None
+
+
+async def run_mission(s: Scripted, between: Callable[[str, ScriptedFacts], Awaitable[None]] = _nothing
+                      ) -> ScriptedFacts:
+    """Runs the script; `between` is awaited after each phase ("invited", "webinar", "matchmaking", "lounge")
+    so that a test can look at what the server shows while the mission runs."""
     facts = ScriptedFacts()
     store = s.root.services.store
     accounts = AccountService(store, s.clock)
@@ -228,9 +235,13 @@ async def run_mission(s: Scripted) -> ScriptedFacts:
     await s.api("olga", "PUT", f"{m}/programme/{facts.items['webinar']}/roles",
                 {"roles": [{"user_id": facts.ids["hank"], "role": "host"}]})
 
+    await between("invited", facts)
     await _webinar(s, facts)
+    await between("webinar", facts)
     await _matchmaking(s, facts, m)
+    await between("matchmaking", facts)
     await _lounge(s, facts)
+    await between("lounge", facts)
     made = await s.api("anna", "POST", "/api/leads", {
         "mission_id": mid, "origin": "company-visit",
         "contact": {"name": "Pat Harbour", "organisation": "Port of Portland", "email": "pat@port.example"}})
