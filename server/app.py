@@ -51,7 +51,7 @@ from server.ws import gateway
 
 # Client-side routes: the server answers each with the web client's index.html.
 PAGES = ("/", "/signin", "/link", "/invite", "/unsubscribe", "/profile", "/leads", "/missions/new", "/m/{rest:path}",
-         "/register/{rest:path}")
+         "/register/{rest:path}", "/teams", "/teams/{rest:path}")
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
