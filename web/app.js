@@ -40,6 +40,8 @@ const ROUTES = [
   [/^\/unsubscribe$/, () => import('./pages/unsubscribe.js'), { public: true }],
   [/^\/profile$/, () => import('./pages/profile.js'), {}],
   [/^\/leads$/, () => import('./pages/leads.js'), {}],
+  [/^\/teams$/, () => import('./pages/teams.js'), {}],
+  [/^\/teams\/(\d+)$/, () => import('./pages/team.js'), {}],
   [/^\/missions\/new$/, () => import('./pages/new-mission.js'), {}],
   [/^\/m\/(\d+)$/, () => import('./pages/mission.js'), {}],
   [/^\/m\/(\d+)\/lobby$/, () => import('./pages/lobby.js'), {}],
@@ -202,6 +204,7 @@ async function renderHeader() {
     ? h('nav', { class: 'nav', 'aria-label': t('nav.main') },
       navLink('/', t('nav.missions'), path === '/' || path.startsWith('/m/')),
       navLink('/leads', t('nav.leads'), path === '/leads'),
+      navLink('/teams', t('nav.teams'), path === '/teams' || path.startsWith('/teams/')),
       navLink('/profile', t('nav.profile'), path === '/profile'))
     : null;
   const account = who

@@ -52,6 +52,7 @@ def ledger_chart(ledger: Ledger, lang: str = "en") -> str:
         summary.append(f"{label} {row.realised} / {planned}")
     height = TOP + len(ledger.rows) * ROW + 4
     title = words["title"].format(team=ledger.team.name, year=ledger.year)
-    head = [text(BAR_X, 20, title, size=15, weight=700)]
+    name = ledger.team.name if len(ledger.team.name) <= 40 else ledger.team.name[:39].rstrip() + "…"
+    head = [text(BAR_X, 20, words["title"].format(team=name, year=ledger.year), size=15, weight=700)]
     return document(WIDTH, height, title, words["desc"].format(year=ledger.year) + " " + "; ".join(summary),
                     head + body)

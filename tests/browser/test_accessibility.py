@@ -103,6 +103,7 @@ def test_every_main_page_is_clean(server: Server, browsers: Browsers, sign_in: C
         (organiser, f"/m/1/organise/webinar/{items['webinar']}", ".roles-list"),
         (organiser, f"/m/1/people/{mike_id}", "#role-form"),
         (organiser, "/missions/new", "form"),
+        (organiser, "/teams", "#team-create"),
     ]
     for page, path, ready in pages:
         page.goto(base + path)

@@ -11,6 +11,7 @@ import registration from './en-registration.js';
 import reminders from './en-reminders.js';
 import leads from './en-leads.js';
 import results from './en-results.js';
+import ledger from './en-ledger.js';
 
 export default {
   ...webinar,
@@ -24,6 +25,7 @@ export default {
   ...reminders,
   ...leads,
   ...results,
+  ...ledger,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

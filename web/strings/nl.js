@@ -11,6 +11,7 @@ import registration from './nl-registration.js';
 import reminders from './nl-reminders.js';
 import leads from './nl-leads.js';
 import results from './nl-results.js';
+import ledger from './nl-ledger.js';
 
 export default {
   ...webinar,
@@ -24,6 +25,7 @@ export default {
   ...reminders,
   ...leads,
   ...results,
+  ...ledger,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
