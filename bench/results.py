@@ -216,9 +216,7 @@ async def _store_calls(store: SqlStore, mission_id: int) -> dict[str, float]:
         return value
 
     await timed("get_mission", store.get_mission(mission_id))
-    members = await timed("mission_directory", store.mission_directory(mission_id))
-    await timed("organisations", store.organisations(
-        {e.profile.organisation_id for e in members if e.profile.organisation_id is not None}))
+    await timed("result_members", store.result_members(mission_id))
     await timed("invitations", store.invitations(mission_id))
     await timed("outbox", store.outbox(mission_id, EVERY_MAIL))
     programme = await timed("programme", store.programme(mission_id))
@@ -227,7 +225,7 @@ async def _store_calls(store: SqlStore, mission_id: int) -> dict[str, float]:
             await timed("load (webinars)", store.load(webinar(item.id).name, webinar(item.id).name))
         elif item.kind is ItemKind.NETWORKING:
             await timed("load (lounges)", store.load(lounge(item.id).name, lounge(item.id).name))
-    await timed("meetings_in", store.meetings_in(mission_id))
+    await timed("meeting_rows", store.meeting_rows(mission_id))
     await timed("meeting_ratings", store.meeting_ratings(mission_id))
     await timed("request_counts", store.request_counts(mission_id))
     await timed("lead_counts", store.lead_counts(mission_id))

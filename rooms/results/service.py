@@ -13,21 +13,19 @@ from typing import Protocol
 import msgspec
 
 from rooms.core.aggregate import AggregateStore
+from rooms.core.cards import Side
 from rooms.core.clock import Clock
 from rooms.core.refs import lounge, webinar
 from rooms.lounge.state import LoungeState
 from rooms.mail.ports import OutboxStore
-from rooms.matchmaking.ports import MeetingStore
-from rooms.matchmaking.records import Meeting, MeetingStatus, RequestStatus
+from rooms.matchmaking.records import MeetingStatus, RequestStatus
 from rooms.missions.mission import ItemKind, ProgrammeItem
 from rooms.missions.people import Invitation, User
-from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore
-from rooms.missions.profile import DirectoryEntry
+from rooms.missions.ports import InvitationStore, MissionStore
 from rooms.missions.service import MissionService
-from rooms.organisations.ports import OrganisationStore
-from rooms.organisations.records import CompaniesTakingPart, companies_taking_part
+from rooms.organisations.records import CompaniesTakingPart
 from rooms.policy import Action, require
-from rooms.results.ports import LeadCount, ResultsStore
+from rooms.results.ports import LeadCount, ResultMeeting, ResultMember, ResultsStore
 from rooms.results.records import (
     CompanyVisit,
     Count,
@@ -49,8 +47,7 @@ INVITATION_MAIL = "invitation"
 EVERY_MAIL = 1_000_000  # the outbox of one mission, whole
 
 
-class ResultsServiceStore(MissionStore, MembershipStore, DirectoryStore, InvitationStore, OrganisationStore,
-                          MeetingStore, AggregateStore, OutboxStore, ResultsStore, Protocol):
+class ResultsServiceStore(MissionStore, InvitationStore, AggregateStore, OutboxStore, ResultsStore, Protocol):
     """What the results read."""
 
 
@@ -62,15 +59,35 @@ def _counts(counter: Counter[str]) -> list[Count]:
     return [Count(key=k, count=n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def participation(members: Sequence[DirectoryEntry], companies: CompaniesTakingPart) -> Participation:
+def companies_taking_part(members: Sequence[ResultMember]) -> CompaniesTakingPart:
+    """As rooms.organisations.records.companies_taking_part, over the results' slim members: the distinct known
+    organisations of the members on a side, each counted once per side it has people on."""
+    sides: dict[int, set[str]] = {}
+    kinds: dict[int, str] = {}
+    without = 0
+    for m in members:
+        if m.side is None:
+            continue
+        if m.organisation_id is None or m.organisation_type is None:
+            without += 1
+            continue
+        sides.setdefault(m.organisation_id, set()).add(m.side)
+        kinds[m.organisation_id] = m.organisation_type
+    by_side = {s.value: sum(1 for found in sides.values() if s.value in found) for s in Side}
+    return CompaniesTakingPart(total=len(sides), by_side=by_side,
+                               by_org_type=dict(sorted(Counter(kinds[org] for org in sides).items())),
+                               people_without_organisation=without)
+
+
+def participation(members: Sequence[ResultMember]) -> Participation:
     sided = [m for m in members if m.side is not None]
     return Participation(
         people=len(sided),
-        by_side=dict(sorted(Counter(m.side.value for m in sided if m.side is not None).items())),
-        by_role=dict(sorted(Counter(m.role.value for m in members).items())),
-        by_org_type=_counts(Counter(m.profile.org_type.value if m.profile.org_type else "" for m in sided)),
-        by_sector=_counts(Counter(s for m in sided for s in m.profile.sectors)),
-        companies=companies,
+        by_side=dict(sorted(Counter(m.side for m in sided if m.side is not None).items())),
+        by_role=dict(sorted(Counter(m.role for m in members).items())),
+        by_org_type=_counts(Counter(m.org_type for m in sided)),
+        by_sector=_counts(Counter(s for m in sided for s in m.sectors)),
+        companies=companies_taking_part(members),
     )
 
 
@@ -109,21 +126,31 @@ def lounge_result(item: ProgrammeItem, state: LoungeState | None) -> LoungeResul
                         pairs_met=0 if state is None else len(state.met))
 
 
-def matchmaking(meetings: Sequence[Meeting], requests: dict[str, int], ratings: dict[int, list[int]]
+def matchmaking(meetings: Sequence[ResultMeeting], requests: dict[str, int], ratings: dict[int, list[int]]
                 ) -> Matchmaking:
     status = Counter(m.status for m in meetings)
-    held = [m for m in meetings if m.status is MeetingStatus.HELD]
+    held = [m for m in meetings if m.status == MeetingStatus.HELD.value]
     given = [r for found in ratings.values() for r in found]
     return Matchmaking(
         requests_sent=sum(requests.values()), requests_accepted=requests.get(RequestStatus.ACCEPTED.value, 0),
         requests_declined=requests.get(RequestStatus.DECLINED.value, 0),
         requests_pending=requests.get(RequestStatus.PENDING.value, 0),
         requests_other=requests.get(RequestStatus.COUNTERED.value, 0) + requests.get(RequestStatus.CANCELLED.value, 0),
-        meetings_booked=len(meetings) - status[MeetingStatus.CANCELLED], held=status[MeetingStatus.HELD],
-        no_show=status[MeetingStatus.NO_SHOW], failed_to_connect=status[MeetingStatus.FAILED],
-        ahead=status[MeetingStatus.BOOKED], cancelled=status[MeetingStatus.CANCELLED],
+        meetings_booked=len(meetings) - status[MeetingStatus.CANCELLED.value],
+        held=status[MeetingStatus.HELD.value], no_show=status[MeetingStatus.NO_SHOW.value],
+        failed_to_connect=status[MeetingStatus.FAILED.value], ahead=status[MeetingStatus.BOOKED.value],
+        cancelled=status[MeetingStatus.CANCELLED.value],
         average_held_minutes=_ratio(sum(m.both_seconds for m in held) / 60, len(held)),
         ratings=len(given), average_rating=_ratio(sum(given), len(given), 2))
+
+
+def meeting_results(meetings: Sequence[ResultMeeting], people: dict[int, PersonRef]) -> list[MeetingResult]:
+    """The meetings by start, then id; a person no longer a member shows as user 0 without a name."""
+    unknown = PersonRef(user_id=0, name="", organisation="")
+    return [MeetingResult(meeting_id=m.id, starts_at=m.starts_at, a=people.get(m.a, unknown),
+                          b=people.get(m.b, unknown), status=m.status, minutes_together=m.both_seconds // 60,
+                          media_seconds=m.media_seconds, booked_by_organiser=m.request_id is None)
+            for m in sorted(meetings, key=lambda m: (m.starts_at, m.id))]
 
 
 def leads(counts: Sequence[LeadCount], people: dict[int, PersonRef], participants: int) -> Leads:
@@ -156,13 +183,9 @@ class ResultsService:
         actor, mission = await self._missions.actor(user, mission_id)
         require(actor, Action.VIEW_RESULTS)
         store, now = self._store, self._clock.now()
-        members = await store.mission_directory(mission_id)
-        known = {o.id: o for o in await store.organisations(
-            {e.profile.organisation_id for e in members if e.profile.organisation_id is not None})}
-        people = {e.profile.user_id: PersonRef(
-            user_id=e.profile.user_id, name=e.profile.name,
-            organisation=known[e.profile.organisation_id].name if e.profile.organisation_id in known
-            else e.profile.organisation) for e in members}
+        members = await store.result_members(mission_id)
+        people = {m.user_id: PersonRef(user_id=m.user_id, name=m.name, organisation=m.organisation)
+                  for m in members}
         found = await store.invitations(mission_id)
         mails = Counter(m.status.value for m in await store.outbox(mission_id, EVERY_MAIL)
                         if m.draft.template == INVITATION_MAIL)
@@ -175,22 +198,15 @@ class ResultsService:
             elif item.kind is ItemKind.NETWORKING:
                 raw = await self._raw(lounge(item.id).name)
                 lounges.append(lounge_result(item, None if raw is None else self._lounge.decode(raw)))
-        meetings = await store.meetings_in(mission_id)
+        meetings = await store.meeting_rows(mission_id)
         ratings = await store.meeting_ratings(mission_id)
-        sided = sum(1 for e in members if e.side is not None)
-        unknown = PersonRef(user_id=0, name="", organisation="")
+        shown = participation(members)
         return MissionResults(
-            mission_id=mission_id, title=mission.title, computed_at=now,
-            participation=participation(members, companies_taking_part(members, known)),
+            mission_id=mission_id, title=mission.title, computed_at=now, participation=shown,
             invitations=invitations(found, mails, now), webinars=webinars,
             matchmaking=matchmaking(meetings, await store.request_counts(mission_id), ratings),
-            meetings=[MeetingResult(meeting_id=m.id, starts_at=m.starts_at, a=people.get(m.a, unknown),
-                                    b=people.get(m.b, unknown), status=m.status.value,
-                                    minutes_together=m.both_seconds // 60, media_seconds=m.quality.media_seconds,
-                                    booked_by_organiser=m.request_id is None)
-                      for m in sorted(meetings, key=lambda m: (m.starts_at, m.id))],
-            lounges=lounges,
-            leads=leads(await store.lead_counts(mission_id), people, sided),
+            meetings=meeting_results(meetings, people), lounges=lounges,
+            leads=leads(await store.lead_counts(mission_id), people, shown.people),
             company_visits=[CompanyVisit(item_id=i.id, title=i.title, starts_at=i.starts_at, address=i.address,
                                          attendance=None) for i in programme if i.kind is ItemKind.COMPANY_VISIT])
 
