@@ -228,25 +228,36 @@ def _by_name(people: list[OrgPerson]) -> list[OrgPerson]:
     return sorted(people, key=lambda x: (x.name.casefold(), x.user_id))
 
 
-def companies_taking_part(members: Sequence[DirectoryEntry], known: dict[int, Organisation]
-                          ) -> CompaniesTakingPart:
-    sides: dict[int, set[Side]] = {}
+def count_companies(people: Iterable[tuple[str | None, int | None, str | None]]) -> CompaniesTakingPart:
+    """Companies taking part from (side, organisation id, that organisation's type) per member; the type is None
+    when the id names no known organisation. Members without a side are not counted; those on a side without a
+    known organisation are counted apart."""
+    sides: dict[int, set[str]] = {}
+    kinds: dict[int, str] = {}
     without = 0
-    for entry in members:
-        org = entry.profile.organisation_id
-        if entry.side is None:
+    for side, org, kind in people:
+        if side is None:
             continue
-        if org is None or org not in known:
+        if org is None or kind is None:
             without += 1
             continue
-        sides.setdefault(org, set()).add(entry.side)
-    by_side = {s.value: sum(1 for found in sides.values() if s in found) for s in Side}
+        sides.setdefault(org, set()).add(side)
+        kinds[org] = kind
+    by_side = {s.value: sum(1 for found in sides.values() if s.value in found) for s in Side}
     by_type: dict[str, int] = {}
     for org in sorted(sides):
-        kind = known[org].org_type.value
-        by_type[kind] = by_type.get(kind, 0) + 1
+        by_type[kinds[org]] = by_type.get(kinds[org], 0) + 1
     return CompaniesTakingPart(total=len(sides), by_side=by_side, by_org_type=dict(sorted(by_type.items())),
                                people_without_organisation=without)
+
+
+def companies_taking_part(members: Sequence[DirectoryEntry], known: dict[int, Organisation]
+                          ) -> CompaniesTakingPart:
+    def kind(org: int | None) -> str | None:
+        return known[org].org_type.value if org is not None and org in known else None
+
+    return count_companies((None if e.side is None else e.side.value, e.profile.organisation_id,
+                            kind(e.profile.organisation_id)) for e in members)
 
 
 def group(members: Sequence[DirectoryEntry], known: dict[int, Organisation], query: OrganisationQuery

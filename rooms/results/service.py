@@ -13,7 +13,6 @@ from typing import Protocol
 import msgspec
 
 from rooms.core.aggregate import AggregateStore
-from rooms.core.cards import Side
 from rooms.core.clock import Clock
 from rooms.core.refs import lounge, webinar
 from rooms.lounge.state import LoungeState
@@ -23,7 +22,7 @@ from rooms.missions.mission import ItemKind, ProgrammeItem
 from rooms.missions.people import Invitation, User
 from rooms.missions.ports import InvitationStore, MissionStore
 from rooms.missions.service import MissionService
-from rooms.organisations.records import CompaniesTakingPart
+from rooms.organisations.records import count_companies
 from rooms.policy import Action, require
 from rooms.results.ports import LeadCount, ResultMeeting, ResultMember, ResultsStore
 from rooms.results.records import (
@@ -59,26 +58,6 @@ def _counts(counter: Counter[str]) -> list[Count]:
     return [Count(key=k, count=n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def companies_taking_part(members: Sequence[ResultMember]) -> CompaniesTakingPart:
-    """As rooms.organisations.records.companies_taking_part, over the results' slim members: the distinct known
-    organisations of the members on a side, each counted once per side it has people on."""
-    sides: dict[int, set[str]] = {}
-    kinds: dict[int, str] = {}
-    without = 0
-    for m in members:
-        if m.side is None:
-            continue
-        if m.organisation_id is None or m.organisation_type is None:
-            without += 1
-            continue
-        sides.setdefault(m.organisation_id, set()).add(m.side)
-        kinds[m.organisation_id] = m.organisation_type
-    by_side = {s.value: sum(1 for found in sides.values() if s.value in found) for s in Side}
-    return CompaniesTakingPart(total=len(sides), by_side=by_side,
-                               by_org_type=dict(sorted(Counter(kinds[org] for org in sides).items())),
-                               people_without_organisation=without)
-
-
 def participation(members: Sequence[ResultMember]) -> Participation:
     sided = [m for m in members if m.side is not None]
     return Participation(
@@ -87,7 +66,7 @@ def participation(members: Sequence[ResultMember]) -> Participation:
         by_role=dict(sorted(Counter(m.role for m in members).items())),
         by_org_type=_counts(Counter(m.org_type for m in sided)),
         by_sector=_counts(Counter(s for m in sided for s in m.sectors)),
-        companies=companies_taking_part(members),
+        companies=count_companies((m.side, m.organisation_id, m.organisation_type) for m in members),
     )
 
 
