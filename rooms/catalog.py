@@ -35,6 +35,7 @@ from rooms.matchmaking.errors import CODES as MATCHMAKING_CODES
 from rooms.matchmaking.events import MeetingRoomEvent, Notification
 from rooms.matchmaking.memory import MemoryMeetings
 from rooms.matchmaking.ports import MeetingStore
+from rooms.missions.audience import AudienceStore
 from rooms.missions.copying import CopyStore, MemoryCopies
 from rooms.missions.errors import CODES as MISSIONS_CODES
 from rooms.missions.memory import MemoryMissions
@@ -90,7 +91,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
             ItemRoleStore, MeetingStore, LeadBook, OutboxStore, RegistrationStore, ReminderStore, EventLog,
-            AggregateStore, OrganisationStore, CopyStore, ResultsStore, LedgerStore, Protocol):
+            AggregateStore, OrganisationStore, CopyStore, ResultsStore, LedgerStore, AudienceStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:

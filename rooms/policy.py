@@ -14,6 +14,8 @@ import msgspec
 
 from rooms.core.errors import Conflict, NotAllowed, NotFound
 from rooms.matchmaking.records import MatchmakingRules, WhoMayRequest
+from rooms.missions.audience import MissionAudience
+from rooms.missions.mission import Audience, ProgrammeItem
 from rooms.missions.people import ItemRole, Membership, Role, User
 
 
@@ -145,6 +147,48 @@ def require_organisation_in_mission(has_people_here: bool) -> None:
 def permissions(actor: Actor) -> list[str]:
     """The actions this actor may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in Action if allowed(actor, a))
+
+
+# -- who sees a programme item (docs/programme.md) -----------------------------------------------------------
+
+
+def may_see_item(membership: Membership | None, item: ProgrammeItem, audience: MissionAudience) -> bool:
+    """Whether this member may see the item and join its room. Organisers see every item and its hosts and
+    speakers see theirs; others see items for everyone, for a track they are in, or that invite them."""
+    if membership is None or membership.mission_id != item.mission_id:
+        return False
+    me = membership.user_id
+    if membership.role is Role.ORGANISER or me in audience.roles.get(item.id, ()):
+        return True
+    match item.audience:
+        case Audience.ALL:
+            return True
+        case Audience.TRACK:
+            return me in audience.tracks.get(item.track.casefold(), ())
+        case Audience.INVITED:
+            return me in audience.invitees.get(item.id, ())
+
+
+def require_item_visible(membership: Membership | None, item: ProgrammeItem, audience: MissionAudience) -> None:
+    """An item outside one's audience does not exist, to them: the same NotFound as a wrong id (the webinar and
+    the lounge raise their own not-found on `may_see_item`)."""
+    if not may_see_item(membership, item, audience):
+        raise NotFound(code="item-not-found", message="Programme item not found.")
+
+
+def in_own_schedule(membership: Membership | None, item: ProgrammeItem, audience: MissionAudience) -> bool:
+    """Whether the item belongs in this person's own schedule, calendar feed and reminders: what they may see,
+    less the items of tracks they are not in (an item for everyone may carry another sub-delegation's track as a
+    label). Organisers run the whole programme and have it all."""
+    if not may_see_item(membership, item, audience):
+        return False
+    assert membership is not None
+    me = membership.user_id
+    if membership.role is Role.ORGANISER or me in audience.roles.get(item.id, ()) or \
+            me in audience.invitees.get(item.id, ()):
+        return True
+    members = audience.tracks.get(item.track.casefold()) if item.track else None
+    return members is None or me in members
 
 
 # -- matchmaking ----------------------------------------------------------------------------------------------

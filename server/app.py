@@ -34,6 +34,7 @@ from server.api import (
     results,
     roster_files,
     teams,
+    tracks,
     webinars,
 )
 from server.api.core import Endpoint
@@ -77,7 +78,7 @@ def all_endpoints() -> list[Endpoint]:
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
             *registration.endpoints(), *reminders.endpoints(), *leads.endpoints(),
-            *results.endpoints(), *teams.endpoints()]
+            *results.endpoints(), *teams.endpoints(), *tracks.endpoints()]
 
 
 class SecurityHeaders:

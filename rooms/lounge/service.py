@@ -48,19 +48,22 @@ from rooms.lounge.state import LoungeState, LoungeView, initial_state, view
 from rooms.matchmaking.ports import MeetingStore
 from rooms.matchmaking.records import LeadSource, MeetingStatus
 from rooms.matchmaking.slots import overlaps
+from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
 from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore
 from rooms.policy import (
     LoungeAction,
     lounge_permissions,
+    may_see_item,
     mixes_only_by_choice,
     require_lounge,
     require_table_member,
 )
 
 
-class LoungeStore(MissionStore, MembershipStore, DirectoryStore, MeetingStore, AggregateStore, Protocol):
+class LoungeStore(MissionStore, MembershipStore, DirectoryStore, MeetingStore, AggregateStore, AudienceStore,
+                  Protocol):
     """What the lounge uses of the store."""
 
 
@@ -132,6 +135,8 @@ class LoungeService:
         membership = await self._store.get_membership(lo.mission.id, user.id)
         require_lounge(membership, action)
         assert membership is not None
+        if not may_see_item(membership, lo.item, await self._store.mission_audience(lo.mission.id)):
+            raise NotFound(code="lounge-not-found", message="Lounge not found.")
         return lo, membership
 
     async def _card(self, lo: _Lounge, user_id: int) -> LoungeCard:

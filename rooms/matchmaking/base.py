@@ -19,6 +19,7 @@ from rooms.core.refs import inbox
 from rooms.matchmaking.ports import MeetingStore
 from rooms.matchmaking.records import MatchmakingRules, Meeting, MeetingStatus, Slot
 from rooms.matchmaking.slots import overlaps, slot_at
+from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import Mission
 from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore, ProfileStore, UserStore
@@ -26,7 +27,7 @@ from rooms.policy import Action, Actor, require, require_meeting_member
 
 
 class MatchmakingStore(MissionStore, MembershipStore, DirectoryStore, UserStore, ProfileStore, MeetingStore, EventLog,
-                       Protocol):
+                       AudienceStore, Protocol):
     """What matchmaking uses of the store."""
 
 

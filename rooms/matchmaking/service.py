@@ -36,7 +36,7 @@ from rooms.matchmaking.settlement import ends_of_rooms_closed, outcome, room_clo
 from rooms.matchmaking.slots import TimedSlot, overlaps, slots
 from rooms.missions.mission import ItemKind, ProgrammeItem
 from rooms.missions.people import User
-from rooms.policy import Action
+from rooms.policy import Action, in_own_schedule
 
 MAX_NOTES = 5000
 _LOG_PAGE = 1000
@@ -113,7 +113,9 @@ class MatchmakingService(MeetingRequests):
         viewer = await self._viewer(user, mission_id, Action.VIEW_MISSION)
         meetings = [m for m in await self._store.meetings_of(mission_id, user.id)
                     if m.status is not MeetingStatus.CANCELLED]
-        items = [i for i in await self._store.programme(mission_id) if i.kind is not ItemKind.MATCHMAKING]
+        audience = await self._store.mission_audience(mission_id)
+        items = [i for i in await self._store.programme(mission_id)
+                 if i.kind is not ItemKind.MATCHMAKING and in_own_schedule(viewer.actor.membership, i, audience)]
         return Schedule(viewer.mission.timezone, meetings, items)
 
     # -- the meeting room ----------------------------------------------------------------------------------

@@ -31,12 +31,13 @@ class MissionCopy(msgspec.Struct, frozen=True):
     members: list[CopiedMember]  # besides `created_by`, who organises it
     items: list[CopiedItem]
     rules: MatchmakingRules
+    tracks: list[str] = msgspec.field(default_factory=list)  # names, without members
 
 
 class CopyStore(Protocol):
     async def create_mission_copy(self, copy: MissionCopy, now: dt.datetime) -> Mission:
-        """Atomically: the mission with `created_by` its organiser, the members, the items with their grants, and
-        the matchmaking rules — all of it or, on any failure, nothing."""
+        """Atomically: the mission with `created_by` its organiser, the members, the tracks, the items with their
+        grants, and the matchmaking rules — all of it or, on any failure, nothing."""
         ...
 
 
@@ -51,6 +52,8 @@ class _Parts(Protocol):
 
     async def save_rules(self, mission_id: int, rules: MatchmakingRules) -> None: ...
 
+    def _add_track(self, mission_id: int, name: str) -> None: ...
+
 
 class MemoryCopies:
     """Mixed into the memory store. None of these calls awaits anything, so the whole copy runs as one step; the
@@ -58,6 +61,8 @@ class MemoryCopies:
 
     async def create_mission_copy(self: _Parts, copy: MissionCopy, now: dt.datetime) -> Mission:
         made = await self.create_mission(copy.draft, copy.created_by, now)
+        for name in copy.tracks:
+            self._add_track(made.id, name)
         for member in copy.members:
             await self.set_membership(made.id, member.user_id, member.role, member.side)
         for item in copy.items:

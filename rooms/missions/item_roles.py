@@ -7,13 +7,14 @@ from typing import Annotated, Protocol
 import msgspec
 
 from rooms.core.errors import Invalid, NotFound
+from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import ItemKind, ProgrammeItem
 from rooms.missions.people import Id, ItemRole, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
-from rooms.policy import Action, Actor, require
+from rooms.policy import Action, Actor, require, require_item_visible
 
 
-class RoleGrantStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, Protocol):
+class RoleGrantStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, AudienceStore, Protocol):
     """What granting roles per programme item uses of the store."""
 
 
@@ -51,6 +52,7 @@ class ItemRoleService:
         item = await self._store.get_item(item_id)
         if item is None or item.mission_id != mission_id:
             raise NotFound(code="item-not-found", message="Programme item not found.")
+        require_item_visible(membership, item, await self._store.mission_audience(mission_id))
         return item
 
     async def roles(self, user: User, mission_id: int, item_id: int) -> ItemRoles:

@@ -21,6 +21,7 @@ from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.mail.memory import MemoryOutbox
 from rooms.mail.outbox import MailDraft
 from rooms.missions.accounts import session_handle
+from rooms.missions.audience_memory import MemoryAudience
 from rooms.missions.item_roles_memory import MemoryItemRoles
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
@@ -179,7 +180,7 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryMissions(MemoryItemRoles, MemoryOutbox, MemoryOrganisations):
+class MemoryMissions(MemoryItemRoles, MemoryAudience, MemoryOutbox, MemoryOrganisations):
     """The missions' ports (rooms.missions.ports); rooms.catalog.MemoryStore adds every other context's."""
 
     def __init__(self) -> None:
@@ -320,6 +321,7 @@ class MemoryMissions(MemoryItemRoles, MemoryOutbox, MemoryOrganisations):
         if self._items.pop(item_id, None) is None:
             raise NotFound(code="item-not-found", message="Programme item not found.")
         self._drop_item_roles(item_id)
+        self._drop_invitees(item_id)
 
     async def get_item(self, item_id: int) -> ProgrammeItem | None:
         return self._items.get(item_id)

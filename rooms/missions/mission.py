@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Collection
 from typing import Annotated
 
 import msgspec
@@ -35,6 +36,15 @@ class Format(enum.StrEnum):
     def on_location(self) -> bool:
         """Whether people meet in person somewhere: company visits belong only to such missions."""
         return self is not Format.ONLINE
+
+
+class Audience(enum.StrEnum):
+    """Who may see and join a programme item (docs/programme.md): organisers and the item's hosts and speakers
+    always may; others see nothing of an item outside their audience, not even that it exists."""
+
+    ALL = "all"  # every member
+    TRACK = "track"  # the members of the track the item names (a sub-delegation)
+    INVITED = "invited"  # the people on the item's invite list (a minister's bilateral, a CEO roundtable)
 
 
 class ItemKind(enum.StrEnum):
@@ -109,8 +119,13 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     description: Text = ""
     address: Annotated[str, msgspec.Meta(max_length=300)] = ""
     track: Annotated[str, msgspec.Meta(max_length=60)] = ""
+    audience: Audience = Audience.ALL
+    city: Annotated[str, msgspec.Meta(max_length=80)] = ""
+    venue: Annotated[str, msgspec.Meta(max_length=160)] = ""
+    timezone: Annotated[str, msgspec.Meta(max_length=64)] = ""  # "" = the mission's zone
 
-    def validated(self, mission: Mission) -> ItemDraft:
+    def validated(self, mission: Mission, tracks: Collection[str] = ()) -> ItemDraft:
+        """`tracks` names the mission's track records; an item's track is one of those or one of its sectors."""
         starts = aware_utc(self.starts_at, "starts_at")
         ends = aware_utc(self.ends_at, "ends_at")
         title = " ".join(self.title.split())
@@ -126,11 +141,15 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             raise Invalid(code="webinar-too-long",
                           message=f"Webinars in this mission last at most {mission.webinar_max_minutes} minutes.",
                           field="ends_at")
-        tz = zone(mission.timezone)
+        timezone = self.timezone.strip()
+        # The item's own zone decides its day: a mission crossing zones has its days where its items happen.
+        tz = zone(timezone or mission.timezone, "timezone")
+        if timezone == mission.timezone:
+            timezone = ""
         if not mission.start_date <= local_date(starts, tz) <= mission.end_date:
             raise Invalid(code="outside-mission",
                           message=f"The item must start between {mission.start_date} and {mission.end_date} "
-                f"({mission.timezone}).",
+                f"({timezone or mission.timezone}).",
                           field="starts_at")
         address = " ".join(self.address.split())
         if self.kind is ItemKind.COMPANY_VISIT:
@@ -140,11 +159,18 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             if not address:
                 raise Invalid(code="address-required", message="A company visit needs an address.", field="address")
         track = " ".join(self.track.split())
-        if track and mission.sectors and track.casefold() not in {s.casefold() for s in mission.sectors}:
-            raise Invalid(code="unknown-track", message="The track must be one of the mission's sectors.",
+        records = {t.casefold(): t for t in tracks}
+        if track.casefold() in records:
+            track = records[track.casefold()]
+        elif self.audience is Audience.TRACK:
+            raise Invalid(code="track-needs-track",
+                          message="An item for a track's members names one of the mission's tracks.", field="track")
+        elif track and mission.sectors and track.casefold() not in {s.casefold() for s in mission.sectors}:
+            raise Invalid(code="unknown-track", message="The track must be one of the mission's sectors or tracks.",
                           field="track")
         return msgspec.structs.replace(
-            self, title=title, starts_at=starts, ends_at=ends, address=address, track=track
+            self, title=title, starts_at=starts, ends_at=ends, address=address, track=track,
+            city=" ".join(self.city.split()), venue=" ".join(self.venue.split()), timezone=timezone,
         )
 
 
@@ -158,3 +184,7 @@ class ProgrammeItem(msgspec.Struct, frozen=True):
     description: str
     address: str
     track: str
+    audience: Audience = Audience.ALL
+    city: str = ""
+    venue: str = ""
+    timezone: str = ""  # "" = the mission's zone

@@ -14,16 +14,17 @@ from rooms.core.errors import Invalid, NotFound
 from rooms.mail.drafts import invitation_mail
 from rooms.mail.outbox import OutboxEntry
 from rooms.mail.ports import OutboxStore
+from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
 from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
 from rooms.missions.ports import DirectoryStore, InvitationStore, MembershipStore, MissionStore, ProfileStore, UserStore
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, Profile, ProfileDraft
 from rooms.missions.roster import MAX_COLUMNS, Roster, normalise_or_blank, rows_from_cells
-from rooms.policy import Action, Actor, permissions, require
+from rooms.policy import Action, Actor, may_see_item, permissions, require, require_item_visible
 
 
 class MissionServiceStore(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore,
-                          OutboxStore, Protocol):
+                          OutboxStore, AudienceStore, Protocol):
     """What the mission and profile use cases use of the store."""
 
 
@@ -88,9 +89,10 @@ class MissionService:
             current, start_date=clean.start_date, end_date=clean.end_date, timezone=clean.timezone,
             format=clean.format, webinar_max_minutes=clean.webinar_max_minutes, sectors=clean.sectors,
         )
+        tracks = await self._track_names(mission_id)
         for item in await self._store.programme(mission_id):
             try:
-                _item_draft(item).validated(moved)
+                _item_draft(item).validated(moved, tracks)
             except Invalid as exc:
                 raise Invalid(code="programme-conflict",
                               message=f"The programme item “{item.title}” would no longer fit: {exc.message}") from exc
@@ -99,21 +101,27 @@ class MissionService:
     # -- programme -----------------------------------------------------------------------------------------
 
     async def programme(self, user: User, mission_id: int) -> list[ProgrammeItem]:
-        await self._require(user, mission_id, Action.VIEW_MISSION)
-        return await self._store.programme(mission_id)
+        """The items this person may see, by start."""
+        actor, _ = await self._require(user, mission_id, Action.VIEW_MISSION)
+        audience = await self._store.mission_audience(mission_id)
+        return [i for i in await self._store.programme(mission_id) if may_see_item(actor.membership, i, audience)]
+
+    async def _track_names(self, mission_id: int) -> list[str]:
+        return [t.name for t in await self._store.tracks(mission_id)]
 
     async def add_item(self, user: User, mission_id: int, draft: ItemDraft) -> ProgrammeItem:
         _, mission = await self._require(user, mission_id, Action.MANAGE_PROGRAMME)
-        return await self._store.add_item(mission_id, draft.validated(mission))
+        return await self._store.add_item(mission_id, draft.validated(mission, await self._track_names(mission_id)))
 
     async def _item(self, user: User, item_id: int, action: Action) -> tuple[ProgrammeItem, Mission]:
         item = await self._store.get_item(item_id)
         if item is None:
             raise NotFound(code="item-not-found", message="Programme item not found.")
         try:
-            _, mission = await self._require(user, item.mission_id, action)
+            actor, mission = await self._require(user, item.mission_id, action)
         except NotFound as exc:
             raise NotFound(code="item-not-found", message="Programme item not found.") from exc
+        require_item_visible(actor.membership, item, await self._store.mission_audience(item.mission_id))
         return item, mission
 
     async def get_item(self, user: User, item_id: int) -> ProgrammeItem:
@@ -122,7 +130,7 @@ class MissionService:
 
     async def update_item(self, user: User, item_id: int, draft: ItemDraft) -> ProgrammeItem:
         item, mission = await self._item(user, item_id, Action.MANAGE_PROGRAMME)
-        return await self._store.update_item(item.id, draft.validated(mission))
+        return await self._store.update_item(item.id, draft.validated(mission, await self._track_names(mission.id)))
 
     async def delete_item(self, user: User, item_id: int) -> None:
         item, _ = await self._item(user, item_id, Action.MANAGE_PROGRAMME)
@@ -297,5 +305,6 @@ class ProfileService:
 def _item_draft(item: ProgrammeItem) -> ItemDraft:
     return ItemDraft(
         kind=item.kind, title=item.title, starts_at=item.starts_at, ends_at=item.ends_at,
-        description=item.description, address=item.address, track=item.track,
+        description=item.description, address=item.address, track=item.track, audience=item.audience,
+        city=item.city, venue=item.venue, timezone=item.timezone,
     )

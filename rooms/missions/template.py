@@ -15,6 +15,7 @@ from rooms.core.clock import Clock
 from rooms.core.errors import Invalid
 from rooms.core.timezones import zone
 from rooms.matchmaking.records import MatchmakingRules
+from rooms.missions.audience import AudienceStore
 from rooms.missions.copying import CopiedItem, CopiedMember, CopyStore, MissionCopy
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem, Title
 from rooms.missions.people import Membership, Role, User
@@ -27,7 +28,8 @@ class RulesStore(Protocol):
     async def get_rules(self, mission_id: int) -> MatchmakingRules: ...
 
 
-class TemplateStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, RulesStore, CopyStore, Protocol):
+class TemplateStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, RulesStore, CopyStore,
+                    AudienceStore, Protocol):
     """What copying a mission uses of the store."""
 
 
@@ -41,14 +43,15 @@ class TemplateDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 def shifted(item: ProgrammeItem, days: int, timezone: str) -> ItemDraft:
     """The item `days` later at the same local wall-clock time in `timezone` (so 09:00 stays 09:00 across a change
     of daylight saving time), as a draft for the new mission."""
-    tz = zone(timezone)
+    tz = zone(item.timezone or timezone)
 
     def move(at: dt.datetime) -> dt.datetime:
         local = at.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=days)
         return local.replace(tzinfo=tz).astimezone(dt.UTC)
 
     return ItemDraft(kind=item.kind, title=item.title, starts_at=move(item.starts_at), ends_at=move(item.ends_at),
-                     description=item.description, address=item.address, track=item.track)
+                     description=item.description, address=item.address, track=item.track, audience=item.audience,
+                     city=item.city, venue=item.venue, timezone=item.timezone)
 
 
 def copied_draft(source: Mission, draft: TemplateDraft) -> MissionDraft:
@@ -75,10 +78,13 @@ class MissionTemplates:
         programme = await self._store.programme(source_id)
         # Every item is checked against the new mission before anything is written.
         target = msgspec.structs.replace(mission, start_date=clean.start_date, end_date=clean.end_date)
+        # Tracks come along by name (their members are this mission's people; the organisers fill them anew), and
+        # invite-only items with an empty list: only organisers see them until they invite.
+        tracks = [t.name for t in await self._store.tracks(source_id)]
         items: list[tuple[ProgrammeItem, ItemDraft]] = []
         for item in programme:
             try:
-                items.append((item, shifted(item, days, mission.timezone).validated(target)))
+                items.append((item, shifted(item, days, mission.timezone).validated(target, tracks)))
             except Invalid as exc:
                 raise Invalid(code="programme-conflict", message=f"The programme item “{item.title}” cannot be "
                               f"copied: {exc.message}", field="start_date") from exc
@@ -95,6 +101,6 @@ class MissionTemplates:
             members=[CopiedMember(uid, people[uid].role, people[uid].side) for uid in sorted(bring)],
             items=[CopiedItem(d, {uid: r for uid, r in grants.get(item.id, {}).items() if uid in staff})
                    for item, d in items],
-            rules=await self._store.get_rules(source_id)), self._clock.now())
+            rules=await self._store.get_rules(source_id), tracks=tracks), self._clock.now())
         own = Membership(made.id, user.id, Role.ORGANISER, None)
         return MissionView(made, Role.ORGANISER, None, permissions(Actor(user, own)))

@@ -30,9 +30,12 @@ from rooms.mail.outbox import MailDraft
 from rooms.mail.templates import language_for
 from rooms.matchmaking.ports import MeetingStore
 from rooms.matchmaking.records import Meeting, MeetingRequest, MeetingStatus
+from rooms.missions.audience import AudienceStore, MissionAudience
 from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
-from rooms.missions.people import User
+from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore, ProfileStore, UserStore
+from rooms.missions.profile import DirectoryEntry
+from rooms.policy import in_own_schedule
 from rooms.reminders import plan
 from rooms.reminders.events import DayDigest, WebinarStarting
 from rooms.reminders.ports import ReminderStore
@@ -48,7 +51,7 @@ _NOTHING = {"en": "Nothing on the programme today.", "nl": "Vandaag staat er nie
 
 
 class RemindersStore(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, MeetingStore,
-                     ReminderStore, EventLog, Protocol):
+                     ReminderStore, EventLog, AudienceStore, Protocol):
     """What reminders use of the store."""
 
 
@@ -159,10 +162,11 @@ class ReminderService:
         if mission is None:
             return 0
         done = await self._store.reminded(ReminderKind.WEBINAR_STARTING, current.id, current.starts_at)
+        audience = await self._store.mission_audience(mission.id)
         count = 0
         for entry in await self._store.mission_directory(mission.id):
             person = entry.profile.user_id
-            if person in done:
+            if person in done or not in_own_schedule(_member(mission, entry), current, audience):
                 continue
             key = ReminderKey(ReminderKind.WEBINAR_STARTING, current.id, person, current.starts_at)
             notice = WebinarStarting(mission.id, current.id, current.title, current.starts_at)
@@ -173,6 +177,7 @@ class ReminderService:
     async def _digests(self, mission: Mission, now: dt.datetime) -> int:
         rules = await self._store.get_rules(mission.id)
         items: list[ProgrammeItem] | None = None
+        audience: MissionAudience | None = None
         count = 0
         for entry in await self._store.mission_directory(mission.id):
             person = entry.profile.user_id
@@ -181,14 +186,16 @@ class ReminderService:
             if day is None or person in await self._store.reminded(ReminderKind.DIGEST, mission.id,
                                                                    plan.day_key(day)):
                 continue
-            if items is None:
+            if items is None or audience is None:
                 items = await self._store.programme(mission.id)
+                audience = await self._store.mission_audience(mission.id)
+            mine = [i for i in items if in_own_schedule(_member(mission, entry), i, audience)]
             meetings = await self._store.meetings_of(mission.id, person)
             others = {m.other(person) for m in meetings}
             names = {e.profile.user_id: e.profile.name
                      for e in await self._store.mission_directory(mission.id, sorted(others))} if others else {}
             lang = language_for(entry.profile.languages)
-            lines = plan.agenda(day, tz, items, meetings, names, person, _WITH[lang]) or [_NOTHING[lang]]
+            lines = plan.agenda(day, tz, mine, meetings, names, person, _WITH[lang]) or [_NOTHING[lang]]
             key = ReminderKey(ReminderKind.DIGEST, mission.id, person, plan.day_key(day))
             notice = DayDigest(mission.id, day, len(lines) if lines[0] != _NOTHING[lang] else 0)
             count += await self._remind(key, mission, f"/m/{mission.id}/schedule",
@@ -232,3 +239,7 @@ class ReminderService:
         return MailDraft(template=key.kind.value, to_addr=user.email, to_name=user.name,
                          lang=language_for(profile.languages if profile else []),
                          sender_name=sender_name(mission, organiser), params=values, mission_id=mission.id)
+
+
+def _member(mission: Mission, entry: DirectoryEntry) -> Membership:
+    return Membership(mission.id, entry.profile.user_id, entry.role, entry.side)

@@ -20,6 +20,7 @@ from rooms.core.events import Appended, EventBody
 from rooms.core.refs import RoomKind, RoomRef, webinar, webinar_staff
 from rooms.leads.ports import LeadMaker
 from rooms.matchmaking.records import LeadSource
+from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
 from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
@@ -27,6 +28,7 @@ from rooms.policy import (
     WebinarAction,
     WebinarRole,
     is_webinar_staff,
+    may_see_item,
     require_stage_view,
     require_webinar,
     require_webinar_console,
@@ -87,7 +89,8 @@ from rooms.webinar.events import (
 from rooms.webinar.state import AttendanceRecord, PublicView, Publisher, StaffView, WebinarState
 
 
-class WebinarStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, AggregateStore, LeadMaker, Protocol):
+class WebinarStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, AggregateStore, LeadMaker,
+                   AudienceStore, Protocol):
     """What webinars use of the store."""
 
 
@@ -183,6 +186,9 @@ class WebinarService:
         grant = (await self._store.item_roles(item_id)).get(user.id) if membership is not None else None
         role = webinar_role(membership, grant)
         assert membership is not None  # webinar_role refused non-members
+        # A webinar outside one's audience (a track's, an invite list's) does not exist, to them.
+        if not may_see_item(membership, w.item, await self._store.mission_audience(w.mission.id)):
+            raise NotFound(code="webinar-not-found", message="Webinar not found.")
         return _Viewer(w, membership, role)
 
     async def _author(self, w: _Webinar, user_id: int) -> tuple[Author, AttendeeCard]:
@@ -260,8 +266,10 @@ class WebinarService:
     async def statuses(self, user: User, mission_id: int) -> list[WebinarStatus]:
         """Every webinar of a mission as it stands, for the programme (members only)."""
         out = []
+        membership = await self._store.get_membership(mission_id, user.id)
+        audience = await self._store.mission_audience(mission_id)
         for it in await self._store.programme(mission_id):
-            if it.kind is ItemKind.WEBINAR:
+            if it.kind is ItemKind.WEBINAR and may_see_item(membership, it, audience):
                 viewer = await self._viewer(user, it.id)
                 state, _ = await self._load(viewer.webinar, webinar(it.id).name)
                 out.append(WebinarStatus(item_id=it.id, timebox=state.timebox,

@@ -95,7 +95,13 @@ async def get_item(ctx: Context, _: Any) -> ProgrammeItem:
 
 async def update_item(ctx: Context, body: ItemDraft) -> ProgrammeItem:
     user, item_id = await _item_user(ctx)
-    return await ctx.services.missions.update_item(user, item_id, body)
+    before = await ctx.services.missions.get_item(user, item_id)
+    after = await ctx.services.missions.update_item(user, item_id, body)
+    if (before.audience, before.track.casefold()) != (after.audience, after.track.casefold()):
+        # Whoever the item's new audience leaves out leaves its room at once, on every node.
+        people = await ctx.services.store.mission_directory(after.mission_id)
+        await ctx.services.control.recheck([e.profile.user_id for e in people])
+    return after
 
 
 async def delete_item(ctx: Context, _: Any) -> None:

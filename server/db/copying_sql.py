@@ -14,7 +14,7 @@ from rooms.missions.copying import MissionCopy
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft
 from rooms.missions.people import Role
 from server.db import rows
-from server.db.models import ItemRoleRow, ItemRow, MatchmakingRulesRow, MembershipRow, MissionRow
+from server.db.models import ItemRoleRow, ItemRow, MatchmakingRulesRow, MembershipRow, MissionRow, TrackRow
 
 
 class _Sessions(Protocol):
@@ -41,6 +41,8 @@ class SqlCopies:
                 s.add(MembershipRow(mission_id=mission.id, user_id=m.user_id, role=m.role.value,
                                     side=None if m.side is None else m.side.value))
             s.add(MatchmakingRulesRow(mission_id=mission.id, rules=msgspec.json.encode(copy.rules).decode()))
+            for name in copy.tracks:
+                s.add(TrackRow(mission_id=mission.id, name=name, name_key=name.casefold()))
             for item in copy.items:
                 row = ItemRow(mission_id=mission.id)
                 self._fill_item(row, item.draft)

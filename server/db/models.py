@@ -174,8 +174,38 @@ class ItemRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     track: Mapped[str] = mapped_column(String(60), default="")
+    audience: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+    city: Mapped[str] = mapped_column(String(80), default="", server_default=text("''"))
+    venue: Mapped[str] = mapped_column(String(160), default="", server_default=text("''"))
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default=text("''"))  # "" = the mission's
 
     __table_args__ = (Index("ix_programme_items_when", "mission_id", "starts_at", "id"),)
+
+
+class TrackRow(Base):
+    """A track: a sub-delegation with its members, named by programme items for them (docs/programme.md)."""
+
+    __tablename__ = "tracks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[str] = mapped_column(String(60))  # casefolded: one track per name and mission
+
+    __table_args__ = (UniqueConstraint("mission_id", "name_key", name="uq_tracks_name"),)
+
+
+class TrackMemberRow(Base):
+    __tablename__ = "track_members"
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ItemInviteeRow(Base):
+    """A person on an invite-only item's list."""
+
+    __tablename__ = "item_invitees"
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
 
 
 class InvitationRow(Base):

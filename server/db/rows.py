@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rooms.core.cards import OrgType, Side
-from rooms.missions.mission import Direction, Format, ItemKind, Mission, ProgrammeItem
+from rooms.missions.mission import Audience, Direction, Format, ItemKind, Mission, ProgrammeItem
 from rooms.missions.people import Invitation, Membership, Role, User
 from rooms.missions.profile import Profile
 from server.db.models import InvitationRow, ItemRow, MembershipRow, MissionRow, ProfileRow, UserRow
@@ -46,7 +46,7 @@ def item(row: ItemRow) -> ProgrammeItem:
     return ProgrammeItem(
         id=row.id, mission_id=row.mission_id, kind=ItemKind(row.kind), title=row.title,
         starts_at=row.starts_at, ends_at=row.ends_at, description=row.description, address=row.address,
-        track=row.track,
+        track=row.track, audience=Audience(row.audience), city=row.city, venue=row.venue, timezone=row.timezone,
     )
 
 

@@ -29,6 +29,7 @@ from rooms.missions.profile import (
 )
 from server.db import rows
 from server.db.aggregate_sql import SqlAggregates
+from server.db.audience_sql import SqlAudience
 from server.db.copying_sql import SqlCopies
 from server.db.directory_sql import directory_entry, mission_directory, search_directory
 from server.db.engine import create_engine, is_sqlite
@@ -84,8 +85,8 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders, SqlAggregates,
-               SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults, SqlLedger):
+class SqlStore(SqlItemRoles, SqlAudience, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders,
+               SqlAggregates, SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults, SqlLedger):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:
@@ -290,6 +291,7 @@ class SqlStore(SqlItemRoles, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations,
     def _fill_item(row: ItemRow, d: ItemDraft) -> None:
         row.kind, row.title, row.starts_at, row.ends_at = d.kind.value, d.title, d.starts_at, d.ends_at
         row.description, row.address, row.track = d.description, d.address, d.track
+        row.audience, row.city, row.venue, row.timezone = d.audience.value, d.city, d.venue, d.timezone
 
     async def update_item(self, item_id: int, draft: ItemDraft) -> ProgrammeItem:
         async with self._write() as s:

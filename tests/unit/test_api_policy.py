@@ -510,3 +510,25 @@ def test_a_lead_is_its_owners_alone(world: World, method: str, template: str, bo
                          response.json()["error"]["code"] if response.status_code >= 400 else None)
     assert outcomes == {who: (200, None) if who == "participant" else (401, "not-signed-in") if who == "anonymous"
                         else (404, "lead-not-found") for who in ROLES}
+
+
+# -- tracks and invite lists (docs/programme.md) ---------------------------------------------------------------
+
+TR = M + "/tracks"
+
+
+def _new_track(w: World) -> int:
+    return w.run(w.store.create_track, w.mission_id, f"Track {w.unique()}").id
+
+
+CASES.extend([
+    Case("GET", TR, lambda w: f"{_mission(w)}/tracks", EVERY_MEMBER),
+    Case("POST", TR, lambda w: f"{_mission(w)}/tracks", ORGANISER, lambda w: {"name": f"Health {w.unique()}"}, 201),
+    Case("PUT", TR + "/{track_id:int}", lambda w: f"{_mission(w)}/tracks/{_new_track(w)}", ORGANISER,
+         lambda w: {"name": f"Sport {w.unique()}", "members": [w.users["participant"].id]}),
+    Case("DELETE", TR + "/{track_id:int}", lambda w: f"{_mission(w)}/tracks/{_new_track(w)}", ORGANISER, ok=204),
+    Case("GET", M + "/programme/{item_id:int}/invitees", lambda w: f"{_mission(w)}/programme/{w.item_id}/invitees",
+         ORGANISER),
+    Case("PUT", M + "/programme/{item_id:int}/invitees", lambda w: f"{_mission(w)}/programme/{w.item_id}/invitees",
+         ORGANISER, lambda w: {"user_ids": [w.users["participant"].id]}),
+])
