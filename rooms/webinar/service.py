@@ -21,6 +21,7 @@ from rooms.core.refs import RoomKind, RoomRef, webinar, webinar_staff
 from rooms.leads.ports import LeadMaker
 from rooms.matchmaking.records import LeadSource
 from rooms.missions.audience import AudienceStore
+from rooms.missions.mission import Audience as ItemAudience
 from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
 from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
@@ -433,7 +434,8 @@ class WebinarService:
     async def _next_item(self, w: _Webinar) -> NextItem | None:
         after = (w.item.starts_at, w.item.id)
         for it in await self._store.programme(w.mission.id):
-            if (it.starts_at, it.id) > after:
+            # The room hears of the next item everyone may see: an invite-only or a track's item stays unknown.
+            if (it.starts_at, it.id) > after and it.audience is ItemAudience.ALL:
                 return NextItem(id=it.id, title=it.title, kind=it.kind, starts_at=it.starts_at)
         return None
 

@@ -71,6 +71,11 @@ class Lounge(RoomType[LoungeRequest]):
     async def mission_of(self, ref: RoomRef) -> int | None:
         return await self.lounges.mission_of(ref.id)
 
+    async def admit(self, s: ConnectionState, ref: RoomRef) -> None:
+        # Also what a recheck asks: someone taken off the lounge's invite list or track leaves it at once.
+        await s.in_scope_room(ref)
+        await self.lounges.may_join(s.conn.user, ref)
+
     async def join(self, s: ConnectionState, ref: RoomRef, request: Join) -> None:
         user = s.conn.user
         svc = self.lounges
