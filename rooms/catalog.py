@@ -59,16 +59,20 @@ from rooms.reminders.memory import MemoryReminders
 from rooms.reminders.ports import ReminderStore
 from rooms.results.memory import MemoryResults
 from rooms.results.ports import ResultsStore
+from rooms.signups.errors import CODES as SIGNUPS_CODES
+from rooms.signups.events import PlaceGiven
+from rooms.signups.ports import SignupStore
 from rooms.webinar.errors import CODES as WEBINAR_CODES
 from rooms.webinar.events import WebinarEvent
 
 # Every error code the domain raises, with its meaning; each belongs to one context.
 ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES,
-                       ORGANISATIONS_CODES, REGISTRATION_CODES, LEADS_CODES, LEDGER_CODES)
+                       ORGANISATIONS_CODES, REGISTRATION_CODES, LEADS_CODES, LEDGER_CODES,
+                       SIGNUPS_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
 AnyEventBody = (LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | LeadDue
-                | ReminderNotice
+                | ReminderNotice | PlaceGiven
                 | Redacted)
 
 
@@ -91,7 +95,8 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
             ItemRoleStore, MeetingStore, LeadBook, OutboxStore, RegistrationStore, ReminderStore, EventLog,
-            AggregateStore, OrganisationStore, CopyStore, ResultsStore, LedgerStore, AudienceStore, Protocol):
+            AggregateStore, OrganisationStore, CopyStore, ResultsStore, LedgerStore, AudienceStore, SignupStore,
+            Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:

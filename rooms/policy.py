@@ -179,7 +179,8 @@ def require_item_visible(membership: Membership | None, item: ProgrammeItem, aud
 def in_own_schedule(membership: Membership | None, item: ProgrammeItem, audience: MissionAudience) -> bool:
     """Whether the item belongs in this person's own schedule, calendar feed and reminders: what they may see,
     less the items of tracks they are not in (an item for everyone may carry another sub-delegation's track as a
-    label). Organisers run the whole programme and have it all."""
+    label), and the items with places that they hold none of. Organisers run the whole programme and have it
+    all."""
     if not may_see_item(membership, item, audience):
         return False
     assert membership is not None
@@ -187,8 +188,16 @@ def in_own_schedule(membership: Membership | None, item: ProgrammeItem, audience
     if membership.role is Role.ORGANISER or me in audience.roles.get(item.id, ()) or \
             me in audience.invitees.get(item.id, ()):
         return True
+    if item.capacity is not None:
+        return me in audience.places.get(item.id, ())  # an item with places: when I hold one
     members = audience.tracks.get(item.track.casefold()) if item.track else None
     return members is None or me in members
+
+
+def require_place_to_check_in(holds_place: bool) -> None:
+    """On an item with places, checking oneself in takes a place; an organiser can let anyone in by hand."""
+    if not holds_place:
+        raise NotAllowed(code="no-place", message="You hold no place on this item; ask the organiser at the door.")
 
 
 # -- matchmaking ----------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from server.api import (
     reminders,
     results,
     roster_files,
+    signups,
     teams,
     tracks,
     webinars,
@@ -78,7 +79,8 @@ def all_endpoints() -> list[Endpoint]:
             *meetings.endpoints(), *calendar.endpoints(), *meeting_room.endpoints(), *outbox.endpoints(),
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
             *registration.endpoints(), *reminders.endpoints(), *leads.endpoints(),
-            *results.endpoints(), *teams.endpoints(), *tracks.endpoints()]
+            *results.endpoints(), *teams.endpoints(), *tracks.endpoints(),
+            *signups.endpoints()]
 
 
 class SecurityHeaders:

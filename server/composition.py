@@ -27,6 +27,7 @@ from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
 from rooms.reminders.service import ReminderService
 from rooms.results.service import ResultsService
+from rooms.signups.service import SignupService
 from rooms.webinar.service import WebinarService
 from server.api.core import Services
 from server.lead_reminders import LeadReminders
@@ -135,6 +136,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         leads=publishing(LeadService(store, clock), delivery),
         results=ResultsService(store, MissionService(store, clock), clock),
         ledger=LedgerService(store, MissionService(store, clock), clock),
+        signups=publishing(SignupService(store, clock), delivery),
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),

@@ -54,6 +54,7 @@ class MissionAudience(msgspec.Struct, frozen=True):
     tracks: Mapping[str, frozenset[int]]  # casefolded track name -> its members
     invitees: Mapping[int, frozenset[int]]  # item id -> the people on its invite list
     roles: Mapping[int, frozenset[int]]  # item id -> its hosts, moderators and speakers
+    places: Mapping[int, frozenset[int]] = msgspec.field(default_factory=dict)  # item with a capacity -> holders
 
     def tracks_of(self, user_id: int) -> frozenset[str]:
         return frozenset(name for name, members in self.tracks.items() if user_id in members)
@@ -78,7 +79,8 @@ class AudienceStore(Protocol):
         ...
 
     async def delete_track(self, track_id: int) -> None:
-        """Raises Conflict `track-in-use` while an item for a track's members names it."""
+        """Raises Conflict `track-in-use` while an item for a track's members names it; items for everyone that
+        carry it as a label lose the label."""
         ...
 
     async def item_invitees(self, item_id: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Collection
 
@@ -11,6 +12,7 @@ from rooms.core.errors import Conflict, NotFound
 from rooms.missions.audience import MissionAudience, Track
 from rooms.missions.mission import Audience, ProgrammeItem
 from rooms.missions.people import ItemRole, Membership
+from rooms.signups.records import holders
 
 
 class _TrackRecord:
@@ -28,6 +30,7 @@ class MemoryAudience:
     _items: dict[int, ProgrammeItem]
     _memberships: dict[tuple[int, int], Membership]
     _item_roles: dict[int, dict[int, ItemRole]]  # MemoryItemRoles
+    _signups: dict[int, dict[int, dt.datetime]]  # rooms.signups.memory.MemorySignups
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,7 +53,17 @@ class MemoryAudience:
                     for t in self._track_records.values() if t.mission_id == mission_id},
             invitees={item_id: frozenset(self._current(mission_id, users)) for item_id, users in self._invitees.items()
                       if item_id in self._items and self._items[item_id].mission_id == mission_id},
-            roles=roles)
+            roles=roles, places=self._places(mission_id))
+
+    def _places(self, mission_id: int) -> dict[int, frozenset[int]]:
+        out: dict[int, frozenset[int]] = {}
+        for item_id, signed in self._signups.items():
+            item = self._items.get(item_id)
+            if item is None or item.mission_id != mission_id or item.capacity is None:
+                continue
+            order = sorted((at, u) for u, at in signed.items() if (mission_id, u) in self._memberships)
+            out[item_id] = frozenset(holders([u for _, u in order], item.capacity))
+        return out
 
     async def tracks(self, mission_id: int) -> list[Track]:
         found = [self._track(t) for t in self._track_records.values() if t.mission_id == mission_id]
@@ -97,6 +110,9 @@ class MemoryAudience:
         if any(i.mission_id == t.mission_id and i.audience is Audience.TRACK and i.track.casefold() == t.name.casefold()
                for i in self._items.values()):
             raise Conflict(code="track-in-use", message="Items for this track's members still name it.")
+        for item in list(self._items.values()):
+            if item.mission_id == t.mission_id and item.track.casefold() == t.name.casefold():
+                self._items[item.id] = _renamed(item, "")  # a label of a track that is gone goes with it
         del self._track_records[track_id]
 
     async def item_invitees(self, item_id: int) -> list[int]:

@@ -37,6 +37,7 @@ from rooms.missions.profile import (
     search_text,
 )
 from rooms.organisations.memory import MemoryOrganisations
+from rooms.signups.memory import MemorySignups
 
 
 @dataclass
@@ -180,7 +181,7 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryMissions(MemoryItemRoles, MemoryAudience, MemoryOutbox, MemoryOrganisations):
+class MemoryMissions(MemoryItemRoles, MemoryAudience, MemorySignups, MemoryOutbox, MemoryOrganisations):
     """The missions' ports (rooms.missions.ports); rooms.catalog.MemoryStore adds every other context's."""
 
     def __init__(self) -> None:
@@ -322,6 +323,7 @@ class MemoryMissions(MemoryItemRoles, MemoryAudience, MemoryOutbox, MemoryOrgani
             raise NotFound(code="item-not-found", message="Programme item not found.")
         self._drop_item_roles(item_id)
         self._drop_invitees(item_id)
+        self._drop_signups(item_id)
 
     async def get_item(self, item_id: int) -> ProgrammeItem | None:
         return self._items.get(item_id)

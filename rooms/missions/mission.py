@@ -53,6 +53,13 @@ class ItemKind(enum.StrEnum):
     NETWORKING = "networking"
     GROUP_SESSION = "group_session"
     COMPANY_VISIT = "company_visit"
+    ROUNDTABLE = "roundtable"  # a chaired conversation: a minister with ten CEOs
+
+    @property
+    def takes_places(self) -> bool:
+        """Whether the item may have a capacity, with sign-up and a waiting list (a webinar's audience and a
+        matchmaking block's meetings are bounded otherwise)."""
+        return self not in (ItemKind.WEBINAR, ItemKind.MATCHMAKING)
 
 
 def _clean_sectors(values: list[str], field: str) -> list[str]:
@@ -123,6 +130,7 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     city: Annotated[str, msgspec.Meta(max_length=80)] = ""
     venue: Annotated[str, msgspec.Meta(max_length=160)] = ""
     timezone: Annotated[str, msgspec.Meta(max_length=64)] = ""  # "" = the mission's zone
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=5000)] | None = None  # places, taken by signing up
 
     def validated(self, mission: Mission, tracks: Collection[str] = ()) -> ItemDraft:
         """`tracks` names the mission's track records; an item's track is one of those or one of its sectors."""
@@ -131,6 +139,9 @@ class ItemDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         title = " ".join(self.title.split())
         if not title:
             raise Invalid(code="required", message="A programme item needs a title.", field="title")
+        if self.capacity is not None and not self.kind.takes_places:
+            raise Invalid(code="capacity-not-for-kind", message="Webinars and matchmaking blocks take no sign-ups.",
+                          field="capacity")
         if ends <= starts:
             raise Invalid(code="end-before-start", message="The item ends before it starts.", field="ends_at")
         minutes = (ends - starts).total_seconds() / 60
@@ -188,3 +199,4 @@ class ProgrammeItem(msgspec.Struct, frozen=True):
     city: str = ""
     venue: str = ""
     timezone: str = ""  # "" = the mission's zone
+    capacity: int | None = None  # None: no sign-up

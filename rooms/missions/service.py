@@ -306,5 +306,5 @@ def _item_draft(item: ProgrammeItem) -> ItemDraft:
     return ItemDraft(
         kind=item.kind, title=item.title, starts_at=item.starts_at, ends_at=item.ends_at,
         description=item.description, address=item.address, track=item.track, audience=item.audience,
-        city=item.city, venue=item.venue, timezone=item.timezone,
+        city=item.city, venue=item.venue, timezone=item.timezone, capacity=item.capacity,
     )

@@ -51,7 +51,7 @@ def shifted(item: ProgrammeItem, days: int, timezone: str) -> ItemDraft:
 
     return ItemDraft(kind=item.kind, title=item.title, starts_at=move(item.starts_at), ends_at=move(item.ends_at),
                      description=item.description, address=item.address, track=item.track, audience=item.audience,
-                     city=item.city, venue=item.venue, timezone=item.timezone)
+                     city=item.city, venue=item.venue, timezone=item.timezone, capacity=item.capacity)
 
 
 def copied_draft(source: Mission, draft: TemplateDraft) -> MissionDraft:

@@ -110,7 +110,7 @@ class CompanyVisit(msgspec.Struct, frozen=True):
     title: str
     starts_at: dt.datetime
     address: str
-    attendance: int | None  # None: not recorded (check-in on site does not exist yet)
+    attendance: int  # people who checked in on site (with the code, or by an organiser)
 
 
 class MissionResults(msgspec.Struct, frozen=True):

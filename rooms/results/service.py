@@ -39,6 +39,7 @@ from rooms.results.records import (
     PersonRef,
     WebinarResult,
 )
+from rooms.signups.ports import SignupStore
 from rooms.webinar.events import PollStatus, QuestionStatus
 from rooms.webinar.state import WebinarState
 
@@ -46,7 +47,8 @@ INVITATION_MAIL = "invitation"
 EVERY_MAIL = 1_000_000  # the outbox of one mission, whole
 
 
-class ResultsServiceStore(MissionStore, InvitationStore, AggregateStore, OutboxStore, ResultsStore, Protocol):
+class ResultsServiceStore(MissionStore, InvitationStore, AggregateStore, OutboxStore, ResultsStore, SignupStore,
+                          Protocol):
     """What the results read."""
 
 
@@ -178,6 +180,7 @@ class ResultsService:
                 raw = await self._raw(lounge(item.id).name)
                 lounges.append(lounge_result(item, None if raw is None else self._lounge.decode(raw)))
         meetings = await store.meeting_rows(mission_id)
+        there = await store.checkin_counts(mission_id)
         ratings = await store.meeting_ratings(mission_id)
         shown = participation(members)
         return MissionResults(
@@ -187,7 +190,8 @@ class ResultsService:
             meetings=meeting_results(meetings, people), lounges=lounges,
             leads=leads(await store.lead_counts(mission_id), people, shown.people),
             company_visits=[CompanyVisit(item_id=i.id, title=i.title, starts_at=i.starts_at, address=i.address,
-                                         attendance=None) for i in programme if i.kind is ItemKind.COMPANY_VISIT])
+                                         attendance=there.get(i.id, 0))
+                            for i in programme if i.kind is ItemKind.COMPANY_VISIT])
 
     async def _raw(self, room: str) -> bytes | None:
         """A webinar's or lounge's aggregate as stored (its name is its room's)."""

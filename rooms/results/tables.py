@@ -64,7 +64,7 @@ def tables(r: MissionResults) -> list[Table]:
                 *_statuses(x.by_status, sorted(le.by_status))] for x in le.participants]),
         Table("company_visits", ["item_id", "title", "starts_at", "address", "attendance"],
               [[v.item_id, v.title, v.starts_at.isoformat(), v.address,
-                "not recorded" if v.attendance is None else v.attendance] for v in r.company_visits]),
+                v.attendance] for v in r.company_visits]),
     ]
 
 

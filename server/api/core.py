@@ -28,6 +28,7 @@ from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
 from rooms.reminders.service import ReminderService
 from rooms.results.service import ResultsService
+from rooms.signups.service import SignupService
 from rooms.webinar.service import WebinarService
 from server.api.credentials import BEARER_TTL as BEARER_TTL
 from server.api.credentials import SESSION_COOKIE, Identity, authenticate
@@ -82,6 +83,7 @@ class Services:
     leads: LeadService  # the leads workspace (docs/leads.md)
     results: ResultsService  # a mission's results for its organisers (docs/results.md)
     ledger: LedgerService  # teams and their KPI ledger (docs/ledger.md)
+    signups: SignupService  # places on programme items and check-in on site (docs/programme.md)
 
 
 def services_of(app: Any) -> Services:

@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rooms.core.errors import Conflict, NotFound
 from rooms.missions.audience import MissionAudience, Track
 from rooms.missions.mission import Audience
-from server.db.models import ItemInviteeRow, ItemRoleRow, ItemRow, MembershipRow, TrackMemberRow, TrackRow
+from rooms.signups.records import holders
+from server.db.models import (
+    ItemInviteeRow,
+    ItemRoleRow,
+    ItemRow,
+    ItemSignupRow,
+    MembershipRow,
+    TrackMemberRow,
+    TrackRow,
+)
 
 
 class _Sessions(Protocol):
@@ -75,9 +84,20 @@ class SqlAudience:
                     .join(MembershipRow, current & (MembershipRow.user_id == ItemRoleRow.user_id))
                     .where(ItemRow.mission_id == mission_id))).all():
                 roles.setdefault(item_id, set()).add(user_id)
+            capacities: dict[int, int] = {i: c for i, c in (await s.execute(select(ItemRow.id, ItemRow.capacity).where(
+                ItemRow.mission_id == mission_id, ItemRow.capacity.is_not(None)))).all() if c is not None}
+            order: dict[int, list[int]] = {i: [] for i in capacities}
+            if capacities:
+                for item_id, user_id in (await s.execute(
+                        select(ItemSignupRow.item_id, ItemSignupRow.user_id)
+                        .join(MembershipRow, current & (MembershipRow.user_id == ItemSignupRow.user_id))
+                        .where(ItemSignupRow.item_id.in_(list(capacities)))
+                        .order_by(ItemSignupRow.item_id, ItemSignupRow.signed_up_at, ItemSignupRow.user_id))).all():
+                    order[item_id].append(user_id)
         return MissionAudience(tracks={k: frozenset(v) for k, v in tracks.items()},
                                invitees={k: frozenset(v) for k, v in invitees.items()},
-                               roles={k: frozenset(v) for k, v in roles.items()})
+                               roles={k: frozenset(v) for k, v in roles.items()},
+                               places={i: frozenset(holders(order[i], c)) for i, c in capacities.items()})
 
     async def tracks(self: _Sessions, mission_id: int) -> list[Track]:
         async with self._read() as s:
@@ -133,6 +153,9 @@ class SqlAudience:
                 func.lower(ItemRow.track) == row.name.lower()))).scalar_one()
             if used:
                 raise Conflict(code="track-in-use", message="Items for this track's members still name it.")
+            # Items for everyone that carried the track as a label lose it with the track.
+            await s.execute(update(ItemRow).where(ItemRow.mission_id == row.mission_id,
+                                                  func.lower(ItemRow.track) == row.name.lower()).values(track=""))
             await s.delete(row)
 
     async def item_invitees(self: _Sessions, item_id: int) -> list[int]:

@@ -178,6 +178,7 @@ class ItemRow(Base):
     city: Mapped[str] = mapped_column(String(80), default="", server_default=text("''"))
     venue: Mapped[str] = mapped_column(String(160), default="", server_default=text("''"))
     timezone: Mapped[str] = mapped_column(String(64), default="", server_default=text("''"))  # "" = the mission's
+    capacity: Mapped[int | None] = mapped_column(Integer)  # places taken by signing up; NULL: no sign-up
 
     __table_args__ = (Index("ix_programme_items_when", "mission_id", "starts_at", "id"),)
 
@@ -198,6 +199,33 @@ class TrackMemberRow(Base):
     __tablename__ = "track_members"
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ItemSignupRow(Base):
+    """A sign-up for an item with places: the first `capacity` by time hold one, the rest wait (rooms/signups)."""
+
+    __tablename__ = "item_signups"
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    signed_up_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_item_signups_order", "item_id", "signed_up_at", "user_id"),)
+
+
+class ItemCheckinRow(Base):
+    """Who was there: checked in on site with the item's code, or by an organiser."""
+
+    __tablename__ = "item_checkins"
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    checked_in_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    checked_in_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CheckinCodeRow(Base):
+    __tablename__ = "checkin_codes"
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16))
 
 
 class ItemInviteeRow(Base):

@@ -47,6 +47,7 @@ def item(row: ItemRow) -> ProgrammeItem:
         id=row.id, mission_id=row.mission_id, kind=ItemKind(row.kind), title=row.title,
         starts_at=row.starts_at, ends_at=row.ends_at, description=row.description, address=row.address,
         track=row.track, audience=Audience(row.audience), city=row.city, venue=row.venue, timezone=row.timezone,
+        capacity=row.capacity,
     )
 
 

@@ -55,6 +55,7 @@ from server.db.registration_sql import SqlRegistrations, with_registration
 from server.db.reminders_sql import SqlReminders
 from server.db.results_sql import SqlResults
 from server.db.signin_sql import SqlSignIns
+from server.db.signups_sql import SqlSignups
 
 
 def _rowcount(result: object) -> int:
@@ -85,7 +86,7 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlAudience, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders,
+class SqlStore(SqlItemRoles, SqlAudience, SqlSignups, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders,
                SqlAggregates, SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults, SqlLedger):
     """One object implementing every part of rooms.catalog.Store."""
 
@@ -292,6 +293,7 @@ class SqlStore(SqlItemRoles, SqlAudience, SqlMeetings, SqlLeads, SqlOutbox, SqlR
         row.kind, row.title, row.starts_at, row.ends_at = d.kind.value, d.title, d.starts_at, d.ends_at
         row.description, row.address, row.track = d.description, d.address, d.track
         row.audience, row.city, row.venue, row.timezone = d.audience.value, d.city, d.venue, d.timezone
+        row.capacity = d.capacity
 
     async def update_item(self, item_id: int, draft: ItemDraft) -> ProgrammeItem:
         async with self._write() as s:

@@ -89,6 +89,8 @@ class ScriptedFacts:
     # leads: owner -> sorted (source, person key or contact name); and how many leads are in each status
     leads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     lead_statuses: dict[str, int] = field(default_factory=dict)
+    # the company visit: who checked in on site
+    visit_attendance: int = 0
 
 
 class Scripted:
@@ -242,6 +244,7 @@ async def run_mission(s: Scripted, between: Callable[[str, ScriptedFacts], Await
     await between("matchmaking", facts)
     await _lounge(s, facts)
     await between("lounge", facts)
+    await _visit(s, facts, m)
     made = await s.api("anna", "POST", "/api/leads", {
         "mission_id": mid, "origin": "company-visit",
         "contact": {"name": "Pat Harbour", "organisation": "Port of Portland", "email": "pat@port.example"}})
@@ -259,6 +262,21 @@ async def run_mission(s: Scripted, between: Callable[[str, ScriptedFacts], Await
     total = sum(len(v) for v in expected.values())
     facts.lead_statuses = {"new": total - 1, "in-discussion": 1}
     return facts
+
+
+async def _visit(s: Scripted, facts: ScriptedFacts, m: str) -> None:
+    """At the port: Anna checks in with the code shown at the gate (twice: counted once), Carla mistypes it and is
+    refused, Mike's phone is flat and Olga lets him in by hand; Nora never comes."""
+    s.at(dt.datetime(2026, 6, 16, 15, 50, tzinfo=dt.UTC))
+    visit = f"{m}/programme/{facts.items['visit']}"
+    code = (await s.api("olga", "GET", f"{visit}/checkin-code"))["code"]
+    for _ in range(2):
+        await s.api("anna", "POST", f"{visit}/checkin", {"code": code.lower()})
+    wrong = await s.http.post(f"{visit}/checkin", json={"code": "WRONG1"},
+                              headers={"authorization": f"Bearer {s.tokens['carla']}"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "checkin-code-wrong"
+    await s.api("olga", "POST", f"{visit}/checkins/{facts.ids['mike']}")
+    facts.visit_attendance = 2
 
 
 async def _webinar(s: Scripted, facts: ScriptedFacts) -> None:

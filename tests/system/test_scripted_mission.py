@@ -106,7 +106,7 @@ async def _check_results(s: Scripted, facts: ScriptedFacts) -> None:
         facts.ids[k]: len(v) for k, v in facts.leads.items()}
     assert "quay" not in str(r)  # private notes stay private
     [visit] = r["company_visits"]
-    assert visit["item_id"] == facts.items["visit"] and visit["attendance"] is None
+    assert visit["item_id"] == facts.items["visit"] and visit["attendance"] == facts.visit_attendance == 2
     # The same numbers in the files.
     got = await s.http.get(f"/api/missions/{mid}/results/matchmaking.csv",
                            headers={"authorization": f"Bearer {s.tokens['olga']}"})

@@ -518,7 +518,10 @@ TR = M + "/tracks"
 
 
 def _new_track(w: World) -> int:
-    return w.run(w.store.create_track, w.mission_id, f"Track {w.unique()}").id
+    from rooms.missions.audience import Track
+
+    track: Track = w.run(w.store.create_track, w.mission_id, f"Track {w.unique()}")
+    return track.id
 
 
 CASES.extend([
@@ -531,4 +534,48 @@ CASES.extend([
          ORGANISER),
     Case("PUT", M + "/programme/{item_id:int}/invitees", lambda w: f"{_mission(w)}/programme/{w.item_id}/invitees",
          ORGANISER, lambda w: {"user_ids": [w.users["participant"].id]}),
+])
+
+
+# -- places and check-in (docs/programme.md) ---------------------------------------------------------------------
+
+IT = M + "/programme/{item_id:int}"
+
+
+def _visit(w: World, capacity: int | None = 5) -> int:
+    """A fresh company visit that is on now (the world's mission is hybrid), with places."""
+    import datetime as dt
+
+    from rooms.missions.mission import ItemDraft, ItemKind, ProgrammeItem
+
+    now = w.clock.now()
+    mission = w.run(w.store.get_mission, w.mission_id)
+    assert mission is not None
+    draft = ItemDraft(kind=ItemKind.COMPANY_VISIT, title=f"Visit {w.unique()}", starts_at=now,
+                      ends_at=now + dt.timedelta(hours=2), address="Pier 1", capacity=capacity)
+    item: ProgrammeItem = w.run(w.store.add_item, w.mission_id, draft)
+    return item.id
+
+
+def _visit_path(w: World, tail: str) -> str:
+    return f"{_mission(w)}/programme/{_visit(w)}{tail}"
+
+
+def _coded(w: World) -> str:
+    item = _visit(w, None)
+    w.run(w.store.keep_checkin_code, item, "ABC234")
+    return f"{_mission(w)}/programme/{item}/checkin"
+
+
+CASES.extend([
+    Case("GET", M + "/places", lambda w: f"{_mission(w)}/places", EVERY_MEMBER),
+    Case("POST", IT + "/signup", lambda w: _visit_path(w, "/signup"), EVERY_MEMBER),
+    Case("DELETE", IT + "/signup", lambda w: _visit_path(w, "/signup"), EVERY_MEMBER),
+    Case("GET", IT + "/signups", lambda w: _visit_path(w, "/signups"), ORGANISER),
+    Case("DELETE", IT + "/signups/{user_id:int}",
+         lambda w: _visit_path(w, f"/signups/{w.users['participant'].id}"), ORGANISER),
+    Case("GET", IT + "/checkin-code", lambda w: _visit_path(w, "/checkin-code"), ORGANISER),
+    Case("POST", IT + "/checkin", _coded, EVERY_MEMBER, lambda w: {"code": "abc-234"}),
+    Case("POST", IT + "/checkins/{user_id:int}", lambda w: _visit_path(w, f"/checkins/{w.users['participant'].id}"),
+         ORGANISER),
 ])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def _mission(tz: str = "America/Los_Angeles", start: dt.date = dt.date(2027, 3, 
                    created_at=dt.datetime(2027, 1, 1, tzinfo=UTC))
 
 
-def _item(starts: dt.datetime, minutes: int = 30, kind: ItemKind = ItemKind.GROUP_SESSION, **kw: str) -> ItemDraft:
+def _item(starts: dt.datetime, minutes: int = 30, kind: ItemKind = ItemKind.GROUP_SESSION, **kw: Any) -> ItemDraft:
     return ItemDraft(kind=kind, title="Briefing", starts_at=starts, ends_at=starts + dt.timedelta(minutes=minutes),
                      **kw)
 
