@@ -34,7 +34,22 @@ export function viewerZone() {
  * @property {string} description
  * @property {string} address
  * @property {string} track
+ * @property {'all'|'track'|'invited'} [audience]  who sees it (docs/programme.md); "all" when absent
+ * @property {string} [city]      where it happens, when set
+ * @property {string} [venue]
+ * @property {string} [timezone]  the zone it happens in; "" = the mission's
  */
+
+/** The zone an item happens in. @param {Item} item @param {string} missionZone */
+export function itemZone(item, missionZone) {
+  return item.timezone || missionZone;
+}
+
+/** What its clock is called: the item's city when it has a zone of its own, else the zone's city.
+ * @param {Item} item @param {string} missionZone */
+export function itemPlace(item, missionZone) {
+  return item.timezone ? (item.city || zoneCity(item.timezone)) : zoneCity(missionZone);
+}
 
 const KIND_ICON = /** @type {const} */ ({
   webinar: 'video', matchmaking: 'handshake', networking: 'chat', group_session: 'users', company_visit: 'building',
@@ -78,9 +93,11 @@ export async function render(ctx) {
   /** @param {Item} item */
   const itemCard = (item) => {
     const li = h('li', { class: `item kind-${item.kind}`, id: `item-${item.id}`, dataset: { itemId: item.id } });
-    const sameZone = zone === m.timezone;
+    const there = itemZone(item, m.timezone);
+    const place = itemPlace(item, m.timezone);
+    const sameZone = zone === there;
     const myDay = dayKey(item.starts_at, zone);
-    const missionDay = dayKey(item.starts_at, m.timezone);
+    const itemDay = dayKey(item.starts_at, there);
     const here = zone === browserZone() ? t('time.yourTime') : zoneCity(zone);
     const mins = minutesBetween(item.starts_at, item.ends_at);
     const now = Date.now();
@@ -95,11 +112,20 @@ export async function render(ctx) {
         h('span', { class: `kind kind-${item.kind}` }, icon(KIND_ICON[/** @type {keyof KIND_ICON} */ (item.kind)] || 'calendar'),
           t(`kind.${item.kind}`)),
         live ? badge(t('programme.live'), 'live') : null,
-        item.track ? chip(item.track) : null,
+        item.audience === 'track' ? badge(t('aud.badgeTrack', { name: item.track }), 'audience')
+          : item.track ? chip(item.track) : null,
+        item.audience === 'invited' ? badge(t('aud.badgeInvited'), 'audience') : null,
         h('span', { class: 'muted small' }, t('programme.minutes', { n: mins }))), canManage ? actions : null),
       h('h3', { class: 'item-title' }, item.title),
       item.description ? h('p', { class: 'item-desc' }, item.description) : null,
+      item.city || item.venue ? h('p', { class: 'item-where' }, icon('globe'),
+        h('span', { class: 'sr-only' }, `${t('aud.where')}: `),
+        [item.venue, item.city].filter(Boolean).join(', ')) : null,
       item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null,
+      canManage && item.audience === 'invited' ? h('p', { class: 'item-join' },
+        h('a', { href: `/m/${id}/organise/items/${item.id}/invitees`, class: 'btn btn-secondary btn-small item-invitees',
+          'aria-label': t('aud.inviteListFor', { title: item.title }) },
+        icon('mail'), h('span', null, t('aud.inviteList')))) : null,
       over ? h('p', { class: 'item-join item-over', id: `over-${item.id}` }, badge(t('programme.webinarEnded'), 'neutral'),
         after ? h('a', { href: `#item-${after.id}`, class: 'item-next' },
           dayKey(after.starts_at, zone) === dayKey(item.starts_at, zone)
@@ -118,13 +144,12 @@ export async function render(ctx) {
         icon('users'), h('span', null, t('programme.joinLounge')))) : null);
     const when = h('div', { class: 'item-when' },
       h('p', { class: 'when-primary' },
-        myDay !== missionDay ? h('span', { class: 'when-day' }, formatDayShort(item.starts_at, zone)) : null,
+        myDay !== itemDay ? h('span', { class: 'when-day' }, formatDayShort(item.starts_at, zone)) : null,
         h('time', { datetime: item.starts_at }, formatTime(item.starts_at, zone)),
         '–',
         h('time', { datetime: item.ends_at }, formatTime(item.ends_at, zone))),
-      h('p', { class: 'when-label' }, sameZone ? zoneCity(m.timezone) : here),
-      sameZone ? null : h('p', { class: 'when-secondary' },
-        `${formatTime(item.starts_at, m.timezone)} ${zoneCity(m.timezone)}`));
+      h('p', { class: 'when-label' }, sameZone ? place : here),
+      sameZone ? null : h('p', { class: 'when-secondary' }, `${formatTime(item.starts_at, there)} ${place}`));
     if (canManage) {
       const normal = () => replace(actions,
         iconButton('edit', t('programme.editItem', { title: item.title }), () => {
@@ -165,7 +190,8 @@ export async function render(ctx) {
     /** @type {Map<string, Item[]>} */
     const days = new Map();
     for (const item of programme) {
-      const key = dayKey(item.starts_at, m.timezone);
+      // An item's day is its day where it happens.
+      const key = dayKey(item.starts_at, itemZone(item, m.timezone));
       if (!days.has(key)) days.set(key, []);
       /** @type {Item[]} */ (days.get(key)).push(item);
     }
@@ -177,11 +203,12 @@ export async function render(ctx) {
     replace(listEl, [...days].sort(([a], [b]) => a.localeCompare(b)).map(([key, dayItems]) => {
       const n = Math.round((dateOnly(key).getTime() - start) / 86400000) + 1;
       const headId = `day-${key}`;
+      const places = [...new Set(dayItems.map((x) => itemPlace(x, m.timezone)))];
       return h('section', { class: 'day', 'aria-labelledby': headId },
         h('h3', { class: 'day-head', id: headId },
           h('span', { class: 'day-num' }, t('programme.day', { n })),
-          h('span', null, formatDayLong(dayItems[0].starts_at, m.timezone)),
-          h('span', { class: 'muted small' }, ` · ${zoneCity(m.timezone)}`)),
+          h('span', null, formatDayLong(dateOnly(key), 'UTC')),
+          h('span', { class: 'muted small' }, ` · ${places.join(', ')}`)),
         h('ol', { class: 'items', role: 'list' }, dayItems.map(itemCard)));
     }));
   };

@@ -158,6 +158,9 @@ export async function render(ctx) {
           h('span', null, t('organise.outboxLink'))),
         h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/people` }, icon('users'),
           h('span', null, t('organise.peopleLink'))),
+        view.permissions.includes('manage-programme')
+          ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/tracks` }, icon('users'),
+            h('span', null, t('aud.tracksLink'))) : null,
         view.permissions.includes('manage-registrations')
           ? h('a', { class: 'btn btn-secondary btn-small', href: `/m/${mid}/organise/registrations` }, icon('check'),
             h('span', null, t('organise.registrationsLink'))) : null,

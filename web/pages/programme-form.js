@@ -1,13 +1,21 @@
 // @ts-check
-/** The add/edit form for a programme item: date and times entered in the mission's zone, sent as UTC. */
+/**
+ * The add/edit form for a programme item: date and times entered in the item's own zone (else the mission's), sent
+ * as UTC; who sees it (everyone, a track's members, invited people only), its track and where it happens.
+ */
 
-import { post, put } from '../api.js';
-import { h } from '../dom.js';
+import { get, post, put } from '../api.js';
+import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { utcToZoned, zonedToUtc, zoneCity } from '../time.js';
 import { busy, button, clearErrors, field, showError, showFieldError, status } from '../ui.js';
+import { zoneSelect } from '../widgets.js';
 
 const KINDS = ['webinar', 'matchmaking', 'networking', 'group_session', 'company_visit'];
+const AUDIENCES = /** @type {const} */ (['all', 'track', 'invited']);
+
+/** @typedef {{id: number, name: string, size: number, mine: boolean,
+ *             members: Array<{user_id: number, name: string, organisation: string}>}} Track */
 
 /** Add a day to "YYYY-MM-DD". @param {string} date */
 function nextDay(date) {
@@ -16,6 +24,9 @@ function nextDay(date) {
   return x.toISOString().slice(0, 10);
 }
 
+/** "America/Los_Angeles" → "America/Los Angeles". @param {string} zone */
+const spaced = (zone) => zone.replace(/_/g, ' ');
+
 /**
  * @param {{mission: import('../mission-common.js').Mission, item?: import('./mission.js').Item,
  *          onDone: (message: string | null) => void}} o
@@ -23,8 +34,9 @@ function nextDay(date) {
 export function programmeForm(o) {
   const m = o.mission;
   const item = o.item;
-  const start = item ? utcToZoned(item.starts_at, m.timezone) : { date: m.start_date, time: '09:00' };
-  const end = item ? utcToZoned(item.ends_at, m.timezone) : { date: m.start_date, time: '10:00' };
+  const itemZone = item?.timezone || m.timezone;
+  const start = item ? utcToZoned(item.starts_at, itemZone) : { date: m.start_date, time: '09:00' };
+  const end = item ? utcToZoned(item.ends_at, itemZone) : { date: m.start_date, time: '10:00' };
   const kinds = KINDS.filter((k) => k !== 'company_visit' || m.format !== 'online' || item?.kind === k);
 
   const kind = field({ label: t('item.kind'), name: 'kind', options: kinds.map((k) => [k, t(`kind.${k}`)]),
@@ -35,11 +47,70 @@ export function programmeForm(o) {
     min: /** @type {any} */ (m.start_date), max: /** @type {any} */ (m.end_date) });
   const from = field({ label: t('item.from'), name: 'start_time', type: 'time', required: true, value: start.time });
   const to = field({ label: t('item.to'), name: 'ends_at', type: 'time', required: true, value: end.time });
-  const track = m.sectors.length
-    ? field({ label: t('item.track'), name: 'track', optional: true,
-      options: [['', t('item.noTrack')], ...m.sectors.map((s) => /** @type {[string, string]} */ ([s, s]))],
-      value: item?.track || '' })
-    : null;
+
+  // The item's zone: "" is the mission's; the whole list of zones follows.
+  const tz = field({ label: t('aud.timezone'), name: 'timezone', optional: true,
+    options: [['', t('aud.missionZone', { zone: spaced(m.timezone) })]] });
+  tz.input.append(...zoneSelect({ id: 'unused-zone', value: m.timezone }).children);
+  tz.input.value = item?.timezone || '';
+  const legend = h('legend');
+  const zoneHint = h('p', { class: 'hint' });
+  const showZone = () => {
+    const z = tz.input.value;
+    legend.textContent = t('item.when', { zone: zoneCity(z || m.timezone) });
+    zoneHint.textContent = z ? t('aud.zoneHintOwn', { zone: spaced(z) }) : t('item.zoneHint', { zone: spaced(m.timezone) });
+  };
+  tz.input.addEventListener('change', showZone);
+  showZone();
+
+  const city = field({ label: t('aud.city'), name: 'city', optional: true, value: item?.city || '', maxlength: 80,
+    hint: t('aud.cityHint'), autocomplete: 'off' });
+  const venue = field({ label: t('aud.venue'), name: 'venue', optional: true, value: item?.venue || '',
+    maxlength: 160, autocomplete: 'off' });
+
+  // Who sees it, and its track: one of the mission's sectors (a label) or one of its tracks (people).
+  const audience = field({ label: t('aud.audience'), name: 'audience', hint: ' ',
+    options: AUDIENCES.map((a) => [a, t(`aud.audience.${a}`)]), value: item?.audience || 'all' });
+  const audienceHint = /** @type {HTMLElement} */ (audience.el.querySelector('.hint'));
+  const track = field({ label: t('item.track'), name: 'track', optional: true, hint: t('aud.trackHint'),
+    options: [['', t('item.noTrack')]] });
+  const tracksLink = h('a', { href: `/m/${m.id}/organise/tracks`, class: 'small' }, t('aud.manageTracks'));
+  /** @type {string[]} */
+  let trackNames = [];
+  let wanted = item?.track || '';
+  track.input.addEventListener('change', () => { wanted = track.input.value; });
+  const drawTracks = () => {
+    const names = new Set(trackNames.map((n) => n.toLocaleLowerCase()));
+    // A name that is both a sector and a track is the track (the server reads it so).
+    const sectors = m.sectors.filter((s) => !names.has(s.toLocaleLowerCase()));
+    const known = new Set([...sectors, ...trackNames].map((n) => n.toLocaleLowerCase()));
+    const forTrack = audience.input.value === 'track';
+    replace(track.input,
+      h('option', { value: '' }, t('item.noTrack')),
+      trackNames.length || (wanted && !known.has(wanted.toLocaleLowerCase()))
+        ? h('optgroup', { label: t('aud.tracks') },
+          trackNames.map((n) => h('option', { value: n }, n)),
+          // An item keeps a name the lists no longer hold (e.g. while the tracks load).
+          wanted && !known.has(wanted.toLocaleLowerCase()) ? h('option', { value: wanted }, wanted) : null)
+        : null,
+      sectors.length ? h('optgroup', { label: t('aud.sectors'), disabled: forTrack },
+        sectors.map((s) => h('option', { value: s }, s))) : null);
+    track.input.value = wanted;
+    if (track.input.selectedIndex < 0) track.input.value = '';
+  };
+  const showAudience = () => {
+    const a = audience.input.value;
+    replace(audienceHint, t(`aud.audienceHint.${a}`),
+      a === 'track' && !trackNames.length ? [' ', t('aud.noTracksYet'), ' '] : ' ', a === 'track' ? tracksLink : null);
+    drawTracks();
+  };
+  audience.input.addEventListener('change', showAudience);
+  showAudience();
+  get(`/api/missions/${m.id}/tracks`).then((/** @type {Track[]} */ list) => {
+    trackNames = list.map((x) => x.name);
+    showAudience();
+  }, () => { /* the sectors alone, as before tracks existed */ });
+
   const address = field({ label: t('item.address'), name: 'address', value: item?.address || '', maxlength: 300,
     hint: t('item.addressHint'), autocomplete: 'street-address' });
   const description = field({ label: t('item.description'), name: 'description', rows: 3, optional: true,
@@ -55,10 +126,12 @@ export function programmeForm(o) {
     h('h3', null, item ? t('item.editTitle') : t('item.addTitle')),
     h('div', { class: 'grid-2' }, kind.el, title.el),
     h('fieldset', { class: 'when-fields' },
-      h('legend', null, t('item.when', { zone: zoneCity(m.timezone) })),
+      legend,
       h('div', { class: 'grid-3' }, date.el, from.el, to.el),
-      h('p', { class: 'hint' }, t('item.zoneHint', { zone: m.timezone.replace(/_/g, ' ') }))),
-    track ? track.el : null,
+      tz.el,
+      zoneHint),
+    h('div', { class: 'grid-2' }, city.el, venue.el),
+    h('div', { class: 'grid-2 audience-fields' }, audience.el, track.el),
     address.el,
     description.el,
     st.el,
@@ -82,11 +155,16 @@ export function programmeForm(o) {
         return;
       }
     }
+    if (audience.input.value === 'track' && !trackNames.includes(track.input.value)) {
+      showFieldError(form, 'track', t('err.track-needs-track'));
+      return;
+    }
+    const zone = tz.input.value || m.timezone;
     const day = date.input.value;
-    const startsAt = zonedToUtc(day, from.input.value, m.timezone);
+    const startsAt = zonedToUtc(day, from.input.value, zone);
     // An end time at or before the start means the item runs past midnight.
     const endDay = to.input.value <= from.input.value ? nextDay(day) : day;
-    const endsAt = zonedToUtc(endDay, to.input.value, m.timezone);
+    const endsAt = zonedToUtc(endDay, to.input.value, zone);
     const body = {
       kind: kind.input.value,
       title: title.input.value.trim(),
@@ -94,7 +172,11 @@ export function programmeForm(o) {
       ends_at: endsAt.toISOString().replace('.000Z', 'Z'),
       description: description.input.value.trim(),
       address: kind.input.value === 'company_visit' ? address.input.value.trim() : '',
-      track: track ? track.input.value : '',
+      track: track.input.value,
+      audience: audience.input.value,
+      city: city.input.value.trim(),
+      venue: venue.input.value.trim(),
+      timezone: tz.input.value,
     };
     busy(form, async () => {
       try {

@@ -18,7 +18,8 @@ import { viewerZone } from './mission.js';
 
 /**
  * @typedef {{kind: 'meeting', id: number, starts_at: string, ends_at: string, status: string, other: any}
- *          | {kind: 'item', id: number, starts_at: string, ends_at: string, item_kind: string, title: string}} Entry
+ *          | {kind: 'item', id: number, starts_at: string, ends_at: string, item_kind: string, title: string,
+ *             timezone: string, city: string}} Entry
  */
 
 /** @param {any} data @param {number} me @returns {Entry[]} */
@@ -31,7 +32,7 @@ function entries(data, me) {
       kind: 'meeting', id: x.id, starts_at: x.starts_at, ends_at: x.ends_at, status: x.status,
       other: (x.a?.user_id === me ? x.b : x.a) || x.other || {} })),
     ...items.map((/** @type {any} */ x) => /** @type {Entry} */ ({ kind: 'item', id: x.id, starts_at: x.starts_at,
-      ends_at: x.ends_at, item_kind: x.kind, title: x.title })),
+      ends_at: x.ends_at, item_kind: x.kind, title: x.title, timezone: x.timezone || '', city: x.city || '' })),
   ];
   return out.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
 }
@@ -74,9 +75,12 @@ export async function render(ctx) {
 
   /** @param {Entry} e */
   const entry = (e) => {
+    // An item with a zone of its own is shown beside it in that zone (and named after its city), else the mission's.
+    const zone = e.kind === 'item' && e.timezone ? e.timezone : m.timezone;
+    const place = e.kind === 'item' && e.timezone ? (e.city || zoneCity(e.timezone)) : zoneCity(m.timezone);
     const time = h('div', { class: 'sched-time' },
       h('span', { class: 'sched-mine' }, `${formatTime(e.starts_at, mine)}–${formatTime(e.ends_at, mine)}`),
-      other ? h('span', { class: 'sched-theirs muted small' }, `${formatTime(e.starts_at, m.timezone)} ${zoneCity(m.timezone)}`) : null);
+      mine !== zone ? h('span', { class: 'sched-theirs muted small' }, `${formatTime(e.starts_at, zone)} ${place}`) : null);
     if (e.kind === 'item') {
       const href = e.item_kind === 'webinar' ? `/m/${mid}/webinar/${e.id}` : `/m/${mid}#item-${e.id}`;
       return h('li', { class: 'card sched-entry is-item' }, time,

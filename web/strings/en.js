@@ -12,6 +12,7 @@ import reminders from './en-reminders.js';
 import leads from './en-leads.js';
 import results from './en-results.js';
 import ledger from './en-ledger.js';
+import audience from './en-audience.js';
 
 export default {
   ...webinar,
@@ -26,6 +27,7 @@ export default {
   ...leads,
   ...results,
   ...ledger,
+  ...audience,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',
@@ -74,7 +76,7 @@ export default {
   'err.control-character': 'This contains an invisible control character; remove it (line breaks and tabs are fine).',
   'err.address-required': 'A company visit needs an address.',
   'err.visit-needs-hybrid': 'Company visits belong to hybrid missions.',
-  'err.unknown-track': 'The track must be one of the mission’s sectors.',
+  'err.unknown-track': 'The track must be one of the mission’s sectors or tracks.',
   'err.invalid-timezone': 'Choose a time zone from the list.',
   'err.mission-not-found': 'This mission does not exist, or you do not take part in it.',
   'err.person-not-found': 'This person is not in this mission.',

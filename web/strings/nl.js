@@ -12,6 +12,7 @@ import reminders from './nl-reminders.js';
 import leads from './nl-leads.js';
 import results from './nl-results.js';
 import ledger from './nl-ledger.js';
+import audience from './nl-audience.js';
 
 export default {
   ...webinar,
@@ -26,6 +27,7 @@ export default {
   ...leads,
   ...results,
   ...ledger,
+  ...audience,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
@@ -74,7 +76,7 @@ export default {
   'err.control-character': 'Hierin staat een onzichtbaar stuurteken; haal het weg (regeleinden en tabs mogen wel).',
   'err.address-required': 'Een bedrijfsbezoek heeft een adres nodig.',
   'err.visit-needs-hybrid': 'Bedrijfsbezoeken horen bij hybride missies.',
-  'err.unknown-track': 'Het spoor moet een van de sectoren van de missie zijn.',
+  'err.unknown-track': 'Het spoor moet een van de sectoren of sporen van de missie zijn.',
   'err.invalid-timezone': 'Kies een tijdzone uit de lijst.',
   'err.mission-not-found': 'Deze missie bestaat niet, of je doet er niet aan mee.',
   'err.person-not-found': 'Deze persoon hoort niet bij deze missie.',
