@@ -12,8 +12,9 @@ from typing import NoReturn
 
 import msgspec
 
+from rooms.core.cards import Side
 from rooms.core.errors import Conflict, NotAllowed, NotFound
-from rooms.matchmaking.records import MatchmakingRules, WhoMayRequest
+from rooms.matchmaking.records import MatchmakingRules, VipRequests, WhoMayRequest
 from rooms.missions.audience import MissionAudience
 from rooms.missions.mission import Audience, ProgrammeItem
 from rooms.missions.people import ItemRole, Membership, Role, User
@@ -44,7 +45,7 @@ class Action(enum.StrEnum):
 _EVERY_ROLE = frozenset(Role)
 _ORGANISERS = frozenset({Role.ORGANISER})
 # Who takes part in matchmaking: the companies and organisations of both sides, not the mission's staff.
-_MEETERS = frozenset({Role.PARTICIPANT, Role.SPEAKER})
+_MEETERS = frozenset({Role.PARTICIPANT, Role.SPEAKER, Role.VIP})
 
 # Mission-scoped actions and the roles that may take them.
 RULES: Mapping[Action, frozenset[Role]] = {
@@ -218,6 +219,15 @@ def meeting_pair_refusal(rules: MatchmakingRules, sender: Membership, addressee:
     The sender's own right to request is REQUEST_MEETING."""
     if not may_meet(addressee):
         return "not-bookable"
+    if addressee.role is Role.VIP and sender.role is not Role.VIP:
+        match rules.vip_requests:
+            case VipRequests.ORGANISERS:
+                return "vip-by-organiser"
+            case VipRequests.DELEGATION:
+                if sender.side is not Side.DELEGATION:
+                    return "vip-delegation-only"
+            case VipRequests.ANYONE:
+                pass
     if rules.who_may_request is WhoMayRequest.OTHER_SIDE and (
             sender.side is None or addressee.side is None or sender.side == addressee.side):
         return "same-side"
@@ -238,6 +248,12 @@ def refuse_meeting_request(refusal: str) -> NoReturn:
         case "same-side":
             raise NotAllowed(code="same-side",
                              message="In this mission meetings are between the delegation and the partners.")
+        case "vip-by-organiser":
+            raise NotAllowed(code="vip-by-organiser",
+                             message="Meetings with this guest are arranged by the organisers: ask them.")
+        case "vip-delegation-only":
+            raise NotAllowed(code="vip-delegation-only",
+                             message="Only the delegation may ask this guest for a meeting.")
     raise ValueError(f"not a refusal policy owns: {refusal!r}")
 
 
@@ -253,9 +269,11 @@ def require_request_sender(user: User, sender: int) -> None:
         raise NotAllowed(code="not-allowed", message="Only the sender may withdraw a request; decline it instead.")
 
 
-def require_organiser_booking(actor: Actor, rules: MatchmakingRules) -> None:
+def require_organiser_booking(actor: Actor, rules: MatchmakingRules, *, with_vip: bool = False) -> None:
+    """Organisers book meetings for others when the rules switch it on; a meeting with a VIP always (the rules
+    may leave VIPs to the organisers alone: `vip_requests`)."""
     require(actor, Action.BOOK_FOR_OTHERS)
-    if not rules.organiser_booking:
+    if not rules.organiser_booking and not with_vip:
         raise NotAllowed(code="organiser-booking-off",
                          message="Organiser booking is switched off in this mission's matchmaking rules.")
 
@@ -468,8 +486,9 @@ def require_lounge(membership: Membership | None, action: LoungeAction) -> None:
 
 def mixes_only_by_choice(role: Role) -> bool:
     """Whether mixing rounds leave this member where they are unless they opted in: the organisers, who open the
-    lounge to run it, are not seated in front of a live camera by a round they started."""
-    return role in LOUNGE_RULES[LoungeAction.MANAGE_ROUNDS]
+    lounge to run it, are not seated in front of a live camera by a round they started; nor are VIPs, whose
+    conversations are arranged."""
+    return role in LOUNGE_RULES[LoungeAction.MANAGE_ROUNDS] or role is Role.VIP
 
 
 def require_table_member(membership: Membership | None, seated_at: int | None, table: int) -> None:

@@ -19,6 +19,8 @@ CODES: Mapping[str, str] = {
     "request-not-pending": "The request was answered already.",
     "same-person": "A meeting needs two different people.",
     "same-side": "The mission's rules allow meetings between the delegation and the partners only.",
+    "vip-by-organiser": "Asking a VIP for a meeting where the organisers arrange every meeting with VIPs.",
+    "vip-delegation-only": "Asking a VIP for a meeting from the partners' side where only the delegation may.",
     "slot-past": "The slot has begun already.",
     "slot-taken": "One of the two already has a meeting at that time (no double booking).",
     "too-many-meetings": "One of the two has the mission's maximum number of meetings.",

@@ -17,6 +17,14 @@ class WhoMayRequest(enum.StrEnum):
     ANYONE = "anyone"
 
 
+class VipRequests(enum.StrEnum):
+    """Who may ask a VIP (a minister, a dignitary) for a meeting; organisers may always book one for them."""
+
+    ORGANISERS = "organisers"  # nobody asks: the organisers arrange each meeting
+    DELEGATION = "delegation"  # the delegation's members may ask
+    ANYONE = "anyone"  # as anyone else, under `who_may_request`
+
+
 class MatchmakingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     meeting_minutes: Annotated[int, msgspec.Meta(ge=10, le=60)] = 20
     break_minutes: Annotated[int, msgspec.Meta(ge=0, le=30)] = 5
@@ -27,6 +35,7 @@ class MatchmakingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     no_show_minutes: Annotated[int, msgspec.Meta(ge=1, le=30)] = 5
     # A meeting is held once media flowed both ways at once for this long (rooms/matchmaking/call.py).
     held_seconds: Annotated[int, msgspec.Meta(ge=5, le=1800)] = 120
+    vip_requests: VipRequests = VipRequests.ORGANISERS
 
 
 class Slot(msgspec.Struct, frozen=True):

@@ -30,7 +30,7 @@ from rooms.matchmaking.events import (
 from rooms.matchmaking.records import MatchmakingRules, Meeting, MeetingRequest, MeetingStatus, RequestStatus
 from rooms.matchmaking.standing import StandingWith, meeting_counts, require_member, require_open, standing
 from rooms.missions.mission import Mission
-from rooms.missions.people import Membership, User
+from rooms.missions.people import Membership, Role, User
 from rooms.policy import (
     Action,
     Actor,
@@ -210,9 +210,10 @@ class MeetingRequests(MatchmakingBase):
         """Organiser booking (hosted-buyer style): both are notified (`n-booked`)."""
         viewer = await self._viewer(user, mission_id, Action.VIEW_MATCHMAKING)
         rules = await self._store.get_rules(mission_id)
-        require_organiser_booking(viewer.actor, rules)
+        require(viewer.actor, Action.BOOK_FOR_OTHERS)
         if a == b:
             raise Invalid(code="same-person", message="A meeting needs two different people.", field="b")
+        vip = False
         for person, field in ((a, "a"), (b, "b")):
             membership = await self._store.get_membership(mission_id, person)
             if membership is None:
@@ -220,6 +221,8 @@ class MeetingRequests(MatchmakingBase):
             if not may_meet(membership):
                 raise Invalid(code="not-bookable", message="This person does not take meetings in this mission.",
                               field=field)
+            vip = vip or membership.role is Role.VIP
+        require_organiser_booking(viewer.actor, rules, with_vip=vip)
         if slot.tzinfo is None:
             raise Invalid(code="naive-datetime", message="A time needs a UTC offset, e.g. 2026-06-15T17:00:00Z.",
                           field="slot")

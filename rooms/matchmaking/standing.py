@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping, Sequence
+from typing import assert_never
 
 import msgspec
 
@@ -27,6 +28,8 @@ class Standing(enum.StrEnum):
     CANNOT_REQUEST = "cannot-request"  # my role does not take part in matchmaking
     NOT_BOOKABLE = "not-bookable"  # theirs does not
     SAME_SIDE = "same-side"  # the rules pair the delegation with the partners
+    VIP_BY_ORGANISER = "vip-by-organiser"  # a VIP whom only the organisers book meetings with
+    VIP_DELEGATION_ONLY = "vip-delegation-only"  # a VIP whom only the delegation may ask
     MEETING = "meeting"  # we have a meeting that has not ended yet
     REQUESTED = "requested"  # my request to them is open
     ASKED_YOU = "asked-you"  # theirs to me is open: answer it
@@ -103,7 +106,8 @@ def require_open(found: StandingWith, rules: MatchmakingRules) -> None:
     match found.standing:
         case Standing.OPEN:
             return
-        case Standing.SELF | Standing.CANNOT_REQUEST | Standing.NOT_BOOKABLE | Standing.SAME_SIDE:
+        case (Standing.SELF | Standing.CANNOT_REQUEST | Standing.NOT_BOOKABLE | Standing.SAME_SIDE
+              | Standing.VIP_BY_ORGANISER | Standing.VIP_DELEGATION_ONLY):
             refuse_meeting_request(found.standing)
         case Standing.MEETING:
             raise Conflict(code="already-meeting", message="You already have a meeting with this person.")
@@ -118,6 +122,8 @@ def require_open(found: StandingWith, rules: MatchmakingRules) -> None:
         case Standing.TOO_MANY_REQUESTS:
             raise Conflict(code="too-many-requests",
                            message=f"You have {MAX_PENDING} open requests; wait for some answers.")
+        case _:
+            assert_never(found.standing)
 
 
 def require_member(other: Membership | None) -> Membership:

@@ -45,6 +45,7 @@ class Role(enum.StrEnum):
     HOST = "host"
     MODERATOR = "moderator"
     SPEAKER = "speaker"
+    VIP = "vip"  # a minister or dignitary: shown as such; who may ask them for a meeting is the organisers' call
     PARTICIPANT = "participant"
 
 
