@@ -9,6 +9,7 @@ or a track, or changing an item's audience, takes their open socket out of its r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -364,3 +365,41 @@ async def test_the_end_of_a_webinar_announces_no_hidden_item(server: Server, tok
     finally:
         await organiser.close()
         await mike.close()
+
+
+def feed_item_ids(feed: str) -> set[int]:
+    return {int(m) for m in re.findall(r"UID:item-(\d+)@", feed)}
+
+
+async def test_a_track_members_schedule_and_feed_hold_exactly_their_items(server: Server,
+                                                                           tokens: dict[str, str]) -> None:
+    """Two sub-delegations (health to Kazan, sport to Rostov) and a minister's bilateral: each person's schedule
+    and calendar feed gain exactly the plenary, their own track's items and what they are invited to."""
+    mike, anna = user_id(server, tokens["mike"]), user_id(server, tokens["anna"])
+    before = {who: (schedule_ids(server, tokens[who]), feed_item_ids(calendar_feed(server, tokens[who])))
+              for who in ("mike", "anna")}
+    with http(server, tokens["organiser"]) as h:
+        for name, member in (("Kazan health", mike), ("Rostov sport", anna)):
+            made = h.post("/api/missions/1/tracks", json={"name": name})
+            assert made.status_code == 201, made.text
+            assert h.put(f"/api/missions/1/tracks/{made.json()['id']}",
+                         json={"name": name, "members": [member]}).status_code == 200
+    plenary = new_item(server, tokens, "Closing plenary in Moscow", kind="group_session", city="Moscow",
+                       timezone="Europe/Moscow")["id"]
+    health = new_item(server, tokens, "Clinic visit", kind="group_session", audience="track", track="Kazan health",
+                      city="Kazan", timezone="Europe/Moscow")["id"]
+    sport = new_item(server, tokens, "Stadium tour", kind="group_session", audience="track", track="Rostov sport",
+                     city="Rostov-on-Don", timezone="Europe/Moscow")["id"]
+    labelled = new_item(server, tokens, "Health round-up (open to all)", kind="group_session",
+                        track="Kazan health")["id"]
+    bilateral = new_item(server, tokens, "Bilateral with the minister", kind="roundtable", audience="invited")["id"]
+    assert invite(server, tokens, bilateral, anna).status_code == 200
+    expected = {"mike": {plenary, health, labelled}, "anna": {plenary, sport, bilateral}}
+    for who in ("mike", "anna"):
+        schedule, feed = before[who]
+        assert schedule_ids(server, tokens[who]) == schedule | expected[who]
+        assert feed_item_ids(calendar_feed(server, tokens[who])) == feed | expected[who]
+    # Each item keeps its own place and zone.
+    with http(server, tokens["mike"]) as h:
+        got = h.get(f"/api/programme/{health}").json()
+    assert (got["city"], got["timezone"]) == ("Kazan", "Europe/Moscow")
