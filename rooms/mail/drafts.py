@@ -44,6 +44,16 @@ def invitation_mail(draft: InvitationDraft, mission: Mission, inviter: User, pro
                      mission_id=mission.id)
 
 
+def place_given_mail(to: User, profile: Profile | None, mission: Mission, organiser: User | None, title: str,
+                     starts_at: dt.datetime, timezone: str) -> MailDraft:
+    """To the person who moved up from an item's waiting list; the time in the item's zone (where it happens)."""
+    when = f"{starts_at.astimezone(zone(timezone)).strftime('%Y-%m-%d %H:%M')} ({timezone})"
+    return MailDraft(template="place-given", to_addr=to.email, to_name=to.name,
+                     lang=language_for(profile.languages if profile else []),
+                     sender_name=sender_name(mission, organiser),
+                     params={"mission": mission.title, "title": title, "when": when}, mission_id=mission.id)
+
+
 def meeting_booked_mail(to: User, profile: Profile | None, other: str, mission: Mission, organiser: User,
                         starts_at: dt.datetime, timezone: str) -> MailDraft:
     """To one of the two people an organiser booked a meeting for; `other` names the person they meet, the time

@@ -86,6 +86,22 @@ _MEETING_BOOKED = {
     ),
 }
 
+# Someone gave up a place on an item with places (rooms/signups): the first on the waiting list holds it now.
+_PLACE_GIVEN = {
+    "en": _Text(
+        "You have a place: $title",
+        "Hello $name,\n\nA place came free on $title in $mission, $when, and it is yours: you were first on the "
+        "waiting list.\n\nIt is in your programme:\n\n$link\n\nCannot come after all? Give the place up there, "
+        "so that the next person on the list gets it.",
+    ),
+    "nl": _Text(
+        "Je hebt een plek: $title",
+        "Hallo $name,\n\nEr is een plek vrijgekomen bij $title in $mission, $when, en die is voor jou: je stond "
+        "als eerste op de wachtlijst.\n\nHet staat in je programma:\n\n$link\n\nKun je toch niet? Geef de plek "
+        "daar op, dan krijgt de volgende op de lijst hem.",
+    ),
+}
+
 # Public registration (rooms/registration): received, received again, and rejected. Approval sends the invitation.
 _REGISTERED = {
     "en": _Text(
@@ -131,7 +147,7 @@ _REJECTED = {
 TEMPLATES: dict[str, dict[str, _Text]] = {
     "sign-in": _SIGN_IN, "invitation": _INVITATION, "registration-received": _REGISTERED,
     "registration-again": _REGISTERED_AGAIN, "registration-rejected": _REJECTED,
-    "meeting-booked": _MEETING_BOOKED,
+    "meeting-booked": _MEETING_BOOKED, "place-given": _PLACE_GIVEN,
     **{k: {lang: _Text(t.subject, t.body) for lang, t in v.items()} for k, v in REMINDER_TEXTS.items()},
 }
 _LINKS = ("$link", "$unsubscribe")

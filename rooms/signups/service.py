@@ -11,10 +11,12 @@ from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.core.eventlog import EventLog
 from rooms.core.events import Appended
 from rooms.core.refs import inbox
+from rooms.mail.drafts import place_given_mail
+from rooms.mail.ports import OutboxStore
 from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import Mission, ProgrammeItem
 from rooms.missions.people import Membership, User
-from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore
+from rooms.missions.ports import DirectoryStore, MembershipStore, MissionStore, ProfileStore, UserStore
 from rooms.policy import Action, Actor, may_see_item, require, require_place_to_check_in
 from rooms.signups.events import PlaceGiven
 from rooms.signups.ports import SignupStore
@@ -31,7 +33,7 @@ from rooms.signups.records import (
 
 
 class SignupServiceStore(MissionStore, MembershipStore, DirectoryStore, AudienceStore, SignupStore, EventLog,
-                         Protocol):
+                         UserStore, ProfileStore, OutboxStore, Protocol):
     """What sign-ups and check-ins use of the store."""
 
 
@@ -152,6 +154,13 @@ class SignupService:
         moved_up = [u for u in after if u not in before]
         if not moved_up or self._clock.now() >= item.ends_at:
             return Appended([], fresh=True)
+        organiser = await self._store.get_user(seen.mission.created_by)
+        for person in moved_up:
+            user = await self._store.get_user(person)
+            if user is not None:
+                draft = place_given_mail(user, await self._store.get_profile(person), seen.mission, organiser,
+                                         item.title, item.starts_at, item.timezone or seen.mission.timezone)
+                await self._store.enqueue_mail(draft, self._clock.now())
         notice = PlaceGiven(mission_id=item.mission_id, item_id=item.id, title=item.title, starts_at=item.starts_at)
         # One key per person and item: a retried withdrawal writes the notice once.
         written = await self._store.append([(inbox(u).name, notice) for u in moved_up], 0,

@@ -45,6 +45,8 @@ def link_for(settings: Settings, tokens: Tokens, entry: OutboxEntry) -> str:
     page, purpose = _LINKS.get(entry.draft.template, ("", None))
     if entry.draft.template == "meeting-booked" and entry.draft.mission_id is not None:
         return f"{settings.public_url}/m/{entry.draft.mission_id}/schedule"  # no token: they sign in as usual
+    if entry.draft.template == "place-given" and entry.draft.mission_id is not None:
+        return f"{settings.public_url}/m/{entry.draft.mission_id}"
     if purpose is None or entry.draft.ref_id is None:
         return settings.public_url
     return f"{settings.public_url}/{page}#t={tokens.sign(purpose, entry.draft.ref_id)}"

@@ -85,6 +85,9 @@ async def test_the_waiting_list_moves_up_and_the_one_who_got_a_place_is_told() -
     assert change.places.mine is None
     [notice] = change.appended.events
     assert notice.room == inbox(c.id).name and isinstance(notice.body, PlaceGiven) and notice.body.item_id == visit
+    [mail] = [e.draft for e in await w.store.outbox(mission.id) if e.draft.template == "place-given"]
+    assert (mail.to_addr, mail.params["title"]) == (c.email, "Port tour")
+    assert mail.params["when"] == "2027-03-09 09:00 (Europe/Amsterdam)"
     board = await w.signups.board(c, mission.id)
     assert [(p.item_id, p.mine, p.position) for p in board] == [(visit, PlaceStatus.CONFIRMED, 2)]
     assert [i.id for i in (await schedule.schedule(c, mission.id)).items] == [visit]
