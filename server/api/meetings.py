@@ -45,6 +45,7 @@ from rooms.missions.profile import DirectoryEntry
 from rooms.policy import Action, require
 from rooms.reminders.events import DayDigest, ReminderNotice, WebinarStarting
 from rooms.reminders.records import Channel, ReminderKind
+from rooms.signups.events import PlaceGiven
 from server.api.core import Context, Endpoint
 
 Message = Annotated[str, msgspec.Meta(max_length=500)]
@@ -164,7 +165,7 @@ class NotificationView(msgspec.Struct, frozen=True):
     seq: int
     at: dt.datetime
     read: bool
-    event: Notification | ReminderNotice | LeadDue
+    event: Notification | ReminderNotice | LeadDue | PlaceGiven
 
 
 class ReadUpTo(msgspec.Struct, frozen=True):
@@ -481,13 +482,15 @@ async def notifications(ctx: Context, query: NotificationQuery) -> list[Notifica
     return found[:NOTIFICATIONS_SHOWN]
 
 
-def _notification(event: RoomEvent, mission_id: int) -> Notification | ReminderNotice | LeadDue | None:
+def _notification(event: RoomEvent, mission_id: int) -> Notification | ReminderNotice | LeadDue | PlaceGiven | None:
     body = event.body
     match body:
         case (RequestReceived() | RequestAccepted() | RequestDeclined() | RequestCountered() | Cancelled()
               | MeetingBooked() | MeetingStarting() | WebinarStarting() | DayDigest()):
             return body if body.mission_id == mission_id else None
         case LeadDue():  # a lead's next step is due (docs/leads.md, "Reminders")
+            return body if body.mission_id == mission_id else None
+        case PlaceGiven():  # a place from the waiting list (docs/programme.md)
             return body if body.mission_id == mission_id else None
         case _:
             return None  # direct messages share the inbox
