@@ -61,8 +61,8 @@ class MemoryAudience:
             item = self._items.get(item_id)
             if item is None or item.mission_id != mission_id or item.capacity is None:
                 continue
-            order = sorted((at, u) for u, at in signed.items() if (mission_id, u) in self._memberships)
-            out[item_id] = frozenset(holders([u for _, u in order], item.capacity))
+            order = [u for u in signed if (mission_id, u) in self._memberships]  # in the order written
+            out[item_id] = frozenset(holders(order, item.capacity))
         return out
 
     async def tracks(self, mission_id: int) -> list[Track]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from rooms.missions.mission import ProgrammeItem
 from rooms.missions.people import Membership
@@ -16,7 +17,9 @@ class MemorySignups:
 
     def __init__(self) -> None:
         super().__init__()
-        self._signups: dict[int, dict[int, dt.datetime]] = {}  # item -> user -> when
+        self._signups: dict[int, dict[int, dt.datetime]] = {}  # item -> user -> when, in the order written
+        self._signup_seq: dict[tuple[int, int], int] = {}
+        self._next_signup_seq = itertools.count(1)
         self._checkins: dict[int, dict[int, CheckIn]] = {}
         self._checkin_codes: dict[int, str] = {}
 
@@ -24,12 +27,12 @@ class MemorySignups:
         item = self._items.get(item_id)
         if item is None:
             return []
-        # A place lapses with the membership, as the SQL store's join does.
-        return sorted((at, u) for u, at in self._signups.get(item_id, {}).items()
-                      if (item.mission_id, u) in self._memberships)
+        # In the order written (the SQL store's `seq`); a place lapses with the membership, as its join does.
+        return [(at, u) for u, at in self._signups.get(item_id, {}).items()
+                if (item.mission_id, u) in self._memberships]
 
     async def signups(self, item_id: int) -> list[Signup]:
-        return [Signup(item_id, u, at) for at, u in self._signup_order(item_id)]
+        return [Signup(item_id, u, at, self._signup_seq[item_id, u]) for at, u in self._signup_order(item_id)]
 
     async def mission_signups(self, mission_id: int) -> dict[int, list[int]]:
         out = {item_id: [u for _, u in self._signup_order(item_id)] for item_id in self._signups
@@ -41,6 +44,7 @@ class MemorySignups:
         if user_id in found:
             return False
         found[user_id] = at
+        self._signup_seq[item_id, user_id] = next(self._next_signup_seq)
         return True
 
     async def remove_signup(self, item_id: int, user_id: int) -> bool:

@@ -10,7 +10,8 @@ from rooms.signups.records import CheckIn, Signup
 
 class SignupStore(Protocol):
     async def signups(self, item_id: int) -> list[Signup]:
-        """Current members' sign-ups for the item, in the order they signed up (time, then user id)."""
+        """Current members' sign-ups for the item, in the order they were written: one that commits later never
+        overtakes one that committed before it."""
         ...
 
     async def mission_signups(self, mission_id: int) -> dict[int, list[int]]:

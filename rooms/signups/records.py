@@ -29,6 +29,7 @@ class Signup(msgspec.Struct, frozen=True):
     item_id: int
     user_id: int
     at: dt.datetime
+    seq: int  # the order: given as the sign-up is written, never reused for the item
 
 
 class CheckIn(msgspec.Struct, frozen=True):
@@ -44,7 +45,7 @@ class Standing(msgspec.Struct, frozen=True):
 
 
 def standings(order: Sequence[int], capacity: int) -> dict[int, Standing]:
-    """Who holds a place: the first `capacity` to sign up; the rest wait in order. Derived from the order each time,
+    """Who holds a place: the first `capacity` in sign-up order; the rest wait in order. Derived each time,
     so two people taking the last place at once can never both hold it, and a withdrawal moves the first waiting
     person up by itself."""
     out: dict[int, Standing] = {}

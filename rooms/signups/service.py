@@ -9,7 +9,7 @@ import msgspec
 from rooms.core.clock import Clock
 from rooms.core.errors import Conflict, Invalid, NotFound
 from rooms.core.eventlog import EventLog
-from rooms.core.events import Appended
+from rooms.core.events import Appended, RoomEvent
 from rooms.core.refs import inbox
 from rooms.mail.drafts import place_given_mail
 from rooms.mail.ports import OutboxStore
@@ -150,22 +150,28 @@ class SignupService:
         before = holders([s.user_id for s in await self._store.signups(item.id)], item.capacity)
         if not await self._store.remove_signup(item.id, user_id):
             return Appended([], fresh=True)
-        after = holders([s.user_id for s in await self._store.signups(item.id)], item.capacity)
-        moved_up = [u for u in after if u not in before]
+        signups = await self._store.signups(item.id)
+        after = {s.user_id: s for s in signups[:item.capacity]}
+        moved_up = [s for u, s in after.items() if u not in before]
         if not moved_up or self._clock.now() >= item.ends_at:
             return Appended([], fresh=True)
         organiser = await self._store.get_user(seen.mission.created_by)
-        for person in moved_up:
-            user = await self._store.get_user(person)
+        notice = PlaceGiven(mission_id=item.mission_id, item_id=item.id, title=item.title, starts_at=item.starts_at)
+        told: list[RoomEvent] = []
+        for s in moved_up:
+            # Keyed by the sign-up that got the place: withdrawals at the same instant may each see this person
+            # move up, and the log writes the notice once; only the writer that wrote it sends the mail.
+            written = await self._store.append([(inbox(s.user_id).name, notice)], 0,
+                                               f"place:{item.id}:{s.user_id}:{s.seq}", self._clock.now())
+            if not all(fresh for _, fresh in written):
+                continue
+            told.extend(e for e, _ in written)
+            user = await self._store.get_user(s.user_id)
             if user is not None:
-                draft = place_given_mail(user, await self._store.get_profile(person), seen.mission, organiser,
+                draft = place_given_mail(user, await self._store.get_profile(s.user_id), seen.mission, organiser,
                                          item.title, item.starts_at, item.timezone or seen.mission.timezone)
                 await self._store.enqueue_mail(draft, self._clock.now())
-        notice = PlaceGiven(mission_id=item.mission_id, item_id=item.id, title=item.title, starts_at=item.starts_at)
-        # One key per person and item: a retried withdrawal writes the notice once.
-        written = await self._store.append([(inbox(u).name, notice) for u in moved_up], 0,
-                                           f"place:{item.id}:{','.join(map(str, moved_up))}", self._clock.now())
-        return Appended([e for e, _ in written], fresh=all(f for _, f in written))
+        return Appended(told, fresh=True)
 
     async def check_in(self, user: User, mission_id: int, item_id: int, given: CodeGiven) -> CheckedIn:
         """On site, with the code shown there (or the QR code that carries it)."""

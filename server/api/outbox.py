@@ -17,7 +17,7 @@ from server.api.core import Context, Endpoint
 from server.mail.sender import message_of
 
 # Templates whose link the organisers may read: they were handed the same link when they invited.
-_LINK_SHOWN = frozenset({"invitation", "meeting-booked"})  # a booking: the schedule, no token
+_LINK_SHOWN = frozenset({"invitation", "meeting-booked", "place-given"})  # the last two: no token
 WITHHELD = "[link withheld: it is for the recipient only]"
 
 

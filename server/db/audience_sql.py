@@ -92,7 +92,7 @@ class SqlAudience:
                         select(ItemSignupRow.item_id, ItemSignupRow.user_id)
                         .join(MembershipRow, current & (MembershipRow.user_id == ItemSignupRow.user_id))
                         .where(ItemSignupRow.item_id.in_(list(capacities)))
-                        .order_by(ItemSignupRow.item_id, ItemSignupRow.signed_up_at, ItemSignupRow.user_id))).all():
+                        .order_by(ItemSignupRow.item_id, ItemSignupRow.seq))).all():
                     order[item_id].append(user_id)
         return MissionAudience(tracks={k: frozenset(v) for k, v in tracks.items()},
                                invitees={k: frozenset(v) for k, v in invitees.items()},

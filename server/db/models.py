@@ -202,14 +202,17 @@ class TrackMemberRow(Base):
 
 
 class ItemSignupRow(Base):
-    """A sign-up for an item with places: the first `capacity` by time hold one, the rest wait (rooms/signups)."""
+    """A sign-up for an item with places: the first `capacity` in order hold one, the rest wait (rooms/signups).
+    `seq` is the order, given under the item's lock as the row is written: a sign-up is never overtaken by one that
+    committed after it, so what a person is told when they sign up stays true."""
 
     __tablename__ = "item_signups"
     item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
     signed_up_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_item_signups_order", "item_id", "signed_up_at", "user_id"),)
+    __table_args__ = (Index("ix_item_signups_order", "item_id", "seq"),)
 
 
 class ItemCheckinRow(Base):

@@ -20,13 +20,13 @@ class _Sessions(Protocol):
     def _write(self) -> AbstractAsyncContextManager[AsyncSession]: ...
 
 
-def _ordered_signups() -> Select[int, int, dt.datetime]:
+def _ordered_signups() -> Select[int, int, dt.datetime, int]:
     # A place lapses with the membership it was taken on.
-    return (select(ItemSignupRow.item_id, ItemSignupRow.user_id, ItemSignupRow.signed_up_at)
+    return (select(ItemSignupRow.item_id, ItemSignupRow.user_id, ItemSignupRow.signed_up_at, ItemSignupRow.seq)
             .join(ItemRow, ItemRow.id == ItemSignupRow.item_id)
             .join(MembershipRow, (MembershipRow.mission_id == ItemRow.mission_id)
                   & (MembershipRow.user_id == ItemSignupRow.user_id))
-            .order_by(ItemSignupRow.item_id, ItemSignupRow.signed_up_at, ItemSignupRow.user_id))
+            .order_by(ItemSignupRow.item_id, ItemSignupRow.seq))
 
 
 class SqlSignups:
@@ -35,12 +35,12 @@ class SqlSignups:
     async def signups(self: _Sessions, item_id: int) -> list[Signup]:
         async with self._read() as s:
             found = await s.execute(_ordered_signups().where(ItemSignupRow.item_id == item_id))
-            return [Signup(i, u, at) for i, u, at in found.all()]
+            return [Signup(i, u, at, seq) for i, u, at, seq in found.all()]
 
     async def mission_signups(self: _Sessions, mission_id: int) -> dict[int, list[int]]:
         async with self._read() as s:
             out: dict[int, list[int]] = {}
-            for item_id, user_id, _ in (await s.execute(
+            for item_id, user_id, _, _ in (await s.execute(
                     _ordered_signups().where(ItemRow.mission_id == mission_id))).all():
                 out.setdefault(item_id, []).append(user_id)
             return out
@@ -48,9 +48,14 @@ class SqlSignups:
     async def add_signup(self: _Sessions, item_id: int, user_id: int, at: dt.datetime) -> bool:
         try:
             async with self._write() as s:
+                # The item's row locked (PostgreSQL; SQLite's writes are serial): sign-ups take their number one
+                # after the other, in the order they commit.
+                await s.execute(select(ItemRow.id).where(ItemRow.id == item_id).with_for_update())
                 if await s.get(ItemSignupRow, (item_id, user_id)) is not None:
                     return False
-                s.add(ItemSignupRow(item_id=item_id, user_id=user_id, signed_up_at=at))
+                last = (await s.execute(select(func.max(ItemSignupRow.seq))
+                                        .where(ItemSignupRow.item_id == item_id))).scalar()
+                s.add(ItemSignupRow(item_id=item_id, user_id=user_id, seq=(last or 0) + 1, signed_up_at=at))
             return True
         except IntegrityError:  # the same person's second tab at the same instant
             return False

@@ -80,3 +80,13 @@ async def test_the_same_person_twice_at_once_signs_up_and_checks_in_once(store: 
     codes = await asyncio.gather(store.keep_checkin_code(item.id, "AAAAAA"), store.keep_checkin_code(item.id,
                                                                                                      "BBBBBB"))
     assert codes[0] == codes[1]
+
+
+async def test_many_signing_up_at_once_get_distinct_numbers_in_commit_order(store: Store) -> None:
+    mission, _, people = await _setup(store, people=12)
+    item = await store.add_item(mission.id, _visit(3))
+    done = await asyncio.gather(*(store.add_signup(item.id, p.id, NOW) for p in people))
+    assert all(done)
+    found = await store.signups(item.id)
+    assert sorted(s.seq for s in found) == [s.seq for s in found] and len({s.seq for s in found}) == 12
+    assert {s.user_id for s in found} == {p.id for p in people}

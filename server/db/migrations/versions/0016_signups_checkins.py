@@ -1,5 +1,5 @@
-"""places and attendance on site (docs/programme.md): an item's capacity, sign-ups in order (holders and a waiting
-list), check-ins with who recorded them, each item's check-in code; and the roundtable item kind (a string)
+"""places and attendance on site (docs/programme.md): an item's capacity, sign-ups in the order they were written
+(holders and a waiting list), check-ins with who recorded them, each item's check-in code; and the roundtable item kind (a string)
 
 Revision ID: 0016
 Revises: 0015
@@ -25,6 +25,7 @@ def upgrade() -> None:
         'item_signups',
         sa.Column('item_id', sa.Integer(), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('seq', sa.Integer(), nullable=False),
         sa.Column('signed_up_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['item_id'], ['programme_items.id'],
                                 name=op.f('fk_item_signups_item_id_programme_items'), ondelete='CASCADE'),
@@ -32,7 +33,7 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('item_id', 'user_id', name=op.f('pk_item_signups')),
     )
-    op.create_index('ix_item_signups_order', 'item_signups', ['item_id', 'signed_up_at', 'user_id'], unique=False)
+    op.create_index('ix_item_signups_order', 'item_signups', ['item_id', 'seq'], unique=False)
     op.create_table(
         'item_checkins',
         sa.Column('item_id', sa.Integer(), nullable=False),
