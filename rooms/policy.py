@@ -224,8 +224,8 @@ def meeting_pair_refusal(rules: MatchmakingRules, sender: Membership, addressee:
             case VipRequests.ORGANISERS:
                 return "vip-by-organiser"
             case VipRequests.DELEGATION:
-                if sender.side is not Side.DELEGATION:
-                    return "vip-delegation-only"
+                # The delegation may ask, whichever side the VIP is on (or none): this rule replaces the sides'.
+                return None if sender.side is Side.DELEGATION else "vip-delegation-only"
             case VipRequests.ANYONE:
                 pass
     if rules.who_may_request is WhoMayRequest.OTHER_SIDE and (

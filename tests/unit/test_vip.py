@@ -54,3 +54,13 @@ async def test_a_vip_takes_and_asks_for_meetings_and_organisers_always_book_them
     assert off.value.code == "organiser-booking-off"
     booked = await w.service.book(w.organiser, w.mission.id, w.ana.id, vip, w.slots[0])  # ...but not with a VIP
     assert set(booked.value.members()) == {w.ana.id, vip}
+
+
+async def test_the_delegation_may_ask_a_vip_without_a_side(world: World) -> None:
+    w = world
+    await w.store.set_membership(w.mission.id, w.cy.id, Role.VIP, None)
+    await w.service.save_rules(w.organiser, w.mission.id, MatchmakingRules(vip_requests=VipRequests.DELEGATION))
+    [found] = await w.service.standings(w.ana, w.mission.id, [w.cy.id])
+    assert found.standing is Standing.OPEN
+    [other] = await w.service.standings(w.bo, w.mission.id, [w.cy.id])
+    assert other.standing is Standing.VIP_DELEGATION_ONLY
