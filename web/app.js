@@ -60,6 +60,8 @@ const ROUTES = [
   [/^\/m\/(\d+)\/organise\/registrations$/, () => import('./pages/organise-registrations.js'), {}],
   [/^\/m\/(\d+)\/organise\/tracks$/, () => import('./pages/organise-tracks.js'), {}],
   [/^\/m\/(\d+)\/organise\/items\/(\d+)\/invitees$/, () => import('./pages/item-invitees.js'), {}],
+  [/^\/m\/(\d+)\/organise\/items\/(\d+)\/door$/, () => import('./pages/item-door.js'), {}],
+  [/^\/m\/(\d+)\/checkin\/(\d+)$/, () => import('./pages/checkin.js'), {}],
   [/^\/m\/(\d+)\/organise\/results$/, () => import('./pages/organise-results.js'), {}],
   [/^\/register\/(\d+)$/, () => import('./pages/register.js'), { public: true }],
   [/^\/m\/(\d+)\/matchmaking$/, () => import('./pages/matchmaking.js'), {}],
@@ -123,7 +125,8 @@ export async function render() {
       const [match, load, opts] = found;
       if (!opts.public && !(await me())) {
         clearTimeout(slow);
-        const next = location.pathname + location.search;
+        // A check-in link carries its code after the #: kept through signing in, so nobody types it.
+        const next = location.pathname + location.search + (/\/checkin\/\d+$/.test(path) ? location.hash : '');
         navigate(`/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true });
         return;
       }

@@ -8,7 +8,7 @@
 import { get, post } from '../api.js';
 import { h, icon } from '../dom.js';
 import { t, tn } from '../i18n.js';
-import { formatDateTime } from '../time.js';
+import { browserZone, formatDateTime } from '../time.js';
 
 /** @typedef {{seq: number, at: string, read: boolean, event: any}} Note */
 
@@ -92,12 +92,15 @@ export class Notifications extends EventTarget {
 
 /** One line for a notification, in my language. @param {any} ev */
 export function noteText(ev) {
-  return t(`mm.n.${ev.kind}`, { name: otherName(ev) || t('mm.someone'), title: ev.title || '', day: ev.day || '' });
+  // A place given from the waiting list says when the item starts (in my own zone).
+  const day = ev.day || (ev.kind === 'n-place' && ev.starts_at ? formatDateTime(ev.starts_at, browserZone()) : '');
+  return t(`mm.n.${ev.kind}`, { name: otherName(ev) || t('mm.someone'), title: ev.title || '', day });
 }
 
 /** Where a notification leads. @param {any} ev @param {number} mid */
 export function noteHref(ev, mid) {
   if (ev.kind === 'n-webinar') return `/m/${mid}/webinar/${ev.item_id}`;
+  if (ev.kind === 'n-place') return `/m/${mid}#item-${ev.item_id}`;
   if (ev.kind === 'n-digest') return `/m/${mid}/schedule`;
   if (ev.kind === 'n-lead-due' || ev.kind === 'n-lead') return ev.lead_id ? `/leads#lead-${ev.lead_id}` : `/leads?mission=${mid}`;
   if (ev.meeting_id && (ev.kind === 'n-starting' || ev.kind === 'n-accepted' || ev.kind === 'n-booked')) {

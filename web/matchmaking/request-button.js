@@ -3,7 +3,8 @@
  * "Request a meeting" wherever a person appears: a directory card, a profile page, the lounge, a webinar's Q&A.
  * One component: it asks the server where I stand with the person (GET …/matchmaking/standing, the same rule that
  * refuses a request: docs/matchmaking.md, "Requesting from anywhere") and offers the request only when it stands
- * open; otherwise it says why in a few words (already requested, already meeting, they asked you, limits).
+ * open; otherwise it says why in a few words (already requested, already meeting, they asked you, limits, a VIP
+ * whom the organisers or the delegation alone may ask).
  * Look-ups of every button made in the same tick go out as one request and are remembered for the page.
  *
  * Usage: `requestMeetingButton(ctx, {user_id, name})` returns an element to put beside the person; `ctx` is one
@@ -34,8 +35,10 @@ import { slotDialog } from './slot-dialog.js';
  *   otherwise (a seat at a lounge table has room for no more; the list of who is here says the rest).
  */
 
-/** Reasons that are about the two of us, said even in a compact list. */
-const ABOUT_US = new Set(['meeting', 'requested', 'asked-you', 'my-limit', 'their-limit', 'too-many-requests']);
+/** Reasons that are about the two of us, said even in a compact list; and a VIP's (few people have them, and a
+ * minister's card with no request and no word why would puzzle). */
+const ABOUT_US = new Set(['meeting', 'requested', 'asked-you', 'my-limit', 'their-limit', 'too-many-requests',
+  'vip-by-organiser', 'vip-delegation-only']);
 const MAX_BATCH = 200;
 
 /** One page's look-ups: batched, remembered, and told to every button of a person when it changes. */
@@ -149,6 +152,10 @@ function said(ctx, s, name) {
       return h('span', { class: 'rq-note' }, t('mm.st.sameSide'));
     case 'not-bookable':
       return h('span', { class: 'rq-note' }, t('mm.st.notBookable', { name }));
+    case 'vip-by-organiser':
+      return h('span', { class: 'rq-note rq-vip' }, t('mm.st.vipByOrganiser'));
+    case 'vip-delegation-only':
+      return h('span', { class: 'rq-note rq-vip' }, t('mm.st.vipDelegationOnly'));
     default:
       return null;  // self, cannot-request: nothing to say beside them
   }

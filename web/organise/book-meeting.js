@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Book a meeting for two people (organisers, when the rules allow it): pick both from the mission's directory and
- * one of the matchmaking slots. Both are told in the app and by mail, in their own language.
+ * Book a meeting for two people (organisers, when the rules allow it, and with a VIP always): pick both from the
+ * mission's directory and one of the matchmaking slots. Both are told in the app and by mail, in their own language.
  */
 
 import { get, post } from '../api.js';
@@ -12,16 +12,14 @@ import { button, errorMessage, status } from '../ui.js';
 import { personPicker } from './person-picker.js';
 
 /**
+ * With booking for others off in the rules, the card still books a meeting with a VIP (the server allows that
+ * whatever the rules say: docs/matchmaking.md, `vip_requests`), and says so.
  * @param {number} mid @param {{organiser_booking: boolean}} rules @param {string} zone @param {() => void} onBooked
  * @returns {Promise<HTMLElement>}
  */
 export async function bookMeetingCard(mid, rules, zone, onBooked) {
   const head = h('h2', { id: 'book-h' }, t('ctl.bookTitle'));
-  if (!rules.organiser_booking) {
-    return h('section', { class: 'card', 'aria-labelledby': 'book-h' }, head,
-      h('p', { class: 'muted' }, t('ctl.bookOff'), ' ',
-        h('a', { href: `/m/${mid}/organise/matchmaking` }, t('ctl.rulesTitle'))));
-  }
+  const vipOnly = !rules.organiser_booking;
   /** @type {Array<{slot: {starts_at: string, ends_at: string}}>} */
   const slots = await get(`/api/missions/${mid}/matchmaking/slots`);
   const future = slots.filter((s) => Date.parse(s.slot.starts_at) > Date.now());
@@ -43,6 +41,7 @@ export async function bookMeetingCard(mid, rules, zone, onBooked) {
   const book = button(t('ctl.book'), { variant: 'primary', attrs: { id: 'book-meeting' }, onclick: async () => {
     const [a, b] = chosen;
     if (!a || !b) { st.error(t('ctl.pickTwo')); return; }
+    if (vipOnly && a.role !== 'vip' && b.role !== 'vip') { st.error(t('ctl.pickVip')); return; }
     if (!slotSel.value) { st.error(t('ctl.pickSlotFirst')); slotSel.focus(); return; }
     book.disabled = true;
     try {
@@ -60,6 +59,8 @@ export async function bookMeetingCard(mid, rules, zone, onBooked) {
   } });
   return h('section', { class: 'card book-card', 'aria-labelledby': 'book-h' }, head,
     h('p', { class: 'muted' }, t('ctl.bookLead')),
+    vipOnly ? h('p', { class: 'muted book-vip-only' }, t('ctl.bookVipOnly'), ' ',
+      h('a', { href: `/m/${mid}/organise/matchmaking` }, t('ctl.rulesTitle'))) : null,
     h('div', { class: 'grid-2' },
       h('div', null, pickers[0].el, chosenEls[0]), h('div', null, pickers[1].el, chosenEls[1])),
     future.length ? h('div', { class: 'field' }, h('label', { for: 'book-slot' }, t('ctl.slot', { zone: zoneCity(zone) })), slotSel)

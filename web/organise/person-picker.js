@@ -8,6 +8,9 @@ import { get, query } from '../api.js';
 import { h, uid } from '../dom.js';
 import { t, tn } from '../i18n.js';
 
+/** The roles that take meetings (rooms/policy.py, _MEETERS). */
+const MEETERS = new Set(['participant', 'speaker', 'vip']);
+
 /**
  * @typedef {{user_id: number, name: string, organisation: string, side: string|null, role: string}} Person
  * @param {{mid: number, label: string, onPick: (p: Person) => void, exclude?: () => number[], meetersOnly?: boolean}} o
@@ -35,7 +38,7 @@ export function personPicker(o) {
     const skip = new Set(o.exclude ? o.exclude() : []);
     const found = page.entries
       .filter((e) => !skip.has(e.profile.user_id))
-      .filter((e) => !o.meetersOnly || e.role === 'participant' || e.role === 'speaker')
+      .filter((e) => !o.meetersOnly || MEETERS.has(e.role))
       .map((e) => /** @type {Person} */ ({ user_id: e.profile.user_id, name: e.profile.name,
         organisation: e.profile.organisation, side: e.side, role: e.role }));
     count.textContent = found.length ? tn('ctl.matches', found.length) : t('ctl.noMatches');
@@ -50,7 +53,8 @@ export function personPicker(o) {
         } },
       h('span', { class: 'picker-name' }, p.name),
       p.organisation ? h('span', { class: 'muted small' }, ` · ${p.organisation}`) : null,
-      p.side ? h('span', { class: 'muted small' }, ` · ${t(`side.${p.side}`)}`) : null))));
+      p.side ? h('span', { class: 'muted small' }, ` · ${t(`side.${p.side}`)}`) : null,
+      p.role === 'vip' ? h('span', { class: 'muted small' }, ` · ${t('vip.badge')}`) : null))));
   };
   input.addEventListener('input', () => {
     clearTimeout(timer);

@@ -10,7 +10,7 @@ import { forgetMission } from '../mission-common.js';
 import { t } from '../i18n.js';
 import { clearErrors, field, showError, status } from '../ui.js';
 
-const ROLES = ['organiser', 'host', 'moderator', 'speaker', 'participant'];
+const ROLES = ['organiser', 'host', 'moderator', 'speaker', 'vip', 'participant'];
 const SIDES = ['delegation', 'partner'];
 
 /** @param {number} mid @param {{user_id: number, name: string, role: string, side: string|null}} person */

@@ -8,6 +8,7 @@ import { countryName, t, tn } from '../i18n.js';
 import { requestMeetingButton } from '../matchmaking/request-button.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import { organisationsView } from './directory-organisations.js';
+import { vipBadge } from './person.js';
 import { avatar, badge, button, empty, errorMessage } from '../ui.js';
 
 export const ORG_TYPES = ['sme', 'startup', 'corporate', 'consultancy', 'knowledge_institution', 'local_government',
@@ -57,7 +58,9 @@ function personCard(entry, mid, rq) {
         p.job_title || p.organisation
           ? h('p', { class: 'muted' }, [p.job_title, p.organisation].filter(Boolean).join(' · ')) : null)),
     h('div', { class: 'badges' },
-      entry.side ? badge(t(`side.${entry.side}`), `side-${entry.side}`) : badge(t(`role.${entry.role}`), 'role'),
+      entry.role === 'vip' ? vipBadge() : null,
+      entry.side ? badge(t(`side.${entry.side}`), `side-${entry.side}`)
+        : entry.role === 'vip' ? null : badge(t(`role.${entry.role}`), 'role'),
       badge(t(`org.${p.org_type}`), 'org')),
     place ? h('p', { class: 'person-place' }, icon('pin'), place) : null,
     sectors.length ? h('ul', { class: 'chips', 'aria-label': t('profile.sectors') },

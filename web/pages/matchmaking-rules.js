@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * /m/<id>/organise/matchmaking — the mission's matchmaking rules, for organisers: meeting and break length, who may
- * ask whom, the meeting limit, organiser booking, the delegation's time zone (for an incoming mission: where the
- * visitors come from), when someone counts as a no-show, and how long a call must have carried media both ways to
- * count as held. The slots themselves are the programme's matchmaking items.
+ * ask whom (and who may ask a VIP), the meeting limit, organiser booking, the delegation's time zone (for an
+ * incoming mission: where the visitors come from), when someone counts as a no-show, and how long a call must have
+ * carried media both ways to count as held. The slots themselves are the programme's matchmaking items.
  */
 
 import { get, put } from '../api.js';
@@ -17,6 +17,9 @@ import { clearErrors, field, showError, showFieldError, status } from '../ui.js'
 const NUMBERS = /** @type {const} */ ([
   ['meeting_minutes', 10, 60], ['break_minutes', 0, 30], ['max_meetings', 1, 100], ['no_show_minutes', 1, 30],
   ['held_seconds', 5, 1800]]);
+
+/** Who may ask a VIP (a minister, a dignitary) for a meeting (rooms/matchmaking/records.py, VipRequests). */
+const VIP_REQUESTS = ['organisers', 'delegation', 'anyone'];
 
 /** A searchable time-zone field: type part of a city or region, the browser offers the matching zones. @param {string} value */
 function zoneField(value) {
@@ -46,6 +49,9 @@ export async function render(ctx) {
     label: t(`ctl.rule.${name}`), hint: t(`ctl.hint.${name}`, { min, max }), value: rules[name], inputmode: 'numeric' }) }));
   const who = field({ name: 'who_may_request', label: t('ctl.rule.who_may_request'), value: rules.who_may_request,
     options: [['other-side', t('ctl.who.other-side')], ['anyone', t('ctl.who.anyone')]] });
+  const vip = field({ name: 'vip_requests', label: t('ctl.rule.vip_requests'), hint: t('ctl.hint.vip_requests'),
+    value: rules.vip_requests || 'organisers',
+    options: VIP_REQUESTS.map((v) => /** @type {[string, string]} */ ([v, t(`ctl.vip.${v}`)])) });
   const zone = zoneField(rules.delegation_timezone);
   const bookingId = uid('ob');
   const booking = h('input', { type: 'checkbox', id: bookingId, name: 'organiser_booking', checked: rules.organiser_booking,
@@ -54,6 +60,7 @@ export async function render(ctx) {
   const form = /** @type {HTMLFormElement} */ (h('form', { class: 'stack rules-form', novalidate: true },
     h('div', { class: 'grid-2' }, numbers.slice(0, 2).map((n) => n.f.el)),
     who.el,
+    vip.el,
     h('div', { class: 'grid-2' }, numbers.slice(2, 3).map((n) => n.f.el)),
     h('div', { class: 'field field-check', dataset: { field: 'organiser_booking' } },
       h('label', { for: bookingId }, booking, ' ', t('ctl.rule.organiser_booking')),
@@ -86,7 +93,8 @@ export async function render(ctx) {
       return;
     }
     /** @type {Record<string, any>} */
-    const body = { who_may_request: who.input.value, organiser_booking: booking.checked, delegation_timezone: tz };
+    const body = { who_may_request: who.input.value, vip_requests: vip.input.value, organiser_booking: booking.checked,
+      delegation_timezone: tz };
     for (const n of numbers) body[n.name] = Number(n.f.input.value);
     try {
       await put(`/api/missions/${mid}/matchmaking/rules`, body);

@@ -1,9 +1,12 @@
 // @ts-check
-/** /m/<id> — mission home: about the mission, and the programme in two time zones. */
+/**
+ * /m/<id> — mission home: about the mission, and the programme in two time zones; on items with places, my standing
+ * and the button to sign up, join the waiting list or give it up (docs/programme.md, "Places").
+ */
 
-import { del, get } from '../api.js';
+import { del, get, post } from '../api.js';
 import { h, icon, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import { loadMission, missionHeader, missionId } from '../mission-common.js';
 import {
   browserZone, dateOnly, dayKey, formatDateRange, formatDayLong, formatDayShort, formatTime, minutesBetween, validZone,
@@ -38,7 +41,30 @@ export function viewerZone() {
  * @property {string} [city]      where it happens, when set
  * @property {string} [venue]
  * @property {string} [timezone]  the zone it happens in; "" = the mission's
+ * @property {number|null} [capacity]  places, taken by signing up; null: no sign-up
  */
+
+/**
+ * My standing on an item with places (GET /api/missions/{id}/places).
+ * @typedef {object} Places
+ * @property {number} item_id
+ * @property {number} capacity
+ * @property {number} taken
+ * @property {number} waiting
+ * @property {'confirmed'|'waiting'|null} mine
+ * @property {number|null} position  my place's number, or my number on the waiting list
+ * @property {boolean} checked_in
+ */
+
+/**
+ * Whether people are at the item in person, so that it has a check-in (rooms/signups/records.py `on_location`).
+ * @param {Item} item @param {import('../mission-common.js').Mission} mission
+ */
+export function onLocation(item, mission) {
+  if (item.kind === 'company_visit') return true;
+  return /** @type {string} */ (mission.format) !== 'online'
+    && ['group_session', 'roundtable', 'networking'].includes(item.kind);
+}
 
 /** The zone an item happens in. @param {Item} item @param {string} missionZone */
 export function itemZone(item, missionZone) {
@@ -53,6 +79,7 @@ export function itemPlace(item, missionZone) {
 
 const KIND_ICON = /** @type {const} */ ({
   webinar: 'video', matchmaking: 'handshake', networking: 'chat', group_session: 'users', company_visit: 'building',
+  roundtable: 'chat',
 });
 
 /** The first paragraph, with the rest behind "Read more". @param {string} text */
@@ -69,9 +96,14 @@ function description(text) {
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
   const id = missionId(ctx.params);
-  const [view, items] = await Promise.all([
-    loadMission(id), get(`/api/missions/${id}/programme`, { signal: ctx.signal }),
+  const loadPlaces = (/** @type {AbortSignal} */ signal) => get(`/api/missions/${id}/places`, { signal })
+    .then((/** @type {Places[]} */ list) => new Map(list.map((p) => [p.item_id, p])),
+      () => /** @type {Map<number, Places>} */ (new Map()));
+  const [view, items, board] = await Promise.all([
+    loadMission(id), get(`/api/missions/${id}/programme`, { signal: ctx.signal }), loadPlaces(ctx.signal),
   ]);
+  /** My standing on each item with places, by item id. */
+  let places = board;
   /** Where each webinar stands (not started / live / ended), so the programme says what is true; it arrives
    * after the first drawing, which it then corrects (the page never waits for it).
    * @type {Map<number, {timebox: {status: string}, may_reopen: boolean}>} */
@@ -86,8 +118,86 @@ export async function render(ctx) {
   const formSlot = h('div');
 
   const reload = async () => {
-    programme = await get(`/api/missions/${id}/programme`);
+    [programme, places] = await Promise.all([get(`/api/missions/${id}/programme`), loadPlaces(ctx.signal)]);
     draw();
+  };
+
+  /**
+   * An item's places: how many are taken and waiting, my standing, and the one button that changes it. After a
+   * sign-up or a withdrawal only this block is redrawn, the focus moves to its new button and its status line says
+   * what happened.
+   * @param {Item} item
+   */
+  const placesBlock = (item) => {
+    if (!places.has(item.id)) return null;
+    const body = h('div', { class: 'places-body' });
+    const pst = status();
+    pst.el.classList.add('places-status');
+    const url = `/api/missions/${id}/programme/${item.id}/signup`;
+    /** @param {HTMLButtonElement} btn @param {boolean} leaving */
+    const act = async (btn, leaving) => {
+      const before = /** @type {Places} */ (places.get(item.id));
+      btn.disabled = true;
+      btn.setAttribute('aria-busy', 'true');
+      try {
+        /** @type {Places} */
+        const after = leaving ? await del(url) : await post(url);
+        places.set(item.id, after);
+        const vars = { title: item.title, n: after.position ?? 0 };
+        const said = leaving ? t(before.mine === 'waiting' ? 'pl.leftWaiting' : 'pl.gaveUp', vars)
+          : t(after.mine === 'waiting' ? 'pl.gotWaiting' : 'pl.gotPlace', vars);
+        // The programme may have been drawn again meanwhile (the webinars' state arriving): the block on the page
+        // now is the one to update.
+        const shown = /** @type {HTMLElement | null} */ (listEl.querySelector(`#places-${item.id}`));
+        if (body.isConnected || !shown) {
+          drawPlaces();
+          pst.ok(said);
+          /** @type {HTMLElement | null} */ (body.querySelector('button'))?.focus();
+        } else {
+          const fresh = /** @type {HTMLElement} */ (placesBlock(item));
+          shown.replaceWith(fresh);
+          const line = /** @type {HTMLElement} */ (fresh.querySelector('.places-status'));
+          // Filled once the new live region is on the page, so that it is announced.
+          setTimeout(() => { line.textContent = said; line.classList.add('ok'); }, 100);
+          /** @type {HTMLElement | null} */ (fresh.querySelector('button'))?.focus();
+        }
+      } catch (err) {
+        btn.disabled = false;
+        btn.removeAttribute('aria-busy');
+        pst.error(errorMessage(err));
+      }
+    };
+    const drawPlaces = () => {
+      const p = /** @type {Places} */ (places.get(item.id));
+      const over = Date.now() >= Date.parse(item.ends_at);
+      const full = p.taken >= p.capacity;
+      /** @type {[string, string, boolean] | null} what the button says, its full name, and whether it withdraws */
+      const does = over ? null
+        : p.mine === 'confirmed' ? [t('pl.giveUp'), t('pl.giveUpFor', { title: item.title }), true]
+          : p.mine === 'waiting' ? [t('pl.leaveWaiting'), t('pl.leaveWaitingFor', { title: item.title }), true]
+            : full ? [t('pl.joinWaiting'), t('pl.joinWaitingFor', { title: item.title }), false]
+              : [t('pl.signUp'), t('pl.signUpFor', { title: item.title }), false];
+      /** @type {HTMLButtonElement | null} */
+      let btn = null;
+      if (does) {
+        btn = button(does[0], { small: true, variant: does[2] ? 'ghost' : (full ? 'secondary' : 'primary'),
+          icon: does[2] ? 'x' : (full ? 'clock' : 'check'),
+          attrs: { 'aria-label': does[1], dataset: { places: does[2] ? 'leave' : 'join' } },
+          onclick: () => act(/** @type {HTMLButtonElement} */ (btn), does[2]) });
+      }
+      replace(body,
+        h('p', { class: 'places-count' }, icon('users'),
+          h('span', null, tn('pl.taken', p.capacity, { taken: p.taken }),
+            p.waiting ? ` · ${tn('pl.waiting', p.waiting)}` : '')),
+        h('div', { class: 'places-mine' },
+          p.mine === 'confirmed' ? badge(t('pl.mineConfirmed', { n: p.position ?? 0 }), 'place')
+            : p.mine === 'waiting' ? badge(t('pl.mineWaiting', { n: p.position ?? 0 }), 'waiting')
+              : full ? badge(t('pl.full'), 'neutral') : null,
+          p.checked_in ? badge(t('pl.checkedIn'), 'live') : null,
+          btn));
+    };
+    drawPlaces();
+    return h('div', { class: 'item-places', id: `places-${item.id}` }, body, pst.el);
   };
 
   /** @param {Item} item */
@@ -122,6 +232,11 @@ export async function render(ctx) {
         h('span', { class: 'sr-only' }, `${t('aud.where')}: `),
         [item.venue, item.city].filter(Boolean).join(', ')) : null,
       item.address ? h('p', { class: 'item-address' }, icon('pin'), item.address) : null,
+      placesBlock(item),
+      canManage && (places.has(item.id) || item.capacity || onLocation(item, m)) ? h('p', { class: 'item-join' },
+        h('a', { href: `/m/${id}/organise/items/${item.id}/door`, class: 'btn btn-secondary btn-small item-door',
+          'aria-label': t('pl.doorLinkFor', { title: item.title }) },
+        icon('check'), h('span', null, t('pl.doorLink')))) : null,
       canManage && item.audience === 'invited' ? h('p', { class: 'item-join' },
         h('a', { href: `/m/${id}/organise/items/${item.id}/invitees`, class: 'btn btn-secondary btn-small item-invitees',
           'aria-label': t('aud.inviteListFor', { title: item.title }) },
@@ -244,7 +359,7 @@ export async function render(ctx) {
   draw();
   get(`/api/missions/${id}/webinars`, { signal: ctx.signal }).then((list) => {
     for (const w of /** @type {any[]} */ (list)) webinars.set(w.item_id, w);
-    draw();
+    if (webinars.size) draw();
   }, () => { /* the programme stays as drawn from the times */ });
   const about = h('aside', { class: 'card about', 'aria-labelledby': 'about-h' },
     h('h2', { id: 'about-h' }, t('mission.about')),

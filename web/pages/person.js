@@ -20,6 +20,16 @@ export function safeUrl(url) {
   }
 }
 
+/**
+ * The mark of a VIP (a minister, a dignitary) on their card and page, first among their badges.
+ * @returns {HTMLElement}
+ */
+export function vipBadge() {
+  const el = badge(t('vip.badge'), 'vip badge-you');
+  el.title = t('vip.badgeLabel');
+  return el;
+}
+
 /** @param {string} title @param {string} text */
 function block(title, text) {
   return text ? h('section', { class: 'profile-block' }, h('h2', null, title), h('p', { class: 'prewrap' }, text)) : null;
@@ -95,8 +105,9 @@ export async function render(ctx) {
           p.job_title || p.organisation ? h('p', { class: 'lead' },
             [p.job_title, p.organisation].filter(Boolean).join(' · ')) : null,
           h('div', { class: 'badges' },
+            entry.role === 'vip' ? vipBadge() : null,
             entry.side ? badge(t(`side.${entry.side}`), `side-${entry.side}`) : null,
-            badge(t(`role.${entry.role}`), 'role'),
+            entry.role === 'vip' ? null : badge(t(`role.${entry.role}`), 'role'),
             badge(t(`org.${p.org_type}`), 'org')),
           h('ul', { class: 'meta-list inline' },
             place ? h('li', null, icon('pin'), place) : null,

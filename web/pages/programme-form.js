@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The add/edit form for a programme item: date and times entered in the item's own zone (else the mission's), sent
- * as UTC; who sees it (everyone, a track's members, invited people only), its track and where it happens.
+ * as UTC; who sees it (everyone, a track's members, invited people only), its track, where it happens and its places
+ * (a capacity: sign-up with a waiting list; empty for none).
  */
 
 import { get, post, put } from '../api.js';
@@ -11,7 +12,10 @@ import { utcToZoned, zonedToUtc, zoneCity } from '../time.js';
 import { busy, button, clearErrors, field, showError, showFieldError, status } from '../ui.js';
 import { zoneSelect } from '../widgets.js';
 
-const KINDS = ['webinar', 'matchmaking', 'networking', 'group_session', 'company_visit'];
+const KINDS = ['webinar', 'matchmaking', 'networking', 'group_session', 'roundtable', 'company_visit'];
+/** The kinds that take no sign-up: a webinar's audience and a matchmaking block's meetings are bounded otherwise. */
+const NO_PLACES = new Set(['webinar', 'matchmaking']);
+const MAX_PLACES = 5000;
 const AUDIENCES = /** @type {const} */ (['all', 'track', 'invited']);
 
 /** @typedef {{id: number, name: string, size: number, mine: boolean,
@@ -121,6 +125,17 @@ export function programmeForm(o) {
   kind.input.addEventListener('change', showAddress);
   showAddress();
 
+  // Places: a capacity (people sign up; the rest wait), for every kind but webinars and matchmaking blocks.
+  const capacity = field({ label: t('pl.capacity'), name: 'capacity', type: 'number', optional: true, min: 1,
+    max: MAX_PLACES, inputmode: 'numeric', value: item?.capacity ?? '', hint: t('pl.capacityHint'), autocomplete: 'off' });
+  capacity.input.step = '1';
+  capacity.el.classList.add('capacity-field');
+  const showCapacity = () => {
+    capacity.el.hidden = NO_PLACES.has(kind.input.value);
+  };
+  kind.input.addEventListener('change', showCapacity);
+  showCapacity();
+
   const st = status();
   const form = h('form', { class: 'stack programme-form', novalidate: true },
     h('h3', null, item ? t('item.editTitle') : t('item.addTitle')),
@@ -132,7 +147,7 @@ export function programmeForm(o) {
       zoneHint),
     h('div', { class: 'grid-2' }, city.el, venue.el),
     h('div', { class: 'grid-2 audience-fields' }, audience.el, track.el),
-    address.el,
+    h('div', { class: 'grid-2' }, capacity.el, address.el),
     description.el,
     st.el,
     h('div', { class: 'form-actions' },
@@ -159,6 +174,17 @@ export function programmeForm(o) {
       showFieldError(form, 'track', t('err.track-needs-track'));
       return;
     }
+    const places = capacity.el.hidden ? '' : capacity.input.value.trim();
+    const placesNumber = Number(places);
+    if (places && !(Number.isInteger(placesNumber) && placesNumber >= 1 && placesNumber <= MAX_PLACES)) {
+      showFieldError(form, 'capacity', t('pl.capacityRange'));
+      return;
+    }
+    // A number field holding something that is not a number reads as "": say so rather than drop it.
+    if (!places && !capacity.el.hidden && capacity.input.validity.badInput) {
+      showFieldError(form, 'capacity', t('pl.capacityRange'));
+      return;
+    }
     const zone = tz.input.value || m.timezone;
     const day = date.input.value;
     const startsAt = zonedToUtc(day, from.input.value, zone);
@@ -177,6 +203,7 @@ export function programmeForm(o) {
       city: city.input.value.trim(),
       venue: venue.input.value.trim(),
       timezone: tz.input.value,
+      capacity: places ? placesNumber : null,
     };
     busy(form, async () => {
       try {

@@ -13,6 +13,8 @@ import leads from './en-leads.js';
 import results from './en-results.js';
 import ledger from './en-ledger.js';
 import audience from './en-audience.js';
+import places from './en-places.js';
+import vip from './en-vip.js';
 
 export default {
   ...webinar,
@@ -28,6 +30,8 @@ export default {
   ...results,
   ...ledger,
   ...audience,
+  ...places,
+  ...vip,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
   'nav.missions': 'My missions',

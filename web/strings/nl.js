@@ -13,6 +13,8 @@ import leads from './nl-leads.js';
 import results from './nl-results.js';
 import ledger from './nl-ledger.js';
 import audience from './nl-audience.js';
+import places from './nl-places.js';
+import vip from './nl-vip.js';
 
 export default {
   ...webinar,
@@ -28,6 +30,8 @@ export default {
   ...results,
   ...ledger,
   ...audience,
+  ...places,
+  ...vip,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',
   'nav.missions': 'Mijn missies',
