@@ -9,8 +9,9 @@
 import { ApiError, del, get, post } from '../api.js';
 import { h, icon, replace } from '../dom.js';
 import { t, tn } from '../i18n.js';
-import { loadMission, missionHeader, missionId } from '../mission-common.js';
+import { missionHeader } from '../mission-common.js';
 import { personPicker } from '../organise/person-picker.js';
+import { organiserItem } from './organiser-item.js';
 import { formatDayLong, formatDayShort, formatTime, dayKey } from '../time.js';
 import { badge, button, errorMessage, status } from '../ui.js';
 import { itemPlace, itemZone, onLocation, viewerZone } from './mission.js';
@@ -32,24 +33,10 @@ const REFRESH_MS = 15_000;
 
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
-  const mid = missionId(ctx.params);
-  const itemId = Number(ctx.params[1]);
-  const [view, programme] = await Promise.all([
-    loadMission(mid), get(`/api/missions/${mid}/programme`, { signal: ctx.signal }),
-  ]);
+  const found = await organiserItem(ctx, t('pl.doorLink'));
+  if (found.page) return found.page;
+  const { mid, itemId, view, item } = found;
   const m = view.mission;
-  if (!view.permissions.includes('manage-programme')) {
-    const title = t('pl.doorLink');
-    return { title, node: h('div', null, missionHeader(view, 'programme'),
-      h('div', { class: 'card notice' }, h('h1', { tabindex: '-1' }, title), h('p', null, t('ctl.notAllowed')))) };
-  }
-  /** @type {import('./mission.js').Item | undefined} */
-  const item = /** @type {any[]} */ (programme).find((x) => x.id === itemId);
-  if (!item) {
-    return { title: t('aud.itemNotFound'), node: h('div', null, missionHeader(view, 'programme'),
-      h('div', { class: 'card notice' }, h('h1', { tabindex: '-1' }, t('aud.itemNotFound')),
-        h('p', null, h('a', { href: `/m/${mid}` }, t('aud.backToProgramme'))))) };
-  }
   const base = `/api/missions/${mid}/programme/${itemId}`;
   const here = onLocation(item, m);
   const [first, code] = await Promise.all([
