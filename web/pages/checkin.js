@@ -45,6 +45,7 @@ export async function render(ctx) {
     icon('check'), h('span', null, t('pl.checkInButton')));
   const form = h('form', { class: 'stack checkin-form', novalidate: true }, code.el, st.el, submit);
   const slot = h('div', { class: 'checkin-slot' }, form);
+  const lead = h('p', { class: 'muted checkin-lead' }, t('pl.checkinLead'));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -61,6 +62,7 @@ export async function render(ctx) {
         const done = await post(`/api/missions/${mid}/programme/${itemId}/checkin`, { code: typed });
         // The code has done its work: it leaves the address bar (and a reload shows the page without it).
         history.replaceState(null, '', location.pathname);
+        lead.remove();
         const heading = h('h2', { class: 'checkin-done-title', tabindex: '-1' }, t('pl.youAreIn'));
         replace(slot, h('div', { class: 'checkin-done', role: 'status' },
           h('span', { class: 'checkin-tick', 'aria-hidden': 'true' }, icon('check')),
@@ -91,7 +93,7 @@ export async function render(ctx) {
       mine?.mine === 'confirmed' ? h('p', { class: 'checkin-place' }, icon('check'),
         h('span', null, t('pl.youHavePlace', { n: mine.position ?? 0 })))
         : mine ? h('p', { class: 'notice-inline' }, icon('alert'), h('span', null, t('pl.noPlaceYet'))) : null,
-      h('p', { class: 'muted' }, t('pl.checkinLead')),
+      lead,
       slot));
   return { title: `${title} · ${item.title}`, node };
 }

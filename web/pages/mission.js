@@ -131,8 +131,7 @@ export async function render(ctx) {
   const placesBlock = (item) => {
     if (!places.has(item.id)) return null;
     const body = h('div', { class: 'places-body' });
-    const pst = status();
-    pst.el.classList.add('places-status');
+    const pst = status();  // its class is set anew with each message: styled through .places-note
     const url = `/api/missions/${id}/programme/${item.id}/signup`;
     /** @param {HTMLButtonElement} btn @param {boolean} leaving */
     const act = async (btn, leaving) => {
@@ -156,9 +155,9 @@ export async function render(ctx) {
         } else {
           const fresh = /** @type {HTMLElement} */ (placesBlock(item));
           shown.replaceWith(fresh);
-          const line = /** @type {HTMLElement} */ (fresh.querySelector('.places-status'));
+          const line = /** @type {HTMLElement} */ (fresh.querySelector('.places-note .status'));
           // Filled once the new live region is on the page, so that it is announced.
-          setTimeout(() => { line.textContent = said; line.classList.add('ok'); }, 100);
+          setTimeout(() => { line.textContent = said; line.className = 'status ok'; }, 100);
           /** @type {HTMLElement | null} */ (fresh.querySelector('button'))?.focus();
         }
       } catch (err) {
@@ -197,7 +196,7 @@ export async function render(ctx) {
           btn));
     };
     drawPlaces();
-    return h('div', { class: 'item-places', id: `places-${item.id}` }, body, pst.el);
+    return h('div', { class: 'item-places', id: `places-${item.id}` }, body, h('div', { class: 'places-note' }, pst.el));
   };
 
   /** @param {Item} item */
