@@ -335,6 +335,8 @@ class WebinarAction(enum.StrEnum):
     START = "start"
     END = "end"
     REOPEN = "reopen"
+    GIVE_FLOOR = "give-floor"  # group rooms: the chair gives the floor and takes it back
+    MUTE = "mute"  # group rooms: the chair mutes a microphone
 
 
 _EVERY_WEBINAR_ROLE = frozenset(WebinarRole)
@@ -359,7 +361,14 @@ WEBINAR_RULES: Mapping[WebinarAction, frozenset[WebinarRole]] = {
     WebinarAction.END: _WEBINAR_STAFF,
     # Undoing an end is the host's call: the one person who answers for the session.
     WebinarAction.REOPEN: frozenset({WebinarRole.HOST}),
+    # The chair of a group room: its host, and the moderators (the mission's organisers by default).
+    WebinarAction.GIVE_FLOOR: _WEBINAR_STAFF,
+    WebinarAction.MUTE: _WEBINAR_STAFF,
 }
+
+# In a group room (a group session, a roundtable) everyone may turn their camera on; a webinar has no floor.
+_GROUP_EXTRA = frozenset({WebinarAction.PUBLISH})
+_GROUP_ONLY = frozenset({WebinarAction.GIVE_FLOOR, WebinarAction.MUTE})
 
 # Host, moderators and speakers: the green room before the start, and not attendees in the figures.
 _GREEN_ROOM = frozenset({WebinarRole.HOST, WebinarRole.MODERATOR, WebinarRole.SPEAKER})
@@ -384,12 +393,15 @@ def webinar_role(membership: Membership | None, grant: ItemRole | None) -> Webin
     return WebinarRole.MODERATOR if membership.role is Role.ORGANISER else WebinarRole.ATTENDEE
 
 
-def webinar_allowed(role: WebinarRole, action: WebinarAction, *, guest: bool = False) -> bool:
-    return role in WEBINAR_RULES[action] or (guest and action in _GUEST_EXTRA)
+def webinar_allowed(role: WebinarRole, action: WebinarAction, *, guest: bool = False, group: bool = False) -> bool:
+    if action in _GROUP_ONLY and not group:
+        return False
+    return (role in WEBINAR_RULES[action] or (guest and action in _GUEST_EXTRA)
+            or (group and action in _GROUP_EXTRA))
 
 
-def require_webinar(role: WebinarRole, action: WebinarAction, *, guest: bool = False) -> None:
-    if webinar_allowed(role, action, guest=guest):
+def require_webinar(role: WebinarRole, action: WebinarAction, *, guest: bool = False, group: bool = False) -> None:
+    if webinar_allowed(role, action, guest=guest, group=group):
         return
     if action is WebinarAction.PUBLISH:
         # Its own code: the client turns it into "you are not (or no longer) on stage".
@@ -438,9 +450,9 @@ def require_not_own_question(voter: int, asker: int) -> None:
         raise NotAllowed(code="own-question", message="You cannot upvote your own question.")
 
 
-def webinar_permissions(role: WebinarRole, *, guest: bool = False) -> list[str]:
+def webinar_permissions(role: WebinarRole, *, guest: bool = False, group: bool = False) -> list[str]:
     """The webinar actions this role may take, for clients to show or hide controls (the server still checks)."""
-    return sorted(a.value for a in WebinarAction if webinar_allowed(role, a, guest=guest))
+    return sorted(a.value for a in WebinarAction if webinar_allowed(role, a, guest=guest, group=group))
 
 
 def _article(role: WebinarRole) -> str:

@@ -8,7 +8,7 @@ import msgspec
 
 from rooms.core.errors import Invalid, NotFound
 from rooms.missions.audience import AudienceStore
-from rooms.missions.mission import ItemKind, ProgrammeItem
+from rooms.missions.mission import ProgrammeItem
 from rooms.missions.people import Id, ItemRole, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
 from rooms.policy import Action, Actor, require, require_item_visible
@@ -61,8 +61,9 @@ class ItemRoleService:
 
     async def set_roles(self, user: User, mission_id: int, item_id: int, grants: RoleGrants) -> ItemRoles:
         item = await self._item(user, mission_id, item_id, Action.MANAGE_PROGRAMME)
-        if item.kind is not ItemKind.WEBINAR:
-            raise Invalid(code="not-a-webinar", message="Roles are granted for webinars only.")
+        if not item.kind.has_stage:
+            raise Invalid(code="not-a-webinar",
+                          message="Roles are granted for webinars, group sessions and roundtables only.")
         roles = {grant.user_id: grant.role for grant in grants.roles}
         if len(roles) != len(grants.roles):
             raise Invalid(code="duplicate-person", message="Give each person one role.", field="roles")

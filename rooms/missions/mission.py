@@ -56,6 +56,16 @@ class ItemKind(enum.StrEnum):
     ROUNDTABLE = "roundtable"  # a chaired conversation: a minister with ten CEOs
 
     @property
+    def has_stage(self) -> bool:
+        """Whether the item has a live room on camera (docs/webinar.md): a webinar's stage, or a group room."""
+        return self in (ItemKind.WEBINAR, ItemKind.GROUP_SESSION, ItemKind.ROUNDTABLE)
+
+    @property
+    def group_room(self) -> bool:
+        """A group room: everyone may be on camera, a chair gives the floor (docs/webinar.md, "Group rooms")."""
+        return self in (ItemKind.GROUP_SESSION, ItemKind.ROUNDTABLE)
+
+    @property
     def takes_places(self) -> bool:
         """Whether the item may have a capacity, with sign-up and a waiting list (a webinar's audience and a
         matchmaking block's meetings are bounded otherwise)."""

@@ -66,6 +66,9 @@ MAX_POLL_QUESTION = 500
 MAX_OPTION = 200
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 MAX_CAMERAS = 6  # the stage layout shows up to six people
+# A group room's grid: everyone's camera, up to this many at once (what one Janus room carries here with simulcast's
+# small layers in the tiles; `make bench`, scenario group-room).
+GROUP_MAX_CAMERAS = 25
 WARNINGS = (10, 5, 1)
 # A start earlier than this before the scheduled start is more likely a slip than a choice: it needs a confirmation.
 EARLY_START = dt.timedelta(minutes=15)
@@ -83,10 +86,11 @@ class Outcome(NamedTuple):
     state: WebinarState
 
 
-def initial_state(item_id: int, starts_at: dt.datetime, ends_at: dt.datetime, max_minutes: int) -> WebinarState:
+def initial_state(item_id: int, starts_at: dt.datetime, ends_at: dt.datetime, max_minutes: int, *,
+                  group: bool = False) -> WebinarState:
     length = min(ends_at - starts_at, dt.timedelta(minutes=max_minutes))
     box = Timebox(status=TimeboxStatus.SCHEDULED, starts_at=starts_at, ends_at=starts_at + length)
-    return WebinarState(item_id=item_id, timebox=box, length_s=int(length.total_seconds()))
+    return WebinarState(item_id=item_id, timebox=box, length_s=int(length.total_seconds()), group=group)
 
 
 # -- validation ----------------------------------------------------------------------------------------------
@@ -152,7 +156,7 @@ def public_view(s: WebinarState) -> PublicView:
     questions = ordered_questions([q.record(public=True) for q in s.questions.values() if q.public])
     polls = [p.record() for _, p in sorted(s.polls.items()) if p.public]
     return PublicView(timebox=s.timebox, qa_mode=s.qa_mode, questions=questions, hands=list(s.hands),
-                      stage=s.stage, polls=polls)
+                      stage=s.stage, polls=polls, group=s.group)
 
 
 def staff_view(s: WebinarState) -> StaffView:
@@ -160,7 +164,7 @@ def staff_view(s: WebinarState) -> StaffView:
     polls = [p.record() for _, p in sorted(s.polls.items())]
     here = sorted((a for a in s.attendance.values() if a.present), key=lambda a: (a.last_joined, a.card.user_id))
     return StaffView(timebox=s.timebox, qa_mode=s.qa_mode, questions=questions, hands=list(s.hands), stage=s.stage,
-                     polls=polls, attendees=[a.card for a in here], counts=s.counts())
+                     polls=polls, attendees=[a.card for a in here], counts=s.counts(), group=s.group)
 
 
 def attendance_records(s: WebinarState, now: dt.datetime) -> list[AttendanceRecord]:
@@ -177,7 +181,11 @@ def stage_full(s: WebinarState, user_id: int, source: Source) -> bool:
     if source is not Source.CAMERA:
         return False
     others = {f.user_id for f in s.stage.live if f.source is Source.CAMERA and f.user_id != user_id}
-    return len(others) >= MAX_CAMERAS
+    return len(others) >= camera_cap(s)
+
+
+def camera_cap(s: WebinarState) -> int:
+    return GROUP_MAX_CAMERAS if s.group else MAX_CAMERAS
 
 
 # -- attendance ----------------------------------------------------------------------------------------------
@@ -397,14 +405,15 @@ def decide_end_guest(s: WebinarState, target: int, by: int) -> Outcome:
     if target not in s.stage.guests and len(invited) == len(s.stage.invited):
         raise Conflict(code="not-a-guest", message="This person is not a guest on stage.")
     stage = Stage(guests=[g for g in s.stage.guests if g != target], invited=invited,
-                  live=[f for f in s.stage.live if f.user_id != target])
+                  live=[f for f in s.stage.live if f.user_id != target],
+                  floor=None if s.stage.floor == target else s.stage.floor)
     return Outcome([_stage_event(s, stage, by)], s)
 
 
 def decide_went_live(s: WebinarState, feed: Feed) -> Outcome:
     _not_ended(s)
     if stage_full(s, feed.user_id, feed.source):
-        raise Conflict(code="stage-full", message=f"The stage shows at most {MAX_CAMERAS} cameras.")
+        raise Conflict(code="stage-full", message=f"The stage shows at most {camera_cap(s)} cameras.")
     live = [f for f in s.stage.live if (f.user_id, f.source) != (feed.user_id, feed.source)]
     stage = msgspec.structs.replace(s.stage, live=[*live, feed])
     return Outcome([_stage_event(s, stage, feed.user_id)], s)

@@ -109,6 +109,9 @@ class Stage(msgspec.Struct, frozen=True):
     guests: list[int] = msgspec.field(default_factory=list)
     invited: list[Invite] = msgspec.field(default_factory=list)
     live: list[Feed] = msgspec.field(default_factory=list)
+    # A group room's speaker, given the floor by the chair: the large tile for everyone, and the one whose hand
+    # went down when they got it. None when the floor is open (the chair's own voice, or a free conversation).
+    floor: int | None = None
 
 
 class Poll(msgspec.Struct, frozen=True):
@@ -203,6 +206,14 @@ class PollVoted(EventBody, frozen=True, tag="w-poll-vote"):
     poll: Poll
 
 
+class Muted(EventBody, frozen=True, tag="w-mute"):
+    """The chair muted someone's microphone in a group room. Their client turns its microphone off and says
+    why; they may turn it on again (a chair who needs silence takes the floor, or ends their camera)."""
+
+    user_id: int
+    by: int
+
+
 class TimeboxChanged(EventBody, frozen=True, tag="w-timebox"):
     timebox: Timebox
 
@@ -217,4 +228,4 @@ class WebinarEnded(EventBody, frozen=True, tag="w-ended"):
 
 
 WebinarEvent = (Attended | Left | Greeted | QuestionChanged | QuestionVoted | QaModeChanged | HandsChanged
-                | StageChanged | PollChanged | PollVoted | TimeboxChanged | TimeWarning | WebinarEnded)
+                | StageChanged | Muted | PollChanged | PollVoted | TimeboxChanged | TimeWarning | WebinarEnded)

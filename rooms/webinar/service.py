@@ -22,7 +22,7 @@ from rooms.leads.ports import LeadMaker
 from rooms.matchmaking.records import LeadSource
 from rooms.missions.audience import AudienceStore
 from rooms.missions.mission import Audience as ItemAudience
-from rooms.missions.mission import ItemKind, Mission, ProgrammeItem
+from rooms.missions.mission import Mission, ProgrammeItem
 from rooms.missions.people import Membership, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
 from rooms.policy import (
@@ -87,6 +87,7 @@ from rooms.webinar.events import (
     Timebox,
     TimeboxStatus,
 )
+from rooms.webinar.floor import decide_floor, decide_mute
 from rooms.webinar.state import AttendanceRecord, PublicView, Publisher, StaffView, WebinarState
 
 
@@ -96,6 +97,7 @@ class WebinarStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore,
 
 
 SYSTEM = 0  # the sender of what the time box does by itself
+GROUP_MAX_MINUTES = 12 * 60  # a group room's time box is its slot: a day's programme, not the webinar cap
 
 
 class WebinarSnapshot(msgspec.Struct, frozen=True):
@@ -121,6 +123,10 @@ class _Webinar(NamedTuple):
     @property
     def aggregate(self) -> str:
         return f"webinar:{self.item.id}"
+
+    @property
+    def group(self) -> bool:
+        return self.item.kind.group_room
 
 
 class _Viewer(NamedTuple):
@@ -177,7 +183,7 @@ class WebinarService:
     async def _webinar(self, item_id: int) -> _Webinar:
         item = await self._store.get_item(item_id)
         mission = await self._store.get_mission(item.mission_id) if item is not None else None
-        if item is None or item.kind is not ItemKind.WEBINAR or mission is None:
+        if item is None or not item.kind.has_stage or mission is None:
             raise NotFound(code="webinar-not-found", message="Webinar not found.")
         return _Webinar(item, mission)
 
@@ -203,7 +209,7 @@ class WebinarService:
 
     async def _acting(self, user: User, item_id: int, action: WebinarAction) -> _Viewer:
         viewer = await self._viewer(user, item_id)
-        require_webinar(viewer.role, action)
+        require_webinar(viewer.role, action, group=viewer.webinar.group)
         return viewer
 
     async def mission_of(self, item_id: int) -> int:
@@ -241,7 +247,9 @@ class WebinarService:
 
     def _state(self, w: _Webinar, raw: bytes | None) -> WebinarState:
         if raw is None:
-            return initial_state(w.item.id, w.item.starts_at, w.item.ends_at, w.mission.webinar_max_minutes)
+            # The mission's cap on a webinar's length is for webinars; a group room keeps its scheduled slot.
+            cap = GROUP_MAX_MINUTES if w.group else w.mission.webinar_max_minutes
+            return initial_state(w.item.id, w.item.starts_at, w.item.ends_at, cap, group=w.group)
         return self._decoder.decode(raw)
 
     async def snapshot(self, user: User, ref: RoomRef) -> WebinarSnapshot:
@@ -251,9 +259,9 @@ class WebinarService:
         guest = user.id in state.stage.guests
         view = staff_view(state) if ref.kind is RoomKind.WEBINAR_STAFF else public_view(state)
         may_publish = (state.timebox.status is not TimeboxStatus.ENDED
-                       and webinar_allowed(viewer.role, WebinarAction.PUBLISH, guest=guest))
+                       and webinar_allowed(viewer.role, WebinarAction.PUBLISH, guest=guest, group=state.group))
         return WebinarSnapshot(seq=seq, state=view, role=viewer.role, may_publish=may_publish,
-                               permissions=webinar_permissions(viewer.role, guest=guest),
+                               permissions=webinar_permissions(viewer.role, guest=guest, group=state.group),
                                my_votes=sorted(q.id for q in state.questions.values() if user.id in q.voters),
                                my_questions=sorted(q.id for q in state.questions.values()
                                                    if q.author.user_id == user.id),
@@ -270,7 +278,7 @@ class WebinarService:
         membership = await self._store.get_membership(mission_id, user.id)
         audience = await self._store.mission_audience(mission_id)
         for it in await self._store.programme(mission_id):
-            if it.kind is ItemKind.WEBINAR and may_see_item(membership, it, audience):
+            if it.kind.has_stage and may_see_item(membership, it, audience):
                 viewer = await self._viewer(user, it.id)
                 state, _ = await self._load(viewer.webinar, webinar(it.id).name)
                 out.append(WebinarStatus(item_id=it.id, timebox=state.timebox,
@@ -412,6 +420,14 @@ class WebinarService:
             require_webinar(viewer.role, WebinarAction.END_GUEST)
         return await self._run(viewer.webinar, user.id, None, lambda s: decide_end_guest(s, target, user.id))
 
+    async def give_floor(self, user: User, item: int, target: int | None) -> Appended:
+        viewer = await self._acting(user, item, WebinarAction.GIVE_FLOOR)
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_floor(s, target, user.id))
+
+    async def mute(self, user: User, item: int, target: int) -> Appended:
+        viewer = await self._acting(user, item, WebinarAction.MUTE)
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_mute(s, target, user.id))
+
     async def create_poll(self, user: User, item: int, question: str, options: list[str], multiple: bool,
                           key: str | None) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.MANAGE_POLLS)
@@ -480,7 +496,7 @@ class WebinarService:
         what = _parse(Source, source, "source")
         viewer = await self._viewer(user, item)
         state, _ = await self._load(viewer.webinar, webinar(item).name)
-        require_webinar(viewer.role, WebinarAction.PUBLISH, guest=user.id in state.stage.guests)
+        require_webinar(viewer.role, WebinarAction.PUBLISH, guest=user.id in state.stage.guests, group=state.group)
         if state.timebox.status is TimeboxStatus.ENDED:
             raise Conflict(code="webinar-ended", message="This webinar has ended.")
         if stage_full(state, user.id, what):
@@ -496,7 +512,7 @@ class WebinarService:
         live = Feed(user_id=user.id, name=who.name, organisation=who.organisation, source=who.source, feed=feed)
 
         def fn(s: WebinarState) -> Outcome:
-            require_webinar(viewer.role, WebinarAction.PUBLISH, guest=user.id in s.stage.guests)
+            require_webinar(viewer.role, WebinarAction.PUBLISH, guest=user.id in s.stage.guests, group=s.group)
             return decide_went_live(s, live)
 
         return await self._run(viewer.webinar, user.id, None, fn)

@@ -126,6 +126,9 @@ class WebinarState(msgspec.Struct):
     peak: int = 0  # the most attendees (not staff) here at once while live
     warned: list[int] = msgspec.field(default_factory=list)  # minutes-left warnings already given
     version: int = 0  # counts decisions; gives questions their `seq` and new questions and polls their ids
+    # A group session's or a roundtable's room: everyone may turn their camera on (up to GROUP_MAX_CAMERAS), the
+    # chair gives the floor. Fixed by the item's kind when the room's state is first made.
+    group: bool = False
 
     def counts(self) -> Counts:
         """The attendees' figures: here now, most at once while live, and how many were here while live. The
@@ -148,6 +151,7 @@ class PublicView(msgspec.Struct, frozen=True, tag_field="view", tag="public"):
     hands: list[Hand]
     stage: Stage
     polls: list[Poll]
+    group: bool = False  # a group room (docs/webinar.md, "Group rooms")
 
 
 class StaffView(msgspec.Struct, frozen=True, tag_field="view", tag="staff"):
@@ -161,6 +165,7 @@ class StaffView(msgspec.Struct, frozen=True, tag_field="view", tag="staff"):
     polls: list[Poll]
     attendees: list[AttendeeCard]  # present now, by time joined
     counts: Counts
+    group: bool = False
 
 
 class AttendanceRecord(msgspec.Struct, frozen=True):

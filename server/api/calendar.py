@@ -19,7 +19,7 @@ from starlette.routing import Route
 from rooms.core.errors import NotFound
 from rooms.matchmaking.records import Meeting
 from rooms.matchmaking.service import MatchmakingService
-from rooms.missions.mission import ItemKind, ProgrammeItem
+from rooms.missions.mission import ProgrammeItem
 from rooms.missions.people import User
 from server.api.core import Context, Endpoint, services_of
 from server.api.meetings import MeetingView, Views
@@ -54,7 +54,7 @@ def meeting_url(ctx: Context, meeting: Meeting) -> str:
 
 def item_url(ctx: Context, item: ProgrammeItem) -> str:
     base = f"{ctx.services.settings.public_url}/m/{item.mission_id}"
-    return f"{base}/webinar/{item.id}" if item.kind is ItemKind.WEBINAR else base
+    return f"{base}/webinar/{item.id}" if item.kind.has_stage else base
 
 
 async def schedule(ctx: Context, _: Any) -> ScheduleView:

@@ -67,6 +67,18 @@ class StageEnd(Request, frozen=True, tag="stage-end"):
     user: Id
 
 
+class Floor(Request, frozen=True, tag="floor"):
+    """The chair of a group room gives the floor to `user`, or takes it back with null."""
+
+    room: RoomName
+    user: Id | None = None
+
+
+class Mute(Request, frozen=True, tag="mute"):
+    room: RoomName
+    user: Id
+
+
 class PollCreate(Request, frozen=True, tag="poll-create"):
     room: RoomName
     question: PollText
@@ -140,7 +152,7 @@ class StageUnwatch(Request, frozen=True, tag="stage-unwatch"):
 
 
 WebinarRequest = (Ask | Vote | Moderate | SetQaMode | Hand | LowerHand | StageInvite | StageReply | StageEnd
-                  | PollCreate | PollState | PollVote | Greet | WebinarStart | WebinarEnd | WebinarReopen
+                  | Floor | Mute | PollCreate | PollState | PollVote | Greet | WebinarStart | WebinarEnd | WebinarReopen
                   | WebinarRehearse | React | StagePublish | StageUnpublish | StageWatch | StageWatchAnswer
                   | StageUnwatch)
 

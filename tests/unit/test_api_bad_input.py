@@ -300,16 +300,21 @@ def test_bad_role_grants_are_refused_and_grants_unchanged(world: World, roles: A
     assert shown == [{"user_id": world.users["host"].id, "name": "Host Person", "organisation": "", "role": "host"}]
 
 
-def test_roles_are_granted_for_webinars_only(world: World) -> None:
+def test_roles_are_granted_for_items_with_a_live_room_only(world: World) -> None:
+    """Webinars, group sessions and roundtables have a room with a host (the chair); a matchmaking block not."""
     from rooms.missions.mission import ItemKind
     from tests.support.world import item_draft
 
     missions = MissionService(world.store, world.clock)
+    block = world.run(missions.add_item, world.users["organiser"], world.mission_id,
+                      item_draft(ItemKind.MATCHMAKING))
+    r = world.call("organiser", "PUT", _roles_path(world, block.id), {"roles": [_grant(world, "host", "host")]})
+    assert _error(r) == (422, "not-a-webinar", None)
+    assert world.run(world.store.item_roles, block.id) == {}
     session = world.run(missions.add_item, world.users["organiser"], world.mission_id,
                         item_draft(ItemKind.GROUP_SESSION))
     r = world.call("organiser", "PUT", _roles_path(world, session.id), {"roles": [_grant(world, "host", "host")]})
-    assert _error(r) == (422, "not-a-webinar", None)
-    assert world.run(world.store.item_roles, session.id) == {}
+    assert r.status_code == 200, r.text
 
 
 def test_an_item_of_another_mission_is_not_found_under_this_one(world: World) -> None:

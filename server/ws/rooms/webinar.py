@@ -23,10 +23,12 @@ from server.ws.node import Node
 from server.ws.protocol import Ack, Join, Request
 from server.ws.protocol_webinar import (
     Ask,
+    Floor,
     Greet,
     Hand,
     LowerHand,
     Moderate,
+    Mute,
     PollCreate,
     PollState,
     PollVote,
@@ -190,6 +192,10 @@ class Webinar(WebinarRoom[WebinarRequest]):
                 await ack(request.id, await svc.reply(user, item, request.accept))
             case StageEnd():
                 await self._end_guest(s, request, item)
+            case Floor():
+                await ack(request.id, await svc.give_floor(user, item, request.user))
+            case Mute():
+                await ack(request.id, await svc.mute(user, item, request.user))
             case PollCreate():
                 await ack(request.id, await svc.create_poll(user, item, request.question, list(request.options),
                                                             request.multiple, request.key))
