@@ -44,6 +44,8 @@ system-deps:
 	[ -x /usr/bin/chromium ] || need chromium "headless browser the browser tests drive through Playwright"; \
 	command -v redis-server >/dev/null || need redis-server "private Redis servers the multi-node and chaos tests start and kill"; \
 	command -v janus >/dev/null || need janus "the webinar stage's SFU, started by the media tests inside a network namespace"; \
+	command -v janus-pp-rec >/dev/null || need janus-tools "janus-pp-rec, which turns the stage recordings Janus writes (.mjr) into media files"; \
+	command -v ffmpeg >/dev/null || need ffmpeg "muxes and composes the stage recordings into one watchable file (and ffprobe checks it)"; \
 	command -v npm >/dev/null || need npm "fetches the pinned axe-core (accessibility checks) and TypeScript (make webcheck); brings node"; \
 	if [ -n "$$missing" ]; then \
 		echo -e "make test installs Debian packages (apt-get$(if $(SUDO), through sudo,)):$$why"; \

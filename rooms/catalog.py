@@ -51,6 +51,8 @@ from rooms.missions.ports import (
 )
 from rooms.organisations.errors import CODES as ORGANISATIONS_CODES
 from rooms.organisations.ports import OrganisationStore
+from rooms.recordings.errors import CODES as RECORDINGS_CODES
+from rooms.recordings.ports import RecordingStore
 from rooms.registration.errors import CODES as REGISTRATION_CODES
 from rooms.registration.memory import MemoryRegistrations
 from rooms.registration.ports import RegistrationStore
@@ -68,7 +70,7 @@ from rooms.webinar.events import WebinarEvent
 # Every error code the domain raises, with its meaning; each belongs to one context.
 ERROR_CODES = codebook(CORE_CODES, MISSIONS_CODES, LOBBY_CODES, WEBINAR_CODES, MATCHMAKING_CODES, LOUNGE_CODES,
                        ORGANISATIONS_CODES, REGISTRATION_CODES, LEADS_CODES, LEDGER_CODES,
-                       SIGNUPS_CODES)
+                       SIGNUPS_CODES, RECORDINGS_CODES)
 
 # Every durable event body, tagged by `kind`: what the log and the wire decode (rooms.core.events.EventBody).
 AnyEventBody = (LobbyEvent | WebinarEvent | Notification | MeetingRoomEvent | LoungeEvent | LeadAdded | LeadDue
@@ -96,7 +98,7 @@ def decode_event(raw: bytes | str) -> RoomEvent:
 class Store(UserStore, ProfileStore, MissionStore, MembershipStore, DirectoryStore, InvitationStore, SignInStore,
             ItemRoleStore, MeetingStore, LeadBook, OutboxStore, RegistrationStore, ReminderStore, EventLog,
             AggregateStore, OrganisationStore, CopyStore, ResultsStore, LedgerStore, AudienceStore, SignupStore,
-            Protocol):
+            RecordingStore, Protocol):
     """Everything durable. One object may implement every part; each service asks only for the parts it uses."""
 
     async def ping(self) -> None:

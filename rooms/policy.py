@@ -337,6 +337,7 @@ class WebinarAction(enum.StrEnum):
     REOPEN = "reopen"
     GIVE_FLOOR = "give-floor"  # group rooms: the chair gives the floor and takes it back
     MUTE = "mute"  # group rooms: the chair mutes a microphone
+    RECORD = "record"  # switch the stage's recording on or off (anyone may decline to be recorded)
 
 
 _EVERY_WEBINAR_ROLE = frozenset(WebinarRole)
@@ -364,6 +365,7 @@ WEBINAR_RULES: Mapping[WebinarAction, frozenset[WebinarRole]] = {
     # The chair of a group room: its host, and the moderators (the mission's organisers by default).
     WebinarAction.GIVE_FLOOR: _WEBINAR_STAFF,
     WebinarAction.MUTE: _WEBINAR_STAFF,
+    WebinarAction.RECORD: _WEBINAR_STAFF,
 }
 
 # In a group room (a group session, a roundtable) everyone may turn their camera on; a webinar has no floor.
@@ -453,6 +455,14 @@ def require_not_own_question(voter: int, asker: int) -> None:
 def webinar_permissions(role: WebinarRole, *, guest: bool = False, group: bool = False) -> list[str]:
     """The webinar actions this role may take, for clients to show or hide controls (the server still checks)."""
     return sorted(a.value for a in WebinarAction if webinar_allowed(role, a, guest=guest, group=group))
+
+
+def may_see_recording(role: WebinarRole, mission_role: Role, *, rehearsal: bool, published: bool) -> bool:
+    """A recording of an item one may see: the public one once published (ready, or an organiser's link) for every
+    member; a rehearsal's only for the item's staff and the mission's organisers, never published; one still
+    rendering or failed only for those too (they can act on it)."""
+    insider = mission_role is Role.ORGANISER or is_webinar_staff(role)
+    return insider or (published and not rehearsal)
 
 
 def _article(role: WebinarRole) -> str:

@@ -29,6 +29,7 @@ from server.api import (
     missions,
     organisations,
     outbox,
+    recordings,
     registration,
     reminders,
     results,
@@ -80,7 +81,7 @@ def all_endpoints() -> list[Endpoint]:
             *roster_files.endpoints(), *organisations.endpoints(), *mission_admin.endpoints(),
             *registration.endpoints(), *reminders.endpoints(), *leads.endpoints(),
             *results.endpoints(), *teams.endpoints(), *tracks.endpoints(),
-            *signups.endpoints()]
+            *signups.endpoints(), *recordings.endpoints()]
 
 
 class SecurityHeaders:

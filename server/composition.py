@@ -25,6 +25,7 @@ from rooms.matchmaking.service import MatchmakingService
 from rooms.missions.accounts import AccountService
 from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
+from rooms.recordings.service import RecordingService
 from rooms.reminders.service import ReminderService
 from rooms.results.service import ResultsService
 from rooms.signups.service import SignupService
@@ -35,6 +36,7 @@ from server.mail.reminder_clock import ReminderClock
 from server.mail.sender import MailSender
 from server.mail.smtp import SmtpTransport
 from server.passwords import Passwords
+from server.recorder import Recorder
 from server.settings import Settings
 from server.tokens import Tokens
 from server.ws.control import Control
@@ -119,6 +121,8 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
     # Every caller gets the services through `publishing`: what a use case appends is published when it returns.
     webinars = publishing(WebinarService(store, clock), delivery)
     lounges = publishing(LoungeService(store, clock), delivery)
+    recordings = RecordingService(store, clock)
+    recorder = Recorder(settings.var_dir, ports.stage, webinars, recordings)
     node_id = secrets.token_hex(4)
     tokens = Tokens(settings.secret_key)
     transport = None if settings.smtp is None else SmtpTransport(settings.smtp)
@@ -137,11 +141,13 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
         results=ResultsService(store, MissionService(store, clock), clock),
         ledger=LedgerService(store, MissionService(store, clock), clock),
         signups=publishing(SignupService(store, clock), delivery),
+        recordings=recordings,
+        recorder=recorder,
     )
     node = Node(id=node_id, settings=settings, store=store, clock=clock, hub=hub,
                 presence=ports.presence, limiter=ports.limiter, relay=SignalRelay(ports.broker),
                 delivery=delivery, rooms=services.live)
-    registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage)))
+    registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage, recorder)))
     return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store,
                 lead_reminders=LeadReminders(services.leads))
 

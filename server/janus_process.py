@@ -84,6 +84,8 @@ def write_config(directory: Path, port: int, options: JanusOptions, lib_dir: Pat
         "admin_secret = \"" + os.urandom(16).hex() + "\"",
         f"event_loops = {options.event_loops}",
         "session_timeout = 60",
+        # A stage recording keeps this extra extension until Janus closes it: signaling/recording.py waits for it.
+        'recordings_tmp_ext = "part"',
     ]
     if options.interface:
         general.append(f"interface = {_q(options.interface)}")

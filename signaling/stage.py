@@ -8,13 +8,16 @@ Guarantees every implementation gives:
   trickled through this port;
 - `kick` removes a feed whichever node published it, and is a no-op for a feed that is already gone;
 - `unwatch`, `unpublish` and `close` are idempotent;
-- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable`, `stage-media-missing` or
-  `bad-sdp`.
+- errors are `StageError`s with a stable code: `stage-full`, `stage-unavailable`, `stage-media-missing`,
+  `recording-unavailable` or `bad-sdp`;
+- consent to recording is the caller's to decide and this port's to keep: nothing of a (user, source) is ever
+  written to disk unless `record` named a directory for it, and nothing more after `record(..., None)` returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, Protocol
 
 from rooms.core.errors import DomainError, ErrorKind
@@ -67,6 +70,18 @@ class StageMediaMissing(StageError):
             "with pip install 'roundtable[relay]'.")
 
 
+class RecordingUnavailable(StageError):
+    """Only an SFU records the stage (Janus's recorder); the in-process relay cannot."""
+
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(
+            code="recording-unavailable",
+            message=f"This installation's stage media ({stage}) cannot record webinars; recordings need Janus "
+            "(the Debian packages janus and janus-tools).")
+
+
 class BadSdp(StageError):
     kind = ErrorKind.INVALID
 
@@ -100,6 +115,19 @@ class StageMedia(Protocol):
 
     async def kick(self, webinar: int, feed: int) -> None:
         """Revocation: removes the feed from the SFU server-side, whichever node holds its connection."""
+
+    @property
+    def can_record(self) -> bool:
+        """Whether `record` may be given a directory here (False: it raises `recording-unavailable`)."""
+        ...
+
+    async def record(self, webinar: int, user_id: int, source: Source, into: Path | None) -> None:
+        """Records the (user, source) feed published through this node into the directory `into`, or stops
+        recording it (None; idempotent). The choice holds on this node until changed or the webinar's `close`: it
+        applies at once to the live feed, and from its first packet to a later `publish` of the same (user, source).
+        Each recorded span gets files of its own in `into` (named by `signaling.recording.recording_base`); the
+        directory must be one the SFU can create and write. Never call it with a directory for a person who
+        declined: that is the whole of consent here."""
 
     async def watch(self, webinar: int, viewer: str, feeds: list[int]) -> str:
         """Starts a subscription for `viewer` (unique per connection) and returns the SFU's offer for it."""

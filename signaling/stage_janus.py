@@ -4,6 +4,9 @@ One VideoRoom per webinar (its id derived from the webinar id, created on demand
 nodes, so only we can kick publishers or destroy it); one publisher handle per (user, source) whose feed id is
 derived from them (`stage.feed_for`), so any node can kick a feed another node published; one multistream
 subscriber handle per viewer, renegotiated with Janus 1.x `update`. All handles live in one session per node.
+
+Recording is Janus's own per-publisher recorder (one .mjr file per medium); rooms are created with `lock_record`, so
+only a request carrying the room secret (ours) can switch a recorder on or off.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from signaling.janus_client import (
@@ -26,6 +30,7 @@ from signaling.janus_client import (
     JanusMessage,
     Jsep,
 )
+from signaling.recording import recording_base
 from signaling.stage import BadSdp, Published, Source, StageUnavailable, check_sdp, feed_for
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,9 @@ ROOM_BASE = 7_000_000_000  # keeps our rooms apart from any others on a shared J
 FEED_WAIT_SECONDS = 5.0  # how long a subscription waits for a feed whose publisher is still connecting
 FEED_RETRY_SECONDS = 0.2
 SELF_OFFER_SECONDS = 2.0  # how long a dropped feed's subscription waits for Janus's own renegotiation offer
+# Janus builds each recording's path in a 255-byte buffer (base + "-video-<m-line>", then ".mjr" and any temporary
+# extension) and silently records nothing when it does not fit.
+MAX_RECORDING_BASE = 200
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class JanusStage:
 
     name = "janus"
     viewer_cap: int | None = None
+    can_record = True
 
     def __init__(self, url: str, secret: str, config: JanusRoomConfig | None = None,
                  admin_key: str | None = None) -> None:
@@ -73,6 +82,9 @@ class JanusStage:
         self._session_lock = asyncio.Lock()
         self._rooms: dict[int, _Room] = {}
         self._opened: set[int] = set()
+        # Kept apart from the rooms because a lost Janus connection must not forget them: a feed published again
+        # after Janus came back is recorded (or not) as decided.
+        self._recordings: dict[int, dict[tuple[int, Source], Path]] = {}  # webinar -> (user, source) -> directory
         self.client.on_reset(self._reset)
 
     @staticmethod
@@ -115,7 +127,7 @@ class JanusStage:
             "request": "create", "room": self.room_id(webinar), "description": f"webinar {webinar}",
             "secret": self.secret, "publishers": self.config.publishers, "bitrate": self.config.bitrate,
             "fir_freq": self.config.fir_freq, "videocodec": "vp8", "audiocodec": "opus", "permanent": False,
-            "notify_joining": False, "audiolevel_event": False,
+            "notify_joining": False, "audiolevel_event": False, "lock_record": True,
         }
         if self.admin_key:
             body["admin_key"] = self.admin_key
@@ -159,8 +171,12 @@ class JanusStage:
                 # A stale connection of the same (user, source), perhaps through another node: latest wins.
                 await self.kick(webinar, feed)
                 await self._call(handle, join)
-            answer = await self._call(handle, {"request": "publish", "audio": True, "video": True},
-                                      Jsep("offer", offer_sdp))
+            body: dict[str, Any] = {"request": "publish", "audio": True, "video": True}
+            into = self._recordings.get(webinar, {}).get((user_id, source))
+            if into is not None:
+                # Asked with the publish itself, the recorder starts with the feed's first packet.
+                body.update(self._recording(into, user_id, source))
+            answer = await self._call(handle, body, Jsep("offer", offer_sdp))
             if answer.jsep is None:
                 raise BadSdp("the media server returned no answer")
             await self.client.trickle_completed(self._session or 0, handle)
@@ -192,6 +208,39 @@ class JanusStage:
         handle = self._rooms.get(webinar, _Room()).publishers.pop(feed, None)
         if handle is not None:
             await self._detach(handle)
+
+    # -- recording -----------------------------------------------------------------------------------------
+
+    async def record(self, webinar: int, user_id: int, source: Source, into: Path | None) -> None:
+        chosen = self._recordings.setdefault(webinar, {})
+        if into is None:
+            chosen.pop((user_id, source), None)
+        else:
+            _check_recording_path(into)
+            chosen[(user_id, source)] = into
+        feed = feed_for(user_id, source)
+        handle = self._rooms.get(webinar, _Room()).publishers.get(feed)
+        if handle is None:
+            return
+        if into is not None:
+            try:
+                await self._call(handle, {"request": "configure", **self._recording(into, user_id, source)})
+            except JanusError as exc:
+                raise StageUnavailable(f"Janus refused to record feed {feed}: {exc.reason}") from exc
+            return
+        try:
+            await self._call(handle, {"request": "configure", "record": False, "secret": self.secret})
+        except (JanusError, StageUnavailable) as exc:
+            # Consent withdrawn must stop the recorder whatever happens: the feed goes, and its recorder with it.
+            log.warning("webinar %d: Janus did not stop recording feed %d (%s); removing the feed", webinar, feed, exc)
+            await self.kick(webinar, feed)
+
+    def _recording(self, into: Path, user_id: int, source: Source) -> dict[str, Any]:
+        # Janus writes into the filename's own directory when the room has no rec_dir (ours have none: the
+        # directory is the caller's, per recording, and the room may have been created by another node). A new
+        # base per span: Janus would overwrite the files of an earlier span with the same name.
+        base = recording_base(into, user_id, source, time.time_ns() // 1_000_000)
+        return {"record": True, "filename": str(base), "secret": self.secret}
 
     # -- viewers -------------------------------------------------------------------------------------------
 
@@ -332,6 +381,7 @@ class JanusStage:
             for handle in [*room.publishers.values(), *(v.handle for v in room.viewers.values())]:
                 await self._detach(handle)
         self._opened.discard(webinar)
+        self._recordings.pop(webinar, None)
         if self._control is None:
             return
         with contextlib.suppress(JanusError, StageUnavailable):
@@ -343,6 +393,16 @@ class JanusStage:
             await self.client.destroy_session(self._session)
         self._reset()
         await self.client.close()
+
+
+def _check_recording_path(into: Path) -> None:
+    if not into.is_absolute():
+        raise ValueError(f"the recording directory must be an absolute path (Janus has its own working "
+                         f"directory), not {into}")
+    probe = recording_base(into, 2**31, "screen", 10**13)
+    if len(str(probe).encode()) > MAX_RECORDING_BASE:
+        raise ValueError(f"the recording directory's path is too long for Janus: {into} (at most "
+                         f"{MAX_RECORDING_BASE - len(str(probe).encode()) + len(str(into).encode())} bytes)")
 
 
 def _mids(msg: JanusMessage) -> dict[str, int]:

@@ -4,12 +4,15 @@ ends or lists media finds nothing to do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from signaling.stage import Published, Source, StageMediaMissing
 
 
 class NoStage:
     name = "none"
     viewer_cap: int | None = None
+    can_record = False
 
     async def open(self, webinar: int) -> None:
         pass
@@ -22,6 +25,10 @@ class NoStage:
 
     async def kick(self, webinar: int, feed: int) -> None:
         pass
+
+    async def record(self, webinar: int, user_id: int, source: Source, into: Path | None) -> None:
+        if into is not None:
+            raise StageMediaMissing()
 
     async def watch(self, webinar: int, viewer: str, feeds: list[int]) -> str:
         raise StageMediaMissing()

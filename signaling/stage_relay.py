@@ -3,7 +3,8 @@ their tracks to each viewer's connection.
 
 aiortc decodes each published track once but re-encodes it per viewer (~15 % of a core per viewer, measured), so
 the relay takes at most `viewer_cap` viewers per webinar (default 8) and refuses further ones with `stage-full`.
-Only for small installations without Janus; feeds are numbered by the relay itself.
+Only for small installations without Janus; feeds are numbered by the relay itself. It records nothing: asking it
+to is refused with `recording-unavailable`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import itertools
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiortc import (
     MediaStreamTrack,
@@ -25,7 +27,7 @@ from aiortc import (
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError
 
-from signaling.stage import BadSdp, Published, Source, StageFull, check_sdp
+from signaling.stage import BadSdp, Published, RecordingUnavailable, Source, StageFull, check_sdp
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class RelayStage:
     use a public STUN server."""
 
     name = "relay"
+    can_record = False
 
     def __init__(self, viewer_cap: int = DEFAULT_VIEWER_CAP, ice_servers: list[RTCIceServer] | None = None) -> None:
         self.viewer_cap: int | None = viewer_cap
@@ -115,6 +118,10 @@ class RelayStage:
             task.cancel()
         # Closing the publisher's connection ends its tracks, and with them every relayed copy at the viewers.
         await feed.pc.close()
+
+    async def record(self, webinar: int, user_id: int, source: Source, into: Path | None) -> None:
+        if into is not None:
+            raise RecordingUnavailable(self.name)
 
     async def watch(self, webinar: int, viewer: str, feeds: list[int]) -> str:
         room = self._room(webinar)

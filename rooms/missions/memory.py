@@ -37,6 +37,7 @@ from rooms.missions.profile import (
     search_text,
 )
 from rooms.organisations.memory import MemoryOrganisations
+from rooms.recordings.memory import MemoryRecordings
 from rooms.signups.memory import MemorySignups
 
 
@@ -181,7 +182,8 @@ def _search(members: Iterable[_Member], query: DirectoryQuery) -> DirectoryPage:
     )
 
 
-class MemoryMissions(MemoryItemRoles, MemoryAudience, MemorySignups, MemoryOutbox, MemoryOrganisations):
+class MemoryMissions(MemoryItemRoles, MemoryAudience, MemorySignups, MemoryRecordings, MemoryOutbox,
+                     MemoryOrganisations):
     """The missions' ports (rooms.missions.ports); rooms.catalog.MemoryStore adds every other context's."""
 
     def __init__(self) -> None:

@@ -46,6 +46,8 @@ class WebinarResult(msgspec.Struct, frozen=True):
     polls: int  # opened at least once
     poll_voters: int  # distinct people who voted in any poll
     poll_participation: float | None  # poll_voters / unique_viewers (None: no viewers or no polls)
+    # Attendees who watched the recording afterwards and were not there live (docs/webinar.md, "Recording").
+    replay_viewers: int = 0
 
 
 class Matchmaking(msgspec.Struct, frozen=True):

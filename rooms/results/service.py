@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 import msgspec
@@ -24,6 +24,7 @@ from rooms.missions.ports import InvitationStore, MissionStore
 from rooms.missions.service import MissionService
 from rooms.organisations.records import count_companies
 from rooms.policy import Action, require
+from rooms.recordings.ports import RecordingStore
 from rooms.results.ports import LeadCount, ResultMeeting, ResultMember, ResultsStore
 from rooms.results.records import (
     CompanyVisit,
@@ -48,7 +49,7 @@ EVERY_MAIL = 1_000_000  # the outbox of one mission, whole
 
 
 class ResultsServiceStore(MissionStore, InvitationStore, AggregateStore, OutboxStore, ResultsStore, SignupStore,
-                          Protocol):
+                          RecordingStore, Protocol):
     """What the results read."""
 
 
@@ -80,12 +81,15 @@ def invitations(found: Sequence[Invitation], mails: Counter[str], now: dt.dateti
                        mails=dict(sorted(mails.items())))
 
 
-def webinar_result(item: ProgrammeItem, state: WebinarState | None, now: dt.datetime) -> WebinarResult:
+def webinar_result(item: ProgrammeItem, state: WebinarState | None, now: dt.datetime,
+                   replayers: Collection[int] = ()) -> WebinarResult:
     if state is None:
         return WebinarResult(item_id=item.id, title=item.title, starts_at=item.starts_at, unique_viewers=0, peak=0,
                              minutes_watched=0, average_minutes=None, questions_asked=0, questions_answered=0,
-                             polls=0, poll_voters=0, poll_participation=None)
+                             polls=0, poll_voters=0, poll_participation=None, replay_viewers=len(set(replayers)))
     viewers = [a for a in state.attendance.values() if a.attended and not a.card.staff]
+    # Who watched afterwards and was not there live; the staff (who made it) are not its audience.
+    there = {a.card.user_id for a in state.attendance.values() if a.attended or a.card.staff}
     seconds = sum(a.watched(now) for a in viewers)
     questions = [q for q in state.questions.values() if not q.rehearsal]
     polls = [p for p in state.polls.values() if not p.rehearsal and p.status is not PollStatus.DRAFT]
@@ -96,7 +100,8 @@ def webinar_result(item: ProgrammeItem, state: WebinarState | None, now: dt.date
         questions_asked=len(questions),
         questions_answered=sum(1 for q in questions if q.status is QuestionStatus.ANSWERED),
         polls=len(polls), poll_voters=len(voters),
-        poll_participation=_ratio(len(voters), len(viewers), 2) if polls else None)
+        poll_participation=_ratio(len(voters), len(viewers), 2) if polls else None,
+        replay_viewers=len(set(replayers) - there))
 
 
 def lounge_result(item: ProgrammeItem, state: LoungeState | None) -> LoungeResult:
@@ -175,7 +180,8 @@ class ResultsService:
         for item in programme:
             if item.kind is ItemKind.WEBINAR:
                 raw = await self._raw(webinar(item.id).name)
-                webinars.append(webinar_result(item, None if raw is None else self._webinar.decode(raw), now))
+                webinars.append(webinar_result(item, None if raw is None else self._webinar.decode(raw), now,
+                                               await self._replayers(item.id)))
             elif item.kind is ItemKind.NETWORKING:
                 raw = await self._raw(lounge(item.id).name)
                 lounges.append(lounge_result(item, None if raw is None else self._lounge.decode(raw)))
@@ -192,6 +198,13 @@ class ResultsService:
             company_visits=[CompanyVisit(item_id=i.id, title=i.title, starts_at=i.starts_at, address=i.address,
                                          attendance=there.get(i.id, 0))
                             for i in programme if i.kind is ItemKind.COMPANY_VISIT])
+
+    async def _replayers(self, item_id: int) -> set[int]:
+        out: set[int] = set()
+        for r in await self._store.recordings(item_id):
+            if not r.rehearsal:
+                out |= set(await self._store.replays(r.id))
+        return out
 
     async def _raw(self, room: str) -> bytes | None:
         """A webinar's or lounge's aggregate as stored (its name is its room's)."""

@@ -41,10 +41,10 @@ def tables(r: MissionResults) -> list[Table]:
         Table("invitations", ["figure", "count"], invited),
         Table("webinars", ["item_id", "title", "starts_at", "unique_viewers", "peak", "minutes_watched",
                            "average_minutes", "questions_asked", "questions_answered", "polls", "poll_voters",
-                           "poll_participation"],
+                           "poll_participation", "replay_viewers"],
               [[w.item_id, w.title, w.starts_at.isoformat(), w.unique_viewers, w.peak, w.minutes_watched,
                 w.average_minutes, w.questions_asked, w.questions_answered, w.polls, w.poll_voters,
-                w.poll_participation] for w in r.webinars]),
+                w.poll_participation, w.replay_viewers] for w in r.webinars]),
         Table("matchmaking", ["figure", "value"], [
             ["requests_sent", mm.requests_sent], ["requests_accepted", mm.requests_accepted],
             ["requests_declined", mm.requests_declined], ["requests_pending", mm.requests_pending],

@@ -156,7 +156,8 @@ def public_view(s: WebinarState) -> PublicView:
     questions = ordered_questions([q.record(public=True) for q in s.questions.values() if q.public])
     polls = [p.record() for _, p in sorted(s.polls.items()) if p.public]
     return PublicView(timebox=s.timebox, qa_mode=s.qa_mode, questions=questions, hands=list(s.hands),
-                      stage=s.stage, polls=polls, group=s.group)
+                      stage=s.stage, polls=polls, group=s.group,
+                      recording=s.recording, declined=list(s.declined))
 
 
 def staff_view(s: WebinarState) -> StaffView:
@@ -164,7 +165,8 @@ def staff_view(s: WebinarState) -> StaffView:
     polls = [p.record() for _, p in sorted(s.polls.items())]
     here = sorted((a for a in s.attendance.values() if a.present), key=lambda a: (a.last_joined, a.card.user_id))
     return StaffView(timebox=s.timebox, qa_mode=s.qa_mode, questions=questions, hands=list(s.hands), stage=s.stage,
-                     polls=polls, attendees=[a.card for a in here], counts=s.counts(), group=s.group)
+                     polls=polls, attendees=[a.card for a in here], counts=s.counts(), group=s.group,
+                     recording=s.recording, declined=list(s.declined))
 
 
 def attendance_records(s: WebinarState, now: dt.datetime) -> list[AttendanceRecord]:

@@ -214,6 +214,15 @@ class Muted(EventBody, frozen=True, tag="w-mute"):
     by: int
 
 
+class RecordingChanged(EventBody, frozen=True, tag="w-recording"):
+    """Recording switched on or off by the staff, or someone declined (or accepted) being recorded. `declined`
+    is everyone who declined: nothing of theirs is recorded, whenever they publish."""
+
+    on: bool
+    declined: list[int]
+    by: int
+
+
 class TimeboxChanged(EventBody, frozen=True, tag="w-timebox"):
     timebox: Timebox
 
@@ -228,4 +237,5 @@ class WebinarEnded(EventBody, frozen=True, tag="w-ended"):
 
 
 WebinarEvent = (Attended | Left | Greeted | QuestionChanged | QuestionVoted | QaModeChanged | HandsChanged
-                | StageChanged | Muted | PollChanged | PollVoted | TimeboxChanged | TimeWarning | WebinarEnded)
+                | StageChanged | Muted | RecordingChanged | PollChanged | PollVoted | TimeboxChanged | TimeWarning
+                | WebinarEnded)

@@ -37,6 +37,7 @@ from rooms.policy import (
     webinar_permissions,
     webinar_role,
 )
+from rooms.webinar.consent import decide_consent, decide_record
 from rooms.webinar.decide import (
     Audience,
     Outcome,
@@ -145,6 +146,19 @@ class WebinarStatus(msgspec.Struct, frozen=True):
     item_id: int
     timebox: Timebox
     may_reopen: bool  # for this viewer, now
+
+
+class RecordingPlan(NamedTuple):
+    """What the stage's recorder is to do now: record (the staff switched it on), not whom, and into which
+    recording (a rehearsal's is the staff's only)."""
+
+    on: bool
+    declined: frozenset[int]
+    rehearsal: bool
+    ended: bool
+
+    def records(self, user_id: int) -> bool:
+        return self.on and not self.ended and user_id not in self.declined
 
 
 class _Unchanged(Exception):
@@ -427,6 +441,21 @@ class WebinarService:
     async def mute(self, user: User, item: int, target: int) -> Appended:
         viewer = await self._acting(user, item, WebinarAction.MUTE)
         return await self._run(viewer.webinar, user.id, None, lambda s: decide_mute(s, target, user.id))
+
+    async def record(self, user: User, item: int, on: bool) -> Appended:
+        viewer = await self._acting(user, item, WebinarAction.RECORD)
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_record(s, on, user.id))
+
+    async def consent(self, user: User, item: int, accept: bool) -> Appended:
+        """Anyone in the room may decline being recorded (their own choice: no role is needed)."""
+        viewer = await self._acting(user, item, WebinarAction.WATCH)
+        return await self._run(viewer.webinar, user.id, None, lambda s: decide_consent(s, user.id, accept))
+
+    async def recording_plan(self, item: int) -> RecordingPlan:
+        w = await self._webinar(item)
+        state = (await self._load(w, webinar(item).name))[0]
+        return RecordingPlan(on=state.recording, declined=frozenset(state.declined),
+                             rehearsal=state.timebox.rehearsal, ended=state.timebox.status is TimeboxStatus.ENDED)
 
     async def create_poll(self, user: User, item: int, question: str, options: list[str], multiple: bool,
                           key: str | None) -> Appended:

@@ -129,6 +129,10 @@ class WebinarState(msgspec.Struct):
     # A group session's or a roundtable's room: everyone may turn their camera on (up to GROUP_MAX_CAMERAS), the
     # chair gives the floor. Fixed by the item's kind when the room's state is first made.
     group: bool = False
+    # Recording (docs/webinar.md, "Recording"): whether the stage is being recorded now, and who declined to be
+    # (never recorded, whenever they publish). A rehearsal's recording is the staff's only.
+    recording: bool = False
+    declined: list[int] = msgspec.field(default_factory=list)
 
     def counts(self) -> Counts:
         """The attendees' figures: here now, most at once while live, and how many were here while live. The
@@ -152,6 +156,8 @@ class PublicView(msgspec.Struct, frozen=True, tag_field="view", tag="public"):
     stage: Stage
     polls: list[Poll]
     group: bool = False  # a group room (docs/webinar.md, "Group rooms")
+    recording: bool = False
+    declined: list[int] = msgspec.field(default_factory=list)
 
 
 class StaffView(msgspec.Struct, frozen=True, tag_field="view", tag="staff"):
@@ -166,6 +172,8 @@ class StaffView(msgspec.Struct, frozen=True, tag_field="view", tag="staff"):
     attendees: list[AttendeeCard]  # present now, by time joined
     counts: Counts
     group: bool = False
+    recording: bool = False
+    declined: list[int] = msgspec.field(default_factory=list)
 
 
 class AttendanceRecord(msgspec.Struct, frozen=True):

@@ -26,6 +26,7 @@ from rooms.missions.accounts import AccountService
 from rooms.missions.people import MAX_ID, User
 from rooms.missions.service import MissionService, ProfileService
 from rooms.organisations.service import OrganisationService
+from rooms.recordings.service import RecordingService
 from rooms.reminders.service import ReminderService
 from rooms.results.service import ResultsService
 from rooms.signups.service import SignupService
@@ -37,6 +38,7 @@ from server.api.errors import ApiError, Unauthenticated
 from server.api.input import check, parse
 from server.mail.sender import MailSender
 from server.passwords import Passwords
+from server.recorder import Recorder
 from server.settings import Settings
 from server.tokens import Tokens
 
@@ -84,6 +86,8 @@ class Services:
     results: ResultsService  # a mission's results for its organisers (docs/results.md)
     ledger: LedgerService  # teams and their KPI ledger (docs/ledger.md)
     signups: SignupService  # places on programme items and check-in on site (docs/programme.md)
+    recordings: RecordingService  # recordings on demand (docs/webinar.md, "Recording")
+    recorder: Recorder  # this node's stage recorder and the recordings' files
 
 
 def services_of(app: Any) -> Services:

@@ -51,6 +51,7 @@ from server.db.models import (
 )
 from server.db.organisations_sql import SqlOrganisations, link, link_new
 from server.db.outbox_sql import SqlOutbox, add_mail
+from server.db.recordings_sql import SqlRecordings
 from server.db.registration_sql import SqlRegistrations, with_registration
 from server.db.reminders_sql import SqlReminders
 from server.db.results_sql import SqlResults
@@ -86,8 +87,9 @@ def _sector_rows(user_id: int, sectors: Sequence[str]) -> list[dict[str, Any]]:
     ]
 
 
-class SqlStore(SqlItemRoles, SqlAudience, SqlSignups, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations, SqlReminders,
-               SqlAggregates, SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults, SqlLedger):
+class SqlStore(SqlItemRoles, SqlAudience, SqlSignups, SqlRecordings, SqlMeetings, SqlLeads, SqlOutbox, SqlRegistrations,
+               SqlReminders, SqlAggregates, SqlEventLog, SqlOrganisations, SqlCopies, SqlSignIns, SqlResults,
+               SqlLedger):
     """One object implementing every part of rooms.catalog.Store."""
 
     def __init__(self, url: str) -> None:

@@ -79,6 +79,20 @@ class Mute(Request, frozen=True, tag="mute"):
     user: Id
 
 
+class Record(Request, frozen=True, tag="record"):
+    """The staff switch the stage's recording on or off."""
+
+    room: RoomName
+    on: bool
+
+
+class RecordConsent(Request, frozen=True, tag="record-consent"):
+    """One's own choice: `accept: false` declines being recorded (before going live, or any time after)."""
+
+    room: RoomName
+    accept: bool
+
+
 class PollCreate(Request, frozen=True, tag="poll-create"):
     room: RoomName
     question: PollText
@@ -152,9 +166,9 @@ class StageUnwatch(Request, frozen=True, tag="stage-unwatch"):
 
 
 WebinarRequest = (Ask | Vote | Moderate | SetQaMode | Hand | LowerHand | StageInvite | StageReply | StageEnd
-                  | Floor | Mute | PollCreate | PollState | PollVote | Greet | WebinarStart | WebinarEnd | WebinarReopen
-                  | WebinarRehearse | React | StagePublish | StageUnpublish | StageWatch | StageWatchAnswer
-                  | StageUnwatch)
+                  | Floor | Mute | Record | RecordConsent | PollCreate | PollState | PollVote | Greet | WebinarStart
+                  | WebinarEnd | WebinarReopen | WebinarRehearse | React | StagePublish | StageUnpublish | StageWatch
+                  | StageWatchAnswer | StageUnwatch)
 
 
 # -- server frames -------------------------------------------------------------------------------------------

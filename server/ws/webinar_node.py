@@ -18,9 +18,10 @@ from rooms.core.clock import Clock
 from rooms.core.errors import Invalid
 from rooms.core.events import EventBody
 from rooms.core.refs import webinar
-from rooms.webinar.events import Feed, StageChanged, TimeboxChanged, WebinarEnded
+from rooms.webinar.events import Feed, RecordingChanged, StageChanged, TimeboxChanged, WebinarEnded
 from rooms.webinar.reactions import ReactionAggregator
 from rooms.webinar.service import WebinarService
+from server.recorder import Recorder
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import Hub, LocalRoom
@@ -45,13 +46,16 @@ class Watcher:
 class WebinarObserved(Observed):
     watchers: dict[str, Watcher] = field(default_factory=dict)
     live: list[Feed] = field(default_factory=list)
+    rehearsing: bool = False  # as of the last time box seen: a rehearsal's end renders its recording
 
 
 class WebinarNode(RoomObserver[WebinarObserved]):
-    def __init__(self, hub: Hub, webinars: WebinarService, stage: StageMedia, clock: Clock) -> None:
-        super().__init__(hub, ("w-stage", "w-timebox", "w-ended"), log)
+    def __init__(self, hub: Hub, webinars: WebinarService, stage: StageMedia, clock: Clock,
+                 recorder: Recorder) -> None:
+        super().__init__(hub, ("w-stage", "w-timebox", "w-ended", "w-recording"), log)
         self._webinars = webinars
         self.stage = stage
+        self.recorder = recorder
         self._clock = clock
         self.reactions = ReactionAggregator()
         self._flusher: asyncio.Task[None] | None = None
@@ -69,6 +73,7 @@ class WebinarNode(RoomObserver[WebinarObserved]):
 
     async def _started(self, seen: WebinarObserved) -> None:
         seen.live = await self._webinars.live_feeds(seen.item)
+        seen.rehearsing = (await self._webinars.timebox(seen.item)).rehearsal
         self._arm_timebox(seen)
 
     async def _stopping(self, seen: WebinarObserved) -> None:
@@ -80,12 +85,21 @@ class WebinarNode(RoomObserver[WebinarObserved]):
             case StageChanged(stage=stage):
                 seen.live = list(stage.live)
                 self._spawn(self._renegotiate(seen), "webinar background task failed")
-            case TimeboxChanged():
+                self._spawn(self.recorder.apply(seen.item, seen.live), "recording the stage failed")
+            case RecordingChanged():
+                self._spawn(self.recorder.apply(seen.item, list(seen.live)), "recording the stage failed")
+            case TimeboxChanged(timebox=box):
                 self._arm_timebox(seen)
+                # The rehearsal's recording and the real session's are two: a change of phase moves the feeds.
+                self._spawn(self.recorder.apply(seen.item, list(seen.live)), "recording the stage failed")
+                if seen.rehearsing and not box.rehearsal:
+                    self._spawn(self.recorder.render(seen.item, rehearsal=True), "rendering a rehearsal failed")
+                seen.rehearsing = box.rehearsal
             case WebinarEnded():
                 seen.live = []
                 seen.disarm()
                 self._spawn(self._renegotiate(seen), "webinar background task failed")
+                self._spawn(self.recorder.render(seen.item, rehearsal=False), "rendering a recording failed")
             case _:
                 pass
 

@@ -147,7 +147,7 @@ def make_world(tmp_path: Path, **settings_extra: Any) -> Iterator[World]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'world.db'}"
     upgrade(url)
     settings = Settings(database_url=url, secret_key="test-secret-" + "x" * 32, public_url="http://testserver",
-                        **settings_extra)
+                        **{"var_dir": tmp_path / "var", **settings_extra})
     clock = FixedClock(NOW)
     app = create_app(settings, clock=clock)
     with TestClient(app) as client:

@@ -141,7 +141,8 @@ def test_who_may_and_who_may_not(world: World, case: Case) -> None:
             expected[who] = (401, "not-signed-in")
         elif who == "outsider":
             expected[who] = (404, outcomes[who][1] if outcomes[who][1] in ("mission-not-found", "item-not-found",
-                                                                       "meeting-not-found", "request-not-found")
+                                                                       "meeting-not-found", "request-not-found",
+                                                                       "recording-not-found")
                              else "mission-not-found")
         else:
             expected[who] = (403, "not-allowed")
@@ -578,4 +579,42 @@ CASES.extend([
     Case("POST", IT + "/checkin", _coded, EVERY_MEMBER, lambda w: {"code": "abc-234"}),
     Case("POST", IT + "/checkins/{user_id:int}", lambda w: _visit_path(w, f"/checkins/{w.users['participant'].id}"),
          ORGANISER),
+])
+
+
+# -- recordings (docs/webinar.md, "Recording") -------------------------------------------------------------------
+
+
+def _webinar(w: World) -> int:
+    import datetime as dt
+
+    from rooms.missions.mission import ItemDraft, ItemKind, ProgrammeItem
+
+    now = w.clock.now()
+    draft = ItemDraft(kind=ItemKind.WEBINAR, title=f"Recorded {w.unique()}", starts_at=now - dt.timedelta(hours=2),
+                      ends_at=now - dt.timedelta(hours=1))
+    item: ProgrammeItem = w.run(w.store.add_item, w.mission_id, draft)
+    return item.id
+
+
+def _recording(w: World) -> str:
+    """A fresh, ready public recording with its file on disk."""
+    import datetime as dt
+
+    item = _webinar(w)
+    claimed = w.run(w.store.claim_render, item, False, w.clock.now(), dt.timedelta(minutes=30))
+    assert claimed is not None
+    files = w.settings.var_dir / "recordings" / str(item) / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    (files / "stage.webm").write_bytes(b"\x1aE\xdf\xa3" + bytes(1000))
+    w.run(w.store.finish_render, claimed.id, "stage.webm", 2000, 1004, w.clock.now())
+    return f"{_mission(w)}/recordings/{claimed.id}"
+
+
+CASES.extend([
+    Case("GET", IT + "/recordings", lambda w: f"{_mission(w)}/programme/{_webinar(w)}/recordings", EVERY_MEMBER),
+    Case("PUT", IT + "/recording-link", lambda w: f"{_mission(w)}/programme/{_webinar(w)}/recording-link", ORGANISER,
+         lambda w: {"url": "https://video.example/watch?v=1"}),
+    Case("DELETE", M + "/recordings/{recording_id:int}", _recording, ORGANISER, ok=204),
+    Case("GET", M + "/recordings/{recording_id:int}/file", lambda w: _recording(w) + "/file", EVERY_MEMBER),
 ])

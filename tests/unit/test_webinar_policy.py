@@ -30,7 +30,7 @@ from tests.unit.test_webinar_domain import bodies, make_webinar
 pytestmark = pytest.mark.security
 
 STAFF_ONLY = {"moderate-qa", "lower-hands", "invite-to-stage", "end-guest", "manage-polls", "greet", "console",
-              "start", "end"}
+              "start", "end", "record"}
 
 
 def test_the_rules_table_is_the_documented_one() -> None:

@@ -98,9 +98,10 @@ export async function render(ctx) {
         ...keyed(inv.mails, 'outbox.status.')])),
     section(mid, 'webinars', t('results.webinars'),
       table(t('results.webinars'), [t('results.webinar'), t('results.viewers'), t('results.peak'),
-        t('results.avgMinutes'), t('results.asked'), t('results.answered'), t('results.pollVoters')],
+        t('results.avgMinutes'), t('results.asked'), t('results.answered'), t('results.pollVoters'),
+        t('results.replayViewers')],
       r.webinars.map((/** @type {any} */ w) => [`${w.title} · ${when(w.starts_at)}`, w.unique_viewers, w.peak,
-        w.average_minutes, w.questions_asked, w.questions_answered, w.poll_voters]))),
+        w.average_minutes, w.questions_asked, w.questions_answered, w.poll_voters, w.replay_viewers]))),
     section(mid, 'matchmaking', t('results.matchmaking'),
       table(t('results.matchmaking'), [t('results.figure'), t('results.count')], [
         [t('results.requestsSent'), mm.requests_sent], [t('results.requestsAccepted'), mm.requests_accepted],

@@ -14,6 +14,7 @@ export default {
   'results.companies': "Companies",
   'results.accepted': "Accepted",
   'results.viewers': "Webinar viewers",
+  'results.replayViewers': "Watched the recording afterwards",
   'results.held': "Meetings held",
   'results.leads': "Leads",
   'results.perParticipant': "{n} per participant",

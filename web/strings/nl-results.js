@@ -14,6 +14,7 @@ export default {
   'results.companies': "Bedrijven",
   'results.accepted': "Geaccepteerd",
   'results.viewers': "Webinarkijkers",
+  'results.replayViewers': "Keken de opname later",
   'results.held': "Gevoerde gesprekken",
   'results.leads': "Leads",
   'results.perParticipant': "{n} per deelnemer",

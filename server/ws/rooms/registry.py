@@ -14,6 +14,7 @@ from rooms.core.refs import RoomKind, RoomRef
 from rooms.lounge.service import LoungeService
 from rooms.matchmaking.service import MatchmakingService
 from rooms.webinar.service import WebinarService
+from server.recorder import Recorder
 from server.ws.node import Node
 from server.ws.protocol import Hello, Join, Leave, Ping, Request
 from server.ws.rooms.base import RoomType
@@ -37,13 +38,14 @@ class RoomServices:
     lounges: LoungeService
     meetings: MatchmakingService
     stage: StageMedia
+    recorder: Recorder
 
 
 def room_types(node: Node, services: RoomServices) -> list[RoomType[Any]]:
     return [
         Lobby(node),
         Inbox(node),
-        Webinar(node, services.webinars, services.stage),
+        Webinar(node, services.webinars, services.stage, services.recorder),
         WebinarStaff(node, services.webinars, services.stage.name),
         Meeting(node, services.meetings),
         Lounge(node, services.lounges),

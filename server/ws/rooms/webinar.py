@@ -19,6 +19,7 @@ from rooms.core.presence import PresenceEntry, Status
 from rooms.core.refs import RoomKind, RoomRef
 from rooms.webinar.reactions import allowed_emoji
 from rooms.webinar.service import WebinarService, asked_question
+from server.recorder import Recorder
 from server.ws.node import Node
 from server.ws.protocol import Ack, Join, Request
 from server.ws.protocol_webinar import (
@@ -33,6 +34,8 @@ from server.ws.protocol_webinar import (
     PollState,
     PollVote,
     React,
+    Record,
+    RecordConsent,
     SetQaMode,
     StageAnswer,
     StageEnd,
@@ -53,8 +56,8 @@ from server.ws.protocol_webinar import (
 )
 from server.ws.rooms.base import ConnectionState, Here, Opening, RoomType
 from server.ws.webinar_node import WebinarNode
+from signaling.stage import RecordingUnavailable, StageMedia
 from signaling.stage import Source as StageSource
-from signaling.stage import StageMedia
 
 log = logging.getLogger("roundtable.webinar")
 
@@ -107,9 +110,9 @@ class Webinar(WebinarRoom[WebinarRequest]):
     requests = WebinarRequest.__args__
     exclusive = True
 
-    def __init__(self, node: Node, webinars: WebinarService, stage: StageMedia) -> None:
+    def __init__(self, node: Node, webinars: WebinarService, stage: StageMedia, recorder: Recorder) -> None:
         super().__init__(node, webinars)
-        self.stage_node = WebinarNode(node.hub, webinars, stage, node.clock)
+        self.stage_node = WebinarNode(node.hub, webinars, stage, node.clock, recorder)
 
     def start(self) -> None:
         self.stage_node.start()
@@ -196,6 +199,12 @@ class Webinar(WebinarRoom[WebinarRequest]):
                 await ack(request.id, await svc.give_floor(user, item, request.user))
             case Mute():
                 await ack(request.id, await svc.mute(user, item, request.user))
+            case Record():
+                if request.on and not self.stage_node.recorder.available:
+                    raise RecordingUnavailable(self.stage_node.stage.name)
+                await ack(request.id, await svc.record(user, item, request.on))
+            case RecordConsent():
+                await ack(request.id, await svc.consent(user, item, request.accept))
             case PollCreate():
                 await ack(request.id, await svc.create_poll(user, item, request.question, list(request.options),
                                                             request.multiple, request.key))
@@ -252,6 +261,7 @@ class Webinar(WebinarRoom[WebinarRequest]):
         source = _source(request.source.value)
         stage = self.stage_node.stage
         display = (await self.webinars.publisher(user, item, source)).name
+        await self.stage_node.recorder.before_publish(item, user.id, source)
         published = await stage.publish(item, user.id, source, display, request.sdp)
         try:
             appended = await self.webinars.went_live(user, item, source, published.feed)
