@@ -37,6 +37,8 @@ from rooms.policy import (
     webinar_permissions,
     webinar_role,
 )
+from rooms.recordings.ports import RecordingStore
+from rooms.recordings.records import RecordingStatus
 from rooms.webinar.consent import decide_consent, decide_record
 from rooms.webinar.decide import (
     Audience,
@@ -93,7 +95,7 @@ from rooms.webinar.state import AttendanceRecord, PublicView, Publisher, StaffVi
 
 
 class WebinarStore(MissionStore, MembershipStore, DirectoryStore, ItemRoleStore, AggregateStore, LeadMaker,
-                   AudienceStore, Protocol):
+                   AudienceStore, RecordingStore, Protocol):
     """What webinars use of the store."""
 
 
@@ -146,6 +148,7 @@ class WebinarStatus(msgspec.Struct, frozen=True):
     item_id: int
     timebox: Timebox
     may_reopen: bool  # for this viewer, now
+    recorded: bool = False  # its recording is published (a file ready, or the organiser's link)
 
 
 class RecordingPlan(NamedTuple):
@@ -295,8 +298,10 @@ class WebinarService:
             if it.kind.has_stage and may_see_item(membership, it, audience):
                 viewer = await self._viewer(user, it.id)
                 state, _ = await self._load(viewer.webinar, webinar(it.id).name)
+                recorded = any(not r.rehearsal and r.status in (RecordingStatus.READY, RecordingStatus.LINK)
+                               for r in await self._store.recordings(it.id))
                 out.append(WebinarStatus(item_id=it.id, timebox=state.timebox,
-                                         may_reopen=self._may_reopen(viewer, state)))
+                                         may_reopen=self._may_reopen(viewer, state), recorded=recorded))
         return out
 
     async def timebox(self, item: int) -> Timebox:
