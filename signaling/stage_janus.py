@@ -214,16 +214,20 @@ class JanusStage:
     async def record(self, webinar: int, user_id: int, source: Source, into: Path | None) -> None:
         chosen = self._recordings.setdefault(webinar, {})
         if into is None:
-            chosen.pop((user_id, source), None)
+            before = chosen.pop((user_id, source), None)
         else:
             _check_recording_path(into)
-            chosen[(user_id, source)] = into
+            before, chosen[(user_id, source)] = chosen.get((user_id, source)), into
         feed = feed_for(user_id, source)
         handle = self._rooms.get(webinar, _Room()).publishers.get(feed)
         if handle is None:
             return
         if into is not None:
             try:
+                if before is not None and before != into:
+                    # A feed recorded into another directory (the rehearsal's, then the session's): Janus keeps
+                    # writing the files it has open when only the filename changes, so close them first.
+                    await self._call(handle, {"request": "configure", "record": False, "secret": self.secret})
                 await self._call(handle, {"request": "configure", **self._recording(into, user_id, source)})
             except JanusError as exc:
                 raise StageUnavailable(f"Janus refused to record feed {feed}: {exc.reason}") from exc

@@ -62,6 +62,7 @@ const ROUTES = [
   [/^\/m\/(\d+)\/organise\/items\/(\d+)\/invitees$/, () => import('./pages/item-invitees.js'), {}],
   [/^\/m\/(\d+)\/organise\/items\/(\d+)\/door$/, () => import('./pages/item-door.js'), {}],
   [/^\/m\/(\d+)\/checkin\/(\d+)$/, () => import('./pages/checkin.js'), {}],
+  [/^\/m\/(\d+)\/recording\/(\d+)$/, () => import('./pages/recording.js'), {}],
   [/^\/m\/(\d+)\/organise\/results$/, () => import('./pages/organise-results.js'), {}],
   [/^\/register\/(\d+)$/, () => import('./pages/register.js'), { public: true }],
   [/^\/m\/(\d+)\/matchmaking$/, () => import('./pages/matchmaking.js'), {}],

@@ -31,8 +31,8 @@ async def test_the_public_recording_is_everyones_the_rehearsal_the_staffs() -> N
     public, rehearsal = await _ready(w), await _ready(w, rehearsal=True)
 
     seen = await svc.list(w.users["anna"], mission, w.item)
-    assert [(v.id, v.url, v.replays, v.error) for v in seen] == [(public, f"/api/missions/{mission}/recordings/{public}/file", None,
-                                                                  None)]
+    url = f"/api/missions/{mission}/recordings/{public}/file"
+    assert [(v.id, v.url, v.replays, v.error) for v in seen] == [(public, url, None, None)]
     for staff in ("host", "speaker0", "organiser"):
         assert {v.id for v in await svc.list(w.users[staff], mission, w.item)} == {public, rehearsal}
     with pytest.raises(NotFound) as gone:

@@ -77,6 +77,8 @@ export function itemPlace(item, missionZone) {
   return item.timezone ? (item.city || zoneCity(item.timezone)) : zoneCity(missionZone);
 }
 
+/** Kinds with a live room on camera (a webinar's stage or a group room): the programme knows their state. */
+const STAGE_KINDS = ['webinar', 'group_session', 'roundtable'];
 const KIND_ICON = /** @type {const} */ ({
   webinar: 'video', matchmaking: 'handshake', networking: 'chat', group_session: 'users', company_visit: 'building',
   roundtable: 'chat',
@@ -106,7 +108,7 @@ export async function render(ctx) {
   let places = board;
   /** Where each webinar stands (not started / live / ended), so the programme says what is true; it arrives
    * after the first drawing, which it then corrects (the page never waits for it).
-   * @type {Map<number, {timebox: {status: string}, may_reopen: boolean}>} */
+   * @type {Map<number, {timebox: {status: string}, may_reopen: boolean, recorded?: boolean}>} */
   const webinars = new Map();
   const m = view.mission;
   const canManage = view.permissions.includes('manage-programme');
@@ -210,7 +212,7 @@ export async function render(ctx) {
     const here = zone === browserZone() ? t('time.yourTime') : zoneCity(zone);
     const mins = minutesBetween(item.starts_at, item.ends_at);
     const now = Date.now();
-    const w = item.kind === 'webinar' ? webinars.get(item.id) : undefined;
+    const w = STAGE_KINDS.includes(item.kind) ? webinars.get(item.id) : undefined;
     const live = w ? w.timebox.status === 'live' : now >= Date.parse(item.starts_at) && now < Date.parse(item.ends_at);
     // A webinar is over when it ended, or when its slot passed without it going live.
     const over = Boolean(w) && (w?.timebox.status === 'ended' || (w?.timebox.status === 'scheduled' && now >= Date.parse(item.ends_at)));
@@ -247,11 +249,16 @@ export async function render(ctx) {
             : t('programme.webinarNextOn', { title: after.title, day: formatDayShort(after.starts_at, zone),
               time: formatTime(after.starts_at, zone) })) : null,
         w?.may_reopen ? h('a', { href: `/m/${id}/webinar/${item.id}`, class: 'btn btn-secondary btn-small reopen-webinar',
-          'aria-label': t('programme.reopenWebinarTitle', { title: item.title }) }, t('programme.reopenWebinar')) : null)
-      : item.kind === 'webinar' ? h('p', { class: 'item-join' },
+          'aria-label': t('programme.reopenWebinarTitle', { title: item.title }) }, t('programme.reopenWebinar')) : null,
+        // The recording, once published; the organisers reach the page to paste a link or see why there is none.
+        w?.recorded || canManage ? h('a', { href: `/m/${id}/recording/${item.id}`,
+          class: ['btn', w?.recorded ? 'btn-primary' : 'btn-secondary', 'btn-small', 'watch-recording'],
+          'aria-label': t(w?.recorded ? 'rec.watchTitle' : 'rec.manageTitle', { title: item.title }) },
+        icon('video'), h('span', null, t(w?.recorded ? 'rec.watch' : 'rec.manage'))) : null)
+      : item.kind === 'webinar' || item.kind === 'group_session' || item.kind === 'roundtable' ? h('p', { class: 'item-join' },
         h('a', { href: `/m/${id}/webinar/${item.id}`, class: ['btn', live ? 'btn-primary' : 'btn-secondary', 'btn-small', 'join-webinar'],
-          'aria-label': t('programme.joinWebinarTitle', { title: item.title }) },
-        icon('video'), h('span', null, t('programme.joinWebinar')))) : null,
+          'aria-label': t(item.kind === 'webinar' ? 'programme.joinWebinarTitle' : 'group.joinTitle', { title: item.title }) },
+        icon('video'), h('span', null, t(item.kind === 'webinar' ? 'programme.joinWebinar' : 'group.join')))) : null,
       item.kind === 'networking' ? h('p', { class: 'item-join' },
         h('a', { href: `/m/${id}/lounge/${item.id}`, class: ['btn', live ? 'btn-primary' : 'btn-secondary', 'btn-small', 'join-lounge'],
           'aria-label': t('programme.joinLoungeTitle', { title: item.title }) },

@@ -3,20 +3,26 @@
  * /m/<mission>/webinar/<item> — a live webinar: the stage (video, countdown, reactions), Q&A, raised hands,
  * polls, and for its host and moderators the console with who is here. The state is the server's (one
  * snapshot, then events in seq order, see web/webinar/state.js); this page only draws it and sends requests.
+ *
+ * A group session's or a roundtable's room is the same page in group mode (docs/webinar.md, "Group rooms"):
+ * everyone's camera in the grid, the floor and the speaking order first, the chair's floor and mute controls.
  */
 
+import { get } from '../api.js';
 import { navigate } from '../app.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { missionLive } from '../live.js';
 import { connPill, loadRoomItem, roomTitle, toastArea } from '../room-page.js';
 import { badge } from '../ui.js';
-import { errText } from '../webinar/common.js';
+import { errText, wt } from '../webinar/common.js';
 import { consolePanel } from '../webinar/console.js';
 import { rememberEnded } from '../webinar/ended.js';
+import { floorBar } from '../webinar/floor.js';
 import { handsPanel } from '../webinar/hands.js';
 import { pollsPanel } from '../webinar/polls.js';
 import { deviceCheck, publisher } from '../webinar/publish.js';
+import { consentLine, recordingView } from '../webinar/recording.js';
 import { qaPanel } from '../webinar/qa.js';
 import { reactionBar } from '../webinar/reactions.js';
 import { WebinarSession } from '../webinar/session.js';
@@ -24,10 +30,26 @@ import { stageView } from '../webinar/stage.js';
 import { stateBadge, timeboxView } from '../webinar/timebox.js';
 import { viewerZone } from './mission.js';
 
+/** The programme kinds whose room is a group room; a webinar's is not. */
+const GROUP_KINDS = ['group_session', 'roundtable'];
+
+/**
+ * The programme item this page is for: a webinar, else a group session or a roundtable with the same room.
+ * @param {import('../app.js').PageContext} ctx
+ */
+async function loadItem(ctx) {
+  const found = await loadRoomItem(ctx, 'webinar', 'webinar.notFound');
+  if (!found.notFound) return found;
+  const programme = /** @type {any[]} */ (await get(`/api/missions/${found.mid}/programme`, { signal: ctx.signal }));
+  const item = programme.find((x) => x.id === found.itemId && GROUP_KINDS.includes(x.kind));
+  return item ? { ...found, item, notFound: null, meId: /** @type {any} */ (await ctx.me()).user.id } : found;
+}
+
 /** @param {import('../app.js').PageContext} ctx */
 export async function render(ctx) {
-  const { mid, itemId, m, item, notFound, meId } = await loadRoomItem(ctx, 'webinar', 'webinar.notFound');
+  const { mid, itemId, m, item, notFound, meId } = await loadItem(ctx);
   if (notFound) return notFound;
+  const group = GROUP_KINDS.includes(item.kind);
   const zone = viewerZone();
   const live = missionLive(mid);
   const session = new WebinarSession(live, itemId, meId);
@@ -44,14 +66,14 @@ export async function render(ctx) {
   const roleBadge = h('span', { class: 'w-role' });
   // What the webinar is doing, apart from the connection pill (which only says whether we are connected).
   const phaseBadge = stateBadge();
-  const body = h('div', { class: 'w-body' }, h('div', { class: 'card w-waiting' }, h('p', null, t('webinar.joining'))));
+  const body = h('div', { class: 'w-body' }, h('div', { class: 'card w-waiting' }, h('p', null, wt(group, 'webinar.joining'))));
   const head = h('div', { class: 'w-head' },
-    roomTitle(mid, m, item, zone, 'video', 'kind.webinar', ' ', roleBadge, ' ', phaseBadge.el), conn.el);
+    roomTitle(mid, m, item, zone, group ? 'users' : 'video', `kind.${item.kind}`, ' ', roleBadge, ' ', phaseBadge.el), conn.el);
 
   /** @type {Array<() => void>} */
   const cleanup = [];
   const build = () => {
-    roleBadge.replaceChildren(badge(t(`webinar.role.${session.role}`), 'role'));
+    roleBadge.replaceChildren(badge(wt(group, `webinar.role.${session.role}`), 'role'));
     const tb = timeboxView(session, zone);
     const green = h('p', { class: 'w-green', id: 'w-green', role: 'status', hidden: true });
     const floaters = h('div', { class: 'floaters', 'aria-hidden': 'true' });
@@ -62,6 +84,8 @@ export async function render(ctx) {
     const hands = handsPanel(session);
     const polls = pollsPanel(session);
     const con = session.may('console') ? consolePanel(session, zone) : null;
+    const floor = session.group ? floorBar(session) : null;
+    const rec = recordingView(session, meId);
     cleanup.push(() => { tb.close(); stage.close(); pub.stopAll(true); });
 
     // -- side panel tabs: Q&A, hands, people (staff) -------------------------------------------------------
@@ -76,8 +100,10 @@ export async function render(ctx) {
         hidden: tabs.length > 0 }, content);
       tabs.push({ key, tab, panel, count });
     };
+    // In a group room the speaking order comes first: it is what the room runs on.
+    if (session.group) addTab('hands', wt(true, 'webinar.tabHands'), hands.el);
     addTab('qa', t('webinar.tabQa'), qa.el);
-    addTab('hands', t('webinar.tabHands'), hands.el);
+    if (!session.group) addTab('hands', t('webinar.tabHands'), hands.el);
     if (con) addTab('people', t('webinar.tabPeople'), con.el);
     /** @param {number} i @param {boolean} focus */
     const select = (i, focus) => {
@@ -99,14 +125,17 @@ export async function render(ctx) {
         select(j, true);
       });
     });
-    const side = h('aside', { class: 'card w-side', 'aria-label': t('webinar.sidePanel') },
-      h('div', { class: 'seg', role: 'tablist', 'aria-label': t('webinar.sidePanel') }, tabs.map((x) => x.tab)),
+    const sideLabel = wt(session.group, 'webinar.sidePanel');
+    const side = h('aside', { class: 'card w-side', 'aria-label': sideLabel },
+      h('div', { class: 'seg', role: 'tablist', 'aria-label': sideLabel }, tabs.map((x) => x.tab)),
       tabs.map((x) => x.panel));
 
     const main = h('div', { class: 'w-main' },
       green,
-      h('section', { class: 'stage', 'aria-label': t('webinar.stage') }, stage.el, floaters,
-        h('div', { class: 'stage-over' }, tb.el)),
+      h('section', { class: ['stage', session.group && 'is-group'], 'aria-label': wt(session.group, 'webinar.stage') },
+        stage.el, floaters, h('div', { class: 'stage-over' }, tb.el)),
+      floor?.el,
+      rec.el,
       pub.el,
       reactions.el,
       h('section', { class: 'card w-polls', 'aria-labelledby': 'polls-h' },
@@ -122,7 +151,7 @@ export async function render(ctx) {
       if (invite && !checking) {
         checking = true;
         const inviter = v.attendance.get(invite.by ?? -1)?.card?.name || live.people.get(invite.by ?? -1)?.name || t('webinar.aModerator');
-        const check = deviceCheck(inviter);
+        const check = deviceCheck(inviter, v.recording.on ? consentLine(session) : null);
         document.body.append(check.el);
         check.el.showModal();
         const stream = await check.result;
@@ -145,8 +174,12 @@ export async function render(ctx) {
         pub.say(t('webinar.turnEnded'));
       }
       wasGuest = guest;
-      // After the end nobody publishes (the server refuses it too) until the host reopens it.
-      pub.draw((speaker || guest) && v.timebox?.status !== 'ended', guest ? meId : null);
+      // After the end nobody publishes (the server refuses it too) until the host reopens it. In a group room
+      // everyone may: members once it is live (before, only the staff see each other), the staff in the green room.
+      const mayPublish = session.group ? session.may('publish') && (v.timebox?.status === 'live' || session.onStaff)
+        : speaker || guest;
+      pub.draw(mayPublish && v.timebox?.status !== 'ended', guest ? meId : null);
+      rec.draw(v, (mayPublish && v.timebox?.status !== 'ended') || pub.publishing());
     };
 
     let frame = 0;
@@ -159,15 +192,16 @@ export async function render(ctx) {
       const before = v.timebox?.status === 'scheduled';
       green.hidden = !(before && session.onStaff);
       green.dataset.rehearsal = String(Boolean(v.timebox?.rehearsal));
-      green.textContent = v.timebox?.rehearsal ? t('webinar.rehearsalOn') : t('webinar.greenRoom');
+      green.textContent = wt(session.group, v.timebox?.rehearsal ? 'webinar.rehearsalOn' : 'webinar.greenRoom');
       stage.update(v);
       qa.draw(v);
       hands.draw(v);
       polls.draw(v);
       con?.draw(v);
-      tabs[0].count.textContent = String(v.questions.length);
-      tabs[1].count.textContent = String(v.hands.length);
-      if (tabs[2]) tabs[2].count.textContent = String(v.counts.now);
+      floor?.draw(v);
+      for (const x of tabs) {
+        x.count.textContent = String(x.key === 'qa' ? v.questions.length : x.key === 'hands' ? v.hands.length : v.counts.now);
+      }
       stageTurn(v);
     };
     // Events can come in bursts (a join storm, a replay after reconnecting): draw once per frame.
@@ -182,6 +216,13 @@ export async function render(ctx) {
       if (fx.kind === 'greet') {
         toast(fx.organisation ? t('webinar.welcomeFrom', { name: fx.name, org: fx.organisation })
           : t('webinar.welcome', { name: fx.name }), 'is-greet');
+      } else if (fx.kind === 'muted') {
+        if (fx.user_id !== meId) return;
+        // The chair muted my microphone: it goes off here, and I am told who did it (I may turn it on again).
+        const v = session.view();
+        const by = v.attendance.get(fx.by)?.card?.name || v.stage.live.find((f) => f.user_id === fx.by)?.name
+          || live.presence.get(fx.by)?.name || live.people.get(fx.by)?.name || t('group.aChair');
+        pub.muteMic(t('group.mutedBy', { name: by }));
       } else if (fx.kind === 'warning') {
         tb.warning(fx.minutes);
       } else if (fx.kind === 'ended') {

@@ -14,6 +14,8 @@ import results from './en-results.js';
 import ledger from './en-ledger.js';
 import audience from './en-audience.js';
 import places from './en-places.js';
+import recordings from './en-recordings.js';
+import group from './en-group.js';
 import vip from './en-vip.js';
 
 export default {
@@ -31,6 +33,8 @@ export default {
   ...ledger,
   ...audience,
   ...places,
+  ...recordings,
+  ...group,
   ...vip,
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',

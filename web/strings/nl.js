@@ -14,6 +14,8 @@ import results from './nl-results.js';
 import ledger from './nl-ledger.js';
 import audience from './nl-audience.js';
 import places from './nl-places.js';
+import recordings from './nl-recordings.js';
+import group from './nl-group.js';
 import vip from './nl-vip.js';
 
 export default {
@@ -31,6 +33,8 @@ export default {
   ...ledger,
   ...audience,
   ...places,
+  ...recordings,
+  ...group,
   ...vip,
   'nav.skip': 'Naar de inhoud',
   'nav.main': 'Hoofdmenu',

@@ -15,6 +15,16 @@ export function errText(err) {
   return err?.message || t('err.unexpected');
 }
 
+/**
+ * A webinar string, in a group room its group wording where one exists (`webinar.start` → `group.start`,
+ * web/strings/en-group.js): "Start session" rather than "Start webinar".
+ * @param {boolean} group @param {string} key a `webinar.` key @param {Record<string, any>} [vars]
+ */
+export function wt(group, key, vars) {
+  const alt = key.replace(/^webinar\./, 'group.');
+  return t(group && has(alt) ? alt : key, vars);
+}
+
 /** A status line that sits next to the controls it reports on. @param {string} [id] */
 export function note(id) {
   const el = h('p', { class: 'w-note', role: 'status', 'aria-live': 'polite', id });

@@ -2,7 +2,8 @@
 /**
  * The host console: who is here (name, organisation, type, side, country, joined at), filterable; the join feed;
  * now / peak / unique; and "Greet", which puts a welcome for that person on everyone's screen.
- * People whose card the server did not include are named from the lobby's presence list.
+ * People whose card the server did not include are named from the lobby's presence list. In a group room the chair
+ * gives the floor from here too.
  */
 
 import { h, icon } from '../dom.js';
@@ -11,6 +12,7 @@ import { reconcile } from '../lobby/controls.js';
 import { formatTime } from '../time.js';
 import { badge } from '../ui.js';
 import { act, note } from './common.js';
+import { giveFloorButton } from './floor.js';
 
 /**
  * @param {import('./session.js').WebinarSession} session @param {string} zone
@@ -18,6 +20,7 @@ import { act, note } from './common.js';
 export function consolePanel(session, zone) {
   const live = session.live;
   const greetNote = note();
+  const floorGiver = session.group && session.may('give-floor');
   let filter = '';
   let showLeft = false;
   const search = h('input', { type: 'search', id: 'att-filter', placeholder: t('webinar.filterPlaceholder'), autocomplete: 'off' });
@@ -69,7 +72,8 @@ export function consolePanel(session, zone) {
           formatTime(c.joined_at, zone)) : null,
         c.staff ? badge(t('webinar.staffBadge'), 'role') : null,
         row.present ? null : badge(t('webinar.left'), 'neutral')),
-      c.user_id !== session.me && row.present && !c.staff ? greet : null);
+      c.user_id !== session.me && row.present && !c.staff ? greet : null,
+      floorGiver && row.present ? giveFloorButton(session, c, greetNote, 'att-floor') : null);
   };
 
   /** @param {import('./state.js').FeedEntry} f */

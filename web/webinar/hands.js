@@ -1,24 +1,30 @@
 // @ts-check
-/** Raised hands: raise or lower my own; the queue in the order hands went up; moderators lower any or invite. */
+/**
+ * Raised hands: raise or lower my own; the queue in the order hands went up; moderators lower any or invite. In a
+ * group room the queue is the speaking order, and the chair gives the floor from it (floor.js).
+ */
 
 import { h, icon } from '../dom.js';
 import { t, tn } from '../i18n.js';
 import { reconcile } from '../lobby/controls.js';
 import { avatar } from '../ui.js';
-import { act, note } from './common.js';
+import { act, note, wt } from './common.js';
+import { giveFloorButton } from './floor.js';
 
 /** @param {import('./session.js').WebinarSession} session */
 export function handsPanel(session) {
   const mod = session.may('lower-hands');
-  const inviter = session.may('invite-to-stage');
+  // In a group room everyone may turn their camera on: the chair gives the floor instead of an invitation.
+  const chair = session.group && session.may('give-floor');
+  const inviter = !session.group && session.may('invite-to-stage');
   const myNote = note();
   const listNote = note();
   const mine = h('button', { type: 'button', class: 'btn btn-primary hand-toggle', id: 'hand-toggle', 'aria-pressed': 'false' });
   let up = false;
   mine.addEventListener('click', () => act(mine, myNote, () => session.hand(!up)));
   const count = h('p', { class: 'w-count', id: 'hands-count' });
-  const list = h('ol', { class: 'hand-list', id: 'hand-list', role: 'list', 'aria-label': t('webinar.hands') });
-  const emptyEl = h('p', { class: 'w-empty' }, t('webinar.noHands'));
+  const list = h('ol', { class: 'hand-list', id: 'hand-list', role: 'list', 'aria-label': wt(session.group, 'webinar.hands') });
+  const emptyEl = h('p', { class: 'w-empty' }, wt(session.group, 'webinar.noHands'));
 
   /** @param {import('./state.js').Hand & {pos: number}} hand */
   const item = (hand) => {
@@ -30,6 +36,7 @@ export function handsPanel(session) {
       lower.addEventListener('click', () => act(lower, listNote, () => session.lowerHand(hand.user_id)));
       tools.push(lower);
     }
+    if (chair) tools.push(giveFloorButton(session, hand, listNote, 'hand-floor'));
     if (inviter) {
       const stage = h('button', { type: 'button', class: 'btn btn-ghost btn-small hand-stage',
         'aria-label': t('webinar.bringOnStageName', { name: hand.name }) }, t('webinar.bringOnStage'));

@@ -4,12 +4,15 @@
  * own `stage-publish` (an offer sent after ICE gathering completes; the server answers). Mute and camera toggles,
  * and stop. When the server refuses (`not-on-stage`: a guest whose turn ended) local media stops at once.
  *
+ * In a group room everyone may publish: the controls read "Turn camera on / off" and "Mute / Unmute microphone",
+ * and the chair's `w-mute` turns the microphone off here (`muteMic`).
+ *
  * Also the device check an invited attendee sees: a preview, a choice of camera and microphone, Accept/Decline.
  */
 
 import { h, icon, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { act, errText, note } from './common.js';
+import { act, errText, note, wt } from './common.js';
 import { gathered } from './stage.js';
 
 /** @typedef {'camera'|'screen'} Source */
@@ -58,8 +61,10 @@ export function publisher(session, changed) {
     stop('screen', tell);
   };
 
+  // A group room shows up to 25 cameras at once: each is sent smaller.
   /** @param {MediaStreamConstraints} [constraints] */
-  const camera = async (constraints = { audio: true, video: { width: 640, height: 360 } }) => {
+  const camera = async (constraints = { audio: true,
+    video: session.group ? { width: 480, height: 270, frameRate: { max: 15 } } : { width: 640, height: 360 } }) => {
     try {
       await start('camera', await navigator.mediaDevices.getUserMedia(constraints));
     } catch (err) {
@@ -79,11 +84,22 @@ export function publisher(session, changed) {
     const tracks = out.get('camera')?.stream.getTracks().filter((x) => x.kind === kind) || [];
     return tracks.length > 0 && tracks.every((x) => x.enabled);
   };
-  /** @param {'audio'|'video'} kind */
-  const toggle = (kind) => {
-    const on = !enabled(kind);
+  let mutedBy = false;
+  /** @param {'audio'|'video'} kind @param {boolean} [on] */
+  const toggle = (kind, on = !enabled(kind)) => {
     for (const x of out.get('camera')?.stream.getTracks() || []) if (x.kind === kind) x.enabled = on;
+    if (kind === 'audio' && on && mutedBy) {
+      mutedBy = false;
+      pubNote.clear();
+    }
     changed();
+    draw(...drawn);
+  };
+  /** The chair muted me: the microphone goes off and `why` says who did it, until I turn it on again. @param {string} why */
+  const muteMic = (why) => {
+    toggle('audio', false);
+    pubNote.set(why);
+    mutedBy = true;
   };
 
   // -- the controls --------------------------------------------------------------------------------------------
@@ -93,22 +109,29 @@ export function publisher(session, changed) {
    * @param {import('../dom.js').IconName} [glyph] drawn, not an emoji: it shows without an emoji font
    */
   const btn = (label, cls, fn, pressed = null, glyph = undefined) => {
-    const b = h('button', { type: 'button', class: `btn btn-secondary btn-small ${cls}`,
+    const b = h('button', { type: 'button', class: `btn btn-secondary btn-small ${cls}`, dataset: { control: cls },
       'aria-pressed': pressed === null ? undefined : String(pressed) }, glyph ? icon(glyph) : null, h('span', null, label));
     b.addEventListener('click', () => fn());
     return b;
   };
+  /** @type {[boolean, number|null]} the latest draw's arguments, to redraw after a local toggle */
+  let drawn = [false, null];
   /** @param {boolean} allowed may I publish now @param {number|null} guestEnd my user id when I am a guest */
-  const draw = (allowed, guestEnd) => {
+  function draw(allowed, guestEnd) {
+    drawn = [allowed, guestEnd];
     const cam = out.has('camera');
+    const g = session.group;
+    // Keep the focus on the control that was used, though the bar is drawn anew.
+    const focused = bar.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement).dataset.control : null;
     replace(bar,
-      allowed && !cam ? btn(t('webinar.goLive'), 'pub-camera', () => camera(), null, 'video') : null,
-      cam ? btn(enabled('audio') ? t('webinar.mute') : t('webinar.unmute'), 'pub-mute', () => toggle('audio'), !enabled('audio'), 'mic') : null,
-      cam ? btn(enabled('video') ? t('webinar.cameraOff') : t('webinar.cameraOn'), 'pub-video', () => toggle('video'), !enabled('video'), 'video') : null,
+      allowed && !cam ? btn(wt(g, 'webinar.goLive'), 'pub-camera', () => camera(), null, 'video') : null,
+      cam ? btn(enabled('audio') ? wt(g, 'webinar.mute') : wt(g, 'webinar.unmute'), 'pub-mute', () => toggle('audio'), !enabled('audio'), 'mic') : null,
+      // In a group room "Turn camera off" stops sending altogether; a webinar's speaker may pause the picture.
+      cam && !g ? btn(enabled('video') ? t('webinar.cameraOff') : t('webinar.cameraOn'), 'pub-video', () => toggle('video'), !enabled('video'), 'video') : null,
       allowed && navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
         ? (out.has('screen') ? btn(t('webinar.stopShare'), 'pub-screen', () => stop('screen', true), null, 'monitor')
           : btn(t('webinar.shareScreen'), 'pub-screen', () => screen(), null, 'monitor')) : null,
-      cam ? btn(t('webinar.stopPublishing'), 'pub-stop', () => stop('camera', true)) : null,
+      cam ? btn(wt(g, 'webinar.stopPublishing'), 'pub-stop', () => stop('camera', true), null, g ? 'video' : undefined) : null,
       guestEnd !== null ? (() => {
         const b = btn(t('webinar.leaveStage'), 'pub-leave', () => act(b, pubNote, async () => {
           stopAll(true);
@@ -117,11 +140,12 @@ export function publisher(session, changed) {
         return b;
       })() : null);
     bar.hidden = !bar.childElementCount;
-  };
+    if (focused) /** @type {HTMLElement|null} */ (bar.querySelector(`[data-control="${focused}"]`) || bar.querySelector('button'))?.focus();
+  }
 
   return {
     el: h('div', { class: 'pub' }, bar, pubNote.el),
-    draw, camera, start, stopAll,
+    draw, camera, start, stopAll, muteMic,
     publishing: () => out.size > 0,
     local: () => [...out].map(([source, o]) => ({ source, stream: o.stream.getVideoTracks().length ? o.stream : null })),
     /** @param {string} text */
@@ -133,9 +157,10 @@ export function publisher(session, changed) {
  * The device check for an invited attendee: a live preview, camera and microphone choices, Accept or Decline.
  * Resolves with the stream to publish (accepted) or null (declined).
  * @param {string} invitedBy
+ * @param {HTMLElement|null} [consent] while the stage is recorded: that it is, and a way to decline first
  * @returns {{el: HTMLDialogElement, result: Promise<MediaStream|null>}}
  */
-export function deviceCheck(invitedBy) {
+export function deviceCheck(invitedBy, consent = null) {
   const video = h('video', { autoplay: true, playsinline: true, muted: true, class: 'check-video' });
   const camSel = h('select', { id: 'check-camera' });
   const micSel = h('select', { id: 'check-mic' });
@@ -150,6 +175,7 @@ export function deviceCheck(invitedBy) {
     h('div', { class: 'check-fields' },
       h('div', { class: 'field' }, h('label', { for: 'check-camera' }, t('webinar.camera')), camSel),
       h('div', { class: 'field' }, h('label', { for: 'check-mic' }, t('webinar.microphone')), micSel)),
+    consent,
     checkNote.el,
     h('div', { class: 'form-actions' }, accept, decline));
   /** @type {MediaStream|null} */

@@ -74,6 +74,11 @@ export class WebinarSession extends RoomSession {
     return this.role !== 'attendee';
   }
 
+  /** A group session's or a roundtable's room: everyone's camera, a floor the chair gives. */
+  get group() {
+    return this.pub.group;
+  }
+
   /** @param {string} action e.g. 'moderate-qa' */
   may(action) {
     return this.permissions.includes(action);
@@ -240,6 +245,26 @@ export class WebinarSession extends RoomSession {
     }
     this.emit('change');
     return ack;
+  }
+
+  /** Give the floor to `user`, or take it back with null (the chair of a group room). @param {number|null} user */
+  giveFloor(user) {
+    return this.send({ type: 'floor', user });
+  }
+
+  /** Switch the stage's recording on or off (the staff). @param {boolean} on */
+  record(on) {
+    return this.send({ type: 'record', on });
+  }
+
+  /** My own choice: `false` declines being recorded (nothing of mine is written from then on). @param {boolean} accept */
+  consent(accept) {
+    return this.send({ type: 'record-consent', accept });
+  }
+
+  /** Mute someone's live microphone (the chair of a group room); their page turns it off. @param {number} user */
+  mute(user) {
+    return this.send({ type: 'mute', user });
   }
 
   /** @param {number} user */

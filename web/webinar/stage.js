@@ -5,14 +5,20 @@
  * feeds in a grid, a screen share large, each tile named; audio plays from hidden elements.
  *
  * Which track is whose: the i-th video section of the offer belongs to the i-th feed the offer lists.
+ *
+ * In a group room (docs/webinar.md, "Group rooms") everyone's camera is a tile, up to 25: an even grid, or with
+ * the floor given the speaker's tile large (active-speaker layout); the chair mutes a microphone from its tile.
  */
 
-import { h, replace } from '../dom.js';
+import { h, icon, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { avatar } from '../ui.js';
-import { act, errText, note } from './common.js';
+import { act, errText, note, wt } from './common.js';
 
 const MAX_TILES = 6;
+const GROUP_MAX_TILES = 25; // the server's GROUP_MAX_CAMERAS
+/** How many columns and rows the speaker's tile spans in the active-speaker layout. */
+const FLOOR_SPAN = 3;
 
 /** Resolve once the connection has gathered every candidate it will (the SDP then carries them all). @param {RTCPeerConnection} pc */
 export function gathered(pc) {
@@ -38,6 +44,22 @@ function videoMids(sdp) {
     if (m) mids.push(m[1]);
   }
   return mids;
+}
+
+/**
+ * The columns of an even grid of `n` tiles on a stage `ratio` wide (width over height) that show each 16:9 picture
+ * largest. @param {number} n @param {number} ratio
+ */
+export function evenColumns(n, ratio) {
+  let best = 1;
+  let bestSize = 0;
+  for (let cols = 1; cols <= n; cols += 1) {
+    const w = ratio / cols;
+    const hgt = 1 / Math.ceil(n / cols);
+    const size = Math.min(w, hgt * 16 / 9);
+    if (size > bestSize + 1e-9) [best, bestSize] = [cols, size];
+  }
+  return best;
 }
 
 /**
@@ -117,7 +139,7 @@ export function stageView(session, mine) {
       queue(offer);
     } catch (err) {
       watching = false;
-      message.textContent = /** @type {any} */ (err)?.code === 'stage-full' ? t('webinar.stageFull') : errText(err);
+      message.textContent = /** @type {any} */ (err)?.code === 'stage-full' ? wt(session.group, 'webinar.stageFull') : errText(err);
     }
   };
   session.addEventListener('stage-offer', (e) => queue(/** @type {CustomEvent} */ (e).detail));
@@ -132,26 +154,65 @@ export function stageView(session, mine) {
     return b;
   };
 
+  // The chair of a group room mutes a live microphone from its tile (`mute`); that person's page turns it off.
+  /** @param {import('./state.js').Feed} f */
+  const muteButton = (f) => {
+    const b = h('button', { type: 'button', class: 'btn btn-secondary btn-small tile-mute',
+      'aria-label': t('group.muteOf', { name: f.name }), title: t('group.muteOf', { name: f.name }) }, icon('mic'), h('span', null, t('group.muteOne')));
+    b.addEventListener('click', async () => {
+      if (await act(b, endNote, () => session.mute(f.user_id))) endNote.set(t('group.mutedDone', { name: f.name }), 'ok');
+    });
+    return b;
+  };
+
   /** @param {import('./state.js').Feed} f @param {MediaStream|null} stream @param {boolean} me */
   const tile = (f, stream, me) => {
     const video = h('video', { autoplay: true, playsinline: true, muted: true, class: 'tile-video' });
     if (stream) video.srcObject = stream;
     const ender = !me && guests.includes(f.user_id) && session.may('end-guest');
+    const muter = !me && session.group && f.source === 'camera' && session.may('mute');
     return h('figure', { class: ['tile', f.source === 'screen' && 'is-screen', me && 'is-me', !stream && 'no-video',
       ender && 'is-guest'], dataset: { feed: f.feed, userId: f.user_id, source: f.source } },
     stream ? video : h('div', { class: 'tile-placeholder' }, avatar(f.name || '?', 'avatar-lg')),
-    h('figcaption', { class: 'tile-name' }, f.name, f.source === 'screen' ? ` · ${t('webinar.screen')}` : '',
-      me ? ` (${t('lobby.you').toLowerCase()})` : '', ender ? ' ' : null, ender ? endTurn(f) : null));
+    h('figcaption', { class: 'tile-name' },
+      session.group ? h('span', { class: 'tile-floor', hidden: true }, icon('mic'), h('span', null, t('group.hasFloor'))) : null,
+      f.name, f.source === 'screen' ? ` · ${t('webinar.screen')}` : '',
+      me ? ` (${t('lobby.you').toLowerCase()})` : '', ender ? ' ' : null, ender ? endTurn(f) : null),
+    muter ? h('div', { class: 'tile-tools' }, muteButton(f)) : null);
   };
 
   let liveFeeds = /** @type {import('./state.js').Feed[]} */ ([]);
   let guests = /** @type {number[]} */ ([]);
+  /** who has the floor of a group room @type {number|null} */
+  let floor = null;
   let status = 'none';
   /** What an empty stage says: it depends on where the webinar stands (never "starts in a moment" after the end). */
   const emptyText = () => {
-    if (status === 'ended') return t('webinar.stageEnded');
-    if (status === 'live') return t('webinar.stageEmpty');
-    return session.onStaff ? t('webinar.stageGreenRoom') : t('webinar.stageNotStarted');
+    const g = session.group;
+    if (status === 'ended') return wt(g, 'webinar.stageEnded');
+    if (status === 'live') return wt(g, 'webinar.stageEmpty');
+    return session.onStaff ? wt(g, 'webinar.stageGreenRoom') : wt(g, 'webinar.stageNotStarted');
+  };
+  /** The stage's width over its height (16:9 on a desktop, taller on a phone). */
+  const ratio = () => (grid.clientWidth && grid.clientHeight ? grid.clientWidth / grid.clientHeight : 16 / 9);
+  /**
+   * A group room's layout: the speaker's tile first and large, the others around and below it; without a floor
+   * an even grid about as wide as the stage. @param {HTMLElement[]} tiles
+   */
+  const groupLayout = (tiles) => {
+    const big = tiles.find((el) => el.dataset.userId === String(floor) && el.dataset.source === 'camera');
+    for (const el of tiles) {
+      el.classList.toggle('is-floor', el === big);
+      const mark = /** @type {HTMLElement|null} */ (el.querySelector('.tile-floor'));
+      if (mark) mark.hidden = el !== big;
+    }
+    grid.classList.toggle('has-floor', Boolean(big) && tiles.length > 1);
+    const others = tiles.length - 1;
+    const cols = big && others > 0 ? FLOOR_SPAN + Math.min(3, Math.ceil(others / FLOOR_SPAN))
+      : evenColumns(tiles.length, ratio());
+    grid.style.setProperty('--cols', String(cols));
+    grid.style.setProperty('--span', String(FLOOR_SPAN));
+    return big ? [big, ...tiles.filter((el) => el !== big)] : tiles;
   };
   const draw = () => {
     const others = liveFeeds.filter((f) => f.user_id !== session.me);
@@ -162,13 +223,15 @@ export function stageView(session, mine) {
       ...own.map((x) => tile({ user_id: session.me, name: session.live.me?.name || '', source: /** @type {any} */ (x.source), feed: -1 },
         x.stream, true)),
       ...ordered.map((f) => tile(f, streams.get(f.feed) || null, false)),
-    ].slice(0, MAX_TILES);
+    ].slice(0, session.group ? GROUP_MAX_TILES : MAX_TILES);
     grid.dataset.count = String(tiles.length);
-    grid.classList.toggle('has-screen', tiles.some((x) => x.classList.contains('is-screen')));
+    grid.classList.toggle('is-group', session.group);
+    grid.classList.toggle('has-screen', !session.group && tiles.some((x) => x.classList.contains('is-screen')));
     // Keep a playing <video> when its tile is unchanged, so the picture does not flicker on every event.
     const key = (/** @type {HTMLElement} */ el) => `${el.dataset.feed}/${el.dataset.source}/${el.classList.contains('no-video')}/${el.classList.contains('is-guest')}`;
     const before = new Map([...grid.children].map((el) => [key(/** @type {HTMLElement} */ (el)), el]));
-    replace(grid, tiles.length ? tiles.map((el) => before.get(key(el)) || el)
+    const shown = tiles.map((el) => /** @type {HTMLElement} */ (before.get(key(el)) || el));
+    replace(grid, shown.length ? (session.group ? groupLayout(shown) : shown)
       : h('div', { class: 'stage-empty', dataset: { status } }, h('p', null, emptyText())));
   };
 
@@ -179,6 +242,7 @@ export function stageView(session, mine) {
     const mayWatch = status === 'live' || session.onStaff || v.stage.guests.includes(session.me);
     liveFeeds = mayWatch ? v.stage.live : [];
     guests = v.stage.guests;
+    floor = v.group ? v.stage.floor : null;
     if (liveFeeds.some((f) => f.user_id !== session.me)) watch();
     draw();
   };

@@ -17,7 +17,7 @@
  * @typedef {{user_id: number, name: string, organisation: string, raised_at: string}} Hand
  * @typedef {{user_id: number, name: string, organisation?: string, source: 'camera'|'screen', feed: number}} Feed
  * @typedef {{user_id: number, name: string, by?: number, question?: number|null}} Invite
- * @typedef {{guests: number[], invited: Invite[], live: Feed[]}} Stage
+ * @typedef {{guests: number[], invited: Invite[], live: Feed[], floor: number|null}} Stage   floor: group rooms only
  * @typedef {{id: number, question: string, options: string[], multiple: boolean,
  *            status: 'draft'|'open'|'closed', counts: number[], voters: number, rehearsal?: boolean}} Poll
  * @typedef {{status: 'scheduled'|'live'|'ended', starts_at: string, ends_at: string, started_at: string|null,
@@ -32,6 +32,8 @@
  *
  * @typedef {object} RoomState
  * @property {number} seq               the last seq folded in
+ * @property {boolean} group            a group session's or a roundtable's room (docs/webinar.md, "Group rooms")
+ * @property {{on: boolean, declined: number[]}} recording  the stage recorded now; who declined to be
  * @property {Timebox|null} timebox
  * @property {'open'|'pre-approved'} qaMode
  * @property {Map<number, Question>} questions
@@ -50,20 +52,21 @@
  *
  * @typedef {{kind: 'greet', user_id: number, name: string, organisation: string}
  *   | {kind: 'warning', minutes: number} | {kind: 'ended'}
- *   | {kind: 'attend', user_id: number, name: string}} Effect
+ *   | {kind: 'attend', user_id: number, name: string}
+ *   | {kind: 'muted', user_id: number, by: number}} Effect
  */
 
 const FEED_MAX = 50;
 
 /** @returns {Stage} */
 function emptyStage() {
-  return { guests: [], invited: [], live: [] };
+  return { guests: [], invited: [], live: [], floor: null };
 }
 
 /** @returns {RoomState} */
 export function emptyState() {
   return {
-    seq: 0, timebox: null, qaMode: 'open', questions: new Map(), hands: [], stage: emptyStage(), polls: new Map(),
+    seq: 0, group: false, recording: { on: false, declined: [] }, timebox: null, qaMode: 'open', questions: new Map(), hands: [], stage: emptyStage(), polls: new Map(),
     attendance: new Map(), counts: { now: 0, peak: 0, unique: 0 }, joinFeed: [], myVotes: new Set(), myQuestions: new Set(),
     myBallots: new Map(), ended: null,
   };
@@ -75,12 +78,18 @@ function records(raw) {
   return Array.isArray(raw) ? raw : Object.values(raw);
 }
 
+/** @param {any} on @param {any} declined */
+function recordingOf(on, declined) {
+  return { on: on === true, declined: Array.isArray(declined) ? declined.map(Number) : [] };
+}
+
 /** @param {any} raw @returns {Stage} */
 function stageOf(raw) {
   return {
     guests: Array.isArray(raw?.guests) ? raw.guests.map(Number) : [],
     invited: Array.isArray(raw?.invited) ? raw.invited : [],
     live: Array.isArray(raw?.live) ? raw.live : [],
+    floor: typeof raw?.floor === 'number' ? raw.floor : null,
   };
 }
 
@@ -94,6 +103,8 @@ export function fromSnapshot(frame, me, before = null) {
   const s = frame.state || {};
   const st = emptyState();
   st.seq = frame.seq;
+  st.group = s.group === true;
+  st.recording = recordingOf(s.recording, s.declined);
   st.timebox = s.timebox || null;
   st.qaMode = s.qa_mode === 'pre-approved' ? 'pre-approved' : 'open';
   for (const q of records(s.questions)) if (q.status !== 'dismissed') st.questions.set(q.id, q);
@@ -210,6 +221,12 @@ export function apply(st, frame, me) {
         .slice(-FEED_MAX);
       break;
     }
+    case 'w-recording':
+      next.recording = recordingOf(ev.on, ev.declined);
+      break;
+    case 'w-mute':
+      effects.push({ kind: 'muted', user_id: ev.user_id, by: ev.by });
+      break;
     case 'w-greet':
       effects.push({ kind: 'greet', user_id: ev.user_id, name: ev.name, organisation: ev.organisation || '' });
       break;
@@ -242,6 +259,8 @@ export function merged(pub, staff) {
   const questions = staff ? staff.questions : pub.questions;
   const all = [...questions.values()];
   return {
+    group: pub.group,
+    recording: pub.recording,
     timebox: pub.timebox,
     qaMode: pub.qaMode,
     /** approved and answered questions, in order */

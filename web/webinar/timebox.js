@@ -10,7 +10,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { dayKey, formatDayShort, formatTime } from '../time.js';
-import { act, note } from './common.js';
+import { act, note, wt } from './common.js';
 import { clock } from '../time.js';
 import { secondsLeft } from './state.js';
 
@@ -73,7 +73,7 @@ export function timeboxView(session, zone) {
   const time = h('span', { class: 'tb-time', id: 'tb-time' });
   // Announced to screen readers only when a warning comes, not every second.
   const warn = h('p', { class: 'tb-warning', role: 'alert', id: 'tb-warning', hidden: true });
-  const btn = (/** @type {string} */ cls, /** @type {string} */ key) => h('button', { type: 'button', class: `btn btn-small ${cls}` }, t(key));
+  const btn = (/** @type {string} */ cls, /** @type {string} */ key) => h('button', { type: 'button', class: `btn btn-small ${cls}` }, wt(session.group, key));
   const startBtn = btn('btn-primary tb-start', 'webinar.start');
   const rehearseBtn = btn('btn-secondary tb-rehearse', 'webinar.rehearse');
   const endBtn = btn('btn-danger tb-end', 'webinar.end');
@@ -87,7 +87,7 @@ export function timeboxView(session, zone) {
       return await session.start();
     } catch (err) {
       if (/** @type {any} */ (err)?.code !== 'early-start' || !tb) throw err;
-      const text = t('webinar.earlyText', { at: when(tb.starts_at, zone), in: until(Date.parse(tb.starts_at) - Date.now()) });
+      const text = wt(session.group, 'webinar.earlyText', { at: when(tb.starts_at, zone), in: until(Date.parse(tb.starts_at) - Date.now()) });
       if (await confirmEarly(text)) return session.start(true);
       startBtn.focus();
       return undefined;
@@ -99,7 +99,7 @@ export function timeboxView(session, zone) {
     if (!confirming) {
       confirming = true;
       endBtn.textContent = t('webinar.endConfirm');
-      setTimeout(() => { confirming = false; endBtn.textContent = t('webinar.end'); }, 5000);
+      setTimeout(() => { confirming = false; endBtn.textContent = wt(session.group, 'webinar.end'); }, 5000);
       return;
     }
     await act(endBtn, tbNote, () => session.end());
@@ -128,7 +128,7 @@ export function timeboxView(session, zone) {
       label.textContent = '';
       time.textContent = '';
     } else if (p === 'ended') {
-      label.textContent = t('webinar.tbEnded');
+      label.textContent = wt(session.group, 'webinar.tbEnded');
       time.textContent = '';
     } else if (p === 'scheduled') {
       const ahead = Date.parse(tb.starts_at) - now;
