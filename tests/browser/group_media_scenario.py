@@ -126,6 +126,23 @@ def floor_given(env: dict[str, str], log_dir: str) -> dict[str, Any]:
             pages["mike"].screenshot(path=str(shot))
             out["screenshot"] = str(shot)
             out["pairs"] = {name: page.evaluate(SELECTED_PAIRS) for name, page in pages.items()}
+
+            # The chair records the session: every page shows it, and everyone on camera is told and may decline;
+            # Mike does, which his page keeps after a reload (the server's state says so).
+            mike = pages["mike"]
+            chair.get_by_role("button", name="Record").click()
+            for page in pages.values():
+                expect(page.locator(".rec-mark")).to_be_visible()
+            expect(mike.locator(".rec-consent")).to_contain_text("This session is recorded")
+            mike.get_by_role("button", name="Don't record me").click()
+            expect(mike.locator(".rec-consent")).to_contain_text("You are not recorded.")
+            out["declined"] = chair.evaluate("window.__webinar.view().recording.declined")
+            mike.reload()
+            expect(mike.get_by_role("button", name="Record me")).to_be_visible(timeout=TIMEOUT_MS)
+            chair.get_by_role("button", name="Stop recording").click()
+            expect(anna_mark := pages[SPEAKER].locator(".rec-mark")).to_be_hidden()
+            out["recording_after_stop"] = bool(anna_mark.is_visible())
+            mark("recorded")
     out["foreign"] = watch.foreign
     out["page_errors"] = watch.page_errors
     mark("done")

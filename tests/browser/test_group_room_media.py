@@ -63,4 +63,7 @@ def test_five_cameras_and_every_page_decodes_who_has_the_floor(tmp_path: Path) -
 
     # Media stays on the namespace's addresses, on every page.
     assert_pairs_in_namespace(r["pairs"])
+    # Recording, with consent: Mike declined on his page, and the server holds it.
+    assert r["declined"] == [r["ids"]["mike"]], r
+    assert r["recording_after_stop"] is False
     assert _png_size(Path(r["screenshot"])) == (1280, 800)
