@@ -1,9 +1,9 @@
 """Runs the benchmark scenarios named on the command line (all by default), one JSON line per result.
 
 The whole run is bounded: `--budget` seconds in all (default 1100: the live scenarios take ~8.5 minutes, the
-webinar ~2.5 and the results ~5, most of it seeding 5,000 people and 2,000 meetings twice; `make bench` stays under
-19 minutes with the install step); a scenario still running when the budget is spent is cancelled (its processes
-are stopped) and reported as a JSON line with an error.
+webinar ~2.5, the group room ~1 and the results ~5, most of it seeding 5,000 people and 2,000 meetings twice;
+`make bench` stays under 20 minutes with the install step); a scenario still running when the budget is spent is
+cancelled (its processes are stopped) and reported as a JSON line with an error.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bench import directory, fanout, idle, results, socketio_bench, webinar
+from bench import directory, fanout, group_room, idle, results, socketio_bench, webinar
 
 SCENARIOS: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
     "fanout": fanout.run,
@@ -27,8 +27,9 @@ SCENARIOS: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
     "results": results.run,
     "floor": fanout.run_floor,
     "webinar": webinar.run,
+    "group-room": group_room.run,
 }
-DEFAULT = ["fanout", "fanout-redis", "idle", "socketio", "directory", "webinar", "results"]
+DEFAULT = ["fanout", "fanout-redis", "idle", "socketio", "directory", "webinar", "group-room", "results"]
 
 
 async def _bounded(name: str, seconds: float) -> None:
