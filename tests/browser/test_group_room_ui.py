@@ -10,6 +10,7 @@ themselves are tests/browser/test_group_room_media.py's.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def enter(page: Any, server: Server, item: dict[str, Any], by_link: bool = False
     if by_link:
         link = page.locator(f"#item-{item['id']} a.join-webinar")
         expect(link).to_have_text("Join")
-        expect(link).to_have_attribute("aria-label", f"Join “{TITLE}”")
+        expect(link).to_have_attribute("aria-label", f"Join “{item['title']}”")
     return enter_webinar(page, server, item, by_link)
 
 
@@ -207,3 +208,33 @@ def test_group_room_in_dutch_on_a_phone(server: Server, browsers: Browsers, sign
     assert chair.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     chair.get_by_role("button", name="Take the floor back").click()
     expect(mike.locator("#floor-now")).to_have_text("Open gesprek: niemand heeft het woord.")
+
+
+def test_a_roundtable_off_ones_invite_list_is_nowhere(server: Server, browsers: Browsers, sign_in: Any) -> None:
+    """An invite-only roundtable: Anna, invited, has it on her programme and can join its room; Mike, not invited,
+    finds it neither on the programme nor by its address (the page says not found, as for no such item)."""
+    from tests.browser.organiser_steps import json_of
+
+    org = sign_in(browsers.new(), ORGANISER)
+    base = f"{server.base}/api/missions/1"
+    first = dt.datetime.fromisoformat(api(org, "/api/missions/1/programme")[0]["starts_at"].replace("Z", "+00:00"))
+    starts, ends = (first + dt.timedelta(hours=h) for h in (5, 6))
+    made = json_of(org.request.post(f"{base}/programme", data={
+        "kind": "roundtable", "title": "Minister's roundtable with CEOs", "starts_at": starts.isoformat(),
+        "ends_at": ends.isoformat(),
+        "audience": "invited"}))
+    anna = sign_in(browsers.new(), ANNA)
+    json_of(org.request.put(f"{base}/programme/{made['id']}/invitees", data={"user_ids": [me(anna)]}))
+
+    anna.reload()
+    expect(anna.locator(f"#item-{made['id']}")).to_be_visible()
+    enter(anna, server, made, by_link=True)
+    expect(anna.locator(".w-role")).to_have_text("Member")
+
+    mike = sign_in(browsers.new(), MIKE)
+    expect(mike.locator(".programme .item").first).to_be_visible()
+    expect(mike.locator(f"#item-{made['id']}")).to_have_count(0)
+    expect(mike.get_by_text("Minister's roundtable with CEOs")).to_have_count(0)
+    mike.goto(f"{server.base}/m/1/webinar/{made['id']}")
+    expect(mike.get_by_role("heading", level=1)).to_have_text(re.compile("No such session"))
+    expect(mike.get_by_text("Minister's roundtable with CEOs")).to_have_count(0)

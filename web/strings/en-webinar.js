@@ -3,7 +3,7 @@
 export default {
   'webinar.endTurn': 'End turn',
   'webinar.endTurnOf': 'End the turn of {name}',
-  'webinar.notFound': 'No such webinar',
+  'webinar.notFound': 'No such session: it does not exist, or is not open to you',
   'webinar.backToProgramme': 'Programme',
   'webinar.joining': 'Joining the webinar…',
   'webinar.role.host': 'Host',

@@ -3,7 +3,7 @@
 export default {
   'webinar.endTurn': 'Beurt beëindigen',
   'webinar.endTurnOf': 'Beurt van {name} beëindigen',
-  'webinar.notFound': 'Dit webinar bestaat niet',
+  'webinar.notFound': 'Deze sessie bestaat niet, of is niet voor jou open',
   'webinar.backToProgramme': 'Programma',
   'webinar.joining': 'Verbinden met het webinar…',
   'webinar.role.host': 'Gastheer/-vrouw',
