@@ -26,6 +26,7 @@ from tests.browser.media_pages import (
     me,
     open_page,
     tile,
+    video,
     wait_for,
 )
 from tests.browser.webinar_media_scenario import DIAGNOSIS, enter, stats_frames
@@ -122,6 +123,14 @@ def floor_given(env: dict[str, str], log_dir: str) -> dict[str, Any]:
                 seen = decoding(page, tile(STAGE, ids[SPEAKER]), f"Anna's video on {name}'s page")
                 out["decoded"][name] = {"video": seen, "stats": growing(page, seen["later"]["track"], name)}
             mark("decoded")
+
+            # The floor holder's camera is sent large (her tile is), the others small: on Mike's page her picture
+            # grows past the small tiles' 480 px; the host's stays small.
+            mike = pages["mike"]
+            out["speaker_width"] = wait_for("Anna's picture sent large on Mike's page", lambda: (
+                v := video(mike, tile(STAGE, ids[SPEAKER]))) and v["width"] > 480 and v["width"])
+            out["small_width"] = video(mike, tile(STAGE, ids["host"]))["width"]
+            mark("large")
             shot = Path(log_dir) / "mike-anna-has-the-floor.png"
             pages["mike"].screenshot(path=str(shot))
             out["screenshot"] = str(shot)
@@ -129,7 +138,6 @@ def floor_given(env: dict[str, str], log_dir: str) -> dict[str, Any]:
 
             # The chair records the session: every page shows it, and everyone on camera is told and may decline;
             # Mike does, which his page keeps after a reload (the server's state says so).
-            mike = pages["mike"]
             chair.get_by_role("button", name="Record").click()
             for page in pages.values():
                 expect(page.locator(".rec-mark")).to_be_visible()

@@ -63,6 +63,8 @@ def test_five_cameras_and_every_page_decodes_who_has_the_floor(tmp_path: Path) -
 
     # Media stays on the namespace's addresses, on every page.
     assert_pairs_in_namespace(r["pairs"])
+    # The floor holder's picture is sent large, the small tiles' small.
+    assert r["speaker_width"] >= 640 and r["small_width"] <= 480, r
     # Recording, with consent: Mike declined on his page, and the server holds it.
     assert r["declined"] == [r["ids"]["mike"]], r
     assert r["recording_after_stop"] is False

@@ -179,6 +179,7 @@ export async function render(ctx) {
       const mayPublish = session.group ? session.may('publish') && (v.timebox?.status === 'live' || session.onStaff)
         : speaker || guest;
       pub.draw(mayPublish && v.timebox?.status !== 'ended', guest ? meId : null);
+      if (session.group) pub.floorIsMine(v.stage.floor === meId);
       rec.draw(v, (mayPublish && v.timebox?.status !== 'ended') || pub.publishing());
     };
 

@@ -17,6 +17,12 @@ import { gathered } from './stage.js';
 
 /** @typedef {'camera'|'screen'} Source */
 
+// A group room's camera sizes: a small tile's, and the floor holder's large one (docs/webinar.md, "Group rooms").
+const SMALL = { width: 480, height: 270, frameRate: { max: 15 } };
+const LARGE = { width: 960, height: 540, frameRate: { max: 30 } };
+const SMALL_BITRATE = 300_000;
+const LARGE_BITRATE = 1_200_000;
+
 /** @param {import('./session.js').WebinarSession} session @param {() => void} changed */
 export function publisher(session, changed) {
   /** @type {Map<Source, {pc: RTCPeerConnection, stream: MediaStream}>} */
@@ -27,7 +33,12 @@ export function publisher(session, changed) {
   const start = async (source, stream) => {
     stop(source, false);
     const pc = new RTCPeerConnection({ iceServers: session.iceServers });
-    for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    for (const track of stream.getTracks()) {
+      // A group room's small tiles get small pictures: the bitrate follows the size (floorIsMine changes both).
+      const cap = session.group && track.kind === 'video' && source === 'camera'
+        ? { sendEncodings: [{ maxBitrate: mine ? LARGE_BITRATE : SMALL_BITRATE }] } : {};
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], ...cap });
+    }
     out.set(source, { pc, stream });
     // The browser's own "Stop sharing" button ends the screen track: unpublish then too.
     if (source === 'screen') stream.getVideoTracks()[0]?.addEventListener('ended', () => stop('screen', true));
@@ -61,10 +72,11 @@ export function publisher(session, changed) {
     stop('screen', tell);
   };
 
-  // A group room shows up to 25 cameras at once: each is sent smaller.
+  // A group room shows up to 25 cameras at once: each is sent small, except the one whose tile is large — the
+  // floor holder's, sent larger while they have the floor (`floorIsMine`).
   /** @param {MediaStreamConstraints} [constraints] */
   const camera = async (constraints = { audio: true,
-    video: session.group ? { width: 480, height: 270, frameRate: { max: 15 } } : { width: 640, height: 360 } }) => {
+    video: session.group ? (mine ? LARGE : SMALL) : { width: 640, height: 360 } }) => {
     try {
       await start('camera', await navigator.mediaDevices.getUserMedia(constraints));
     } catch (err) {
@@ -76,6 +88,26 @@ export function publisher(session, changed) {
       await start('screen', await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }));
     } catch (err) {
       if (/** @type {any} */ (err)?.name !== 'NotAllowedError') pubNote.error(err);
+    }
+  };
+
+  /** Whether I have the floor: my camera is then the large tile on every page, so it is sent larger. */
+  let mine = false;
+  /** @param {boolean} yes */
+  const floorIsMine = (yes) => {
+    if (yes === mine) return;
+    mine = yes;
+    const o = out.get('camera');
+    if (!o) return;
+    const size = yes ? LARGE : SMALL;
+    for (const track of o.stream.getVideoTracks()) track.applyConstraints(size).catch(() => {});
+    for (const sender of o.pc.getSenders()) {
+      if (sender.track?.kind !== 'video') continue;
+      const params = sender.getParameters();
+      if (!params.encodings?.length) continue;
+      params.encodings[0].maxBitrate = yes ? LARGE_BITRATE : SMALL_BITRATE;
+      params.encodings[0].maxFramerate = size.frameRate.max;
+      sender.setParameters(params).catch(() => {});
     }
   };
 
@@ -145,7 +177,7 @@ export function publisher(session, changed) {
 
   return {
     el: h('div', { class: 'pub' }, bar, pubNote.el),
-    draw, camera, start, stopAll, muteMic,
+    draw, camera, start, stopAll, muteMic, floorIsMine,
     publishing: () => out.size > 0,
     local: () => [...out].map(([source, o]) => ({ source, stream: o.stream.getVideoTracks().length ? o.stream : null })),
     /** @param {string} text */
