@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import re
+import secrets
 from collections.abc import AsyncIterator
 from importlib.metadata import PackageNotFoundError, version
 
 import msgspec
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -48,7 +52,9 @@ from server.api.errors import (
     validation_error_handler,
 )
 from server.api.openapi import document
-from server.composition import build, root_of
+from server.composition import Root, build, root_of
+from server.logs import bind
+from server.metrics import allowed, reachable, stage_ping
 from server.settings import Settings
 from server.ws import gateway
 
@@ -112,6 +118,62 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class RequestIds:
+    """Gives each HTTP request an id: the caller's `X-Request-ID` when it is a plain token, else a fresh one. Every
+    log record of the request carries it (server/logs.py) and the response echoes it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"x-request-id"), "")
+        request_id = given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+        bind(request=request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def readiness(root: Root) -> tuple[dict[str, str], Response | None]:
+    """What each dependency answered, and the 503 to send when one failed (the first failure names the code)."""
+    checks: dict[str, str] = {}
+    refusal: Response | None = None
+    try:
+        await asyncio.wait_for(root.services.store.ping(), 5)
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure of the database means "not ready"
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+        refusal = error_response(503, "database-unavailable", f"The database is not reachable: {type(exc).__name__}")
+    if root.settings.redis_url:
+        try:
+            await asyncio.wait_for(root.ports.broker.ping(), 5)
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unreachable: {type(exc).__name__}"
+            refusal = refusal or error_response(503, "broker-unavailable",
+                                                f"Redis is not reachable: {type(exc).__name__}")
+    if (ping_janus := stage_ping(root.ports.stage)) is not None:
+        if await reachable(ping_janus):
+            checks["janus"] = "ok"
+        else:
+            checks["janus"] = "unreachable"
+            refusal = refusal or error_response(503, "janus-unavailable", "Janus (the webinar stage) is not reachable.")
+    if root.draining:
+        checks["draining"] = "yes"
+        refusal = refusal or error_response(503, "draining", "This node is shutting down.")
+    return checks, refusal
+
+
 def create_app(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Starlette:
     endpoints = all_endpoints()
     openapi = msgspec.json.encode(document(endpoints, app_version()))
@@ -131,17 +193,24 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        try:
-            await root_of(request.app).services.store.ping()
-        except Exception as exc:  # any failure of the database means "not ready"
-            return error_response(503, "database-unavailable", f"The database is not reachable: {type(exc).__name__}")
+        """Ready to take traffic: the database, Redis (when configured) and Janus (when it is the stage) answer, and
+        the node is not draining. A 503 names the failed dependency in `error.code` and lists every check."""
         root = root_of(request.app)
-        try:
-            await root.ports.broker.ping()
-        except Exception as exc:
-            return error_response(503, "broker-unavailable", f"Redis is not reachable: {type(exc).__name__}")
-        return JSONResponse({"status": "ready", "database": "ok",
-                             "broker": "redis" if root.settings.redis_url else "memory"})
+        checks, refusal = await readiness(root)
+        body = {"status": "ready" if refusal is None else "not-ready", **checks,
+                "broker": "redis" if root.settings.redis_url else "memory", "stage": root.ports.stage.name}
+        if refusal is None:
+            return JSONResponse(body)
+        return JSONResponse({**msgspec.json.decode(bytes(refusal.body)), **body}, status_code=503)
+
+    async def metrics(request: Request) -> Response:
+        root = root_of(request.app)
+        host = request.client.host if request.client else None
+        if not allowed(root.settings.metrics_token, host, request.headers.get("authorization")):
+            return error_response(403, "metrics-not-allowed", "Metrics are served to this machine (loopback) or "
+                                  "to callers presenting ROUNDTABLE_METRICS_TOKEN as a bearer token.")
+        return Response(await root.metrics.scrape(), media_type=CONTENT_TYPE_LATEST,
+                        headers={"cache-control": "no-store"})
 
     async def openapi_json(request: Request) -> Response:
         return Response(openapi, media_type="application/json")
@@ -163,6 +232,7 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
     routes: list[Route | Mount | WebSocketRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         Route("/openapi.json", openapi_json),
         WebSocketRoute("/ws", gateway.endpoint),
         *api_routes,
@@ -181,4 +251,5 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
         },
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIds)
     return app

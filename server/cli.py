@@ -77,7 +77,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
         return 2
     upgrade(settings.database_url)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # JSON lines unless on a terminal (ROUNDTABLE_LOG_FORMAT=json|text chooses); secrets scrubbed either way.
+    from server.logs import configure
+
+    configure(logging.INFO)
     print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
     from server.ws.uvicorn_protocol import HandshakeGuard, LogThrottle, protocols
 
@@ -113,6 +116,7 @@ def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace) -
         timeout_keep_alive=15,
         timeout_graceful_shutdown=10,
         log_level="info",
+        log_config=None,  # uvicorn's records go through our handler (server/logs.py)
     )
 
 

@@ -35,6 +35,7 @@ from server.lead_reminders import LeadReminders
 from server.mail.reminder_clock import ReminderClock
 from server.mail.sender import MailSender
 from server.mail.smtp import SmtpTransport
+from server.metrics import Metrics, stage_ping
 from server.passwords import Passwords
 from server.recorder import Recorder
 from server.settings import Settings
@@ -67,9 +68,17 @@ class Root:
     live: Live
     own_store: bool = False  # the root opened the store, so it closes it
     lead_reminders: LeadReminders | None = None  # due lead next steps (docs/leads.md)
+    draining: bool = False  # shutting down: /readyz says not ready, so the load balancer sends no one new
 
     def __post_init__(self) -> None:
         self.reminder_clock = ReminderClock(self.services.reminders, self.services.mail)
+        hub = self.live.node.hub
+        store = self.services.store
+        # This app's own registry (GET /metrics): the node's counters, and the probes it runs when scraped.
+        self.metrics = Metrics(hub.traffic, rooms=lambda: len(hub.local_rooms()), viewers=self.live.webinar_viewers,
+                               ping_db=store.ping, mail_waiting=store.mail_waiting,
+                               ping_redis=self.ports.broker.ping if self.settings.redis_url else None,
+                               ping_janus=stage_ping(self.ports.stage))
 
     def start(self) -> None:
         self.live.start()
@@ -80,6 +89,7 @@ class Root:
             self.lead_reminders.start()
 
     async def close(self) -> None:
+        self.draining = True
         try:
             if self.lead_reminders is not None:
                 await self.lead_reminders.close()

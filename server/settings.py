@@ -109,6 +109,8 @@ class Settings:
     # Reminders and digests (docs/mail.md): "off" on a staging copy of real data, so its people are not reminded
     # twice, and in tests that count their own mails while the demo mission's days run.
     reminders: bool = True
+    # GET /metrics: with a token, only callers presenting it as a bearer; without one, loopback callers only.
+    metrics_token: str | None = None
     var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
@@ -154,6 +156,7 @@ class Settings:
             mail_from=os.environ.get("ROUNDTABLE_MAIL_FROM") or f"roundtable@{urlsplit(public_url).hostname}",
             mail_first_retry=float(os.environ.get("ROUNDTABLE_MAIL_RETRY_SECONDS", "30")),
             reminders=_choice("ROUNDTABLE_REMINDERS", ("on", "off")) == "on",
+            metrics_token=os.environ.get("ROUNDTABLE_METRICS_TOKEN") or None,
             var_dir=var_dir,
         )
 

@@ -109,6 +109,11 @@ class JanusStage:
                 self._session, self._control = session, control
             return self._session, self._control
 
+    async def ping(self) -> None:
+        """Raises StageUnavailable when Janus cannot be reached (readiness and /metrics ask; a live session, which
+        Janus's socket closing resets, answers at once)."""
+        await self._ensure_session()
+
     def _room(self, webinar: int) -> _Room:
         return self._rooms.setdefault(webinar, _Room())
 

@@ -58,6 +58,9 @@ class MemoryOutbox:
     async def mail_entry(self, mail_id: int) -> OutboxEntry | None:
         return self._mail.get(mail_id)
 
+    async def mail_waiting(self) -> int:
+        return sum(1 for e in self._mail.values() if e.status in OPEN)
+
     async def outbox(self, mission_id: int | None, limit: int = 200) -> list[OutboxEntry]:
         found = [e for e in self._mail.values() if mission_id is None or e.draft.mission_id == mission_id]
         return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)[:limit]

@@ -39,6 +39,10 @@ class OutboxStore(Protocol):
 
     async def mail_entry(self, mail_id: int) -> OutboxEntry | None: ...
 
+    async def mail_waiting(self) -> int:
+        """How many mails wait to be sent: pending, sending or retrying (the outbox depth /metrics reports)."""
+        ...
+
     async def outbox(self, mission_id: int | None, limit: int = 200) -> list[OutboxEntry]:
         """The mails of one mission (None: every mail), newest first."""
         ...

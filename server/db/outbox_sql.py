@@ -7,7 +7,7 @@ import datetime as dt
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rooms.mail.outbox import OPEN, MailDraft, MailStatus, OutboxEntry, Outcome
@@ -97,6 +97,11 @@ class SqlOutbox:
                 row.status, row.updated_at = MailStatus.HELD.value, now
             await s.flush()
             return [_entry(r) for r in found]
+
+    async def mail_waiting(self: _Sessions) -> int:
+        async with self._read() as s:
+            found = await s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status.in_(_OPEN)))
+            return int(found or 0)
 
     async def mail_entry(self: _Sessions, mail_id: int) -> OutboxEntry | None:
         async with self._read() as s:

@@ -3,7 +3,8 @@
 With an SMTP server (ROUNDTABLE_SMTP_URL) it claims due mails (the store makes each claim exclusive across
 nodes), composes each with its link, sends it, and records sent / bounced / failed / retrying with the server's
 answer. Without one, it marks new mails HELD — kept in the outbox, where organisers read them — and prints each
-to the console, labelled as not sent.
+labelled as not sent: whole on an interactive terminal (`make run`: whoever runs it passes the link on), and in
+the log with its links redacted (server/logs.py: a log never carries a sign-in link).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import sys
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -149,7 +151,11 @@ class MailSender:
 
     def _print_unsent(self, entry: OutboxEntry) -> None:
         message = message_of(self._settings, self._tokens, entry)
-        log.warning(
-            "MAIL NOT SENT (no SMTP server: set ROUNDTABLE_SMTP_URL) — kept in the outbox, mail %s\n"
-            "  To: %s <%s>\n  Subject: %s\n\n%s", entry.id, message.to_name, message.to_addr, message.subject,
-            message.text)
+        notice = (f"MAIL NOT SENT (no SMTP server: set ROUNDTABLE_SMTP_URL) — kept in the outbox, mail {entry.id}\n"
+                  f"  To: {message.to_name} <{message.to_addr}>\n  Subject: {message.subject}\n\n{message.text}")
+        if sys.stderr.isatty():
+            # Someone is watching this terminal (a developer's `make run`): the console, not a log, gets the link.
+            print(notice, file=sys.stderr, flush=True)
+            log.warning("mail %s held: no SMTP server (shown on the terminal)", entry.id)
+        else:
+            log.warning("%s", notice)  # scrubbed on the way out: its links read /link#t=[redacted]

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 from rooms.missions.people import User
 from server.ws.frames import Outgoing, encode
 from server.ws.protocol import Frame
+from server.ws.traffic import Traffic
 from server.ws.uvicorn_protocol import RAW_EXTENSION, FrameWriterProtocol
 
 log = logging.getLogger("roundtable.ws")
@@ -27,8 +28,10 @@ QUEUE_SIZE = 256
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, user: User, max_buffer: int = MAX_BUFFER) -> None:
+    def __init__(self, websocket: WebSocket, user: User, max_buffer: int = MAX_BUFFER,
+                 traffic: Traffic | None = None) -> None:
         self.id = secrets.token_hex(8)
+        self.traffic = traffic or Traffic()
         self.user = user
         self.websocket = websocket
         self.closed = False
@@ -58,6 +61,8 @@ class Connection:
             self._queue.put_nowait(out.json)
 
     def send_frame(self, frame: Frame) -> None:
+        """A frame to this connection alone (a reply, an error): counted here; the hub counts its fan-outs."""
+        self.traffic.frames_out += 1
         self.send(Outgoing(encode(frame)))
 
     def drop(self) -> None:
@@ -66,7 +71,9 @@ class Connection:
             return
         self.closed = True
         self.dropped = True
-        log.info("dropping connection %s of user %s: it stopped reading", self.id, self.user.id)
+        self.traffic.slow_dropped += 1
+        log.info("dropping connection %s of user %s: it stopped reading", self.id, self.user.id,
+                 extra={"conn": self.id, "user": self.user.id})
         if self._raw is not None:
             self._raw.abort()
         elif self._writer is not None:

@@ -16,6 +16,7 @@ from server.api.credentials import SESSION_COOKIE, Identity, authenticate
 from server.api.errors import ApiError, describe_validation, error_response
 from server.api.input import parse
 from server.composition import root_of
+from server.logs import bind
 from server.ws.connection import Connection
 from server.ws.live import Live
 from server.ws.protocol import (
@@ -104,15 +105,19 @@ async def endpoint(ws: WebSocket) -> None:
     if not await sockets.take_within(identity.user.id, root.settings.ws_sockets_per_person, SOCKET_GRACE):
         await ws.close(Close.TOO_MANY_SOCKETS, "too many connections")
         return
-    session = Session(root.live, Connection(ws, identity.user, root.settings.ws_max_buffer), identity,
-                      root.services.accounts)
+    traffic = root.live.node.hub.traffic
+    conn = Connection(ws, identity.user, root.settings.ws_max_buffer, traffic)
+    bind(conn=conn.id, user=identity.user.id)  # this task's log records carry them (server/logs.py)
+    session = Session(root.live, conn, identity, root.services.accounts)
     control = root.live.control
     control.add(session)  # from here a sign-out or a change of role reaches this socket
+    traffic.opened += 1
     try:
         await session.run()
     except WebSocketDisconnect:
         pass
     finally:
+        traffic.closed += 1
         control.discard(session)
         sockets.give_back(identity.user.id)
         await session.cleanup()
@@ -222,6 +227,7 @@ class Session:
         message = await self.conn.websocket.receive()
         if message["type"] == "websocket.disconnect":
             return None
+        self.conn.traffic.frames_in += 1
         text: str | None = message.get("text")
         if text is None:
             await self._error("binary-unsupported", "Send JSON text frames.", None)
@@ -244,8 +250,10 @@ class Session:
         if count <= limit:
             return "ok"
         if count > limit * 3:
+            self.conn.traffic.rate_limited["disconnected"] += 1
             await self.conn.websocket.close(Close.FLOODING, "too many messages")
             return "disconnect"
+        self.conn.traffic.rate_limited["refused"] += 1
         self.conn.send_frame(Error(code="rate-limited", message=f"At most {limit} messages a second.",
                                    id=_request_id(text)))
         return "refuse"
@@ -302,7 +310,9 @@ class Session:
         if kind.exclusive:
             for other in self.state.of_kind(ref.kind):
                 await self.state.leave(other.ref.name)
+        bind(room=ref.name)
         await kind.join(self.state, ref, request)
+        self.conn.traffic.joins[ref.kind.value] += 1
 
     async def cleanup(self) -> None:
         self.conn.close_writer()

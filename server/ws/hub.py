@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rooms.core.broker import Broker, Gap
 from rooms.core.eventlog import EventLog
 from rooms.core.events import RoomEvent
+from server.logs import bind
 from server.ws.connection import Connection
 from server.ws.frames import Outgoing, encode, event_frame
 from server.ws.protocol import EventFrame
+from server.ws.traffic import Traffic
 
 log = logging.getLogger("roundtable.hub")
 
 FILL_BATCH = 500
+# Publish times kept for the fan-out latency: one per event published into a room held here, until delivered.
+MAX_STAMPS = 10_000
 
 
 @dataclass
@@ -48,15 +54,23 @@ def wire(event: RoomEvent) -> bytes:
 
 
 class Hub:
-    def __init__(self, broker: Broker, log_: EventLog) -> None:
+    def __init__(self, broker: Broker, log_: EventLog, traffic: Traffic | None = None) -> None:
         self._broker = broker
         self._log = log_
         self._rooms: dict[str, LocalRoom] = {}
+        self.traffic = traffic or Traffic()
+        # (room, seq) -> when this node published it: the fan-out here observes the latency (an event published
+        # on another node is not timed: the two clocks are not the same clock).
+        self._stamps: dict[tuple[str, int], float] = {}
 
     # -- publishing ----------------------------------------------------------------------------------------
 
     async def publish(self, event: RoomEvent) -> None:
         """Raises when the broker cannot take it (see `deliver_local`)."""
+        if event.room in self._rooms:
+            if len(self._stamps) >= MAX_STAMPS:
+                self._stamps.clear()  # events lost on the way are never delivered: forget their stamps
+            self._stamps[(event.room, event.seq)] = time.perf_counter()
         await self._broker.publish(event.room, wire(event))
 
     async def deliver_local(self, event: RoomEvent) -> None:
@@ -92,7 +106,9 @@ class Hub:
         room = self._rooms.get(name)
         if room is None:
             room = self._rooms[name] = LocalRoom(name)
-            room.task = asyncio.get_running_loop().create_task(self._read(room), name=f"room {name}")
+            # A context of its own: the room outlives the connection whose join opened it (its log ids).
+            room.task = asyncio.get_running_loop().create_task(self._read(room), name=f"room {name}",
+                                                               context=contextvars.Context())
         room.holders += 1
         await room.ready.wait()
         return room
@@ -137,11 +153,13 @@ class Hub:
                 raise RuntimeError(f"event log of {room.name} lacks events up to {room.last_seq}")
             for event in missed:
                 conn.send(Outgoing(encode(event_frame(event))))
+            self.traffic.frames_out += len(missed)
             cursor = missed[-1].seq
 
     # -- the room reader -----------------------------------------------------------------------------------
 
     async def _read(self, room: LocalRoom) -> None:
+        bind(room=room.name)
         backoff = 0.1
         while True:
             try:
@@ -179,6 +197,7 @@ class Hub:
         if seq == room.last_seq + 1:
             self._fanout(room, Outgoing(body))
             room.last_seq = seq
+            self._observe(room.name, seq)
 
     async def _fill(self, room: LocalRoom, upto: int) -> None:
         while room.last_seq < upto:
@@ -188,10 +207,17 @@ class Hub:
             for event in missed:
                 self._fanout(room, Outgoing(encode(event_frame(event))))
                 room.last_seq = event.seq
+                self._observe(room.name, event.seq)
 
-    @staticmethod
-    def _fanout(room: LocalRoom, out: Outgoing) -> None:
-        # The hot path: no await, no task, the same bytes for everyone.
+    def _observe(self, room: str, seq: int) -> None:
+        if self._stamps:
+            stamp = self._stamps.pop((room, seq), None)
+            if stamp is not None:
+                self.traffic.fanout_latency(time.perf_counter() - stamp)
+
+    def _fanout(self, room: LocalRoom, out: Outgoing) -> None:
+        # The hot path: no await, no task, the same bytes for everyone; counted once per event, not per recipient.
+        self.traffic.frames_out += len(room.conns)
         for conn in room.conns:
             conn.send(out)
         for observe in room.observers:

@@ -9,12 +9,13 @@ import logging
 from dataclasses import dataclass
 
 from rooms.core.broker import Broker
-from rooms.core.refs import RoomRef
+from rooms.core.refs import RoomKind, RoomRef
 from server.ws.control import Control
 from server.ws.meeting_clock import MeetingClock
 from server.ws.node import HEARTBEAT, PRESENCE_TTL, Node
 from server.ws.rooms.meeting import Meeting
 from server.ws.rooms.registry import Registry
+from server.ws.rooms.webinar import Webinar
 
 log = logging.getLogger("roundtable.live")
 
@@ -32,6 +33,10 @@ class Live:
         meeting = self.registry.types[Meeting.kind]
         assert isinstance(meeting, Meeting)
         return meeting.clock
+
+    def webinar_viewers(self) -> int:
+        webinar = self.registry.types[RoomKind.WEBINAR]
+        return webinar.stage_node.viewers() if isinstance(webinar, Webinar) else 0
 
     def start(self) -> None:
         self._heartbeat = asyncio.get_running_loop().create_task(self._beat(), name="presence heartbeat")

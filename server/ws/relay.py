@@ -87,6 +87,7 @@ class SignalRelay:
                         out = Outgoing(payload)
                         for conn in list(box.conns):
                             if conn.user.id == box.user_id:  # by construction; checked anyway, it is cheap
+                                conn.traffic.frames_out += 1
                                 conn.send(out)
             except asyncio.CancelledError:
                 raise

@@ -60,6 +60,10 @@ class WebinarNode(RoomObserver[WebinarObserved]):
         self.reactions = ReactionAggregator()
         self._flusher: asyncio.Task[None] | None = None
 
+    def viewers(self) -> int:
+        """Connections on this node watching a webinar's stage (for /metrics)."""
+        return sum(len(seen.watchers) for seen in self._observed.values())
+
     def start(self) -> None:
         self._flusher = asyncio.get_running_loop().create_task(self._flush_reactions(), name="reactions")
 

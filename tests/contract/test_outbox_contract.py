@@ -109,6 +109,22 @@ async def test_without_smtp_pending_mail_is_held(store: Store) -> None:
     assert await store.claim_mail(NOW + LEASE, 10, LEASE, "a") == []  # held mail is never sent
 
 
+async def test_mail_waiting_counts_pending_sending_and_retrying_only(store: Store) -> None:
+    assert await store.mail_waiting() == 0
+    ids = [await store.enqueue_mail(_draft(n), NOW) for n in range(4)]
+    assert await store.mail_waiting() == 4
+    sending = await store.claim_mail(NOW, 3, LEASE, "a")
+    assert await store.mail_waiting() == 4  # sending still waits
+    sent, retrying, bounced = (e.id for e in sending)
+    assert await store.settle_mail(sent, "a", Outcome(MailStatus.SENT, "250 OK"), NOW)
+    assert await store.settle_mail(retrying, "a", Outcome(MailStatus.RETRYING, "421 busy", NOW + LEASE), NOW)
+    assert await store.settle_mail(bounced, "a", Outcome(MailStatus.BOUNCED, "550 no such user"), NOW)
+    assert await store.mail_waiting() == 2  # the one retrying and the one never claimed
+    assert ids[3] not in (sent, retrying, bounced)
+    await store.hold_mail(NOW, 10)
+    assert await store.mail_waiting() == 1  # held mail is kept, not waiting
+
+
 async def test_the_mail_comes_with_what_caused_it_or_not_at_all(store: Store) -> None:
     owner = await store.create_user("org@example.org", "Olga Organiser", NOW, can_create_missions=True)
     mission = await store.create_mission(MissionDraft(
