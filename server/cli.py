@@ -91,14 +91,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     http, ws = protocols(guard, LogThrottle(logging.getLogger("roundtable.ws")))
     record = _record_running(settings)
     try:
-        _run(uvicorn, create_app(settings), http, ws, args)
+        _run(uvicorn, create_app(settings), http, ws, args, settings.drain_seconds)
     finally:
         _forget_running(record)
     return 0
 
 
-def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace) -> None:
-    uvicorn.run(
+def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace, drain_seconds: float) -> None:
+    from server.drain import DrainingServer
+
+    config = uvicorn.Config(
         app,
         http=http,
         ws=ws,
@@ -118,6 +120,7 @@ def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace) -
         log_level="info",
         log_config=None,  # uvicorn's records go through our handler (server/logs.py)
     )
+    DrainingServer(config, app, drain_seconds).run()
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

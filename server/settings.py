@@ -111,6 +111,8 @@ class Settings:
     reminders: bool = True
     # GET /metrics: with a token, only callers presenting it as a bearer; without one, loopback callers only.
     metrics_token: str | None = None
+    # SIGTERM closes the node's sockets (1012) spread over this many seconds before it stops (server/drain.py).
+    drain_seconds: float = 3.0
     var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
@@ -157,6 +159,7 @@ class Settings:
             mail_first_retry=float(os.environ.get("ROUNDTABLE_MAIL_RETRY_SECONDS", "30")),
             reminders=_choice("ROUNDTABLE_REMINDERS", ("on", "off")) == "on",
             metrics_token=os.environ.get("ROUNDTABLE_METRICS_TOKEN") or None,
+            drain_seconds=float(os.environ.get("ROUNDTABLE_DRAIN_SECONDS", "3")),
             var_dir=var_dir,
         )
 

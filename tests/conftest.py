@@ -50,6 +50,15 @@ def postgres_database() -> Iterator[str]:
     yield from _fresh_postgres_database()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database that no migration has touched, of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+    url: str = request.getfixturevalue("postgres_blank_url")
+    return url
+
+
 @pytest.fixture
 def postgres_blank_url() -> Iterator[str]:
     """A PostgreSQL database of this test's own, empty and never migrated, dropped afterwards: for tests that

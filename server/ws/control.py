@@ -69,6 +69,11 @@ class Person(Protocol):
         """`end` when its session has ended, else `recheck`."""
         ...
 
+    async def restart(self) -> None:
+        """Closes the socket with 1012 once the request it is handling is done (the node is draining): the client
+        reconnects, to another node, and resumes."""
+        ...
+
 
 class Control:
     """This node's end of the control topic, and its open connections by person."""
@@ -93,6 +98,9 @@ class Control:
             mine.discard(person)
             if not mine:
                 del self._people[person.user_id]
+
+    def everyone(self) -> list[Person]:
+        return [p for mine in self._people.values() for p in mine]
 
     # -- what the HTTP API calls ---------------------------------------------------------------------------
 

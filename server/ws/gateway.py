@@ -93,6 +93,10 @@ async def identify(ws: WebSocket, services: Services) -> Identity:
 
 async def endpoint(ws: WebSocket) -> None:
     root = root_of(ws.app)
+    if root.draining:
+        # Shutting down: the client tries again, and the load balancer (its /readyz says 503) sends it elsewhere.
+        await ws.send_denial_response(error_response(503, "draining", "This node is shutting down; try again."))
+        return
     try:
         identity = await identify(ws, root.services)
     except Refused as refused:
@@ -153,6 +157,17 @@ class Session:
             # Already closing or gone: either way nothing more is read from it.
             log.debug("closing connection %s failed", self.conn.id, exc_info=True)
         self.conn.close_writer()
+
+    async def restart(self) -> None:
+        async with self._turn:  # the request being handled finishes (its write, its ack) first
+            if self._ended:
+                return
+            self._ended = True
+            try:
+                await self.conn.websocket.close(Close.SERVICE_RESTART, "server restarting")
+            except Exception:
+                log.debug("closing connection %s failed", self.conn.id, exc_info=True)
+            self.conn.close_writer()
 
     async def recheck(self) -> None:
         async with self._turn:

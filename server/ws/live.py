@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from dataclasses import dataclass
 
 from rooms.core.broker import Broker
 from rooms.core.refs import RoomKind, RoomRef
-from server.ws.control import Control
+from server.ws.control import Control, Person
 from server.ws.meeting_clock import MeetingClock
 from server.ws.node import HEARTBEAT, PRESENCE_TTL, Node
 from server.ws.rooms.meeting import Meeting
@@ -70,6 +71,25 @@ class Live:
             await hub.check(rooms)
         except Exception:
             log.exception("checking %d rooms against their log failed", len(rooms))
+
+    async def drain(self, spread: float) -> int:
+        """Closes every socket of this node with 1012 (docs/protocol.md, "Closing"), spread evenly over `spread`
+        seconds in a random order, so that their reconnections do not land on the other nodes all at once; each
+        waits for the request it is handling. Returns how many were closed."""
+        people = self.control.everyone()
+        random.shuffle(people)
+        step = spread / len(people) if people else 0.0
+        start = asyncio.get_running_loop().time()
+
+        async def close(i: int, person: Person) -> None:
+            await asyncio.sleep(max(0.0, start + i * step - asyncio.get_running_loop().time()))
+            try:
+                await person.restart()
+            except Exception:
+                log.exception("closing a connection while draining failed")
+
+        await asyncio.gather(*(close(i, p) for i, p in enumerate(people)))
+        return len(people)
 
     async def close(self) -> None:
         if self._heartbeat is not None:

@@ -32,6 +32,9 @@ class FakePerson:
     async def revalidate(self) -> None:
         self.calls.append("revalidate")
 
+    async def restart(self) -> None:
+        self.calls.append("restart")
+
 
 async def _settled() -> None:
     for _ in range(20):

@@ -8,10 +8,8 @@ migration (or a migration edited after it ran) fails here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -22,15 +20,6 @@ from server.db.migrate import upgrade
 from server.db.models import Base
 
 T = TypeVar("T")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database that no migration has touched, of each kind."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
-    url: str = request.getfixturevalue("postgres_blank_url")
-    return url
 
 
 def _compare(connection: Connection) -> list[Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from server.db.engine import create_engine, is_sqlite
+from server.db.migrate import MIGRATION_LOCK
 from server.db.models import Base
 
 
@@ -19,6 +21,10 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several nodes starting together migrate once: the others wait here, then find the database at head
+            # (the version is read after the lock). Released with the transaction. SQLite: server/db/migrate.py.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
