@@ -76,11 +76,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("error: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
         return 2
-    upgrade(settings.database_url)
     # JSON lines unless on a terminal (ROUNDTABLE_LOG_FORMAT=json|text chooses); secrets scrubbed either way.
     from server.logs import configure
+    from server.startup import wait_for_dependencies
 
     configure(logging.INFO)
+    asyncio.run(wait_for_dependencies(settings))
+    upgrade(settings.database_url)
     print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
     from server.ws.uvicorn_protocol import HandshakeGuard, LogThrottle, protocols
 

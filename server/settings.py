@@ -113,6 +113,8 @@ class Settings:
     metrics_token: str | None = None
     # SIGTERM closes the node's sockets (1012) spread over this many seconds before it stops (server/drain.py).
     drain_seconds: float = 3.0
+    # How long a starting node waits for its database and Redis to answer (server/startup.py).
+    startup_wait: float = 120.0
     var_dir: Path = DEFAULT_VAR
     # The web client's files: the checkout's web/ (ROUNDTABLE_WEB_DIR where it lives elsewhere, as in the image).
     web_dir: Path = field(default_factory=lambda: Path(
@@ -160,6 +162,7 @@ class Settings:
             reminders=_choice("ROUNDTABLE_REMINDERS", ("on", "off")) == "on",
             metrics_token=os.environ.get("ROUNDTABLE_METRICS_TOKEN") or None,
             drain_seconds=float(os.environ.get("ROUNDTABLE_DRAIN_SECONDS", "3")),
+            startup_wait=float(os.environ.get("ROUNDTABLE_STARTUP_WAIT", "120")),
             var_dir=var_dir,
         )
 

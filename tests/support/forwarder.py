@@ -9,9 +9,9 @@ import threading
 
 
 class Forwarder:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, listen_port: int = 0) -> None:
         self._target = (host, port)
-        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener = socket.create_server(("127.0.0.1", listen_port))
         self._listener.settimeout(0.1)
         self.port: int = self._listener.getsockname()[1]
         self._open: list[socket.socket] = []
