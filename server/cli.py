@@ -81,9 +81,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.startup import wait_for_dependencies
 
     configure(logging.INFO)
+    if args.workers > 1 and not settings.redis_url:
+        print("error: several workers share rooms through Redis: set ROUNDTABLE_REDIS_URL", file=sys.stderr)
+        return 2
     asyncio.run(wait_for_dependencies(settings))
     upgrade(settings.database_url)
-    print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
+    if args.workers > 1 and not args.reuse_port:
+        return _supervise(args, settings)
+    if not args.reuse_port:
+        print(f"Roundtable on {settings.public_url}  (database: {_redact(settings.database_url)})", flush=True)
     from server.ws.uvicorn_protocol import HandshakeGuard, LogThrottle, protocols
 
     # The same trusted proxies as uvicorn's own default for proxy headers.
@@ -91,12 +97,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
                            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(","))
     # Every connection shares one throttle for the warnings a client's bad frames cause.
     http, ws = protocols(guard, LogThrottle(logging.getLogger("roundtable.ws")))
+    if args.reuse_port:  # a worker: the supervisor records the running server
+        _run(uvicorn, create_app(settings), http, ws, args, settings.drain_seconds)
+        return 0
     record = _record_running(settings)
     try:
         _run(uvicorn, create_app(settings), http, ws, args, settings.drain_seconds)
     finally:
         _forget_running(record)
     return 0
+
+
+def _supervise(args: argparse.Namespace, settings: Settings) -> int:
+    from server.workers import supervise
+
+    argv = ["serve", "--host", _host(args), "--port", str(_port(args)), "--workers", str(args.workers)]
+    if args.ssl_certfile:
+        argv += ["--ssl-certfile", args.ssl_certfile, "--ssl-keyfile", args.ssl_keyfile]
+    print(f"Roundtable on {settings.public_url}  ({args.workers} workers; database: "
+          f"{_redact(settings.database_url)})", flush=True)
+    record = _record_running(settings)
+    try:
+        return supervise(argv, args.workers)
+    finally:
+        _forget_running(record)
+
+
+def _host(args: argparse.Namespace) -> str:
+    return str(args.host or os.environ.get("HOST", "127.0.0.1"))
+
+
+def _port(args: argparse.Namespace) -> int:
+    return int(args.port or int(os.environ.get("PORT", "8000")))
 
 
 def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace, drain_seconds: float) -> None:
@@ -106,8 +138,8 @@ def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace, d
         app,
         http=http,
         ws=ws,
-        host=args.host or os.environ.get("HOST", "127.0.0.1"),
-        port=args.port or int(os.environ.get("PORT", "8000")),
+        host=_host(args),
+        port=_port(args),
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         proxy_headers=True,
@@ -122,7 +154,12 @@ def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace, d
         log_level="info",
         log_config=None,  # uvicorn's records go through our handler (server/logs.py)
     )
-    DrainingServer(config, app, drain_seconds).run()
+    if args.reuse_port:
+        from server.workers import reuse_port_socket
+
+        DrainingServer(config, app, drain_seconds).run(sockets=[reuse_port_socket(_host(args), _port(args))])
+    else:
+        DrainingServer(config, app, drain_seconds).run()
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -251,6 +288,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate (PEM); browsers "
                        "give cameras and microphones only to HTTPS pages and localhost")
     serve.add_argument("--ssl-keyfile", default=None, help="the certificate's private key (PEM)")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("ROUNDTABLE_WORKERS", "1")),
+                       help="server processes on this port (SO_REUSEPORT); more than one shares rooms through "
+                       "Redis, so it needs ROUNDTABLE_REDIS_URL (env ROUNDTABLE_WORKERS, default 1)")
+    serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)  # a worker of --workers
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database maintenance")
