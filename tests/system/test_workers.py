@@ -28,6 +28,20 @@ def _workers(pid: int) -> list[int]:
     return [int(p) for p in out]
 
 
+def _two_workers(pid: int, without: int | None = None, seconds: float = 30) -> list[int]:
+    """The supervisor's workers once there are two (and `without` is not one of them), or as they are at the end."""
+    deadline = time.monotonic() + seconds
+    while (len(found := _workers(pid)) < 2 or without in found) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
+def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen([str(BIN / "roundtable"), "serve", "--workers", "2", "--host", "127.0.0.1",
+                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
 def test_without_redis_several_workers_are_refused(tmp_path: Path) -> None:
     env = env_for(tmp_path / "var")
     done = subprocess.run([str(BIN / "roundtable"), "serve", "--workers", "2", "--port", str(free_port())], env=env,
@@ -44,16 +58,11 @@ async def test_two_workers_share_one_port_and_rooms(tmp_path: Path) -> None:
     port = free_port()
     env["ROUNDTABLE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     log = tmp_path / "workers.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(BIN / "roundtable"), "serve", "--workers", "2", "--host", "127.0.0.1",
-                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = _serve(env, port, log)
     server = Server(f"http://127.0.0.1:{port}", proc, log)
     try:
         wait_healthy(server, timeout=60)
-        deadline = time.monotonic() + 30
-        while len(_workers(proc.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert len(_workers(proc.pid)) == 2, log.read_text()
+        assert len(_two_workers(proc.pid)) == 2, log.read_text()
         tokens = mint_tokens(env, PEOPLE)
         # The kernel spreads connections: open some until both workers have one.
         clients: dict[str, Client] = {}
@@ -81,10 +90,8 @@ async def test_two_workers_share_one_port_and_rooms(tmp_path: Path) -> None:
         # A worker that dies is started again.
         victim = _workers(proc.pid)[0]
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while (victim in _workers(proc.pid) or len(_workers(proc.pid)) < 2) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert victim not in _workers(proc.pid) and len(_workers(proc.pid)) == 2
+        again = _two_workers(proc.pid, without=victim)
+        assert victim not in again and len(again) == 2
         wait_healthy(server, timeout=30)
     finally:
         proc.send_signal(signal.SIGTERM)
