@@ -76,7 +76,8 @@ class MemoryRecordings:
 
     async def add_replay(self, recording_id: int, user_id: int, now: dt.datetime) -> None:
         if recording_id in self._recording_rows:
-            self._recording_replays.setdefault(recording_id, {}).setdefault(user_id, now)
+            seen = self._recording_replays.setdefault(recording_id, {})
+            seen[user_id] = min(now, seen.get(user_id, now))
 
     async def replays(self, recording_id: int) -> dict[int, dt.datetime]:
         return dict(self._recording_replays.get(recording_id, {}))

@@ -34,7 +34,8 @@ class RecordingStore(Protocol):
     async def delete_recording(self, recording_id: int) -> None: ...
 
     async def add_replay(self, recording_id: int, user_id: int, now: dt.datetime) -> None:
-        """Someone watched the recording afterwards (idempotent: a person counts once)."""
+        """Someone watched the recording afterwards (idempotent: a person counts once, at the earliest time given,
+        whatever order requests made at the same instant commit in)."""
 
     async def replays(self, recording_id: int) -> dict[int, dt.datetime]:
         """Who watched it afterwards, with when they first did."""

@@ -103,14 +103,19 @@ class SqlRecordings:
             await s.execute(delete(RecordingRow).where(RecordingRow.id == recording_id))
 
     async def add_replay(self: _Sessions, recording_id: int, user_id: int, now: dt.datetime) -> None:
-        try:
-            async with self._write() as s:
-                if await s.get(RecordingRow, recording_id) is None:
-                    return
-                if await s.get(RecordingReplayRow, (recording_id, user_id)) is None:
-                    s.add(RecordingReplayRow(recording_id=recording_id, user_id=user_id, first_at=now))
-        except IntegrityError:  # their second tab at the same instant: counted once either way
-            pass
+        for _ in range(3):
+            try:
+                async with self._write() as s:
+                    if await s.get(RecordingRow, recording_id) is None:
+                        return
+                    row = await s.get(RecordingReplayRow, (recording_id, user_id), with_for_update=True)
+                    if row is None:
+                        s.add(RecordingReplayRow(recording_id=recording_id, user_id=user_id, first_at=now))
+                    elif now < row.first_at:  # requests at the same instant commit in any order: keep the earliest
+                        row.first_at = now
+                return
+            except IntegrityError:  # their other tab inserted it meanwhile: look again, and keep the earlier time
+                continue
 
     async def replays(self: _Sessions, recording_id: int) -> dict[int, dt.datetime]:
         async with self._read() as s:

@@ -47,7 +47,10 @@ async def test_one_render_at_a_time_then_ready_and_counted_once(store: Store) ->
     # A render claimed long ago by a node that died is taken over.
     assert await store.claim_render(item, False, NOW + dt.timedelta(hours=2), STALE) is not None
 
-    await asyncio.gather(*(store.add_replay(claimed.id, olga, NOW + dt.timedelta(seconds=i)) for i in range(5)))
+    # Five requests at once (a player's ranges), committing in any order: once, at the earliest time.
+    await asyncio.gather(*(store.add_replay(claimed.id, olga, NOW + dt.timedelta(seconds=i)) for i in (3, 1, 0, 4, 2)))
+    assert await store.replays(claimed.id) == {olga: NOW}
+    await store.add_replay(claimed.id, olga, NOW + dt.timedelta(hours=1))
     assert await store.replays(claimed.id) == {olga: NOW}
     await store.add_replay(999_999, olga, NOW)  # no such recording: nothing
     await store.delete_recording(claimed.id)
