@@ -223,13 +223,17 @@ class JanusStage:
         else:
             _check_recording_path(into)
             before, chosen[(user_id, source)] = chosen.get((user_id, source)), into
+        if before == into:
+            # Already so (the node re-applies the aggregate on every stage change): a configure would start a new
+            # span of files for a feed already recorded there, or ask Janus to stop what it never started.
+            return
         feed = feed_for(user_id, source)
         handle = self._rooms.get(webinar, _Room()).publishers.get(feed)
         if handle is None:
             return
         if into is not None:
             try:
-                if before is not None and before != into:
+                if before is not None:
                     # A feed recorded into another directory (the rehearsal's, then the session's): Janus keeps
                     # writing the files it has open when only the filename changes, so close them first.
                     await self._call(handle, {"request": "configure", "record": False, "secret": self.secret})

@@ -47,6 +47,7 @@ class WebinarObserved(Observed):
     watchers: dict[str, Watcher] = field(default_factory=dict)
     live: list[Feed] = field(default_factory=list)
     rehearsing: bool = False  # as of the last time box seen: a rehearsal's end renders its recording
+    recording: bool = False  # as of the last event seen: only then do stage changes concern the recorder
 
 
 class WebinarNode(RoomObserver[WebinarObserved]):
@@ -77,7 +78,8 @@ class WebinarNode(RoomObserver[WebinarObserved]):
 
     async def _started(self, seen: WebinarObserved) -> None:
         seen.live = await self._webinars.live_feeds(seen.item)
-        seen.rehearsing = (await self._webinars.timebox(seen.item)).rehearsal
+        plan = await self._webinars.recording_plan(seen.item)
+        seen.rehearsing, seen.recording = plan.rehearsal, plan.on
         self._arm_timebox(seen)
 
     async def _stopping(self, seen: WebinarObserved) -> None:
@@ -89,13 +91,16 @@ class WebinarNode(RoomObserver[WebinarObserved]):
             case StageChanged(stage=stage):
                 seen.live = list(stage.live)
                 self._spawn(self._renegotiate(seen), "webinar background task failed")
-                self._spawn(self.recorder.apply(seen.item, seen.live), "recording the stage failed")
-            case RecordingChanged():
+                if seen.recording:  # a feed went live or off: it is recorded or not, as the plan says
+                    self._spawn(self.recorder.apply(seen.item, seen.live), "recording the stage failed")
+            case RecordingChanged(on=on):
+                seen.recording = on
                 self._spawn(self.recorder.apply(seen.item, list(seen.live)), "recording the stage failed")
             case TimeboxChanged(timebox=box):
                 self._arm_timebox(seen)
-                # The rehearsal's recording and the real session's are two: a change of phase moves the feeds.
-                self._spawn(self.recorder.apply(seen.item, list(seen.live)), "recording the stage failed")
+                if seen.recording:
+                    # The rehearsal's recording and the real session's are two: a change of phase moves the feeds.
+                    self._spawn(self.recorder.apply(seen.item, list(seen.live)), "recording the stage failed")
                 if seen.rehearsing and not box.rehearsal:
                     self._spawn(self.recorder.render(seen.item, rehearsal=True), "rendering a rehearsal failed")
                 seen.rehearsing = box.rehearsal

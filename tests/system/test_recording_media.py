@@ -98,6 +98,9 @@ async def recording_scenario(workdir: str) -> dict[str, Any]:
         await asyncio.sleep(BEFORE_CY_AGREES)
         out["cy_agreed"] = time.time()
         await stage.record(WEBINAR, CY, "camera", recordings)
+        # The node applies the same choices again on every stage change: nothing starts anew, nothing is asked.
+        await stage.record(WEBINAR, ADA, "camera", recordings)
+        await stage.record(WEBINAR, BO, "camera", None)
         await asyncio.sleep(CY_AGREES_FOR)
         await stage.record(WEBINAR, CY, "camera", None)
         out["cy_withdrew"] = time.time()
@@ -183,6 +186,7 @@ def test_a_recorded_stage_holds_only_who_agreed_while_they_agreed() -> None:
         # Only who agreed has files: Ada's span, and Cy's one span; Bo has none.
         assert all(name.startswith((f"u{ADA}-", f"u{CY}-")) for name in files), files
         assert sum(name.startswith(f"u{CY}-") for name in files) == 2, files  # audio + video of one span
+        assert sum(name.startswith(f"u{ADA}-") for name in files) == 2, files  # one span, though asked twice
         assert all(name.endswith(".mjr") for name in files), files  # every recorder closed
 
         started = time.monotonic()
