@@ -12,25 +12,20 @@ The browser machinery is tests/browser/media_pages.py's; reading frames is webin
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 from tests.browser.media_pages import (
     SELECTED_PAIRS,
     TIMEOUT_MS,
-    Watch,
-    chromium,
     decoding,
-    diagnosed,
     me,
-    open_page,
+    staged,
     tile,
     video,
     wait_for,
 )
 from tests.browser.webinar_media_scenario import DIAGNOSIS, enter, stats_frames
-from tests.support.procs import serving
 
 # The chair first: an organiser moderates the mission's items unless granted otherwise.
 PEOPLE = {"chair": "organiser@roundtable.example", "host": "host@roundtable.example",
@@ -63,95 +58,83 @@ def growing(page: Any, track: str, name: str) -> dict[str, int]:
 def floor_given(env: dict[str, str], log_dir: str) -> dict[str, Any]:
     from playwright.sync_api import expect
 
-    out: dict[str, Any] = {"timings": {}}
-    t0 = time.monotonic()
+    with staged(env, log_dir, PEOPLE, DIAGNOSIS) as run:
+        out, mark, server, pages = run.out, run.mark, run.server, run.pages
+        chair, speaker = pages["chair"], pages[SPEAKER]
+        viewers = {name: page for name, page in pages.items() if name != SPEAKER}
+        item = morning_session(chair)
+        ids = {name: me(page) for name, page in pages.items()}
+        out["ids"] = ids
+        for page in pages.values():
+            enter(page, server, item)
+        out["roles"] = {name: page.locator(".w-role").inner_text() for name, page in pages.items()}
+        mark("entered")
 
-    def mark(step: str) -> None:
-        out["timings"][step] = round(time.monotonic() - t0, 2)
+        # The chair starts the session (the demo's are days ahead: asked first).
+        chair.get_by_role("button", name="Start session").click()
+        chair.get_by_role("button", name="Start now").click()
+        for page in pages.values():
+            expect(page.locator(".timebox")).to_have_attribute("data-status", "live")
+        mark("live")
 
-    watch = Watch()
-    with serving(env, Path(log_dir)) as server, chromium() as browser:
-        mark("server")
-        pages = {name: open_page(browser, watch, env, server, email) for name, email in PEOPLE.items()}
-        with diagnosed(pages, server.log, DIAGNOSIS):
-            chair, speaker = pages["chair"], pages[SPEAKER]
-            viewers = {name: page for name, page in pages.items() if name != SPEAKER}
-            item = morning_session(chair)
-            ids = {name: me(page) for name, page in pages.items()}
-            out["ids"] = ids
-            for page in pages.values():
-                enter(page, server, item)
-            out["roles"] = {name: page.locator(".w-role").inner_text() for name, page in pages.items()}
-            mark("entered")
+        # Everyone turns their camera on; every page comes to show all five tiles.
+        for page in pages.values():
+            page.get_by_role("button", name="Turn camera on").click()
+        for page in pages.values():
+            expect(page.locator(f"{STAGE} .tile[data-source='camera']")).to_have_count(len(PEOPLE),
+                                                                                      timeout=TIMEOUT_MS * 2)
+        out["tiles"] = {name: sorted(page.eval_on_selector_all(
+            f"{STAGE} .tile", "els => els.map(e => Number(e.dataset.userId))")) for name, page in pages.items()}
+        mark("cameras-on")
 
-            # The chair starts the session (the demo's are days ahead: asked first).
-            chair.get_by_role("button", name="Start session").click()
-            chair.get_by_role("button", name="Start now").click()
-            for page in pages.values():
-                expect(page.locator(".timebox")).to_have_attribute("data-status", "live")
-            mark("live")
+        # Anna raises her hand; the chair gives the floor to the first hand.
+        speaker.locator("#hand-toggle").click()
+        expect(chair.locator("#floor-next")).to_be_enabled()
+        chair.locator("#floor-next").click()
+        expect(speaker.locator("#floor-now")).to_have_text("You have the floor")
+        out["floor_text"] = {}
+        out["large"] = {}
+        for name, page in viewers.items():
+            expect(page.locator(f"{STAGE} .tile[data-user-id='{ids[SPEAKER]}']")).to_have_class(IS_FLOOR)
+            out["floor_text"][name] = page.locator("#floor-now").inner_text()
+            out["large"][name] = page.eval_on_selector_all(
+                f"{STAGE} .tile.is-floor", "els => els.map(e => Number(e.dataset.userId))")
+        out["hands_after"] = chair.eval_on_selector_all("#hand-list .hand", "els => els.length")
+        mark("floor-given")
 
-            # Everyone turns their camera on; every page comes to show all five tiles.
-            for page in pages.values():
-                page.get_by_role("button", name="Turn camera on").click()
-            for page in pages.values():
-                expect(page.locator(f"{STAGE} .tile[data-source='camera']")).to_have_count(len(PEOPLE),
-                                                                                          timeout=TIMEOUT_MS * 2)
-            out["tiles"] = {name: sorted(page.eval_on_selector_all(
-                f"{STAGE} .tile", "els => els.map(e => Number(e.dataset.userId))")) for name, page in pages.items()}
-            mark("cameras-on")
+        # Every other page decodes her video: the big tile presents frames, and inbound-rtp framesDecoded for her
+        # track grows.
+        out["decoded"] = {}
+        for name, page in viewers.items():
+            seen = decoding(page, tile(STAGE, ids[SPEAKER]), f"Anna's video on {name}'s page")
+            out["decoded"][name] = {"video": seen, "stats": growing(page, seen["later"]["track"], name)}
+        mark("decoded")
 
-            # Anna raises her hand; the chair gives the floor to the first hand.
-            speaker.locator("#hand-toggle").click()
-            expect(chair.locator("#floor-next")).to_be_enabled()
-            chair.locator("#floor-next").click()
-            expect(speaker.locator("#floor-now")).to_have_text("You have the floor")
-            out["floor_text"] = {}
-            out["large"] = {}
-            for name, page in viewers.items():
-                expect(page.locator(f"{STAGE} .tile[data-user-id='{ids[SPEAKER]}']")).to_have_class(IS_FLOOR)
-                out["floor_text"][name] = page.locator("#floor-now").inner_text()
-                out["large"][name] = page.eval_on_selector_all(
-                    f"{STAGE} .tile.is-floor", "els => els.map(e => Number(e.dataset.userId))")
-            out["hands_after"] = chair.eval_on_selector_all("#hand-list .hand", "els => els.length")
-            mark("floor-given")
+        # The floor holder's camera is sent large (her tile is), the others small: on Mike's page her picture
+        # grows past the small tiles' 480 px; the host's stays small.
+        mike = pages["mike"]
+        out["speaker_width"] = wait_for("Anna's picture sent large on Mike's page", lambda: (
+            v := video(mike, tile(STAGE, ids[SPEAKER]))) and v["width"] > 480 and v["width"])
+        out["small_width"] = video(mike, tile(STAGE, ids["host"]))["width"]
+        mark("large")
+        shot = Path(log_dir) / "mike-anna-has-the-floor.png"
+        pages["mike"].screenshot(path=str(shot))
+        out["screenshot"] = str(shot)
+        out["pairs"] = {name: page.evaluate(SELECTED_PAIRS) for name, page in pages.items()}
 
-            # Every other page decodes her video: the big tile presents frames, and inbound-rtp framesDecoded for her
-            # track grows.
-            out["decoded"] = {}
-            for name, page in viewers.items():
-                seen = decoding(page, tile(STAGE, ids[SPEAKER]), f"Anna's video on {name}'s page")
-                out["decoded"][name] = {"video": seen, "stats": growing(page, seen["later"]["track"], name)}
-            mark("decoded")
-
-            # The floor holder's camera is sent large (her tile is), the others small: on Mike's page her picture
-            # grows past the small tiles' 480 px; the host's stays small.
-            mike = pages["mike"]
-            out["speaker_width"] = wait_for("Anna's picture sent large on Mike's page", lambda: (
-                v := video(mike, tile(STAGE, ids[SPEAKER]))) and v["width"] > 480 and v["width"])
-            out["small_width"] = video(mike, tile(STAGE, ids["host"]))["width"]
-            mark("large")
-            shot = Path(log_dir) / "mike-anna-has-the-floor.png"
-            pages["mike"].screenshot(path=str(shot))
-            out["screenshot"] = str(shot)
-            out["pairs"] = {name: page.evaluate(SELECTED_PAIRS) for name, page in pages.items()}
-
-            # The chair records the session: every page shows it, and everyone on camera is told and may decline;
-            # Mike does, which his page keeps after a reload (the server's state says so).
-            chair.get_by_role("button", name="Record").click()
-            for page in pages.values():
-                expect(page.locator(".rec-mark")).to_be_visible()
-            expect(mike.locator(".rec-consent")).to_contain_text("This session is recorded")
-            mike.get_by_role("button", name="Don't record me").click()
-            expect(mike.locator(".rec-consent")).to_contain_text("You are not recorded.")
-            out["declined"] = chair.evaluate("window.__webinar.view().recording.declined")
-            mike.reload()
-            expect(mike.get_by_role("button", name="Record me")).to_be_visible(timeout=TIMEOUT_MS)
-            chair.get_by_role("button", name="Stop recording").click()
-            expect(anna_mark := pages[SPEAKER].locator(".rec-mark")).to_be_hidden()
-            out["recording_after_stop"] = bool(anna_mark.is_visible())
-            mark("recorded")
-    out["foreign"] = watch.foreign
-    out["page_errors"] = watch.page_errors
-    mark("done")
-    return out
+        # The chair records the session: every page shows it, and everyone on camera is told and may decline;
+        # Mike does, which his page keeps after a reload (the server's state says so).
+        chair.get_by_role("button", name="Record").click()
+        for page in pages.values():
+            expect(page.locator(".rec-mark")).to_be_visible()
+        expect(mike.locator(".rec-consent")).to_contain_text("This session is recorded")
+        mike.get_by_role("button", name="Don't record me").click()
+        expect(mike.locator(".rec-consent")).to_contain_text("You are not recorded.")
+        out["declined"] = chair.evaluate("window.__webinar.view().recording.declined")
+        mike.reload()
+        expect(mike.get_by_role("button", name="Record me")).to_be_visible(timeout=TIMEOUT_MS)
+        chair.get_by_role("button", name="Stop recording").click()
+        expect(anna_mark := pages[SPEAKER].locator(".rec-mark")).to_be_hidden()
+        out["recording_after_stop"] = bool(anna_mark.is_visible())
+        mark("recorded")
+    return run.out

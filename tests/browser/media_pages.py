@@ -13,6 +13,7 @@ import contextlib
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.support.netns import HOST_ADDRESS, in_netns
-from tests.support.procs import Server, env_for, roundtable
+from tests.support.procs import Server, env_for, roundtable, serving
 
 ALLOWED = ("http://127.0.0.1:", "http://10.99.0.1:", "data:", "blob:")
 TIMEOUT_MS = 30_000
@@ -193,6 +194,37 @@ def diagnosed(pages: dict[str, Any], log: Path, script: str) -> Iterator[None]:
 
 
 # -- in the test process ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Staged:
+    """A media scenario under way: the server, the signed-in pages by name, and the JSON it returns (`out`, with
+    its `timings`)."""
+
+    server: Server
+    pages: dict[str, Any]
+    out: dict[str, Any] = field(default_factory=lambda: {"timings": {}})
+    started: float = field(default_factory=time.monotonic)
+
+    def mark(self, step: str) -> None:
+        self.out["timings"][step] = round(time.monotonic() - self.started, 2)
+
+
+@contextlib.contextmanager
+def staged(env: dict[str, str], log_dir: str, people: dict[str, str], diagnosis: str) -> Iterator[Staged]:
+    """Our server and Chromium in the namespace, one signed-in page per person, a failure printed with what each
+    page showed (`diagnosis`); afterwards `out` says what went out of the namespace and what the pages threw."""
+    watch = Watch()
+    started = time.monotonic()
+    with serving(env, Path(log_dir)) as server, chromium() as browser:
+        pages = {name: open_page(browser, watch, env, server, email) for name, email in people.items()}
+        run = Staged(server, pages, started=started)
+        run.mark("server")
+        with diagnosed(pages, server.log, diagnosis):
+            yield run
+    run.out["foreign"] = watch.foreign
+    run.out["page_errors"] = watch.page_errors
+    run.mark("done")
 
 
 def run_scenario(scenario: Callable[[dict[str, str], str], dict[str, Any] | Awaitable[dict[str, Any]]],
