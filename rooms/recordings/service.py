@@ -77,8 +77,9 @@ class RecordingService:
                 out.append(self._view(mission_id, r, organiser, replays))
         return out
 
-    async def playing(self, user: User, mission_id: int, recording_id: int) -> Recording:
-        """The recording whose file this person may play; a public one counts them as having watched it."""
+    async def playing(self, user: User, mission_id: int, recording_id: int, *, counts: bool = True) -> Recording:
+        """The recording whose file this person may play; a public one counts them as having watched it (once;
+        `counts` false for a player's later requests of the same viewing, which need no write)."""
         r = await self._store.get_recording(recording_id)
         if r is None or r.status is not RecordingStatus.READY:
             raise _not_found()
@@ -88,7 +89,7 @@ class RecordingService:
             raise _not_found() from None
         if not await self._may_see(user, item, membership, r):
             raise _not_found()
-        if not r.rehearsal:
+        if counts and not r.rehearsal:
             await self._store.add_replay(r.id, user.id, self._clock.now())
         return r
 

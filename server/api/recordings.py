@@ -5,6 +5,7 @@ encode; the files are server/recorder.py's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
@@ -43,27 +44,30 @@ async def delete(ctx: Context, _: Any) -> None:
     ctx.services.recorder.forget(gone)
 
 
+async def playable(ctx: Context, _: Any) -> Path:
+    mid, rid = _ids(ctx, "recording_id")
+    # A player asks for many ranges while it plays and seeks: the one from the start is the one that counts.
+    first = ctx.request.headers.get("range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
+    recording = await ctx.services.recordings.playing(await ctx.user_in(mid), mid, rid, counts=first)
+    path = ctx.services.recorder.file(recording)
+    if not path.is_file():
+        raise ApiError(status=404, code="recording-not-found", message="Recording not found.")
+    return path
+
+
 @dataclass(frozen=True)
 class FileEndpoint(Endpoint):
-    """The recording's file: Starlette's FileResponse answers Range requests (206, Content-Range), so a player
-    seeks without downloading what lies before."""
+    """An endpoint answering a file its handler names: Starlette's FileResponse answers Range requests (206,
+    Content-Range), so a player seeks without downloading what lies before."""
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
             ctx = Context(request, services_of(request.app))
-            mid, rid = _ids(ctx, "recording_id")
-            recording = await ctx.services.recordings.playing(await ctx.user_in(mid), mid, rid)
-            path = ctx.services.recorder.file(recording)
-            if not path.is_file():
-                raise ApiError(status=404, code="recording-not-found", message="Recording not found.")
+            path: Path = await self.handler(ctx, None)
             return ctx.apply(FileResponse(path, media_type="video/webm", headers={"cache-control": "private"},
-                                          content_disposition_type="inline", filename=f"recording-{rid}.webm"))
+                                          content_disposition_type="inline", filename=path.name))
 
         return Route(self.path, endpoint, methods=[self.method], name=f"{self.method} {self.path}")
-
-
-async def _unused(ctx: Context, _: Any) -> None:  # the file endpoint answers by itself
-    raise AssertionError
 
 
 def endpoints() -> list[Endpoint]:
@@ -79,7 +83,7 @@ def endpoints() -> list[Endpoint]:
                  returns=RecordingView, errors=("invalid-url", "no-stage", "item-not-found")),
         Endpoint("DELETE", one, delete, "Delete a recording and its file (organisers)", "recordings",
                  errors=("recording-not-found",)),
-        FileEndpoint("GET", one + "/file", _unused, "The recording's file (video/webm), with range requests; "
+        FileEndpoint("GET", one + "/file", playable, "The recording's file (video/webm), with range requests; "
                      "watching it counts as having watched the item afterwards", "recordings",
                      errors=("recording-not-found",)),
     ]

@@ -43,6 +43,9 @@ async def test_the_public_recording_is_everyones_the_rehearsal_the_staffs() -> N
     for _ in range(3):
         assert (await svc.playing(w.users["anna"], mission, public)).id == public
     assert set(await w.store.replays(public)) == {w.users["anna"].id}
+    # A player's later range requests of the same viewing count nothing (and write nothing).
+    await svc.playing(w.users["ben"], mission, public, counts=False)
+    assert set(await w.store.replays(public)) == {w.users["anna"].id}
     assert [v.replays for v in await svc.list(w.users["organiser"], mission, w.item)] == [1, 0]
     for who, rid in (("anna", rehearsal), ("outsider", public), ("anna", 999_999)):
         with pytest.raises(NotFound) as exc:
