@@ -6,7 +6,7 @@ aggregate, as in rooms.webinar.decide; what is written to disk follows from the 
 from __future__ import annotations
 
 from rooms.core.errors import Conflict
-from rooms.webinar.decide import Audience, Outcome, _not_ended
+from rooms.webinar.decide import Audience, Outcome, require_not_ended
 from rooms.webinar.events import RecordingChanged
 from rooms.webinar.state import WebinarState
 
@@ -16,7 +16,7 @@ def _changed(s: WebinarState, by: int) -> Outcome:
 
 
 def decide_record(s: WebinarState, on: bool, by: int) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     if s.recording is on:
         raise Conflict(code="already-recording" if on else "not-recording",
                        message="The stage is being recorded already." if on else "The stage is not being recorded.")

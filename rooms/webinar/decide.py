@@ -129,7 +129,7 @@ def clean_choices(poll: PollRecord, choices: list[int]) -> list[int]:
     return chosen
 
 
-def _not_ended(s: WebinarState) -> None:
+def require_not_ended(s: WebinarState) -> None:
     if s.timebox.status is TimeboxStatus.ENDED:
         raise Conflict(code="webinar-ended", message="This webinar has ended.")
 
@@ -227,7 +227,7 @@ def decide_leave(s: WebinarState, user_id: int, now: dt.datetime) -> Outcome:
 
 
 def decide_greet(s: WebinarState, target: Author, by: int) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     return Outcome([(Audience.PUBLIC, Greeted(user_id=target.user_id, name=target.name,
                                               organisation=target.organisation, by=by))], s)
 
@@ -254,7 +254,7 @@ def _rehearsing(s: WebinarState, staff: bool) -> bool:
 
 def decide_ask(s: WebinarState, author: Author, text: str, anonymous: bool, now: dt.datetime,
                staff: bool = False) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     text = clean_question(text)
     ident = _next_id(s)
     status = QuestionStatus.APPROVED if s.qa_mode is QaMode.OPEN else QuestionStatus.PENDING
@@ -277,7 +277,7 @@ def _visible_question(s: WebinarState, ident: int, staff: bool) -> AskedQuestion
 def decide_vote(s: WebinarState, ident: int, voter: int, up: bool, staff: bool = False) -> Outcome:
     """An upvote added or retracted. The events carry the new count only: who voted stays in the aggregate (the
     voter learns their own votes from their ack and their snapshot's `my_votes`)."""
-    _not_ended(s)
+    require_not_ended(s)
     q = _visible_question(s, ident, staff)
     if up:
         require_not_own_question(voter, q.author.user_id)
@@ -296,7 +296,7 @@ def decide_vote(s: WebinarState, ident: int, voter: int, up: bool, staff: bool =
 
 
 def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     q = s.questions.get(ident)
     if q is None:
         raise NotFound(code="question-not-found", message="Question not found.")
@@ -334,7 +334,7 @@ def decide_moderate(s: WebinarState, ident: int, action: Moderation, by: int) ->
 
 
 def decide_qa_mode(s: WebinarState, mode: QaMode) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     s.qa_mode = mode
     return Outcome([(Audience.PUBLIC, QaModeChanged(mode))], s)
 
@@ -342,42 +342,42 @@ def decide_qa_mode(s: WebinarState, mode: QaMode) -> Outcome:
 # -- hands ---------------------------------------------------------------------------------------------------
 
 
-def _hand_raised(s: WebinarState, user_id: int) -> bool:
+def hand_raised(s: WebinarState, user_id: int) -> bool:
     return any(h.user_id == user_id for h in s.hands)
 
 
-def _lower(s: WebinarState, user_id: int, by: int) -> Outcome:
-    if not _hand_raised(s, user_id):
+def lower_hand(s: WebinarState, user_id: int, by: int) -> Outcome:
+    if not hand_raised(s, user_id):
         raise Conflict(code="hand-not-raised", message="That hand is not raised.")
     s.hands = [h for h in s.hands if h.user_id != user_id]
     return Outcome([(Audience.PUBLIC, HandsChanged(list(s.hands), by))], s)
 
 
 def decide_hand(s: WebinarState, hand: Hand, up: bool) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     if not up:
-        return _lower(s, hand.user_id, hand.user_id)
-    if _hand_raised(s, hand.user_id):
+        return lower_hand(s, hand.user_id, hand.user_id)
+    if hand_raised(s, hand.user_id):
         raise Conflict(code="hand-already-raised", message="Your hand is already raised.")
     s.hands.append(hand)
     return Outcome([(Audience.PUBLIC, HandsChanged(list(s.hands), hand.user_id))], s)
 
 
 def decide_lower_hand(s: WebinarState, target: int, by: int) -> Outcome:
-    _not_ended(s)
-    return _lower(s, target, by)
+    require_not_ended(s)
+    return lower_hand(s, target, by)
 
 
 # -- stage ---------------------------------------------------------------------------------------------------
 
 
-def _stage_event(s: WebinarState, stage: Stage, by: int) -> tuple[Audience, WebinarEvent]:
+def stage_event(s: WebinarState, stage: Stage, by: int) -> tuple[Audience, WebinarEvent]:
     s.stage = stage
     return (Audience.PUBLIC, StageChanged(stage, by))
 
 
 def decide_invite(s: WebinarState, invite: Invite) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     if invite.user_id in s.stage.guests:
         raise Conflict(code="already-on-stage", message="This person is already on stage.")
     if any(i.user_id == invite.user_id for i in s.stage.invited):
@@ -385,54 +385,54 @@ def decide_invite(s: WebinarState, invite: Invite) -> Outcome:
     if invite.question is not None and invite.question not in s.questions:
         raise NotFound(code="question-not-found", message="Question not found.")
     stage = msgspec.structs.replace(s.stage, invited=[*s.stage.invited, invite])
-    return Outcome([_stage_event(s, stage, invite.by)], s)
+    return Outcome([stage_event(s, stage, invite.by)], s)
 
 
 def decide_reply(s: WebinarState, user_id: int, accept: bool) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     require_stage_invitation(user_id, {i.user_id for i in s.stage.invited})
     invited = [i for i in s.stage.invited if i.user_id != user_id]
     guests = [*s.stage.guests, user_id] if accept else list(s.stage.guests)
-    events = [_stage_event(s, msgspec.structs.replace(s.stage, invited=invited, guests=guests), user_id)]
-    if accept and _hand_raised(s, user_id):
+    events = [stage_event(s, msgspec.structs.replace(s.stage, invited=invited, guests=guests), user_id)]
+    if accept and hand_raised(s, user_id):
         # Whoever comes on stage has been heard: their hand goes down.
-        events += _lower(s, user_id, user_id).events
+        events += lower_hand(s, user_id, user_id).events
     return Outcome(events, s)
 
 
 def decide_end_guest(s: WebinarState, target: int, by: int) -> Outcome:
     """Ends a guest's turn (or withdraws their invitation); their live feeds leave the stage."""
-    _not_ended(s)
+    require_not_ended(s)
     invited = [i for i in s.stage.invited if i.user_id != target]
     if target not in s.stage.guests and len(invited) == len(s.stage.invited):
         raise Conflict(code="not-a-guest", message="This person is not a guest on stage.")
     stage = Stage(guests=[g for g in s.stage.guests if g != target], invited=invited,
                   live=[f for f in s.stage.live if f.user_id != target],
                   floor=None if s.stage.floor == target else s.stage.floor)
-    return Outcome([_stage_event(s, stage, by)], s)
+    return Outcome([stage_event(s, stage, by)], s)
 
 
 def decide_went_live(s: WebinarState, feed: Feed) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     if stage_full(s, feed.user_id, feed.source):
         raise Conflict(code="stage-full", message=f"The stage shows at most {camera_cap(s)} cameras.")
     live = [f for f in s.stage.live if (f.user_id, f.source) != (feed.user_id, feed.source)]
     stage = msgspec.structs.replace(s.stage, live=[*live, feed])
-    return Outcome([_stage_event(s, stage, feed.user_id)], s)
+    return Outcome([stage_event(s, stage, feed.user_id)], s)
 
 
 def decide_went_off(s: WebinarState, user_id: int, source: Source) -> Outcome:
     live = [f for f in s.stage.live if (f.user_id, f.source) != (user_id, source)]
     if len(live) == len(s.stage.live):
         return Outcome([], s)
-    return Outcome([_stage_event(s, msgspec.structs.replace(s.stage, live=live), user_id)], s)
+    return Outcome([stage_event(s, msgspec.structs.replace(s.stage, live=live), user_id)], s)
 
 
 # -- polls ---------------------------------------------------------------------------------------------------
 
 
 def decide_create_poll(s: WebinarState, question: str, options: list[str], multiple: bool, by: int) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     question, options = clean_poll(question, options)
     ident = _next_id(s)
     poll = s.polls[ident] = PollRecord(id=ident, question=question, options=options, multiple=multiple,
@@ -442,7 +442,7 @@ def decide_create_poll(s: WebinarState, question: str, options: list[str], multi
 
 
 def decide_set_poll(s: WebinarState, ident: int, status: PollStatus, by: int) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     poll = s.polls.get(ident)
     if poll is None:
         raise NotFound(code="poll-not-found", message="Poll not found.")
@@ -463,7 +463,7 @@ def decide_set_poll(s: WebinarState, ident: int, status: PollStatus, by: int) ->
 
 
 def decide_vote_poll(s: WebinarState, ident: int, voter: int, choices: list[int], staff: bool = False) -> Outcome:
-    _not_ended(s)
+    require_not_ended(s)
     poll = s.polls.get(ident)
     if poll is None or poll.status is PollStatus.DRAFT or (poll.rehearsal and not staff):
         raise NotFound(code="poll-not-found", message="Poll not found.")
@@ -509,7 +509,7 @@ def _go_live(s: WebinarState, now: dt.datetime, timebox: Timebox) -> None:
 def decide_start(s: WebinarState, now: dt.datetime, by: int = 0, confirm: bool = False) -> Outcome:
     """The real start, from the green room. Earlier than EARLY_START before the scheduled start it needs
     `confirm` (code `early-start` otherwise, which clients turn into a question)."""
-    _not_ended(s)
+    require_not_ended(s)
     if s.timebox.status is TimeboxStatus.LIVE:
         raise Conflict(code="already-live", message="This webinar has already started.")
     if now < s.timebox.starts_at - EARLY_START and not confirm:
@@ -526,7 +526,7 @@ def decide_start(s: WebinarState, now: dt.datetime, by: int = 0, confirm: bool =
 
 def decide_rehearse(s: WebinarState, on: bool, by: int) -> Outcome:
     """Starts or stops a rehearsal in the green room; stopping drops its try-outs (and so does the start)."""
-    _not_ended(s)
+    require_not_ended(s)
     if s.timebox.status is TimeboxStatus.LIVE:
         raise Conflict(code="already-live", message="This webinar has already started.")
     if s.timebox.rehearsal == on:
@@ -556,10 +556,10 @@ def may_reopen(s: WebinarState, now: dt.datetime) -> bool:
 def decide_end(s: WebinarState, next_item: NextItem | None, now: dt.datetime, by: int) -> Outcome:
     """The graceful end: guests and live feeds leave the stage, watched time stops counting, clients go back to
     the lobby with the next programme item."""
-    _not_ended(s)
+    require_not_ended(s)
     events: list[tuple[Audience, WebinarEvent]] = []
     if s.stage != Stage():
-        events.append(_stage_event(s, Stage(), by))
+        events.append(stage_event(s, Stage(), by))
     for a in s.attendance.values():
         a.end_stretch(now)
     s.timebox = msgspec.structs.replace(s.timebox, status=TimeboxStatus.ENDED, ended_at=now)

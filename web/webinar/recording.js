@@ -32,7 +32,7 @@ export function recordingView(session, me) {
     if (key === drawn) return;
     drawn = key;
     if (mayRecord) {
-      const b = h('button', { type: 'button', class: ['btn', 'btn-small', on ? 'btn-secondary' : 'btn-secondary', 'rec-toggle'],
+      const b = h('button', { type: 'button', class: 'btn btn-small btn-secondary rec-toggle',
         'aria-pressed': String(on) }, h('span', { class: 'rec-dot', 'aria-hidden': 'true' }),
       h('span', null, t(on ? 'rec.stopRecording' : 'rec.startRecording')));
       b.addEventListener('click', () => act(b, where, () => session.record(!on)).finally(() => { b.disabled = false; }));
