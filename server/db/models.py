@@ -23,8 +23,18 @@ from server.db.base import Base, SortKey, UTCDateTime
 
 # Tables of their own modules, imported here so that Base.metadata (Alembic's and the checks') holds every table.
 from server.db.models_media import RecordingReplayRow, RecordingRow
+from server.db.models_teams import (
+    TeamActivityRow,
+    TeamCorrectionRow,
+    TeamMemberRow,
+    TeamMissionRow,
+    TeamPlanRow,
+    TeamRow,
+)
 
-__all__ = ["Base", "RecordingReplayRow", "RecordingRow", "SortKey", "UTCDateTime"]
+__all__ = ["Base", "RecordingReplayRow", "RecordingRow", "SortKey", "TeamActivityRow", "TeamCorrectionRow",
+           "TeamMemberRow", "TeamMissionRow", "TeamPlanRow", "TeamRow", "UTCDateTime"]
+
 
 class UserRow(Base):
     __tablename__ = "users"
@@ -521,89 +531,3 @@ class ReminderRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("kind", "subject_id", "at", "user_id", name="uq_reminders_key"),)
-
-
-# -- teams and their KPI ledger (migration 0014) -----------------------------------------------------------------
-
-
-class TeamRow(Base):
-    """An agency or regional team that owns missions and activities and reports figures against its plans."""
-
-    __tablename__ = "teams"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-
-
-class TeamMemberRow(Base):
-    __tablename__ = "team_members"
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-
-    __table_args__ = (Index("ix_team_members_user", "user_id"),)
-
-
-class TeamMissionRow(Base):
-    """A mission the team counts, as lead partner or partner; at most one lead partner per mission."""
-
-    __tablename__ = "team_missions"
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(16))
-
-    __table_args__ = (
-        Index("ix_team_missions_mission", "mission_id"),
-        Index("uq_team_missions_lead_partner", "mission_id", unique=True,
-              sqlite_where=text("role = 'lead_partner'"), postgresql_where=text("role = 'lead_partner'")),
-    )
-
-
-class TeamActivityRow(Base):
-    """Something the team did outside a mission: an information session, a company visit, a partner scan, a
-    registered service (`count` alike ones on one line)."""
-
-    __tablename__ = "team_activities"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
-    on_date: Mapped[dt.date] = mapped_column(Date)
-    title: Mapped[str] = mapped_column(String(200))
-    count: Mapped[int] = mapped_column(Integer)
-    company: Mapped[str] = mapped_column(String(200))
-    notes: Mapped[str] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-
-    __table_args__ = (Index("ix_team_activities_team_on", "team_id", "on_date"),)
-
-
-class TeamPlanRow(Base):
-    """A plan for one figure over one period (first_year = last_year: the annual plan); NULL low/high: "not
-    defined"."""
-
-    __tablename__ = "team_plans"
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    figure: Mapped[str] = mapped_column(String(32), primary_key=True)
-    first_year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    low: Mapped[int | None] = mapped_column(Integer)
-    high: Mapped[int | None] = mapped_column(Integer)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-
-
-class TeamCorrectionRow(Base):
-    """A logged manual correction to one realised figure of one year; rows are only ever added."""
-
-    __tablename__ = "team_corrections"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    figure: Mapped[str] = mapped_column(String(32))
-    year: Mapped[int] = mapped_column(Integer)
-    delta: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    author_name: Mapped[str] = mapped_column(String(120))  # kept: the log still says who after an account goes
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-
-    __table_args__ = (Index("ix_team_corrections_team", "team_id", "year"),)
