@@ -16,7 +16,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from rooms.missions.people import User
-from server.ws.frames import Outgoing, encode
+from server.ws.frames import Batch, Outgoing, encode
 from server.ws.protocol import Frame
 from server.ws.traffic import Traffic
 from server.ws.uvicorn_protocol import RAW_EXTENSION, FrameWriterProtocol
@@ -45,7 +45,7 @@ class Connection:
             self._queue = asyncio.Queue(QUEUE_SIZE)
             self._writer = asyncio.get_running_loop().create_task(self._write_loop())
 
-    def send(self, out: Outgoing) -> None:
+    def send(self, out: Outgoing | Batch) -> None:
         if self.closed:
             return
         if self._raw is not None:
@@ -55,10 +55,11 @@ class Connection:
                 self.drop()
             return
         assert self._queue is not None
-        if self._queue.full():
-            self.drop()
-        else:
-            self._queue.put_nowait(out.json)
+        for message in out.messages:
+            if self._queue.full():
+                self.drop()
+                return
+            self._queue.put_nowait(message)
 
     def send_frame(self, frame: Frame) -> None:
         """A frame to this connection alone (a reply, an error): counted here; the hub counts its fan-outs."""

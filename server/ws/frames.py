@@ -45,3 +45,28 @@ class Outgoing:
         if self._frame is None:
             self._frame = ws_text_frame(self.json)
         return self._frame
+
+    @property
+    def messages(self) -> tuple[bytes, ...]:
+        return (self.json,)
+
+
+class Batch:
+    """Several messages for the same connections, written together: their frames concatenated once, so each
+    recipient costs one write (one syscall) however many events queued up meanwhile."""
+
+    __slots__ = ("_frame", "_parts")
+
+    def __init__(self, parts: list[Outgoing]) -> None:
+        self._parts = parts
+        self._frame: bytes | None = None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = b"".join(part.frame for part in self._parts)
+        return self._frame
+
+    @property
+    def messages(self) -> tuple[bytes, ...]:
+        return tuple(part.json for part in self._parts)

@@ -25,7 +25,7 @@ from rooms.core.eventlog import EventLog
 from rooms.core.events import RoomEvent
 from server.logs import bind
 from server.ws.connection import Connection
-from server.ws.frames import Outgoing, encode, event_frame
+from server.ws.frames import Batch, Outgoing, encode, event_frame
 from server.ws.protocol import EventFrame
 from server.ws.traffic import Traffic
 
@@ -47,6 +47,9 @@ class LocalRoom:
     # Node-side listeners (a webinar's timers and stage subscriptions): called with each frame's JSON, in order.
     observers: list[Callable[[bytes], None]] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while delivering or filling
+    # Frames fanned out since the last write to the connections: written together once the reader has nothing
+    # more waiting (see `_fanout`).
+    pending: list[Outgoing] = field(default_factory=list)
 
 
 def wire(event: RoomEvent) -> bytes:
@@ -146,6 +149,8 @@ class Hub:
         start(cursor, reset)
         while True:
             if cursor >= room.last_seq:
+                # What is pending is at or below last_seq, which the history covered: the others get it first.
+                self._flush(room)
                 room.conns.add(conn)  # no await between the check and the add: nothing slips between
                 return
             missed = await self._log.since(room.name, cursor, min(room.last_seq - cursor, FILL_BATCH))
@@ -216,15 +221,29 @@ class Hub:
                 self.traffic.fanout_latency(time.perf_counter() - stamp)
 
     def _fanout(self, room: LocalRoom, out: Outgoing) -> None:
-        # The hot path: no await, no task, the same bytes for everyone; counted once per event, not per recipient.
+        # Written on the loop's next turn, after whatever else the reader finds waiting: at a low rate that is
+        # at once (one event per write), under load the events that queued meanwhile go out in one write per
+        # connection — the kernel's part of a delivery is per write, not per byte. Counted once per event.
         self.traffic.frames_out += len(room.conns)
-        for conn in room.conns:
-            conn.send(out)
+        if not room.pending:
+            asyncio.get_running_loop().call_soon(self._flush, room)
+        room.pending.append(out)
         for observe in room.observers:
             try:
                 observe(out.json)
             except Exception:
                 log.exception("room %s: an observer failed", room.name)
+
+    @staticmethod
+    def _flush(room: LocalRoom) -> None:
+        # The hot path: no await, no task, the same bytes for everyone.
+        pending = room.pending
+        if not pending:
+            return
+        room.pending = []
+        out = pending[0] if len(pending) == 1 else Batch(pending)
+        for conn in room.conns:
+            conn.send(out)
 
     async def close(self) -> None:
         for room in list(self._rooms.values()):

@@ -11,6 +11,7 @@ import pytest
 from rooms.core.broker_memory import MemoryBroker
 from rooms.core.eventlog_memory import MemoryEventLog
 from rooms.core.events import RoomEvent
+from server.ws.frames import Batch, Outgoing
 from server.ws.hub import Hub, LocalRoom, wire
 from server.ws.protocol import EventFrame
 from tests.realtime.support import NOW, chat, connection, seqs
@@ -206,3 +207,41 @@ async def test_one_check_compares_every_room_with_the_log_in_one_query() -> None
         assert got == [[1], [], [1, 2]]
     finally:
         await hub.close()
+
+
+async def test_events_that_queue_up_go_out_in_one_write_per_connection(bench: Bench) -> None:
+    room, socket, _ = await bench.attached()
+    (conn,) = room.conns
+    writes: list[int] = []
+    send = conn.send
+
+    def counted(out: Outgoing | Batch) -> None:
+        writes.append(len(out.messages))
+        send(out)
+
+    conn.send = counted  # type: ignore[method-assign]
+    events = await bench.append(5)
+    await bench.inject(*events)  # all five wait for the reader before it runs
+    assert seqs(await socket.quiet()) == [1, 2, 3, 4, 5]  # type: ignore[attr-defined]
+    assert writes == [5]
+    more = await bench.append(2)
+    for event in more:  # one at a time, the loop turning in between: a write each, nothing held back
+        await bench.inject(event)
+        await asyncio.sleep(0.02)
+    assert seqs(await socket.quiet()) == [6, 7]  # type: ignore[attr-defined]
+    assert writes == [5, 1, 1]
+
+
+async def test_a_connection_attaching_while_frames_wait_gets_each_event_once(bench: Bench) -> None:
+    room, first, _ = await bench.attached()
+    events = await bench.append(3)
+    await bench.inject(*events)
+    for _ in range(1000):  # until the reader took them; their write waits for the loop's next turn
+        if room.last_seq == 3:
+            break
+        await asyncio.sleep(0)
+    assert room.pending
+    conn, second = connection()
+    await bench.hub.attach(room, conn, 0, 50, lambda seq, history: None)
+    assert seqs(await first.quiet()) == [1, 2, 3]  # type: ignore[attr-defined]
+    assert seqs(await second.quiet()) == [1, 2, 3]
