@@ -96,8 +96,11 @@ class LiveService:
         if room.kind is not RoomKind.LOBBY:
             raise Invalid(code="bad-room", message="Chat is for lobbies; use a direct message for one person.",
                           field="room")
-        await self._actor(user, room.id, Action.CHAT)
-        body = ChatPosted(await self.author(user), clean_text(text))
+        sender = await self._store.sender(room.id, user.id)  # one read for the policy and the signature
+        if not sender.mission_found:
+            raise NotFound(code="mission-not-found", message="Mission not found.")
+        require(Actor(user, sender.membership), Action.CHAT)
+        body = ChatPosted(Author(user.id, user.name, sender.organisation), clean_text(text))
         return await self._append([(room.name, body)], user, key)
 
     async def announce(self, user: User, mission_id: int, text: str, key: str | None) -> Appended:

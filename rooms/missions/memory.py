@@ -24,7 +24,7 @@ from rooms.missions.accounts import session_handle
 from rooms.missions.audience_memory import MemoryAudience
 from rooms.missions.item_roles_memory import MemoryItemRoles
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Sender, Suspension, User
 from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
@@ -338,6 +338,11 @@ class MemoryMissions(MemoryItemRoles, MemoryAudience, MemorySignups, MemoryRecor
 
     async def get_membership(self, mission_id: int, user_id: int) -> Membership | None:
         return self._memberships.get((mission_id, user_id))
+
+    async def sender(self, mission_id: int, user_id: int) -> Sender:
+        profile = self._profiles.get(user_id)
+        return Sender(mission_id in self._missions, self._memberships.get((mission_id, user_id)),
+                       profile.organisation if profile else "")
 
     async def set_membership(self, mission_id: int, user_id: int, role: Role, side: Side | None) -> Membership:
         return self._set_membership(mission_id, user_id, role, side)

@@ -73,6 +73,15 @@ class Membership(msgspec.Struct, frozen=True):
     side: Side | None
 
 
+class Sender(msgspec.Struct, frozen=True):
+    """What a chat message needs to know of its author, read at once: whether the mission exists, the author's
+    membership in it, and the organisation their messages are signed with."""
+
+    mission_found: bool
+    membership: Membership | None
+    organisation: str
+
+
 class Suspension(msgspec.Struct, frozen=True):
     """A member an organiser suspended: no member while suspended; reinstating gives back this role and side."""
 

@@ -19,7 +19,16 @@ from typing import Protocol
 from rooms.core.cards import Side
 from rooms.mail.outbox import MailDraft
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, ItemRole, Membership, Role, Suspension, User
+from rooms.missions.people import (
+    Invitation,
+    InvitationDraft,
+    ItemRole,
+    Membership,
+    Role,
+    Sender,
+    Suspension,
+    User,
+)
 from rooms.missions.profile import DirectoryEntry, DirectoryPage, DirectoryQuery, NewMember, Profile, ProfileDraft
 
 
@@ -90,6 +99,11 @@ class MissionStore(Protocol):
 
 class MembershipStore(Protocol):
     async def get_membership(self, mission_id: int, user_id: int) -> Membership | None: ...
+
+    async def sender(self, mission_id: int, user_id: int) -> Sender:
+        """The mission's existence, the membership and the profile's organisation in one read (chat's write path
+        asks for all three with every message)."""
+        ...
 
     async def set_membership(self, mission_id: int, user_id: int, role: Role, side: Side | None) -> Membership:
         """Creates or replaces the one membership of this user in this mission."""

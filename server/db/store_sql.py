@@ -16,7 +16,7 @@ from rooms.core.cards import OrgType, Side
 from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.mail.outbox import MailDraft
 from rooms.missions.mission import ItemDraft, Mission, MissionDraft, ProgrammeItem
-from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Suspension, User
+from rooms.missions.people import Invitation, InvitationDraft, Membership, Role, Sender, Suspension, User
 from rooms.missions.profile import (
     DirectoryEntry,
     DirectoryPage,
@@ -328,6 +328,21 @@ class SqlStore(SqlItemRoles, SqlAudience, SqlSignups, SqlRecordings, SqlMeetings
         async with self._read() as s:
             row = await s.get(MembershipRow, (mission_id, user_id))
             return None if row is None else rows.membership(row)
+
+    async def sender(self, mission_id: int, user_id: int) -> Sender:
+        # One statement: the mission, left-joined to the membership and the profile (no mission: no row).
+        async with self._read() as s:
+            found = (await s.execute(
+                select(MissionRow.id, MembershipRow, ProfileRow.organisation)
+                .outerjoin(MembershipRow, (MembershipRow.mission_id == MissionRow.id)
+                           & (MembershipRow.user_id == user_id))
+                .outerjoin(ProfileRow, ProfileRow.user_id == user_id)
+                .where(MissionRow.id == mission_id)
+            )).one_or_none()
+        if found is None:
+            return Sender(False, None, "")
+        _, membership, organisation = found
+        return Sender(True, None if membership is None else rows.membership(membership), organisation or "")
 
     async def set_membership(self, mission_id: int, user_id: int, role: Role, side: Side | None) -> Membership:
         async with self._write() as s:

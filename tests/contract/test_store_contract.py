@@ -20,7 +20,7 @@ from rooms.core.errors import Conflict, Gone, NotFound
 from rooms.matchmaking.records import MatchmakingRules
 from rooms.missions.copying import CopiedItem, CopiedMember, MissionCopy
 from rooms.missions.mission import Format, ItemDraft, ItemKind, Mission, MissionDraft
-from rooms.missions.people import InvitationDraft, ItemRole, Membership, Role, User
+from rooms.missions.people import InvitationDraft, ItemRole, Membership, Role, Sender, User
 from rooms.missions.profile import DirectoryPage, DirectoryQuery, Facet, NewMember, ProfileDraft
 
 UTC = dt.UTC
@@ -334,6 +334,20 @@ async def test_a_person_has_one_membership_per_mission(store: Store) -> None:
     assert await store.get_membership(mission.id, guest.id) is None
     assert await store.missions_of(guest.id) == []
     await store.remove_membership(mission.id, guest.id)  # removing what is gone is harmless
+
+
+async def test_a_sender_is_read_in_one_go(store: Store) -> None:
+    owner = await _user(store)
+    mission = await _mission(store, owner)
+    bo = await _member(store, mission, "bo@example.org", "Bo Chen", organisation="Greentown Labs",
+                       role=Role.MODERATOR, side=None)
+    cy = await _user(store, "cy@example.org", "Cy Baker")
+    assert await store.sender(mission.id, bo.id) == Sender(
+        True, Membership(mission.id, bo.id, Role.MODERATOR, None), "Greentown Labs")
+    assert await store.sender(mission.id, cy.id) == Sender(True, None, "")  # no membership, no profile yet
+    assert (await store.sender(mission.id + 1000, bo.id)).mission_found is False
+    await store.remove_membership(mission.id, bo.id)
+    assert await store.sender(mission.id, bo.id) == Sender(True, None, "Greentown Labs")
 
 
 # -- adding members in bulk --------------------------------------------------------------------------------
