@@ -47,6 +47,9 @@ class LocalRoom:
     # Node-side listeners (a webinar's timers and stage subscriptions): called with each frame's JSON, in order.
     observers: list[Callable[[bytes], None]] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while delivering or filling
+    # Resolved with the error when an attempt to open the room fails before it was ready (then replaced).
+    failure: asyncio.Future[BaseException] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future())
     # Frames fanned out since the last write to the connections: written together once the reader has nothing
     # more waiting (see `_fanout`).
     pending: list[Outgoing] = field(default_factory=list)
@@ -113,8 +116,26 @@ class Hub:
             room.task = asyncio.get_running_loop().create_task(self._read(room), name=f"room {name}",
                                                                context=contextvars.Context())
         room.holders += 1
-        await room.ready.wait()
+        if not room.ready.is_set():
+            try:
+                await self._opened(room)
+            except BaseException:
+                self.release(room)
+                raise
         return room
+
+    @staticmethod
+    async def _opened(room: LocalRoom) -> None:
+        """Waits until the room's reader is ready, or raises what stopped its attempt to get there (the log
+        unreachable, say): a join must not hang while the reader retries."""
+        ready = asyncio.ensure_future(room.ready.wait())
+        failed = asyncio.ensure_future(room.failure)
+        try:
+            await asyncio.wait((ready, failed), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+        if not room.ready.is_set():
+            raise failed.result()
 
     def release(self, room: LocalRoom, conn: Connection | None = None) -> None:
         if conn is not None:
@@ -184,7 +205,10 @@ class Hub:
                                 await self._deliver(room, payload)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
+                if not room.ready.is_set():
+                    room.failure.set_result(exc)
+                    room.failure = asyncio.get_running_loop().create_future()
                 log.exception("room %s: subscription failed; retrying", room.name)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -245,3 +245,28 @@ async def test_a_connection_attaching_while_frames_wait_gets_each_event_once(ben
     await bench.hub.attach(room, conn, 0, 50, lambda seq, history: None)
     assert seqs(await first.quiet()) == [1, 2, 3]  # type: ignore[attr-defined]
     assert seqs(await second.quiet()) == [1, 2, 3]
+
+
+class FlakyLog(MemoryEventLog):
+    """The log unreachable while `down` (as the database in an outage)."""
+
+    down = True
+
+    async def last_seq(self, room: str) -> int:
+        if self.down:
+            raise ConnectionError("the database is unreachable (injected)")
+        return await super().last_seq(room)
+
+
+async def test_a_join_into_a_room_that_cannot_open_gets_the_error_instead_of_waiting() -> None:
+    flaky = FlakyLog()
+    hub = Hub(MemoryBroker(), flaky)
+    try:
+        with pytest.raises(ConnectionError):
+            await asyncio.wait_for(hub.hold(ROOM), 5)
+        assert hub.room(ROOM) is None  # released: nothing keeps retrying for nobody
+        flaky.down = False
+        room = await asyncio.wait_for(hub.hold(ROOM), 5)
+        assert room.ready.is_set() and room.holders == 1
+    finally:
+        await hub.close()
