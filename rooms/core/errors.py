@@ -19,6 +19,7 @@ class ErrorKind(enum.Enum):
     NOT_FOUND = "not-found"
     CONFLICT = "conflict"
     GONE = "gone"
+    UNAVAILABLE = "unavailable"
 
 
 class DomainError(Exception):
@@ -53,6 +54,14 @@ class Conflict(DomainError):
 
 class Gone(DomainError):
     kind = ErrorKind.GONE
+
+
+class Unavailable(DomainError):
+    """Something the request needs (the database) cannot be reached just now. Not a refusal: the same request may
+    succeed in a moment, and a write retried with its idempotency key is stored once whatever became of the first
+    attempt. Raised by adapters (server/db/outage.py), never decided by the domain."""
+
+    kind = ErrorKind.UNAVAILABLE
 
 
 def codebook(*tables: Mapping[str, str]) -> Mapping[str, str]:

@@ -21,7 +21,10 @@ STATUS = {
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
     ErrorKind.GONE: 410,
+    ErrorKind.UNAVAILABLE: 503,
 }
+# Seconds a client waits before retrying a request the database could not take (PostgreSQL restarting).
+RETRY_AFTER = "2"
 
 
 class ApiError(DomainError):
@@ -101,7 +104,10 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
         response = error_response(exc.status, exc.code, exc.message, exc.field)
         response.headers.update(exc.headers)
         return response
-    return error_response(STATUS[exc.kind], exc.code, exc.message, exc.field)
+    response = error_response(STATUS[exc.kind], exc.code, exc.message, exc.field)
+    if exc.kind is ErrorKind.UNAVAILABLE:
+        response.headers["retry-after"] = RETRY_AFTER
+    return response
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> Response:

@@ -50,6 +50,7 @@ from server.db.models import (
     UserRow,
 )
 from server.db.organisations_sql import SqlOrganisations, link, link_new
+from server.db.outage import reported
 from server.db.outbox_sql import SqlOutbox, add_mail
 from server.db.recordings_sql import SqlRecordings
 from server.db.registration_sql import SqlRegistrations, with_registration
@@ -125,15 +126,19 @@ class SqlStore(SqlItemRoles, SqlAudience, SqlSignups, SqlRecordings, SqlMeetings
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
             await s.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
+    # Every statement runs inside one of these two: a database that cannot be reached is reported as such
+    # (server/db/outage.py), from the connection to the commit.
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncSession]:
-        async with self._reads() as s:
-            yield s
+        with reported():
+            async with self._reads() as s:
+                yield s
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncSession]:
-        async with self._writes.begin() as s:
-            yield s
+        with reported():
+            async with self._writes.begin() as s:
+                yield s
 
     # -- users ---------------------------------------------------------------------------------------------
 
