@@ -132,6 +132,11 @@ class JanusProcess:
     def log_path(self) -> Path:
         return self.workdir / "janus.log"
 
+    @property
+    def pid_path(self) -> Path:
+        """Holds the running Janus's process id, rewritten at each restart (for operators and chaos tests)."""
+        return self.workdir / "janus.pid"
+
     async def start(self) -> str:
         config = write_config(self.workdir, self.port, self.options, find_lib_dir())
         await self._spawn(config)
@@ -143,6 +148,7 @@ class JanusProcess:
             self._process = await asyncio.create_subprocess_exec(
                 self.binary, "-C", str(config), "-F", str(self.workdir), "--disable-colors",
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        self.pid_path.write_text(f"{self._process.pid}\n")
         await self._wait_listening()
 
     async def _wait_listening(self) -> None:
@@ -169,6 +175,7 @@ class JanusProcess:
             if self._stopping:
                 return
             self.restarts += 1
+            self.pid_path.unlink(missing_ok=True)
             log.error("Janus exited with %s; restarting it (restart %d)\n%s", code, self.restarts, self.tail())
             await asyncio.sleep(RESTART_DELAY)
             try:
@@ -188,6 +195,7 @@ class JanusProcess:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
         process, self._process = self._process, None
+        self.pid_path.unlink(missing_ok=True)
         if process is not None and process.returncode is None:
             process.terminate()
             try:

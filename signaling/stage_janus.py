@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,11 +86,22 @@ class JanusStage:
         # Kept apart from the rooms because a lost Janus connection must not forget them: a feed published again
         # after Janus came back is recorded (or not) as decided.
         self._recordings: dict[int, dict[tuple[int, Source], Path]] = {}  # webinar -> (user, source) -> directory
-        self.client.on_reset(self._reset)
+        self._lost_listeners: list[Callable[[], None]] = []
+        self.client.on_reset(self._connection_lost)
 
     @staticmethod
     def room_id(webinar: int) -> int:
         return ROOM_BASE + webinar
+
+    def on_lost(self, callback: Callable[[], None]) -> None:
+        """Called (synchronously) each time the connection to Janus is lost, and with it every feed and
+        subscription of this node: their peers must publish and watch again once Janus answers (`ping`)."""
+        self._lost_listeners.append(callback)
+
+    def _connection_lost(self) -> None:
+        self._reset()
+        for callback in self._lost_listeners:
+            callback()
 
     def _reset(self) -> None:
         # Janus dropped our session with the socket: every publisher and viewer connection is gone with it.

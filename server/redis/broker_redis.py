@@ -52,6 +52,7 @@ log = logging.getLogger("roundtable.redis.broker")
 BACKOFF_START = 0.1
 BACKOFF_MAX = 2.0
 COMMAND_TIMEOUT = 5.0  # seconds for a command (or a connection) before Redis counts as unreachable
+PUBLISH_POOL_SIZE = 64
 
 
 class _Local(Feed):
@@ -106,10 +107,13 @@ class RedisBroker:
         """Connects both connections; raises when Redis is unreachable."""
         # No socket_timeout: redis-py applies it to writes with asyncio.wait_for, which on Python 3.11 can swallow
         # the caller's cancellation. Commands are bounded with asyncio.timeout instead.
-        publisher = aioredis.Redis.from_url(
-            url, socket_timeout=None, socket_connect_timeout=COMMAND_TIMEOUT, socket_keepalive=True,
+        # A blocking pool: a burst of publishes (hundreds of sockets leaving at once, each announcing it) waits for
+        # a connection instead of failing with MaxConnectionsError once the default pool's 100 are busy.
+        publisher = aioredis.Redis.from_pool(aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=PUBLISH_POOL_SIZE, timeout=COMMAND_TIMEOUT, socket_timeout=None,
+            socket_connect_timeout=COMMAND_TIMEOUT, socket_keepalive=True,
             # One quick retry: a pooled connection may be stale after a Redis restart.
-            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1))
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1)))
         subscriber = aioredis.Redis.from_url(
             url, socket_timeout=None, socket_connect_timeout=COMMAND_TIMEOUT, socket_keepalive=True,
             # No retries at all: redis-py would reconnect and resubscribe behind our back, and the subscribers

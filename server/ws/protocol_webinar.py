@@ -210,3 +210,10 @@ class StageOffer(Frame, frozen=True, tag="stage-offer"):
     feeds: list[Feed]
     mids: dict[str, int]  # media section id → the feed it carries
     id: str | None = None
+
+
+class StageReset(Frame, frozen=True, tag="stage-reset"):
+    """The stage's media server restarted (or this node lost it) and is reachable again: every feed and
+    subscription through it is gone. A publisher publishes again, a watcher watches again, on the same socket."""
+
+    room: str

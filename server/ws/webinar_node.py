@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -25,14 +26,16 @@ from server.recorder import Recorder
 from server.ws.connection import Connection
 from server.ws.frames import encode
 from server.ws.hub import Hub, LocalRoom
-from server.ws.observer import Observed, RoomObserver, sleep_until
-from server.ws.protocol_webinar import Reactions, StageOffer
+from server.ws.observer import Observed, RoomObserver, background, sleep_until
+from server.ws.protocol_webinar import Reactions, StageOffer, StageReset
 from signaling.stage import StageError, StageMedia
+from signaling.stage_janus import JanusStage
 
 log = logging.getLogger("roundtable.webinar")
 
 WARNINGS = (10, 5, 1)  # minutes left at which host and speakers are warned
 REACTION_INTERVAL = 0.5
+RECOVERY_RETRY = (0.25, 2.0)  # first and longest wait between asking a lost SFU whether it is back
 
 
 @dataclass
@@ -60,6 +63,10 @@ class WebinarNode(RoomObserver[WebinarObserved]):
         self._clock = clock
         self.reactions = ReactionAggregator()
         self._flusher: asyncio.Task[None] | None = None
+        self._recovering: asyncio.Task[None] | None = None
+        self._lost_again = False
+        if isinstance(stage, JanusStage):
+            stage.on_lost(self._stage_lost)
 
     def viewers(self) -> int:
         """Connections on this node watching a webinar's stage (for /metrics)."""
@@ -185,6 +192,52 @@ class WebinarNode(RoomObserver[WebinarObserved]):
             except Exception:
                 log.exception("taking dead feed %d off webinar %d failed", f.feed, seen.item)
         return [f for f in feeds if f.feed in present]
+
+    # -- the SFU lost and back (docs/webinar.md, "When the media server restarts") ---------------------------
+
+    def _stage_lost(self) -> None:
+        # Janus forgot every feed and subscription of this node, so its watchers go too: a stage change meanwhile
+        # must not renegotiate a subscription that no longer exists.
+        for seen in self._observed.values():
+            seen.watchers.clear()
+        self._lost_again = True
+        if self._recovering is None or self._recovering.done():
+            assert isinstance(self.stage, JanusStage)
+            # In a context of its own: this runs in the Janus reader's, which carries the log fields (conn, user,
+            # room) of whichever request first opened the socket.
+            self._recovering = contextvars.Context().run(
+                background, self._recover(self.stage), log, "recovering the stage failed")
+            self._tasks.add(self._recovering)
+            self._recovering.add_done_callback(self._tasks.discard)
+
+    async def _recover(self, janus: JanusStage) -> None:
+        """Once the SFU answers again, tells every local connection of every webinar here to publish and watch
+        again (`stage-reset`): their peer connections ended with the SFU's. Telling them earlier would only make
+        their requests fail."""
+        while self._lost_again:
+            self._lost_again = False
+            delay = RECOVERY_RETRY[0]
+            tries = 0
+            while True:
+                try:
+                    await janus.ping()
+                    break
+                except Exception as exc:
+                    tries += 1
+                    # Once per outage at info: an external Janus may stay away for long, asked every 2 s.
+                    log.log(logging.INFO if tries == 1 else logging.DEBUG,
+                            "the stage media is not back yet (%s); asking again until it is", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECOVERY_RETRY[1])
+            if self._lost_again:
+                continue  # lost again while we asked: the next round tells them once
+            told = 0
+            for seen in list(self._observed.values()):
+                frame = StageReset(room=webinar(seen.item).name)
+                for conn in list(seen.room.conns):
+                    conn.send_frame(frame)
+                    told += 1
+            log.warning("the stage media is back: told %d connections to publish and watch again", told)
 
     # -- time box ------------------------------------------------------------------------------------------
 

@@ -29,9 +29,9 @@ export function publisher(session, changed) {
   const out = new Map();
   const pubNote = note('publish-note');
 
-  /** @param {Source} source @param {MediaStream} stream */
+  /** @param {Source} source @param {MediaStream} stream the same stream again: published anew, kept running */
   const start = async (source, stream) => {
-    stop(source, false);
+    stop(source, false, out.get(source)?.stream === stream);
     const pc = new RTCPeerConnection({ iceServers: session.iceServers });
     for (const track of stream.getTracks()) {
       // A group room's small tiles get small pictures: the bitrate follows the size (floorIsMine changes both).
@@ -56,16 +56,22 @@ export function publisher(session, changed) {
     }
   };
 
-  /** @param {Source} source @param {boolean} tell */
-  const stop = (source, tell) => {
+  /** @param {Source} source @param {boolean} tell @param {boolean} [keep] leave the camera or screen running */
+  const stop = (source, tell, keep = false) => {
     const o = out.get(source);
     if (!o) return;
     out.delete(source);
-    for (const track of o.stream.getTracks()) track.stop();
+    if (!keep) for (const track of o.stream.getTracks()) track.stop();
     o.pc.close();
     if (tell) session.unpublish(source).catch(() => {});
     changed();
   };
+
+  // The media server restarted (`stage-reset`): what we published died with it. Publish the same camera and
+  // screen again on new connections; the viewers' pages watch again by themselves.
+  session.addEventListener('stage-reset', () => {
+    for (const [source, o] of [...out]) start(source, o.stream);
+  });
 
   const stopAll = (/** @type {boolean} */ tell) => {
     stop('camera', tell);

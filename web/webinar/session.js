@@ -6,6 +6,7 @@
  *
  * Events (CustomEvent): 'change' (the view changed), 'effect' (detail: an Effect from state.js), 'ready' (the
  * first snapshot is in; detail: {role, permissions}), 'stage-offer' (detail: the frame; renegotiations too),
+ * 'stage-reset' (the media server restarted: publish and watch again on new connections),
  * 'reactions' (detail: counts), 'problem' (detail: {code, message}) for errors no request waits for.
  */
 
@@ -116,6 +117,9 @@ export class WebinarSession extends RoomSession {
         return;
       case 'stage-offer':
         if (frame.room === this.room && !frame.id) this.emit('stage-offer', frame);
+        return;
+      case 'stage-reset':
+        if (frame.room === this.room) this.emit('stage-reset', frame);
         return;
       case 'reactions':
         if (frame.room === this.room) this.emit('reactions', frame.counts || {});

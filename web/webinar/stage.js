@@ -143,6 +143,20 @@ export function stageView(session, mine) {
     }
   };
   session.addEventListener('stage-offer', (e) => queue(/** @type {CustomEvent} */ (e).detail));
+  // The media server restarted (`stage-reset`): our connection to it is dead. Watch again on a new one, after any
+  // answer still in progress, without reloading the page.
+  session.addEventListener('stage-reset', () => {
+    if (!watching || closed) return;
+    chain = chain.then(() => {
+      pc?.close();
+      pc = null;
+      streams.clear();
+      midFeed = new Map();
+      draw();
+    }).catch(() => {});
+    watching = false;
+    watch();
+  });
 
   // Moderators end a guest's turn from the guest's tile (`stage-end`); the guest's own page then stops publishing.
   const endNote = note();
