@@ -52,8 +52,13 @@ export class MissionLive extends EventTarget {
     this.chat = new Map();
     /** @type {EventFrame|null} */
     this.announcement = null;
-    /** @type {Map<number, Member>} */
+    /** the people loaded of the lobby (all of a small one; pages of a large one) @type {Map<number, Member>} */
     this.presence = new Map();
+    /** how many people the lobby lists (the server's counts, kept right by presence events) @type {Counts} */
+    this.counts = emptyCounts();
+    /** the cursor of the lobby's next page of people, or null when all are loaded @type {number|null} */
+    this.presenceNext = null;
+    this.loadingMore = false;
     /** direct messages in my inbox, by seq (all missions) @type {Map<number, EventFrame>} */
     this.dms = new Map();
     /** what we know of people's names (from presence, messages and profiles) @type {Map<number, {name: string, organisation: string}>} */
@@ -97,6 +102,8 @@ export class MissionLive extends EventTarget {
     this.lobbyReady = false;
     this.chat.clear();
     this.presence.clear();
+    this.counts = emptyCounts();
+    this.presenceNext = null;
     this.announcement = null;
     for (const [id, o] of this.outbox) if (o.kind === 'chat') this.outbox.delete(id);
     this.conn.join(this.lobbyRoom, { status: this.status }).catch(() => {});
@@ -140,6 +147,8 @@ export class MissionLive extends EventTarget {
     if (frame.room === this.lobbyRoom) {
       this.presence.clear();
       for (const m of frame.presence || []) this.addMember(m);
+      this.counts = frame.counts ? copyCounts(frame.counts) : countsOf(frame.presence || []);
+      this.presenceNext = frame.presence_next ?? null;
       this.setAnnouncement(frame.announcement || null);
       this.lobbyReady = true;
       this.emit('presence');
@@ -208,19 +217,58 @@ export class MissionLive extends EventTarget {
       case 'presence':
         this.presence.clear();
         for (const m of frame.members || []) this.addMember(m);
+        this.counts = countsOf(frame.members || []);
+        this.presenceNext = null;
         break;
-      case 'presence-join': case 'presence-update':
+      case 'presence-join': {
+        // Sent once per arrival (or return from invisible): one more listed, loaded or not — unless the page we
+        // loaded already had them (they arrived between the server reading it and this tab getting the event).
+        const known = this.presence.get(frame.member.user_id);
+        if (!known || known.status === 'invisible') bump(this.counts, frame.member, 1);
         this.addMember(frame.member);
         break;
-      case 'presence-leave':
+      }
+      case 'presence-update':
+        this.addMember(frame.member);
+        break;
+      case 'presence-batch':
+        // Its changes came first (protocol.js); its counts are the room's after them.
+        this.counts = copyCounts(frame.counts || {});
+        break;
+      case 'presence-leave': {
+        // The leave names what the person was counted under: they may be on a page this tab never loaded.
+        const known = this.presence.get(frame.user_id);
+        // Only a listed person leaves (me too: my own tab shows me as invisible before this comes).
+        bump(this.counts, frame.org_type ? frame : known, -1);
         // While this tab is here, a "leave" about me only means I went invisible: I still see myself.
-        if (frame.user_id === this.me?.id) return;
+        if (frame.user_id === this.me?.id) break;
         this.presence.delete(frame.user_id);
         break;
+      }
       default:
         return;
     }
     this.emit('presence');
+  }
+
+  /** The lobby's next page of people (a large lobby's joined frame carries the first). */
+  async loadMorePresence() {
+    if (this.presenceNext === null || this.loadingMore) return;
+    const room = this.lobbyRoom;
+    this.loadingMore = true;
+    this.emit('presence');
+    try {
+      const page = await this.conn.presencePage(room, this.presenceNext);
+      if (room !== this.lobbyRoom) return; // moved to another mission meanwhile
+      for (const m of page.members || []) this.addMember(m);
+      this.counts = copyCounts(page.counts);
+      this.presenceNext = page.next ?? null;
+    } catch (/** @type {any} */ err) {
+      this.emit('problem', { code: err?.code, message: err?.message });
+    } finally {
+      this.loadingMore = false;
+      this.emit('presence');
+    }
   }
 
   /** @param {Member} m */
@@ -415,6 +463,33 @@ export class MissionLive extends EventTarget {
   reconnect() {
     this.conn.retryNow();
   }
+}
+
+/** @typedef {{total: number, sides: Record<string, number>, org_types: Record<string, number>}} Counts */
+
+/** @returns {Counts} */
+function emptyCounts() {
+  return { total: 0, sides: {}, org_types: {} };
+}
+
+/** @param {{total?: number, sides?: Record<string, number>, org_types?: Record<string, number>}} c @returns {Counts} */
+function copyCounts(c) {
+  return { total: c.total || 0, sides: { ...(c.sides || {}) }, org_types: { ...(c.org_types || {}) } };
+}
+
+/** Counts of a complete list (a lobby answered before counts existed, a `presence` snapshot). @param {Member[]} members */
+function countsOf(members) {
+  const c = emptyCounts();
+  for (const m of members) if (m.status !== 'invisible') bump(c, m, 1);
+  return c;
+}
+
+/** @param {Counts} c @param {{side?: string|null, org_type?: string}|undefined} who @param {number} d */
+function bump(c, who, d) {
+  c.total = Math.max(0, c.total + d);
+  if (!who) return;
+  if (who.side) c.sides[who.side] = Math.max(0, (c.sides[who.side] || 0) + d);
+  if (who.org_type) c.org_types[who.org_type] = Math.max(0, (c.org_types[who.org_type] || 0) + d);
 }
 
 /** @type {MissionLive|null} */

@@ -1,11 +1,14 @@
 """The Presence port: who is in which room right now.
 
 Guarantees (tests/contract/test_presence_contract.py):
-- entries are per connection; `members` lists each person once (their most recent entry), however many tabs;
+- entries are per connection; a person is listed once (their most recently written live entry), however many tabs;
 - `enter` and `leave` say whether the *person* appeared or disappeared, so exactly one join and one leave
   event is published per person, even across nodes;
 - an entry not refreshed for `ttl` seconds expires; `expire` removes expired entries and returns the people
-  who thereby left (each exactly once, whichever node calls it).
+  who thereby left (each exactly once, whichever node calls it, and never one a `leave` already reported);
+- `enter`, `update`, `leave` and `refresh` cost O(the person's own connections), not O(the room): a room keeps a
+  user → connections index, the listed people in user-id order and running counts. `page` costs O(log n + limit);
+  only `members` and `expire` read more (the whole room; the expired connections).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Protocol
 import msgspec
 
 from rooms.core.cards import PersonCard
+
+PAGE_MAX = 100  # the most people one page lists
 
 
 class Status(enum.StrEnum):
@@ -28,6 +33,37 @@ class Status(enum.StrEnum):
 class PresenceEntry(PersonCard, frozen=True):
     status: Status = Status.AVAILABLE
     sectors: list[str] = msgspec.field(default_factory=list)  # what a lounge filters people standing around by
+
+
+class PresenceCounts(msgspec.Struct, frozen=True, omit_defaults=True):
+    """How many people are listed (everyone present but the invisible), in all, by side and by organisation type.
+    A person whose every connection expired stays counted until an `expire` retires them (one heartbeat)."""
+
+    total: int = 0
+    sides: dict[str, int] = msgspec.field(default_factory=dict)
+    org_types: dict[str, int] = msgspec.field(default_factory=dict)
+
+
+class PresencePage(msgspec.Struct, frozen=True):
+    """Listed people with a user id above the cursor, by user id (an order no status change or rename disturbs,
+    so a cursor stays valid while people come and go). `next` is the cursor of the following page; None when this
+    page reaches the end."""
+
+    members: list[PresenceEntry]
+    next: int | None
+    counts: PresenceCounts
+
+
+def counts_of(flat: dict[str, int]) -> PresenceCounts:
+    """The counts kept as `total`, `side:<side>` and `org:<type>` (here and in Redis), as the port's value."""
+    sides = {k[5:]: n for k, n in flat.items() if k.startswith("side:") and n > 0}
+    orgs = {k[4:]: n for k, n in flat.items() if k.startswith("org:") and n > 0}
+    return PresenceCounts(total=flat.get("total", 0), sides=dict(sorted(sides.items())),
+                          org_types=dict(sorted(orgs.items())))
+
+
+def listed(entry: PresenceEntry) -> bool:
+    return entry.status is not Status.INVISIBLE
 
 
 class Presence(Protocol):
@@ -47,8 +83,14 @@ class Presence(Protocol):
         """Heartbeat: the given connections are still here."""
         ...
 
+    async def page(self, room: str, after: int | None, limit: int) -> PresencePage:
+        """Up to `limit` (1…PAGE_MAX) listed people with a user id above `after` (None: from the start), live
+        entries only, with the room's counts."""
+        ...
+
     async def members(self, room: str) -> list[PresenceEntry]:
-        """Everyone present, once each, ordered by user id."""
+        """Everyone present, invisible people included, once each, ordered by user id. O(room): for small rooms
+        (calls, lounges); a lobby pages."""
         ...
 
     async def expire(self, room: str) -> list[PresenceEntry]:

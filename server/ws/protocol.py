@@ -9,8 +9,9 @@ from typing import Annotated
 import msgspec
 
 from rooms.catalog import AnyEventBody as EventBody
+from rooms.core.cards import OrgType, Side
 from rooms.core.events import IdempotencyKey
-from rooms.core.presence import PresenceEntry, Status
+from rooms.core.presence import PAGE_MAX, PresenceCounts, PresenceEntry, Status
 from rooms.lobby.events import ChatText
 
 VERSION = 1
@@ -74,7 +75,16 @@ class Ping(Request, frozen=True, tag="ping"):
     pass
 
 
-ClientMessage = Hello | Join | Leave | Say | Direct | Announce | Remove | SetStatus | Ping
+class PresencePageRequest(Request, frozen=True, tag="presence-page"):
+    """More of a joined lobby's people: those with a user id above `after` (the cursor `joined` or the previous
+    page gave), by user id."""
+
+    room: RoomName
+    after: Seq
+    limit: Annotated[int, msgspec.Meta(ge=1, le=PAGE_MAX)] = PAGE_MAX
+
+
+ClientMessage = Hello | Join | Leave | Say | Direct | Announce | Remove | SetStatus | Ping | PresencePageRequest
 
 
 # -- server frames -------------------------------------------------------------------------------------------
@@ -131,6 +141,21 @@ class Joined(Frame, frozen=True, tag="joined"):
     id: str | None = None
     announcement: EventFrame | None = None
     offer_to: list[int] | None = None  # in a call room: the members present that this connection makes offers to
+    # In a lobby: how many people are listed, and, when `presence` is only the first page of them, the cursor
+    # to ask `presence-page` for the rest with (a large room's answer does not carry everyone).
+    counts: PresenceCounts | None = None
+    presence_next: int | None = None
+
+
+class PresencePage(Frame, frozen=True, tag="presence-page"):
+    """The answer to a `presence-page` request: the next people by user id, `next` the cursor after them (None:
+    the end), and the room's counts now."""
+
+    room: str
+    members: list[PresenceEntry]
+    counts: PresenceCounts
+    id: str | None = None
+    next: int | None = None
 
 
 class Reset(Frame, frozen=True, tag="reset"):
@@ -154,6 +179,21 @@ class PresenceUpdate(Frame, frozen=True, tag="presence-update"):
 class PresenceLeave(Frame, frozen=True, tag="presence-leave"):
     room: str
     user_id: int
+    # In a lobby: what the person was counted under, so a client that never loaded them keeps its counts right.
+    side: Side | None = None
+    org_type: OrgType | None = None
+
+
+PresenceChange = PresenceJoin | PresenceUpdate | PresenceLeave
+
+
+class PresenceBatch(Frame, frozen=True, tag="presence-batch"):
+    """A lobby's presence changes that came within one window (server/ws/rooms/presence_batch.py), in order, and
+    the room's counts after them."""
+
+    room: str
+    changes: list[PresenceChange]
+    counts: PresenceCounts
 
 
 class PresenceSnapshot(Frame, frozen=True, tag="presence"):

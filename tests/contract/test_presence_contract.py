@@ -14,10 +14,10 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
-from rooms.core.cards import OrgType
-from rooms.core.presence import Presence, PresenceEntry, Status
+from rooms.core.cards import OrgType, Side
+from rooms.core.presence import PAGE_MAX, Presence, PresenceCounts, PresenceEntry, Status
 from rooms.core.presence_memory import MemoryPresence
-from server.redis.presence_redis import GRACE_S, RedisPresence
+from server.redis.presence_redis import GRACE_S, KEYS, RedisPresence
 from tests.support import redis_fixtures
 
 redis_url, redis_prefix = redis_fixtures.redis_url, redis_fixtures.redis_prefix  # the fixtures, for pytest
@@ -251,6 +251,120 @@ async def test_concurrent_enters_and_leaves_of_one_person_report_one_join_and_on
     assert await a.members(r) == []
 
 
+# -- pages and counts ---------------------------------------------------------------------------------------
+
+
+def card(user_id: int, side: Side | None, org: OrgType, status: Status = Status.AVAILABLE) -> PresenceEntry:
+    return PresenceEntry(user_id, f"Person {user_id}", f"Org {user_id}", org, side, "NL", status)
+
+
+async def all_pages(presence: Presence, r: str, limit: int) -> list[list[PresenceEntry]]:
+    pages, after = [], None
+    while True:
+        page = await presence.page(r, after, limit)
+        pages.append(page.members)
+        if page.next is None:
+            return pages
+        assert page.next == page.members[-1].user_id
+        after = page.next
+
+
+async def test_two_thousand_people_page_in_user_id_order_across_nodes_and_are_counted(
+        nodes: tuple[Presence, Presence]) -> None:
+    a, b = nodes
+    r = room()
+    sides = [Side.DELEGATION, Side.PARTNER, None]
+    people = [card(uid, sides[uid % 3], OrgType.SME if uid % 2 else OrgType.STARTUP) for uid in range(1, 2001)]
+    order = people[::2] + people[1::2]  # not in user-id order: the pages sort
+    for i in range(0, len(order), 100):
+        await asyncio.gather(*(node.enter(r, f"c{e.user_id}", e, LONG)
+                               for node, e in zip(itertools.cycle(nodes), order[i:i + 100], strict=False)))
+    pages = await all_pages(b, r, PAGE_MAX)
+    assert [len(p) for p in pages] == [PAGE_MAX] * 20
+    assert [e for p in pages for e in p] == people
+    assert [e for p in await all_pages(a, r, 7) for e in p] == people  # any page size, the same sequence
+    page = await a.page(r, 1500, 3)
+    assert page.members == people[1500:1503] and page.next == 1503
+    assert (await a.page(r, 2000, 10)).members == [] and (await a.page(r, 2000, 10)).next is None
+    expected = PresenceCounts(total=2000, sides={"delegation": 666, "partner": 667},
+                              org_types={"sme": 1000, "startup": 1000})
+    assert page.counts == expected
+    assert (await b.page(r, None, 1)).counts == expected
+
+
+async def test_a_person_with_two_tabs_is_counted_and_listed_once(nodes: tuple[Presence, Presence]) -> None:
+    a, b = nodes
+    r = room()
+    anna = card(1, Side.DELEGATION, OrgType.SME)
+    await a.enter(r, "anna-1", anna, LONG)
+    await b.enter(r, "anna-2", anna, LONG)
+    await b.enter(r, "bob-1", card(2, Side.PARTNER, OrgType.INVESTOR), LONG)
+    page = await a.page(r, None, 10)
+    assert [e.user_id for e in page.members] == [1, 2] and page.next is None
+    assert page.counts == PresenceCounts(total=2, sides={"delegation": 1, "partner": 1},
+                                         org_types={"investor": 1, "sme": 1})
+    await a.leave(r, "anna-1")
+    assert (await b.page(r, None, 10)).counts.total == 2
+    await b.leave(r, "anna-2")
+    assert (await b.page(r, None, 10)).counts == PresenceCounts(total=1, sides={"partner": 1},
+                                                                org_types={"investor": 1})
+    await a.leave(r, "bob-1")
+    assert await a.page(r, None, 10) == await a.page(room(), None, 10)  # nothing left: an empty room's answer
+    assert (await a.page(r, None, 10)).counts == PresenceCounts()
+
+
+async def test_invisible_people_are_neither_listed_nor_counted(nodes: tuple[Presence, Presence]) -> None:
+    a, b = nodes
+    r = room()
+    anna, hidden = card(1, Side.DELEGATION, OrgType.SME), card(1, Side.DELEGATION, OrgType.SME, Status.INVISIBLE)
+    await a.enter(r, "anna-1", anna, LONG)
+    await a.enter(r, "bob-1", card(2, None, OrgType.OTHER, Status.INVISIBLE), LONG)
+    assert [e.user_id for e in (await b.page(r, None, 10)).members] == [1]
+    await b.update(r, "anna-1", hidden, LONG)  # Anna turns invisible
+    page = await a.page(r, None, 10)
+    assert page.members == [] and page.counts == PresenceCounts()
+    assert await a.members(r) == [hidden, card(2, None, OrgType.OTHER, Status.INVISIBLE)]  # still present
+    await a.update(r, "anna-1", anna, LONG)
+    assert (await b.page(r, None, 10)).members == [anna]
+    assert (await b.page(r, None, 10)).counts.total == 1
+
+
+async def test_a_status_change_of_the_latest_tab_moves_the_counts_and_leaving_it_restores_the_other(
+        presence: Presence) -> None:
+    r = room()
+    await presence.enter(r, "anna-1", card(1, Side.PARTNER, OrgType.SME), LONG)
+    await presence.enter(r, "anna-2", card(1, Side.PARTNER, OrgType.SME, Status.INVISIBLE), LONG)
+    assert (await presence.page(r, None, 10)).counts.total == 0
+    await presence.leave(r, "anna-2")  # the visible tab shows her again
+    page = await presence.page(r, None, 10)
+    assert page.members == [card(1, Side.PARTNER, OrgType.SME)] and page.counts.total == 1
+
+
+async def test_pages_skip_expired_people_and_expiry_updates_the_counts(nodes: tuple[Presence, Presence]) -> None:
+    a, b = nodes
+    r = room()
+    for uid in range(1, 7):
+        await a.enter(r, f"c{uid}", card(uid, Side.DELEGATION, OrgType.SME), SHORT if uid % 2 else LONG)
+    await asyncio.sleep(PAST_SHORT)
+    assert [e.user_id for p in await all_pages(b, r, 2) for e in p] == [2, 4, 6]
+    assert [e.user_id for e in await b.expire(r)] == [1, 3, 5]
+    page = await a.page(r, None, 10)
+    assert [e.user_id for e in page.members] == [2, 4, 6]
+    assert page.counts == PresenceCounts(total=3, sides={"delegation": 3}, org_types={"sme": 3})
+
+
+async def test_a_person_reported_gone_by_a_leave_is_not_reported_again_by_expiry(
+        nodes: tuple[Presence, Presence]) -> None:
+    a, b = nodes
+    r = room()
+    await a.enter(r, "anna-1", ANNA, SHORT)
+    await a.enter(r, "anna-2", ANNA, SHORT)
+    await asyncio.sleep(PAST_SHORT)
+    assert await a.leave(r, "anna-1") == ANNA  # her other tab expired: she is gone
+    assert await b.expire(r) == []  # the expired tab goes quietly
+    assert (await a.page(r, None, 10)).counts == PresenceCounts()
+
+
 # -- Redis only --------------------------------------------------------------------------------------------
 
 
@@ -267,10 +381,13 @@ async def test_redis_keys_layout_and_ttl(redis_url: str, redis_prefix: str) -> N
         assert raw is not None and msgspec.json.decode(raw, type=PresenceEntry) == ANNA
         expires = await client.zscore(f"{base}:exp", "anna-1")
         assert expires is not None and 29 < expires - (seconds + micros / 1e6) < 31  # Redis server time
-        for key in (f"{base}:exp", f"{base}:data", f"{base}:order"):
+        keys = [f"{base}:{name}" for name in KEYS]
+        for key in keys:
             assert 30_000 < await client.pttl(key) <= (30 + GRACE_S) * 1000  # abandoned rooms vanish
+        assert await client.hget(f"{base}:tabs", "1") == b"anna-1"
+        assert await client.hgetall(f"{base}:counts") == {b"total": b"1", b"org:sme": b"1"}
         await presence.leave(r, "anna-1")
-        assert await client.exists(f"{base}:exp", f"{base}:data", f"{base}:order") == 0
+        assert await client.exists(*keys) == 0  # counts at zero are removed, not kept
     finally:
         await client.aclose()
         await presence.close()

@@ -63,14 +63,23 @@ export function lobbySide(o) {
         attrs: { 'aria-label': t('lobby.messageTo', { name: p.name }), class: 'btn btn-secondary btn-small here-message' } }));
   };
 
+  // A large lobby loads its people a page at a time (the server's counts say how many there are in all).
+  const moreButton = button('', { small: true, onclick: () => live.loadMorePresence(),
+    attrs: { class: 'btn btn-secondary btn-small here-more', id: 'here-more' } });
+  const moreLabel = h('span');
+  moreButton.replaceChildren(moreLabel);
+  const moreRow = h('p', { class: 'here-more-row' }, moreButton);
+
   const drawPresence = () => {
     const all = [...live.presence.values()];
+    const counts = live.counts;
+    // Everyone listed, plus me when I am invisible (shown to myself, counted for nobody).
+    const total = Math.max(counts.total, all.length);
     for (const [v, el] of sideCounts) {
-      el.textContent = v ? String(all.filter((p) => p.side === v).length) : String(all.length);
+      el.textContent = String(v ? counts.sides[v] || 0 : total);
     }
     /** @type {Map<string, number>} */
-    const orgCounts = new Map();
-    for (const p of all) orgCounts.set(p.org_type, (orgCounts.get(p.org_type) || 0) + 1);
+    const orgCounts = new Map(Object.entries(counts.org_types).filter(([, n]) => n > 0));
     const types = ORG_TYPES.filter((x) => orgCounts.has(x) || x === orgFilter);
     const label = (/** @type {string} */ x) => `${t(`org.${x}`)} (${orgCounts.get(x) || 0})`;
     const options = [...orgSel.options].slice(1);
@@ -81,18 +90,29 @@ export function lobbySide(o) {
       replace(orgSel, h('option', { value: '' }, t('lobby.allOrgTypes')), types.map((x) => h('option', { value: x }, label(x))));
       orgSel.value = orgFilter;
     }
+    // How many match the filters: the room's count for one filter, those loaded that match both (a large room's
+    // pages are not filtered by the server).
+    const matching = (/** @type {number} */ loaded) => live.presenceNext === null ? loaded
+      : sideFilter && !orgFilter ? counts.sides[sideFilter] || 0
+        : orgFilter && !sideFilter ? counts.org_types[orgFilter] || 0 : loaded;
     const shown = all
       .filter((p) => (!sideFilter || p.side === sideFilter) && (!orgFilter || p.org_type === orgFilter))
       .sort((a, b) => (a.user_id === meId ? -1 : b.user_id === meId ? 1 : a.name.localeCompare(b.name)));
     hereCount.textContent = !live.lobbyReady && !all.length ? t('common.loading')
-      : shown.length === all.length ? tn('lobby.hereCount', all.length)
-        : t('lobby.hereFiltered', { n: shown.length, total: all.length });
+      : !sideFilter && !orgFilter ? tn('lobby.hereCount', total)
+        : t('lobby.hereFiltered', { n: matching(shown.length), total });
     hereCount.dataset.shown = String(shown.length);
-    hereTabCount.textContent = String(all.length);
+    hereTabCount.textContent = String(total);
     const kept = reconcile(hereList, shown, (p) => String(p.user_id),
       (p) => JSON.stringify([p.name, p.organisation, p.org_type, p.side, p.country, p.status]), personRow);
     if (!kept) hereTab.focus(); // the person whose button had the focus left
-    if (!shown.length && live.lobbyReady) hereList.append(h('li', { class: 'here-none' }, t('lobby.nobodyMatches')));
+    if (!shown.length && live.lobbyReady && live.presenceNext === null) {
+      hereList.append(h('li', { class: 'here-none' }, t('lobby.nobodyMatches')));
+    }
+    moreRow.hidden = live.presenceNext === null;
+    moreButton.disabled = live.loadingMore;
+    moreLabel.textContent = live.loadingMore ? t('common.loading')
+      : tn('lobby.showMorePeople', Math.max(0, total - all.length));
   };
 
   // -- direct messages -------------------------------------------------------------------------------------
@@ -248,7 +268,8 @@ export function lobbySide(o) {
       h('fieldset', null, h('legend', { class: 'sr-only' }, t('directory.side')), sideOptions),
       h('div', { class: 'field' }, h('label', { for: 'here-org', class: 'sr-only' }, t('directory.orgType')), orgSel)),
     hereCount,
-    hereList);
+    hereList,
+    moreRow);
   const dmPanel = h('div', { role: 'tabpanel', id: 'panel-dm', 'aria-labelledby': 'tab-dm', class: 'side-body', hidden: true },
     dmPanelBody);
   const tabs = [hereTab, dmTab];

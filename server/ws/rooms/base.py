@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from rooms.core.errors import DomainError, Invalid
 from rooms.core.events import Appended
-from rooms.core.presence import PresenceEntry
+from rooms.core.presence import PresenceCounts, PresenceEntry
 from rooms.core.refs import RoomKind, RoomRef
 from server.ws.connection import Connection
 from server.ws.hub import LocalRoom
@@ -54,6 +54,8 @@ class Opening:
     snapshot_seq: int = 0
     announcement: EventFrame | None = None
     offer_to: list[int] | None = None  # in a call room: the members present this connection makes offers to
+    counts: PresenceCounts | None = None  # in a lobby: how many are listed (`presence` is then a first page)
+    presence_next: int | None = None  # the cursor of the page after `presence`, when there is one
 
 
 class ConnectionState:
@@ -195,7 +197,8 @@ def _starter(conn: Connection, name: str, request_id: str | None,
             conn.send_frame(opening.snapshot)
             return
         conn.send_frame(Joined(id=request_id, room=name, seq=seq, presence=opening.presence,
-                               announcement=opening.announcement, offer_to=opening.offer_to))
+                               announcement=opening.announcement, offer_to=opening.offer_to, counts=opening.counts,
+                               presence_next=opening.presence_next))
         if history is not None:
             conn.send_frame(Reset(room=name, seq=seq, history=history))
 

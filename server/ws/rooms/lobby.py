@@ -6,19 +6,36 @@ from dataclasses import dataclass
 from typing import ClassVar, assert_never
 
 from rooms.core.errors import DomainError
-from rooms.core.presence import PresenceEntry, Status
+from rooms.core.presence import PAGE_MAX, PresenceEntry, Status
 from rooms.core.refs import RoomKind, RoomRef
-from server.ws.frames import encode, event_frame
-from server.ws.node import PRESENCE_TTL
-from server.ws.protocol import Ack, Announce, Join, PresenceJoin, PresenceLeave, PresenceUpdate, Remove, Say, SetStatus
+from server.ws.frames import event_frame
+from server.ws.node import PRESENCE_TTL, Node
+from server.ws.protocol import (
+    Ack,
+    Announce,
+    Join,
+    PresenceJoin,
+    PresenceLeave,
+    PresencePage,
+    PresencePageRequest,
+    PresenceUpdate,
+    Remove,
+    Say,
+    SetStatus,
+)
 from server.ws.rooms.base import ConnectionState, Here, Opening, RoomType
+from server.ws.rooms.presence_batch import PresenceBatcher
 
-LobbyRequest = Say | Remove | Announce | SetStatus
+LobbyRequest = Say | Remove | Announce | SetStatus | PresencePageRequest
 
 
 def visible(entry: PresenceEntry) -> bool:
     """Invisible people are in presence (their own tabs see them) but nobody else is told about them."""
     return entry.status is not Status.INVISIBLE
+
+
+def _left(room: str, entry: PresenceEntry) -> PresenceLeave:
+    return PresenceLeave(room=room, user_id=entry.user_id, side=entry.side, org_type=entry.org_type)
 
 
 @dataclass(eq=False)
@@ -28,8 +45,15 @@ class InLobby(Here):
 
 class Lobby(RoomType[LobbyRequest]):
     kind: ClassVar[RoomKind] = RoomKind.LOBBY
-    requests = (Say, Remove, Announce, SetStatus)
+    requests = (Say, Remove, Announce, SetStatus, PresencePageRequest)
     exclusive = True
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(node)
+        self.changes = PresenceBatcher(node.hub, node.presence)
+
+    async def close(self) -> None:
+        await self.changes.close()
 
     async def mission_of(self, ref: RoomRef) -> int | None:
         return ref.id
@@ -44,10 +68,13 @@ class Lobby(RoomType[LobbyRequest]):
 
         async def prepare(first: bool) -> Opening:
             if first and visible(entry):
-                await self.node.hub.publish_ephemeral(ref.name, encode(PresenceJoin(room=ref.name, member=entry)))
-            members = [m for m in await self.node.presence.members(ref.name) if visible(m) or m.user_id == user.id]
+                await self.changes.send(ref.name, PresenceJoin(room=ref.name, member=entry))
+            # A first page and the counts, never the whole room: a join costs the same among 10 or 10,000 people.
+            page = await self.node.presence.page(ref.name, None, PAGE_MAX)
+            members = page.members if visible(entry) else [entry, *page.members]  # an invisible person sees self
             latest = await self.node.store.latest(ref.name, "announcement")
-            return Opening(members, announcement=None if latest is None else event_frame(latest))
+            return Opening(members, announcement=None if latest is None else event_frame(latest),
+                           counts=page.counts, presence_next=page.next)
 
         await self.enter(s, InLobby(ref, status=request.status), request, entry, prepare)
 
@@ -58,7 +85,7 @@ class Lobby(RoomType[LobbyRequest]):
 
     async def gone(self, ref: RoomRef, entry: PresenceEntry) -> None:
         if visible(entry):
-            await self.node.hub.publish_ephemeral(ref.name, encode(PresenceLeave(room=ref.name, user_id=entry.user_id)))
+            await self.changes.send(ref.name, _left(ref.name, entry))
 
     async def handle(self, s: ConnectionState, request: LobbyRequest) -> None:
         rooms = self.node.rooms
@@ -76,6 +103,12 @@ class Lobby(RoomType[LobbyRequest]):
                 await s.reply(request.id, await rooms.remove(user, RoomRef.parse(request.room), request.seq))
             case SetStatus():
                 await self._set_status(s, request)
+            case PresencePageRequest():
+                if s.find(request.room, InLobby) is None:
+                    raise DomainError(code="not-joined", message="Join the lobby first.", field="room")
+                page = await self.node.presence.page(request.room, request.after, request.limit)
+                s.conn.send_frame(PresencePage(id=request.id, room=request.room, members=page.members,
+                                               counts=page.counts, next=page.next))
             case _:
                 assert_never(request)
 
@@ -90,7 +123,7 @@ class Lobby(RoomType[LobbyRequest]):
         was, now = before is not Status.INVISIBLE, request.status is not Status.INVISIBLE
         frame = (PresenceUpdate(room=request.room, member=entry) if was and now
                  else PresenceJoin(room=request.room, member=entry) if now
-                 else PresenceLeave(room=request.room, user_id=entry.user_id) if was else None)
+                 else _left(request.room, entry) if was else None)
         if frame is not None:
-            await self.node.hub.publish_ephemeral(request.room, encode(frame))
+            await self.changes.send(request.room, frame)
         s.conn.send_frame(Ack(id=request.id, room=request.room))
