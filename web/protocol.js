@@ -8,11 +8,15 @@ const DO_NOT_RECONNECT = (/** @type {number} */ code) => code >= 4400 && code < 
 // socket whose pong does not come back in time.
 const HEARTBEAT_MS = 25000;
 const PONG_TIMEOUT_MS = 10000;
+// A keyed write refused with 'database-unavailable' (nothing stored) is sent again, same key, this often.
+const DB_RETRY_MS = 2000;
+const DB_RETRIES = 30;
 
 /**
  * @typedef {{type: string, id?: string, [key: string]: any}} Frame
  * @typedef {'connecting'|'open'|'reconnecting'|'closed'} State
- * @typedef {{resolve: (f: Frame) => void, reject: (e: ProtocolError) => void, frame: Frame, retry: boolean}} Pending
+ * @typedef {{resolve: (f: Frame) => void, reject: (e: ProtocolError) => void, frame: Frame, retry: boolean,
+ *   attempts?: number}} Pending
  */
 
 export class ProtocolError extends Error {
@@ -31,7 +35,7 @@ function newKey() {
 
 /**
  * Events dispatched: 'state' (detail: State; only when it changes), 'welcome', 'joined', 'reset', 'event',
- * 'presence' (detail: the frame), 'error-frame' (an error no request waits for, or a failed rejoin),
+ * 'presence' (detail: the frame; a 'presence-batch' is given change by change, then whole), 'error-frame' (an error no request waits for, or a failed rejoin),
  * 'fatal' (detail: {code, reason}) when the server says not to reconnect (4400–4499; also kept in `fatal`),
  * 'revoked' (detail: the frame) when the server took this connection out of a room the person may no longer see
  * (it is not joined again on reconnect).
@@ -242,7 +246,12 @@ export class Connection extends EventTarget {
       case 'presence': case 'presence-join': case 'presence-update': case 'presence-leave':
         this.dispatchEvent(new CustomEvent('presence', {detail: frame}));
         return;
-      case 'ack': case 'pong':
+      case 'presence-batch':
+        // A lobby's changes that came together: each as if sent alone, then the batch (its counts).
+        for (const change of frame.changes || []) this.dispatchEvent(new CustomEvent('presence', {detail: change}));
+        this.dispatchEvent(new CustomEvent('presence', {detail: frame}));
+        return;
+      case 'ack': case 'pong': case 'presence-page':
         this.settle(frame);
         return;
       case 'revoked':
@@ -253,6 +262,14 @@ export class Connection extends EventTarget {
       case 'error':
         if (frame.id && this.pending.has(frame.id)) {
           const p = /** @type {Pending} */ (this.pending.get(frame.id));
+          if (frame.code === 'database-unavailable' && p.retry && (p.attempts = (p.attempts || 0) + 1) <= DB_RETRIES) {
+            // Nothing was stored: the same write, with the same key, once the database is likely back.
+            const id = frame.id;
+            setTimeout(() => {
+              if (this.pending.get(id) === p && this.state === 'open') this.ws?.send(JSON.stringify({...p.frame, id}));
+            }, DB_RETRY_MS);
+            return;
+          }
           this.pending.delete(frame.id);
           p.reject(new ProtocolError(frame.code, frame.message, frame.field));
         } else {
@@ -337,6 +354,15 @@ export class Connection extends EventTarget {
   /** @param {string} room @param {number} seq */
   remove(room, seq) {
     return this.request({type: 'remove', room, seq});
+  }
+
+  /**
+   * More of a joined lobby's people, by user id: those after the cursor `after` (the joined frame's
+   * `presence_next`, then each page's `next`). Resolves with the `presence-page` frame.
+   * @param {string} room @param {number} after @param {number} [limit] 1–100
+   */
+  presencePage(room, after, limit = 100) {
+    return this.request({type: 'presence-page', room, after, limit});
   }
 
   /** @param {string} room @param {string} status */

@@ -103,6 +103,7 @@ export default {
   'err.not-joined': 'You are not in the lobby yet; wait a moment.',
   'err.message-not-found': 'That message is gone already.',
   'err.bad-room': 'That room does not exist.',
+  'err.database-unavailable': 'Our database is briefly out of reach; nothing was saved. Please try again in a moment.',
   'err.internal': 'Something went wrong on our side. Please try again in a moment.',
 
   'notfound.title': 'Page not found',
@@ -355,6 +356,8 @@ export default {
   'lobby.hereCount.other': '{n} people here now',
   'lobby.hereFiltered': '{n} of {total} people here now',
   'lobby.nobodyMatches': 'Nobody here matches these filters.',
+  'lobby.showMorePeople.one': 'Show more ({n} more here)',
+  'lobby.showMorePeople.other': 'Show more ({n} more here)',
   'lobby.allOrgTypes': 'All organisation types',
   'lobby.message': 'Message',
   'lobby.messageTo': 'Message to {name}',

@@ -103,6 +103,7 @@ export default {
   'err.not-joined': 'Je bent nog niet in de lobby; een ogenblik.',
   'err.message-not-found': 'Dat bericht is al weg.',
   'err.bad-room': 'Die ruimte bestaat niet.',
+  'err.database-unavailable': 'Onze database is even niet bereikbaar; er is niets opgeslagen. Probeer het zo opnieuw.',
   'err.internal': 'Er ging bij ons iets mis. Probeer het zo opnieuw.',
 
   'notfound.title': 'Pagina niet gevonden',
@@ -355,6 +356,8 @@ export default {
   'lobby.hereCount.other': '{n} personen nu hier',
   'lobby.hereFiltered': '{n} van {total} personen nu hier',
   'lobby.nobodyMatches': 'Niemand hier past bij deze filters.',
+  'lobby.showMorePeople.one': 'Meer tonen (nog {n} hier)',
+  'lobby.showMorePeople.other': 'Meer tonen (nog {n} hier)',
   'lobby.allOrgTypes': 'Alle soorten organisaties',
   'lobby.message': 'Bericht',
   'lobby.messageTo': 'Bericht aan {name}',
