@@ -24,6 +24,8 @@ from signaling.stage import StageMedia
 PROBE_TIMEOUT = 2.0
 # From 0.5 ms to 10 s: a healthy fan-out sits in the first buckets, a stalled one shows in the last.
 FANOUT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# A viewer's subscription: tens of milliseconds when joins run in parallel, seconds when they queue.
+WATCH_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0)
 
 
 class NodeCollector(Collector):
@@ -56,9 +58,18 @@ class NodeCollector(Collector):
                                   "reading.", t.slow_dropped)
         yield GaugeMetricFamily("roundtable_webinar_viewers", "Connections on this node watching a webinar stage.",
                                 self._viewers())
+        yield GaugeMetricFamily("roundtable_asyncio_tasks", "Tasks alive in this node's event loop (a leak shows as "
+                                "growth after the clients left).", _tasks())
 
     def describe(self) -> Iterator[Metric]:
         return iter(())  # collected only when scraped; the registry need not call collect() to learn the names
+
+
+def _tasks() -> int:
+    try:
+        return len(asyncio.all_tasks())
+    except RuntimeError:  # scraped outside the event loop (a test collecting by hand)
+        return 0
 
 
 Ping = Callable[[], Awaitable[None]]
@@ -77,6 +88,10 @@ class Metrics:
                                 "fan-out to this node's connections.", buckets=FANOUT_BUCKETS,
                                 registry=self.registry)
         traffic.fanout_latency = self.fanout.observe
+        self.stage_watch = Histogram("roundtable_webinar_watch_to_offer_seconds", "From a viewer's stage-watch "
+                                     "read on this node to the stage's offer sent to it.", buckets=WATCH_BUCKETS,
+                                     registry=self.registry)
+        traffic.stage_watch = self.stage_watch.observe
         self.db = Gauge("roundtable_db_ping_seconds", "A database round trip (SELECT 1), measured at scrape; "
                         "-1 when it failed.", registry=self.registry)
         self.outbox = Gauge("roundtable_mail_outbox_depth", "Mails waiting to be sent (pending, sending, "

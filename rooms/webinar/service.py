@@ -7,7 +7,7 @@ acknowledges.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol, TypeVar
 
 import msgspec
@@ -20,10 +20,10 @@ from rooms.core.events import Appended, EventBody
 from rooms.core.refs import RoomKind, RoomRef, webinar, webinar_staff
 from rooms.leads.ports import LeadMaker
 from rooms.matchmaking.records import LeadSource
-from rooms.missions.audience import AudienceStore
+from rooms.missions.audience import AudienceStore, MissionAudience
 from rooms.missions.mission import Audience as ItemAudience
 from rooms.missions.mission import Mission, ProgrammeItem
-from rooms.missions.people import Membership, User
+from rooms.missions.people import ItemRole, Membership, User
 from rooms.missions.ports import DirectoryStore, ItemRoleStore, MembershipStore, MissionStore
 from rooms.policy import (
     WebinarAction,
@@ -39,6 +39,7 @@ from rooms.policy import (
 )
 from rooms.recordings.ports import RecordingStore
 from rooms.recordings.records import RecordingStatus
+from rooms.webinar.coalesce import Coalescer, SharedRead
 from rooms.webinar.consent import decide_consent, decide_record
 from rooms.webinar.decide import (
     Audience,
@@ -89,6 +90,7 @@ from rooms.webinar.events import (
     Source,
     Timebox,
     TimeboxStatus,
+    WebinarEvent,
 )
 from rooms.webinar.floor import decide_floor, decide_mute
 from rooms.webinar.state import AttendanceRecord, PublicView, Publisher, StaffView, WebinarState
@@ -194,12 +196,21 @@ class WebinarService:
         self._clock = clock
         self._encoder = msgspec.json.Encoder()
         self._decoder = msgspec.json.Decoder(WebinarState)
+        self._attending: Coalescer[int, tuple[_Webinar, AttendeeCard], Appended] = Coalescer(self._attend_all)
+        # What every join of a webinar reads (its item, mission, grants, audience and state): concurrent joins share
+        # each query (rooms/webinar/coalesce.py) instead of queueing for the database connections one by one.
+        self._items: SharedRead[int, ProgrammeItem | None] = SharedRead(lambda i: self._store.get_item(i))
+        self._missions: SharedRead[int, Mission | None] = SharedRead(lambda m: self._store.get_mission(m))
+        self._roles: SharedRead[int, dict[int, ItemRole]] = SharedRead(lambda i: self._store.item_roles(i))
+        self._audiences: SharedRead[int, MissionAudience] = SharedRead(lambda m: self._store.mission_audience(m))
+        self._states: SharedRead[tuple[str, str], tuple[bytes | None, int]] = SharedRead(
+            lambda key: self._store.load(*key))
 
     # -- who is asking -----------------------------------------------------------------------------------------
 
     async def _webinar(self, item_id: int) -> _Webinar:
-        item = await self._store.get_item(item_id)
-        mission = await self._store.get_mission(item.mission_id) if item is not None else None
+        item = await self._items(item_id)
+        mission = await self._missions(item.mission_id) if item is not None else None
         if item is None or not item.kind.has_stage or mission is None:
             raise NotFound(code="webinar-not-found", message="Webinar not found.")
         return _Webinar(item, mission)
@@ -207,11 +218,11 @@ class WebinarService:
     async def _viewer(self, user: User, item_id: int) -> _Viewer:
         w = await self._webinar(item_id)
         membership = await self._store.get_membership(w.mission.id, user.id)
-        grant = (await self._store.item_roles(item_id)).get(user.id) if membership is not None else None
+        grant = (await self._roles(item_id)).get(user.id) if membership is not None else None
         role = webinar_role(membership, grant)
         assert membership is not None  # webinar_role refused non-members
         # A webinar outside one's audience (a track's, an invite list's) does not exist, to them.
-        if not may_see_item(membership, w.item, await self._store.mission_audience(w.mission.id)):
+        if not may_see_item(membership, w.item, await self._audiences(w.mission.id)):
             raise NotFound(code="webinar-not-found", message="Webinar not found.")
         return _Viewer(w, membership, role)
 
@@ -237,12 +248,16 @@ class WebinarService:
 
     async def may_join(self, user: User, ref: RoomRef) -> None:
         """Raises unless this user may be in this webinar room."""
+        await self._admitted(user, ref)
+
+    async def _admitted(self, user: User, ref: RoomRef) -> _Viewer:
         match ref.kind:
             case RoomKind.WEBINAR:
-                await self._acting(user, ref.id, WebinarAction.WATCH)
+                return await self._acting(user, ref.id, WebinarAction.WATCH)
             case RoomKind.WEBINAR_STAFF:
                 viewer = await self._viewer(user, ref.id)
                 require_webinar_console(viewer.role, viewer.membership.role)
+                return viewer
             case _:
                 raise Invalid(code="bad-room", message="This is not a webinar room.", field="room")
 
@@ -259,7 +274,7 @@ class WebinarService:
     # -- reading -----------------------------------------------------------------------------------------------
 
     async def _load(self, w: _Webinar, room: str) -> tuple[WebinarState, int]:
-        raw, seq = await self._store.load(w.aggregate, room)
+        raw, seq = await self._states((w.aggregate, room))
         return self._state(w, raw), seq
 
     def _state(self, w: _Webinar, raw: bytes | None) -> WebinarState:
@@ -270,8 +285,7 @@ class WebinarService:
         return self._decoder.decode(raw)
 
     async def snapshot(self, user: User, ref: RoomRef) -> WebinarSnapshot:
-        await self.may_join(user, ref)
-        viewer = await self._viewer(user, ref.id)
+        viewer = await self._admitted(user, ref)
         state, seq = await self._load(viewer.webinar, ref.name)
         guest = user.id in state.stage.guests
         view = staff_view(state) if ref.kind is RoomKind.WEBINAR_STAFF else public_view(state)
@@ -342,8 +356,31 @@ class WebinarService:
         viewer = await self._acting(user, item, WebinarAction.WATCH)
         _, card = await self._author(viewer.webinar, user.id)
         card = msgspec.structs.replace(card, staff=viewer.staff)
+        # A join storm's attendances are written together (rooms/webinar/coalesce.py), not one after another.
+        return await self._attending.submit(item, (viewer.webinar, card))
+
+    async def _attend_all(self, item: int, arrivals: Sequence[tuple[_Webinar, AttendeeCard]]) -> list[Appended]:
+        """One write for several people's arrival: each gets the events of its own."""
         now = self._clock.now()
-        return await self._run(viewer.webinar, user.id, None, lambda s: decide_attend(s, card, now))
+        counts: list[int] = []
+
+        def decide(s: WebinarState) -> Outcome:
+            counts.clear()
+            events: list[tuple[Audience, WebinarEvent]] = []
+            for _, card in arrivals:
+                outcome = decide_attend(s, card, now)
+                counts.append(len(outcome.events))
+                events.extend(outcome.events)
+            return Outcome(events, s)
+
+        w, first = arrivals[0]
+        written = await self._run(w, first.user_id, None, decide)
+        out: list[Appended] = []
+        at = 0
+        for n in counts:
+            out.append(Appended(events=written.events[at:at + n], fresh=written.fresh))
+            at += n
+        return out
 
     async def leave(self, user_id: int, item: int) -> Appended:
         now = self._clock.now()

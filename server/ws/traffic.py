@@ -16,7 +16,7 @@ def _ignore(seconds: float) -> None:
 
 class Traffic:
     __slots__ = ("closed", "fanout_latency", "frames_in", "frames_out", "joins", "opened", "rate_limited",
-                 "slow_dropped")
+                 "slow_dropped", "stage_watch")
 
     def __init__(self) -> None:
         self.opened = 0  # WebSockets accepted
@@ -28,6 +28,8 @@ class Traffic:
         self.slow_dropped = 0  # connections cut because they stopped reading
         # Seconds from an event's publish on this node to its fan-out here (set by the metrics, else ignored).
         self.fanout_latency: Callable[[float], None] = _ignore
+        # Seconds from a `stage-watch` read to its offer sent (set by the metrics, else ignored).
+        self.stage_watch: Callable[[float], None] = _ignore
 
     @property
     def open(self) -> int:

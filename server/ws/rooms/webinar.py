@@ -9,6 +9,7 @@ that revoked it, whichever node that runs on.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeVar, assert_never
 
@@ -169,6 +170,7 @@ class Webinar(WebinarRoom[WebinarRequest]):
         return here
 
     async def handle(self, s: ConnectionState, request: WebinarRequest) -> None:
+        started = time.perf_counter()  # a stage-watch's time to its offer (/metrics), its checks included
         await s.in_scope_room(RoomRef.parse(request.room))
         user = s.conn.user
         svc = self.webinars
@@ -231,9 +233,14 @@ class Webinar(WebinarRoom[WebinarRequest]):
                 s.conn.send_frame(Ack(id=request.id, room=request.room))
             case StageWatch():
                 await svc.may_watch(user, item)
+                checked = time.perf_counter()
                 offer = await self.stage_node.watch(item, s.conn)
                 here.watching = True
                 s.conn.send_frame(msgspec.structs.replace(offer, id=request.id))
+                took = time.perf_counter() - started
+                self.node.hub.traffic.stage_watch(took)
+                log.debug("stage-watch of %s in webinar %d: offer after %.3f s (checks %.3f s, the stage the rest)",
+                          s.conn.id, item, took, checked - started)
             case StageWatchAnswer():
                 await self.stage_node.watch_answer(item, s.conn, request.sdp)
                 s.conn.send_frame(Ack(id=request.id, room=request.room))
