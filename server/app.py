@@ -15,9 +15,10 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Match, Mount, Route, WebSocketRoute
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from rooms.catalog import Store
 from rooms.core.clock import Clock
@@ -53,6 +54,7 @@ from server.api.errors import (
 )
 from server.api.openapi import document
 from server.composition import Root, build, root_of
+from server.headers import SECURITY_HEADERS
 from server.logs import bind
 from server.metrics import allowed, reachable, stage_ping
 from server.settings import Settings
@@ -62,15 +64,6 @@ from server.ws import gateway
 PAGES = ("/", "/signin", "/link", "/invite", "/unsubscribe", "/profile", "/leads", "/missions/new", "/m/{rest:path}",
          "/register/{rest:path}", "/teams", "/teams/{rest:path}")
 
-SECURITY_HEADERS = {
-    b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"same-origin",
-    b"x-frame-options": b"DENY",
-    b"content-security-policy": (
-        b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
-        b"script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-}
 NO_STORE_PREFIX = "/api/auth/"
 
 
@@ -144,6 +137,20 @@ class RequestIds:
         await self.app(scope, receive, send_with_id)
 
 
+class App(Starlette):
+    """The Starlette app, with `/ws` taken straight to the gateway: an open socket is a coroutine suspended for
+    hours, and under the middleware stack each one kept a dozen suspended frames of middleware that has nothing
+    to do for a WebSocket (RequestIds and SecurityHeaders only act on HTTP; the gateway adds the security headers
+    to its refusals itself). uvicorn's ProxyHeaders still runs first: `scope["client"]` is the real peer."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == gateway.PATH:
+            scope["app"] = self
+            await gateway.endpoint(WebSocket(scope, receive, send))
+            return
+        await super().__call__(scope, receive, send)
+
+
 async def readiness(root: Root) -> tuple[dict[str, str], Response | None]:
     """What each dependency answered, and the 503 to send when one failed (the first failure names the code)."""
     checks: dict[str, str] = {}
@@ -174,7 +181,7 @@ async def readiness(root: Root) -> tuple[dict[str, str], Response | None]:
     return checks, refusal
 
 
-def create_app(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Starlette:
+def create_app(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> App:
     endpoints = all_endpoints()
     openapi = msgspec.json.encode(document(endpoints, app_version()))
 
@@ -229,18 +236,17 @@ def create_app(settings: Settings, *, store: Store | None = None, clock: Clock |
 
     api_routes = [e.route() for e in endpoints]
 
-    routes: list[Route | Mount | WebSocketRoute] = [
+    routes: list[Route | Mount] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         Route("/openapi.json", openapi_json),
-        WebSocketRoute("/ws", gateway.endpoint),
         *api_routes,
         Route("/api/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Mount("/static", StaticFiles(directory=settings.web_dir, check_dir=False), name="static"),
         *(Route(p, page) for p in PAGES),
     ]
-    app = Starlette(
+    app = App(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={

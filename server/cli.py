@@ -151,6 +151,9 @@ def _run(uvicorn: Any, app: Any, http: Any, ws: Any, args: argparse.Namespace, d
         ws_ping_timeout=20,
         timeout_keep_alive=15,
         timeout_graceful_shutdown=10,
+        # A node restart's reconnection storm arrives in one burst: room for it in the accept queue (the kernel
+        # caps this at net.core.somaxconn).
+        backlog=4096,
         log_level="info",
         log_config=None,  # uvicorn's records go through our handler (server/logs.py)
     )

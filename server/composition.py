@@ -5,7 +5,7 @@ its own."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 
@@ -40,13 +40,13 @@ from server.passwords import Passwords
 from server.recorder import Recorder
 from server.settings import Settings
 from server.tokens import Tokens
-from server.ws.control import Control
 from server.ws.delivery import Delivery, publishing
 from server.ws.hub import Hub
 from server.ws.live import Live
 from server.ws.node import Node
 from server.ws.relay import SignalRelay
 from server.ws.rooms.registry import Registry, RoomServices, room_types
+from server.ws.verified import Verified, VerifyingControl
 from signaling.stage import StageMedia
 
 
@@ -69,6 +69,7 @@ class Root:
     own_store: bool = False  # the root opened the store, so it closes it
     lead_reminders: LeadReminders | None = None  # due lead next steps (docs/leads.md)
     draining: bool = False  # shutting down: /readyz says not ready, so the load balancer sends no one new
+    verified: Verified = field(default_factory=Verified)  # credentials handshakes proved a moment ago
 
     def __post_init__(self) -> None:
         self.reminder_clock = ReminderClock(self.services.reminders, self.services.mail)
@@ -136,7 +137,8 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
     node_id = secrets.token_hex(4)
     tokens = Tokens(settings.secret_key)
     transport = None if settings.smtp is None else SmtpTransport(settings.smtp)
-    control = Control(ports.broker)
+    verified = Verified()
+    control = VerifyingControl(ports.broker, verified)  # a session that ends drops its proved credentials
     services = Services(
         settings=settings, store=store, clock=clock, tokens=tokens, passwords=Passwords(),
         accounts=AccountService(store, clock), missions=MissionService(store, clock), profiles=ProfileService(store),
@@ -159,7 +161,7 @@ def build_root(settings: Settings, ports: Ports, *, own_store: bool = False) -> 
                 delivery=delivery, rooms=services.live)
     registry = Registry(room_types(node, RoomServices(webinars, lounges, services.meetings, ports.stage, recorder)))
     return Root(settings, ports, services, Live(ports.broker, node, registry, control), own_store,
-                lead_reminders=LeadReminders(services.leads))
+                lead_reminders=LeadReminders(services.leads), verified=verified)
 
 
 async def build(settings: Settings, *, store: Store | None = None, clock: Clock | None = None) -> Root:

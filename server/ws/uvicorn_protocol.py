@@ -38,6 +38,12 @@ log = logging.getLogger("roundtable.ws")
 
 RAW_EXTENSION = "roundtable.raw"
 
+# websockets' own "connection open" and "connection closed" lines: two records a socket (a JSON line each, ~10 %
+# of an opening's CPU) saying what uvicorn's access line and the `connections` metrics already say. Its warnings
+# and errors still show.
+SANS_IO_LOG = logging.getLogger("roundtable.ws.sans_io")
+SANS_IO_LOG.setLevel(logging.WARNING)
+
 
 # The kernel's own send buffer, bounded: with autotuning it can grow to megabytes and hide a client that
 # stopped reading (and hold that memory) long before our write-buffer check sees anything.
@@ -169,6 +175,71 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
+class Inbox:
+    """What uvicorn's protocol uses of its `asyncio.Queue` of received messages, without the queue's three deques
+    and counters (~2 KiB a socket, most of them idle): one reader (the application), and few messages waiting at
+    once, since the protocol stops reading the socket while one waits."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    async def get(self) -> Any:
+        while not self._items:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiter = waiter
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+
+class Gate:
+    """What uvicorn's protocol uses of its `asyncio.Event` `writable` (open unless the transport asked us to pause
+    writing), with no deque of waiters until someone waits."""
+
+    __slots__ = ("_open", "_waiters")
+
+    def __init__(self) -> None:
+        self._open = True
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def is_set(self) -> bool:
+        return self._open
+
+    def set(self) -> None:
+        self._open = True
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._open = False
+
+    async def wait(self) -> bool:
+        while not self._open:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+        return True
+
+
 class FrameWriterProtocol(WebSocketsSansIOProtocol):
     guard: HandshakeGuard | None = None  # set by `protocols()`; None: no handshake deadline
     shared_warnings: LogThrottle | None = None  # set by `protocols()`: one throttle for the whole server process
@@ -177,12 +248,22 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         # Alone (no `protocols()`), one throttle per connection.
         self.warnings = self.shared_warnings or LogThrottle(log)
+        # Lighter stand-ins for the queue and the event uvicorn makes for every socket (docs/performance.md).
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Gate()  # type: ignore[assignment]
+        self.conn.logger = SANS_IO_LOG
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         if self.guard is not None:
             # The application authenticates during the handshake: it too must finish in time.
             self._deadline = self.loop.call_later(self.guard.timeout, self._handshake_too_slow)
+
+    def start_keepalive(self) -> None:
+        # Called once the 101 response is written: the handshake's request and response (their headers, the bearer
+        # token among the offered subprotocols) are not kept for the life of the socket.
+        super().start_keepalive()
+        del self.request, self.response
 
     def _handshake_too_slow(self) -> None:
         if not self.handshake_complete and not self.transport.is_closing():
