@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run    - install, migrate, seed the demo mission and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install what the tests need (says which Debian packages and why first) and run lint, types and tests"
-	@echo "make bench  - run the benchmarks (JSON lines on stdout)"
+	@echo "make bench  - run the benchmarks, ~35-40 minutes (JSON lines on stdout; issue 16's targets met / not met at the end, a table on stderr)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Roundtable needs Python >= 3.11")'

@@ -38,9 +38,18 @@ PIN = os.environ.get("BENCH_PIN", "1") != "0" and (os.cpu_count() or 1) >= 2
 SERVER_CPUS = {0} if PIN else None
 LOAD_CPUS = {1} if PIN else None
 TICK = os.sysconf("SC_CLK_TCK")
+# BENCH_PROFILE=<dir>: every `roundtable serve` runs under cProfile and leaves <dir>/roundtable-*.prof (read with
+# `python -m bench.profile <file>`); the figures measured meanwhile are inflated by the profiler, only the shares
+# are meaningful.
+PROFILE = Path(os.environ["BENCH_PROFILE"]).resolve() if os.environ.get("BENCH_PROFILE") else None
+
+
+# Every result line of this run, in order: bench/targets.py evaluates them at the end of the run.
+RECORDED: list[dict[str, Any]] = []
 
 
 def emit(result: Mapping[str, Any]) -> None:
+    RECORDED.append(dict(result))
     print(json.dumps(result), flush=True)
 
 
@@ -73,6 +82,46 @@ def machine_cpu() -> tuple[float, float]:
         fields = [int(x) for x in f.readline().split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
     return (user + nice + system + irq + softirq) / TICK, steal / TICK
+
+
+def cpu_ns(pid: int) -> int:
+    """CPU time of a process in nanoseconds, summed over its threads (/proc/<pid>/task/*/schedstat): the
+    10 ms ticks of /proc/<pid>/stat are too coarse for a window of 100 joins."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total
+
+
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (a `--workers` supervisor and its workers)."""
+    found = [pid]
+    for p in found:
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    found.extend(int(c) for c in f.read().split())
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for p in tree_pids(pid):
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(p)
+    return total
+
+
+def open_files(pid: int, path: Path) -> int:
+    """How many descriptors of the process refer to the database file `path`: its open SQLite connections."""
+    count = 0
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                    count += 1
+    return count
 
 
 def rss_bytes(pid: int) -> int:
@@ -125,6 +174,32 @@ def mission_members(db: Path) -> tuple[int, list[int]]:
     return int(mission), users
 
 
+def grow_mission(db: Path, mission: int, total: int) -> list[int]:
+    """Makes `total` distinct people members of `mission` (participants copied, profiles and all, from those it
+    has) and returns their user ids: a room of 10,000 visible people needs 10,000 people."""
+    with sqlite3.connect(db) as conn:
+        members = [u for (u,) in conn.execute(
+            "SELECT user_id FROM memberships WHERE mission_id = ? AND role = 'participant' ORDER BY user_id",
+            (mission,))]
+        (top,) = conn.execute("SELECT max(id) FROM users").fetchone()
+        have = conn.execute("SELECT count(*) FROM memberships WHERE mission_id = ?", (mission,)).fetchone()[0]
+        profile_columns = [r[1] for r in conn.execute("PRAGMA table_info(profiles)") if r[1] != "user_id"]
+        columns = ", ".join(profile_columns)
+        for n in range(max(0, total - have)):
+            source, new = members[n % len(members)], top + 1 + n
+            conn.execute("INSERT INTO users (id, email, name, password_hash, can_create_missions, created_at) "
+                         "SELECT ?, ?, name, password_hash, can_create_missions, created_at FROM users WHERE id = ?",
+                         (new, f"bench-{new}@example.invalid", source))
+            conn.execute(f"INSERT INTO profiles (user_id, {columns}) SELECT ?, {columns} FROM profiles "
+                         "WHERE user_id = ?", (new, source))
+            conn.execute("INSERT INTO profile_sectors (user_id, sector_key, sector) SELECT ?, sector_key, sector "
+                         "FROM profile_sectors WHERE user_id = ?", (new, source))
+            conn.execute("INSERT INTO memberships (mission_id, user_id, role, side) SELECT mission_id, ?, role, side "
+                         "FROM memberships WHERE mission_id = ? AND user_id = ?", (new, mission, source))
+        return [u for (u,) in conn.execute(
+            "SELECT user_id FROM memberships WHERE mission_id = ? ORDER BY user_id", (mission,))]
+
+
 def bearer_tokens(db: Path, user_ids: Sequence[int], mission: int) -> list[str]:
     """Tokens as the API mints them: each names a live session (a token dies with its session), made here."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # stored as naive UTC, as server/db/models.py does
@@ -165,7 +240,7 @@ class Proc:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=120 if PROFILE else 15)  # cProfile writes its file on the way out
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -203,11 +278,20 @@ def wait_http(proc: Proc, path: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{proc.name} not up after {timeout}s:\n{proc.tail()}")
 
 
-def start_roundtable(env: Mapping[str, str], log_dir: Path) -> Proc:
-    port = free_port()
+def start_roundtable(env: Mapping[str, str], log_dir: Path, *, port: int | None = None, args: Sequence[str] = (),
+                     cpus: set[int] | bool | None = True) -> Proc:
+    """`roundtable serve` on `port` (a free one by default), pinned to the server core unless `cpus` says
+    otherwise (False: not pinned)."""
+    port = port or free_port()
     env = {**env, "ROUNDTABLE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    proc = _spawn("roundtable", [str(BIN / "roundtable"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                  env, log_dir, port, SERVER_CPUS)
+    where = SERVER_CPUS if cpus is True else None if cpus is False else cpus
+    command = [str(BIN / "roundtable")]
+    if PROFILE:  # cProfile writes its file when the server exits (SIGTERM drains, then a normal exit)
+        PROFILE.mkdir(parents=True, exist_ok=True)
+        out = PROFILE / f"roundtable-{time.strftime('%H%M%S')}-{port}.prof"
+        command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "server.cli"]
+    proc = _spawn("roundtable", [*command, "serve", "--host", "127.0.0.1", "--port", str(port), *args], env,
+                  log_dir, port, where)
     try:
         wait_http(proc, "/healthz")
     except BaseException:
@@ -273,6 +357,37 @@ def start_redis(log_dir: Path) -> Proc:
         time.sleep(0.05)
     proc.stop()
     raise RuntimeError(f"redis-server did not start:\n{proc.tail()}")
+
+
+def redis_command(port: int, *words: str) -> bytes:
+    """One command to a Redis on this machine, its raw reply (enough for DBSIZE and INFO)."""
+    request = f"*{len(words)}\r\n".encode() + b"".join(f"${len(w)}\r\n{w}\r\n".encode() for w in words)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(request)
+        reply = b""
+        while not reply.endswith(b"\r\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+        if reply.startswith(b"$"):  # a bulk string: read all of it
+            size = int(reply[1:reply.index(b"\r\n")])
+            while len(reply) < reply.index(b"\r\n") + 2 + size + 2:
+                reply += s.recv(65536)
+    return reply
+
+
+def metric(port: int, name: str) -> float | None:
+    """One sample of the node's /metrics (the first line naming it), or None."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            text = r.read().decode()
+    except (OSError, urllib.error.URLError):
+        return None
+    for line in text.splitlines():
+        if line.startswith(name) and line[len(name):len(name) + 1] in (" ", "{"):
+            return float(line.rsplit(" ", 1)[1])
+    return None
 
 
 @contextlib.contextmanager

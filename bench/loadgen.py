@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import random
 import resource
 import time
 from dataclasses import dataclass, field
@@ -38,16 +39,40 @@ def raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def _setup_roundtable(conn: Conn, room: str | None, status: str) -> None:
+# web/protocol.js: full-jitter backoff, 0.5 s doubling to 15 s.
+BACKOFF_FIRST = 0.5
+BACKOFF_CEILING = 15.0
+STATUSES = ("available", "in-meeting", "do-not-disturb", "available")
+
+
+async def _setup_roundtable(conn: Conn, room: str | None, status: str) -> int:
+    """hello (and join): returns the size of the `joined` answer in bytes (0 without a room)."""
     conn.send_text(b'{"type":"hello","version":1}')
     welcome = await conn.expect(b'{"type":"welcome"', b'{"type":"error"')
     if not welcome.startswith(b'{"type":"welcome"'):
         raise ConnectionError(welcome.decode(errors="replace")[:200])
     if room is not None:
-        conn.send_text(json.dumps({"type": "join", "room": room, "status": status, "id": "j"}))
-        joined = await conn.expect(b'{"type":"joined"', b'{"type":"error"')
-        if not joined.startswith(b'{"type":"joined"'):
-            raise ConnectionError(joined.decode(errors="replace")[:200])
+        return await _join(conn, room, status)
+    return 0
+
+
+async def _join(conn: Conn, room: str, status: str) -> int:
+    conn.send_text(json.dumps({"type": "join", "room": room, "status": status, "id": "j"}))
+    joined = await conn.expect(b'{"type":"joined"', b'{"type":"error"')
+    if not joined.startswith(b'{"type":"joined"'):
+        raise ConnectionError(joined.decode(errors="replace")[:200])
+    return len(joined)
+
+
+@dataclass
+class Identity:
+    """How a connection was opened, so that it can be opened again."""
+
+    host: str
+    port: int
+    token: str
+    room: str | None
+    status: str
 
 
 async def _setup_socketio(conn: Conn, room: str | None) -> None:
@@ -65,6 +90,11 @@ class Worker:
         self.conns: list[Conn] = []
         self.cpu_start = 0.0
         self.wall_start = 0.0
+        self.who: dict[Conn, Identity] = {}
+        self.resumed: list[float] = []  # monotonic time each connection was joined again after a loss
+        self.resume_errors: list[str] = []
+        self.attempts = 0
+        self.watchers: list[asyncio.Task[None]] = []
 
     async def connect(self, spec: ConnectSpec) -> dict[str, Any]:
         started = time.monotonic()
@@ -103,33 +133,145 @@ class Worker:
                 conn.keep = False
                 conn.frames.clear()
                 self.conns.append(conn)
+                if spec.dialect == "roundtable":
+                    self.who[conn] = Identity(spec.host, port, spec.tokens[i], spec.room, spec.status)
 
         await asyncio.gather(*(one(i) for i in range(total)))
         return {"connected": total - len(errors), "failed": len(errors), "errors": errors[:3],
                 "seconds": time.monotonic() - started}
 
-    async def join(self, room: str, status: str, concurrency: int) -> dict[str, Any]:
-        """Makes every open roundtable connection join `room`."""
+    async def join(self, room: str, status: str, concurrency: int, start: int = 0,
+                   stop: int | None = None) -> dict[str, Any]:
+        """Makes the open roundtable connections `start:stop` (all by default) join `room`; says how many bytes
+        the largest and the last `joined` answer had."""
         started = time.monotonic()
         semaphore = asyncio.Semaphore(concurrency)
         errors: list[str] = []
+        sizes: list[int] = []
 
         async def one(conn: Conn) -> None:
             async with semaphore:
                 conn.keep = True
                 try:
-                    conn.send_text(json.dumps({"type": "join", "room": room, "status": status, "id": "j"}))
-                    joined = await asyncio.wait_for(conn.expect(b'{"type":"joined"', b'{"type":"error"'), 30)
-                    if not joined.startswith(b'{"type":"joined"'):
-                        errors.append(joined.decode(errors="replace")[:200])
+                    sizes.append(await asyncio.wait_for(_join(conn, room, status), 30))
+                    if conn in self.who:
+                        self.who[conn].room, self.who[conn].status = room, status
                 except (OSError, ConnectionError, TimeoutError) as exc:
                     errors.append(repr(exc)[:200])
                 finally:
                     conn.keep = False
                     conn.frames.clear()
 
-        await asyncio.gather(*(one(c) for c in self.conns if not c.lost.done()))
-        return {"failed": len(errors), "errors": errors[:3], "seconds": time.monotonic() - started}
+        await asyncio.gather(*(one(c) for c in self.conns[start:stop] if not c.lost.done()))
+        return {"failed": len(errors), "errors": errors[:3], "seconds": time.monotonic() - started,
+                "joined": len(sizes), "joined_bytes_max": max(sizes, default=0),
+                "joined_bytes_last": sizes[-1] if sizes else 0}
+
+    # -- reconnecting as the web client does -----------------------------------------------------------------
+
+    async def _reopen(self, who: Identity) -> Conn:
+        conn = await open_conn(who.host, who.port, "/ws", ["roundtable.v1", f"bearer.{who.token}"], self.stats,
+                               "roundtable")
+        try:
+            await asyncio.wait_for(_setup_roundtable(conn, who.room, who.status), 30)
+        except BaseException:
+            conn.close()
+            raise
+        conn.keep = False
+        conn.frames.clear()
+        return conn
+
+    async def _watch(self, index: int) -> None:
+        """When connection `index` is lost: reconnect with full-jitter backoff (web/protocol.js), say hello and
+        join its room again, record when."""
+        conn = self.conns[index]
+        who = self.who[conn]
+        await conn.lost
+        attempt = 0
+        while True:
+            await asyncio.sleep(random.uniform(0, min(BACKOFF_CEILING, BACKOFF_FIRST * 2 ** attempt)))
+            attempt += 1
+            self.attempts += 1
+            try:
+                fresh = await self._reopen(who)
+            except (OSError, ConnectionError, TimeoutError) as exc:
+                if attempt >= 12:
+                    self.resume_errors.append(repr(exc)[:200])
+                    return
+                continue
+            self.conns[index] = fresh
+            self.who[fresh] = self.who.pop(conn)
+            self.resumed.append(time.monotonic())
+            return
+
+    def arm(self) -> int:
+        """From now on every lost connection comes back by itself (once)."""
+        self.resumed.clear()
+        self.resume_errors.clear()
+        self.attempts = 0
+        self.watchers = [asyncio.create_task(self._watch(i)) for i, c in enumerate(self.conns) if c in self.who]
+        return len(self.watchers)
+
+    def resumes(self) -> dict[str, Any]:
+        return {"resumed": len(self.resumed), "times": list(self.resumed), "attempts": self.attempts,
+                "failed": len(self.resume_errors), "errors": self.resume_errors[:3],
+                "waiting": sum(1 for w in self.watchers if not w.done())}
+
+    # -- churn: people coming and going, changing status, chatting -------------------------------------------
+
+    async def churn(self, seconds: float, seed: int) -> dict[str, Any]:
+        """For `seconds`, each connection now and then (every 1–6 s) leaves and joins again, changes its
+        presence status, drops its socket and comes back, or says an unmarked chat line (not counted by the
+        listeners of the measured run). Returns what it did and what failed."""
+        rng = random.Random(seed)
+        ends = time.monotonic() + seconds
+        done = {"rejoin": 0, "status": 0, "reconnect": 0, "say": 0}
+        errors: list[str] = []
+
+        async def one(index: int) -> None:
+            n = 0
+            while True:
+                await asyncio.sleep(rng.uniform(1.0, 6.0))
+                if time.monotonic() >= ends:
+                    return
+                conn = self.conns[index]
+                who = self.who[conn]
+                assert who.room is not None
+                action = rng.choice(("rejoin", "rejoin", "status", "status", "reconnect", "say"))
+                n += 1
+                conn.keep = True
+                try:
+                    if action == "rejoin":
+                        conn.send_text(json.dumps({"type": "leave", "room": who.room, "id": "l"}))
+                        await asyncio.wait_for(conn.expect(b'{"type":"ack"', b'{"type":"error"'), 30)
+                        await asyncio.sleep(rng.uniform(0.2, 2.0))
+                        await asyncio.wait_for(_join(conn, who.room, who.status), 30)
+                    elif action == "status":
+                        who.status = rng.choice(STATUSES)
+                        conn.send_text(json.dumps({"type": "status", "room": who.room, "status": who.status,
+                                                   "id": "st"}))
+                        await asyncio.wait_for(conn.expect(b'{"type":"ack"', b'{"type":"error"'), 30)
+                    elif action == "reconnect":
+                        conn.close()
+                        await asyncio.sleep(rng.uniform(0.2, 2.0))
+                        fresh = await self._reopen(who)
+                        self.conns[index] = fresh
+                        self.who[fresh] = self.who.pop(conn)
+                        conn = fresh
+                    else:
+                        conn.send_text(json.dumps({"type": "say", "room": who.room, "id": "c",
+                                                   "key": f"churn-{seed}-{index}-{n}",
+                                                   "text": f"churn {index}.{n}: anyone for coffee?"}))
+                        await asyncio.wait_for(conn.expect(b'{"type":"ack"', b'{"type":"error"'), 30)
+                    done[action] += 1
+                except (OSError, ConnectionError, TimeoutError) as exc:
+                    errors.append(f"{action}: {exc!r}"[:200])
+                finally:
+                    conn.keep = False
+                    conn.frames.clear()
+
+        await asyncio.gather(*(one(i) for i, c in enumerate(self.conns) if c in self.who))
+        return {**done, "failed": len(errors), "errors": errors[:3]}
 
     def begin(self, run: int) -> None:
         self.stats.reset(run)
@@ -144,9 +286,13 @@ class Worker:
                 "open": sum(1 for c in self.conns if not c.lost.done())}
 
     def close(self) -> None:
+        for watcher in self.watchers:
+            watcher.cancel()
+        self.watchers.clear()
         for conn in self.conns:
             conn.close()
         self.conns.clear()
+        self.who.clear()
 
 
 async def _serve(pipe: multiprocessing.connection.Connection) -> None:
@@ -171,6 +317,12 @@ async def _handle(worker: Worker, command: str, arg: Any) -> Any:
         reply = await worker.join(*arg)
     elif command == "drop":
         worker.close()
+    elif command == "arm":
+        reply = worker.arm()
+    elif command == "resumes":
+        reply = worker.resumes()
+    elif command == "churn":
+        reply = await worker.churn(*arg)
     elif command == "begin":
         worker.begin(arg)
     elif command == "count":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.harness import LOAD_CPUS, cpu_seconds, machine_cpu, merge_hists, percentile_ms, rss_bytes
-from bench.loadgen import LoadPool, raise_fd_limit
+from bench.loadgen import ConnectSpec, LoadPool, raise_fd_limit
 from bench.rawws import Conn, chat_text
 
 # ~100 characters of text, so that an event frame is the size of an ordinary chat line (about 330 bytes here).
@@ -136,3 +136,14 @@ def roundtable_sender(conn: Conn, room: str) -> Sender:
 
 def split(items: Sequence[Any], parts: int) -> list[list[Any]]:
     return [list(items[i::parts]) for i in range(parts)]
+
+
+async def connect_tokens(pool: LoadPool, port: int, tokens: list[str], *, concurrency: int, limit: float
+                         ) -> dict[str, Any]:
+    """Opens one Roundtable connection per token across the load processes (no join): how many connected, how
+    many failed, and the first few errors."""
+    replies = await pool.each([("connect", ConnectSpec("127.0.0.1", port, "roundtable", tokens=t,
+                                                       concurrency=concurrency))
+                               for t in split(tokens, pool.size)], limit=limit)
+    return {"connected": sum(r["connected"] for r in replies), "failed": sum(r["failed"] for r in replies),
+            "errors": [e for r in replies for e in r["errors"]][:3]}

@@ -14,6 +14,14 @@ Path (`BENCH_WEBINAR_PATH`):
   in the loop (its CPU is reported as null) — the SFU's own cost, for comparison.
 `BENCH_WEBINAR_SPREAD=1` runs the viewer processes on every core instead of the load core only: at K=300 one core
 of Python receivers is what limits the delivered frame rate, not Janus or our server.
+
+The flat fields bench/targets.py judges (issue 16), on each ws line: `signalling_p99_s` (client side, WebSocket
+open → stage offer received), `first_frame_p99_s`, `watch_to_offer_p99_s` (server side, stage-watch read → offer
+sent, from the server's /metrics histogram, interpolated within its bucket) and `delivery_min` (the slowest
+viewer's fps over the publisher's; a viewer that never got a frame counts 0). `BENCH_WEBINAR_SIZES=300` runs only
+those sizes; `BENCH_WEBINAR_LOG=<file>` keeps the server's log; `BENCH_WEBINAR_NICE` (default -10) is the
+scenario's priority. The host starts the webinar (`webinar-start`) before the storm: attendees may only watch a
+live stage.
 """
 
 from __future__ import annotations
@@ -24,12 +32,14 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,12 +76,16 @@ SECRET = "bench-webinar-secret"
 SETUP = ("set -e; ip link set lo up; ip link add rt0 type veth peer name rt1; ip addr add 10.99.0.1/24 dev rt0; "
          'ip link set rt0 up; ip link set rt1 up; exec "$@"')
 TIMEOUT = 300.0
+# The scenario's processes run ahead of the machine's other work (root may raise priority): on a shared machine the
+# figures are then the server's and Janus's, not the neighbours' (BENCH_WEBINAR_NICE=0: ordinary priority).
+NICE = int(os.environ.get("BENCH_WEBINAR_NICE", "-10"))
 
 
 async def run() -> None:
     """Entry point for `python -m bench webinar`: one JSON line per K."""
     path = os.environ.get("BENCH_WEBINAR_PATH", "ws")
-    for k in SIZES:
+    sizes = tuple(int(n) for n in os.environ.get("BENCH_WEBINAR_SIZES", "").split(",") if n.strip()) or SIZES
+    for k in sizes:
         result = await asyncio.to_thread(_inside, k, path)
         emit(result)
 
@@ -80,6 +94,8 @@ def _inside(k: int, path: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
     command = ["unshare", "-n", "sh", "-c", SETUP, "netns", sys.executable, "-m", "bench.webinar", "orchestrate",
                str(k), path]
+    if NICE:  # inherited by everything the orchestrator starts: server, Janus, viewers, publisher
+        command = ["nice", "-n", str(NICE), *command]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=ROOT)
     except subprocess.TimeoutExpired:
@@ -163,6 +179,12 @@ def _report(k: int, path: str, outputs: list[bytes], sent: float, cpu: dict[str,
     signalling = sorted(v["signalling"] for v in viewers if v.get("signalling") is not None)
     if signalling:  # ws path: WebSocket open → stage-watch-answer acknowledged
         extra["signalling_s"] = {"p50": _pct(signalling, 0.5), "p99": _pct(signalling, 0.99)}
+    offered = sorted(v["offered"] for v in viewers if v.get("offered") is not None)
+    if offered:  # ws path: WebSocket open → the stage's offer received (hello, join, snapshot, stage-watch)
+        extra["join_to_offer_s"] = {"p50": _pct(offered, 0.5), "p99": _pct(offered, 0.99)}
+    # The flat fields bench/targets.py judges (issue 16): client-side join → offer, join → first frame, delivery.
+    extra["signalling_p99_s"] = _pct(offered, 0.99)
+    extra["first_frame_p99_s"] = _pct(firsts, 0.99)
     return {
         "scenario": "webinar", "path": path, "viewers": k,
         "connected": len(firsts),
@@ -170,7 +192,9 @@ def _report(k: int, path: str, outputs: list[bytes], sent: float, cpu: dict[str,
         "join_to_first_frame_s": {"p50": _pct(firsts, 0.5), "p99": _pct(firsts, 0.99)},
         "fps": {"median": round(statistics.median(fps), 1) if fps else None,
                 "min": round(min(fps), 1) if fps else None},
-        "delivery_min": round(min(fps) / sent, 3) if fps and sent else None,
+        # Every viewer counts: one that never got a frame (or never joined) delivered nothing.
+        "delivery_min": (round(min(v["fps"] if v["first"] is not None else 0.0 for v in viewers) / sent, 3)
+                         if len(viewers) == k and sent else 0.0 if sent else None),
         "cpu_pct": cpu,
         "window_s": WINDOW_SECONDS, **extra,
     }
@@ -293,9 +317,12 @@ class _Ws:
                     await on_offer(frame)
 
 
-async def _watch(conn: _Ws, room: str, viewer: LightViewer) -> None:
+async def _watch(conn: _Ws, room: str, viewer: LightViewer) -> float:
+    """Watches the stage; returns when (monotonic) the offer arrived."""
     offer = await conn.call({"type": "stage-watch", "room": room})
+    offered = time.monotonic()
     await conn.call({"type": "stage-watch-answer", "room": room, "sdp": await viewer.answer(offer["sdp"])})
+    return offered
 
 
 async def orchestrate_ws(k: int) -> dict[str, Any]:
@@ -324,6 +351,13 @@ async def orchestrate_ws(k: int) -> dict[str, Any]:
             url, room = f"http://127.0.0.1:{server.port}", f"webinar:{item}"
             hosting = await _Ws.open(url, host_token)
             await hosting.call({"type": "join", "room": room})
+            # Attendees see the stage only while the webinar is live: the seeded demo's schedule says nothing
+            # about the hour this bench runs at.
+            try:
+                await hosting.call({"type": "webinar-start", "room": room, "confirm": True})
+            except RuntimeError as exc:
+                if "already-live" not in str(exc):
+                    raise
             answer = await hosting.call({"type": "stage-publish", "room": room, "source": "camera",
                                          "sdp": await publisher.offer()})
             await publisher.accept(answer["sdp"])
@@ -346,6 +380,7 @@ async def orchestrate_ws(k: int) -> dict[str, Any]:
             cpu2 = cpu_seconds(janus), cpu_seconds(server.pid)
             sent = (publisher.video.sent - sent0) / WINDOW_SECONDS
             outputs = await asyncio.gather(*(w.communicate() for w in workers))
+            watch = await asyncio.to_thread(_watch_to_offer, url)
             host_reader.cancel()
             await hosting.ws.close()
         finally:
@@ -354,11 +389,50 @@ async def orchestrate_ws(k: int) -> dict[str, Any]:
                     w.kill()
             await publisher.close()
             server.stop()
+            if keep := os.environ.get("BENCH_WEBINAR_LOG"):  # the server's log, to read after the run
+                with contextlib.suppress(OSError):
+                    shutil.copyfile(server.log, keep)
     storm = [round(100 * (b - a) / JOIN_BUDGET, 1) for a, b in zip(cpu0, cpu1, strict=True)]
     steady = [round(100 * (b - a) / WINDOW_SECONDS, 1) for a, b in zip(cpu1, cpu2, strict=True)]
     return _report(k, "ws", [stdout for stdout, _ in outputs], sent, {
         "janus_join_storm": storm[0], "janus_steady": steady[0],
-        "server_join_storm": storm[1], "server_steady": steady[1]}, distinct_people=len(set(tokens)))
+        "server_join_storm": storm[1], "server_steady": steady[1]}, distinct_people=len(set(tokens)), **watch)
+
+
+WATCH_METRIC = "roundtable_webinar_watch_to_offer_seconds"
+
+
+def _watch_to_offer(url: str) -> dict[str, Any]:
+    """The server's own stage-watch → offer time, from its /metrics histogram (loopback may read it): p50 and
+    p99 interpolated within their buckets, as Prometheus's histogram_quantile does."""
+    try:
+        with urllib.request.urlopen(f"{url}/metrics", timeout=10) as r:
+            text = r.read().decode()
+    except OSError as exc:
+        return {"watch_to_offer_error": str(exc)}
+    buckets: list[tuple[float, float]] = []
+    for line in text.splitlines():
+        if line.startswith(f"{WATCH_METRIC}_bucket{{"):
+            le = line[line.index('le="') + 4:line.index('"}')]
+            buckets.append((float(le), float(line.rsplit(" ", 1)[1])))
+    buckets.sort()
+    total = buckets[-1][1] if buckets else 0.0
+    return {"watch_to_offer_count": int(total), "watch_to_offer_p50_s": _quantile(buckets, 0.5),
+            "watch_to_offer_p99_s": _quantile(buckets, 0.99)}
+
+
+def _quantile(buckets: list[tuple[float, float]], q: float) -> float | None:
+    if not buckets or buckets[-1][1] == 0:
+        return None
+    rank = q * buckets[-1][1]
+    lower, below = 0.0, 0.0
+    for le, count in buckets:
+        if count >= rank:
+            if le == float("inf"):
+                return round(lower, 3)  # beyond the last bound: all that can be said is "at least"
+            return round(lower + (le - lower) * (rank - below) / max(count - below, 1e-9), 3)
+        lower, below = le, count
+    return None
 
 
 async def _ignore(_: dict[str, Any]) -> None:
@@ -374,6 +448,7 @@ async def ws_viewers(url: str, room: str, tokens: list[str], window_start: float
     peers = [LightViewer(f"{os.getpid()}-{i}") for i in range(len(tokens))]
     began: dict[str, float] = {}
     signalled: dict[str, float] = {}
+    offered: dict[str, float] = {}
     conns: list[_Ws] = []
     readers: list[asyncio.Task[None]] = []
 
@@ -384,7 +459,7 @@ async def ws_viewers(url: str, room: str, tokens: list[str], window_start: float
                 conn = await _Ws.open(url, token)
                 conns.append(conn)
                 await conn.call({"type": "join", "room": room})
-                await _watch(conn, room, viewer)
+                offered[viewer.name] = await _watch(conn, room, viewer) - began[viewer.name]
             except Exception as exc:
                 print(f"viewer {viewer.name} failed to join: {exc!r}", file=sys.stderr)
                 return
@@ -405,6 +480,7 @@ async def ws_viewers(url: str, room: str, tokens: list[str], window_start: float
             "first": (round(counts[0].first_at - began[v.name], 3)
                       if (counts := v.video_counts()) and counts[0].first_at is not None else None),
             "signalling": signalled.get(v.name),
+            "offered": offered.get(v.name),
             "fps": (a - b) / WINDOW_SECONDS,
         } for v, b, a in zip(peers, before, after, strict=True)]
     finally:
