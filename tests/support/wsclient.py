@@ -107,7 +107,7 @@ class Client:
         return frame
 
     async def expect(self, *types: str, timeout: float = 5.0, skip: Iterable[str] = ("presence-join",
-                     "presence-leave", "presence-update")) -> dict[str, Any]:
+                     "presence-leave", "presence-update", "presence-batch")) -> dict[str, Any]:
         """The next frame of one of `types`, passing over presence noise; other frames wait their turn (an event
         may overtake the acknowledgement of the request that caused it)."""
         for i, frame in enumerate(self._pending):
@@ -115,10 +115,17 @@ class Client:
                 return self._pending.pop(i)
         while True:
             frame = await self.recv(timeout)
-            if frame["type"] in types:
-                return frame
-            if frame["type"] not in skip:
-                self._pending.append(frame)
+            # A presence-batch is its changes one by one, as a client applies them (docs/protocol.md), unless the
+            # batch itself is asked for.
+            batched = frame["type"] == "presence-batch" and frame["type"] not in types
+            found: dict[str, Any] | None = None
+            for one in frame["changes"] if batched else [frame]:
+                if found is None and one["type"] in types:
+                    found = one
+                elif one["type"] not in skip:
+                    self._pending.append(one)
+            if found is not None:
+                return found
 
     async def join(self, room: str, since: int | None = None, **kw: Any) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "join", "room": room, **kw}
